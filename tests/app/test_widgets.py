@@ -1,0 +1,147 @@
+"""The recipients box and the message composer, driven in a headless app."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.app import App, ComposeResult
+from textual.widgets import Static, TextArea
+
+from tui.gateway.numbers import ParsedRecipients
+from tui.gateway.text import TextAnalysis
+from tui.widgets import MessageComposer, RecipientsBox
+from tui.widgets import recipients as recipients_module
+
+
+class WidgetApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parsed: list[ParsedRecipients] = []
+        self.analyses: list[TextAnalysis] = []
+        self.parsed_event = asyncio.Event()
+
+    def compose(self) -> ComposeResult:
+        yield RecipientsBox(id="rcpt")
+        yield MessageComposer(id="msg")
+
+    def on_mount(self) -> None:
+        self.query_one(RecipientsBox).focus()
+
+    def on_recipients_box_changed(self, event: RecipientsBox.Changed) -> None:
+        self.parsed.append(event.parsed)
+        self.parsed_event.set()
+
+    def on_message_composer_changed(self, event: MessageComposer.Changed) -> None:
+        self.analyses.append(event.analysis)
+
+
+def shown(widget: RecipientsBox | MessageComposer, selector: str) -> str:
+    return str(widget.query_one(selector, Static).content)
+
+
+async def test_recipients_summary_counts_valid_duplicate_and_invalid() -> None:
+    app = WidgetApp()
+    async with app.run_test(size=(110, 40)) as pilot:
+        box = app.query_one(RecipientsBox)
+        box.text = "0300-1234567, +92 321 7654321\n03001234567 abc\n0300"
+        await pilot.pause()
+        assert box.numbers == ["923001234567", "923217654321"]
+        assert box.parsed.duplicates == ["923001234567"]
+        assert [raw for raw, _ in box.parsed.invalid] == ["abc", "0300"]
+        summary = shown(box, ".recipients-summary")
+        assert "2 valid" in summary
+        assert "1 duplicate " in summary
+        assert "2 invalid" in summary
+        invalid = shown(box, ".recipients-invalid")
+        assert "'abc'" in invalid and "'0300'" in invalid
+        assert box.query_one(".recipients-invalid").display
+        assert app.parsed[-1].valid == box.numbers
+
+
+async def test_typing_updates_the_summary_live() -> None:
+    app = WidgetApp()
+    async with app.run_test(size=(110, 40)) as pilot:
+        box = app.query_one(RecipientsBox)
+        assert isinstance(app.focused, TextArea)
+        assert box.text_area is app.focused
+        await pilot.press(*"03001234567")
+        assert "1 valid" in shown(box, ".recipients-summary")
+        await pilot.press("comma", *"12")
+        assert "1 invalid" in shown(box, ".recipients-summary")
+        assert "'12'" in shown(box, ".recipients-invalid")
+        await pilot.press("backspace", "backspace", "backspace")
+        assert "0 invalid" in shown(box, ".recipients-summary")
+        assert not box.query_one(".recipients-invalid").display
+
+
+async def test_tab_moves_from_recipients_to_message() -> None:
+    app = WidgetApp()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press(*"03001234567")
+        await pilot.press("tab")
+        composer = app.query_one(MessageComposer)
+        assert app.focused is composer.text_area
+        assert app.query_one(RecipientsBox).text == "03001234567"
+
+
+async def test_large_paste_is_summarised_after_a_pause_but_parsed_exactly() -> None:
+    numbers = [f"0300{n:07d}" for n in range(2_500)]
+    text = "\n".join(numbers)
+    assert len(text) > recipients_module.IMMEDIATE_LIMIT
+    app = WidgetApp()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        box = app.query_one(RecipientsBox)
+        app.parsed_event.clear()
+        box.text_area.load_text(text)
+        await pilot.pause()
+        # The summary waits for typing to pause; the property is exact at once.
+        assert len(box.numbers) == 2_500
+        await asyncio.wait_for(app.parsed_event.wait(), timeout=5)
+        assert "2500 valid" in shown(box, ".recipients-summary")
+
+
+async def test_composer_counts_gsm7_and_segments() -> None:
+    app = WidgetApp()
+    async with app.run_test(size=(110, 40)) as pilot:
+        composer = app.query_one(MessageComposer)
+        composer.text = "Hello"
+        await pilot.pause()
+        counter = shown(composer, ".composer-counter")
+        assert "5 characters" in counter
+        assert "GSM-7" in counter
+        assert "1 segment " in counter
+        assert "155 left" in counter
+        assert not composer.query_one(".composer-forcing").display
+
+        composer.text = "x" * 161
+        await pilot.pause()
+        assert composer.analysis.segments == 2
+        assert "2 segments" in shown(composer, ".composer-counter")
+        assert "153 per segment" in shown(composer, ".composer-counter")
+
+        composer.text = "Price {5}"  # extension characters count two units each
+        await pilot.pause()
+        assert "9 characters" in shown(composer, ".composer-counter")
+        assert "11 units" in shown(composer, ".composer-counter")
+        assert app.analyses[-1].units == 11
+
+
+async def test_composer_names_the_characters_that_forced_unicode() -> None:
+    app = WidgetApp()
+    async with app.run_test(size=(110, 40)) as pilot:
+        composer = app.query_one(MessageComposer)
+        composer.focus()
+        await pilot.press(*"Its fine")
+        assert "GSM-7" in shown(composer, ".composer-counter")
+        composer.text = "It’s\u00a0fine, شکریہ"
+        await pilot.pause()
+        counter = shown(composer, ".composer-counter")
+        assert "Unicode (UCS-2)" in counter
+        assert "70 per segment" in counter
+        forcing = shown(composer, ".composer-forcing")
+        assert "’" in forcing
+        assert "U+00A0 NO-BREAK SPACE" in forcing
+        assert "ش" in forcing
+        assert composer.query_one(".composer-forcing").display
+        assert composer.analysis.is_unicode

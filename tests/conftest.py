@@ -1,0 +1,51 @@
+"""Shared fixtures: the gateway simulator, in-process and on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+
+from tui.simulator import Simulator, SimulatorConfig, SimulatorServer
+from tui.simulator.clock import TZ
+
+#: The account every simulator fixture knows.
+SIM_MSISDN = "923001234567"
+SIM_PASSWORD = "demo"
+SIM_MASKS = ("CSMS", "SHOP")
+SIM_CREDIT = 500.0
+#: Where manual-clock simulators start (a fixed Karachi time, so runs repeat).
+SIM_START = datetime(2024, 3, 4, 10, 0, 0, tzinfo=TZ)
+
+
+def make_simulator(**overrides: object) -> Simulator:
+    """A manual-clock simulator with the standard test account; ``overrides`` go to
+    SimulatorConfig (e.g. ``max_rps=2``)."""
+    options: dict[str, object] = {"seed": 1, "manual_clock": True, "start": SIM_START}
+    options.update(overrides)
+    sim = Simulator(SimulatorConfig(**options))  # type: ignore[arg-type]
+    sim.add_account(
+        msisdn=SIM_MSISDN, password=SIM_PASSWORD, masks=list(SIM_MASKS), credit=SIM_CREDIT
+    )
+    return sim
+
+
+@pytest.fixture
+def simulator() -> Simulator:
+    """Manual clock at SIM_START, account 923001234567 / "demo" with masks CSMS and
+    SHOP and 500 credit; no demo data."""
+    return make_simulator()
+
+
+@pytest.fixture
+def sim_server(simulator: Simulator) -> Iterator[SimulatorServer]:
+    """The ``simulator`` fixture served on 127.0.0.1 (free port); ``.base_url``."""
+    with SimulatorServer(simulator, host="127.0.0.1", port=0) as server:
+        yield server
+
+
+@pytest.fixture
+def demo_simulator() -> Simulator:
+    """The demo seed data on a manual clock (``sim.demo_seed`` lists what is there)."""
+    return Simulator(SimulatorConfig(seed=1, manual_clock=True, start=SIM_START), demo=True)

@@ -1,0 +1,470 @@
+"""The terminal app: main screens as modes, the header, help, palette, and
+the engine's lifecycle (open, follow its events, switch profile, close)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Center, Middle
+from textual.screen import Screen
+from textual.signal import Signal
+from textual.theme import Theme
+from textual.widgets import Static
+from textual.worker import WorkerFailed
+
+from tui.config import Config, ConfigError, Profile, save_config
+from tui.engine import events
+from tui.gateway.errors import CsmsError
+from tui.screens.base import EngineScreen, ShellScreen
+from tui.screens.registry import SCREENS, ScreenEntry, entry_for
+from tui.widgets.header import ShellStatus
+
+if TYPE_CHECKING:
+    from tui.engine.service import Engine
+
+log = logging.getLogger(__name__)
+
+#: Opens (but does not start) the engine for a profile.
+EngineOpener = Callable[[Profile], Awaitable["Engine"]]
+
+LOGIN_HELP = Path(__file__).resolve().parent / "help" / "login.md"
+
+
+def has_credentials(profile: Profile) -> bool:
+    return bool(profile.msisdn and profile.password)
+
+
+async def open_profile_engine(profile: Profile) -> Engine:
+    """The engine of a real account, keeping its data in the profile's data dir."""
+    from tui.config import data_dir
+    from tui.engine.service import Engine
+
+    return await Engine.open(profile, data_dir=data_dir(profile.name))
+
+
+async def open_demo(profile: Profile) -> Engine:
+    """The demo engine on the embedded simulator (the profile is not used)."""
+    from tui.engine.demo import open_demo_engine
+
+    return await open_demo_engine()
+
+
+def _screen_bindings() -> list[BindingType]:
+    return [
+        Binding(
+            f"{entry.key},{entry.fkey}",
+            f"open_screen('{entry.mode}')",
+            entry.title,
+            show=False,
+            id=entry.binding_id,
+        )
+        for entry in SCREENS
+    ]
+
+
+class StartupScreen(Screen[None]):
+    """Shown while the app connects, and behind the login screen."""
+
+    def compose(self) -> Any:
+        with Middle(), Center():
+            yield Static("Connecting…", id="startup-message")
+
+    def say(self, text: str) -> None:
+        self.query_one("#startup-message", Static).update(text)
+
+
+class CsmsCommands(Provider):
+    """Command palette entries: every main screen by name, and the main actions."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        app = self.app
+        if not isinstance(app, CsmsApp):
+            return []
+        commands: list[tuple[str, str, Callable[[], Any]]] = [
+            (entry.title, entry.help, partial(app.open_screen, entry.mode))
+            for entry in app.available_screens
+        ]
+        commands.append(("Help", "Help for the current screen (F1)", app.action_help))
+        commands.append(
+            (
+                "Refresh account",
+                "Ask the gateway for the credit and pending incoming messages",
+                app.action_refresh_account,
+            )
+        )
+        for name in app.config.profiles:
+            if name != app.profile_name:
+                commands.append(
+                    (
+                        f"Switch profile: {name}",
+                        f"Log out of this account and use profile {name!r}",
+                        partial(app.action_switch_profile, name),
+                    )
+                )
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class CsmsApp(App[None]):
+    """Telenor Corporate Call & SMS in the terminal."""
+
+    TITLE = "CSMS"
+    CSS_PATH = "styles/app.tcss"
+    COMMANDS = App.COMMANDS | {CsmsCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        *_screen_bindings(),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        config_path: Path | None = None,
+        profile_name: str | None = None,
+        demo: bool = False,
+        open_engine: EngineOpener | None = None,
+        start_mode: str = "dashboard",
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.config_path = config_path
+        self.profile_name = profile_name or config.active_profile
+        self.demo = demo
+        self.engine: Engine | None = None
+        self._open_engine: EngineOpener = open_engine or (
+            open_demo if demo else open_profile_engine
+        )
+        self.start_mode = start_mode
+        self.shell_status = ShellStatus(profile=self.profile_name, demo=demo)
+        self.status_signal: Signal[ShellStatus] = Signal(self, "csms-status")
+        self.available_screens: list[ScreenEntry] = [e for e in SCREENS if e.is_available()]
+        for entry in self.available_screens:
+            self.add_mode(entry.mode, partial(self._build_screen, entry))
+        if config.keymap:
+            self.set_keymap(config.keymap)
+
+    # -- profile and config -------------------------------------------------
+
+    @property
+    def profile(self) -> Profile:
+        return self.config.profile(self.profile_name)
+
+    def save_settings(self) -> bool:
+        """Write the config file; False (and a notification) if it could not be written."""
+        try:
+            save_config(self.config, self.config_path)
+        except (ConfigError, OSError) as error:
+            self.notify(f"Settings were not saved: {error}", severity="error", timeout=10)
+            return False
+        return True
+
+    # -- screens ------------------------------------------------------------
+
+    def _build_screen(self, entry: ScreenEntry) -> Screen[Any]:
+        screen = entry.load()()
+        if isinstance(screen, ShellScreen):
+            screen.shell_mode = entry.mode
+        return screen
+
+    def get_default_screen(self) -> Screen[Any]:
+        return StartupScreen(id="_default")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_screen" and parameters:
+            return any(e.mode == parameters[0] for e in self.available_screens)
+        return True
+
+    def action_open_screen(self, mode: str) -> None:
+        self.open_screen(mode)
+
+    def open_screen(self, mode: str) -> None:
+        """Show the main screen ``mode`` (a registry mode name)."""
+        if entry_for(mode) is None or mode not in {e.mode for e in self.available_screens}:
+            self.notify(f"There is no screen called {mode!r}.", severity="warning")
+            return
+        if self.engine is None:
+            self.notify("Log in first: the screens need a connected account.", severity="warning")
+            return
+        self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        from tui.screens.login import LoginScreen
+
+        if isinstance(self.screen, LoginScreen):
+            text = LOGIN_HELP.read_text(encoding="utf-8")
+            self.push_screen(HelpScreen("Log in", text))
+            return
+        entry = entry_for(self.current_mode)
+        if entry is None:
+            text = "# CSMS\n\nThe app is connecting.\n"
+            self.push_screen(HelpScreen("CSMS", text + self.keys_markdown()))
+        else:
+            self.push_screen(HelpScreen(entry.title, entry.help_text() + self.keys_markdown()))
+
+    def keys_markdown(self) -> str:
+        """The keys that work on every screen, as a markdown section."""
+        keymap = self._keymap
+        rows = ["", "", "## Keys on every screen", "", "| Key | Does |", "| --- | --- |"]
+        for entry in self.available_screens:
+            keys = keymap.get(entry.binding_id, f"{entry.key},{entry.fkey}")
+            shown = " or ".join(k.strip() for k in keys.split(","))
+            rows.append(f"| {shown} | {entry.title} |")
+        rows.append(f"| {keymap.get('app.help', 'f1')} | Help for the current screen |")
+        rows.append("| ctrl+p | Command palette: screens and actions by name |")
+        rows.append(f"| {keymap.get('app.quit', 'ctrl+q')} | Quit |")
+        rows.append("")
+        rows.append("Letter keys work when the cursor is not in a text field; function keys")
+        rows.append("work everywhere. The navigation bar at the top can be clicked.")
+        return "\n".join(rows) + "\n"
+
+    def copy_text(self, text: str, what: str) -> None:
+        """Copy ``text`` to the clipboard (OSC 52) and say what was copied."""
+        self.copy_to_clipboard(text)
+        self.notify(f"Copied {what}: {text}", timeout=3)
+
+    # -- lifecycle ----------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.config.theme and self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._start()
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if theme.name != self.config.theme:
+            self.config.theme = theme.name
+            self.save_settings()
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def _start(self) -> None:
+        profile = self.profile
+        if not self.demo and not has_credentials(profile):
+            self.show_login()
+            return
+        try:
+            await self.connect(profile)
+        except CsmsError as error:
+            log.warning("Could not connect: %s", error)
+            self._say_on_startup(str(error))
+            if not self.demo:
+                self.show_login(str(error))
+
+    def _say_on_startup(self, text: str) -> None:
+        stack = self.get_screen_stack()
+        if stack and isinstance(stack[0], StartupScreen):
+            stack[0].say(text)
+
+    def show_login(self, problem: str | None = None) -> None:
+        from tui.screens.login import LoginScreen
+
+        self.push_screen(LoginScreen(self.profile, problem=problem))
+
+    def submit_login(self, profile: Profile) -> None:
+        """Log in with what the login screen collected (runs in the background)."""
+        self._log_in(profile)
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def _log_in(self, profile: Profile) -> None:
+        from tui.screens.login import LoginScreen
+
+        self.config.profiles[profile.name] = profile
+        self.profile_name = profile.name
+        try:
+            await self.connect(profile)
+        except CsmsError as error:
+            log.info("Login failed: %s", error)
+            for screen in self.screen_stack:
+                if isinstance(screen, LoginScreen):
+                    screen.show_problem(str(error))
+            return
+        if not self.demo:
+            self.config.active_profile = profile.name
+            if self.save_settings():
+                self.notify(f"Logged in; profile {profile.name!r} saved.")
+
+    async def connect(self, profile: Profile) -> None:
+        """Open and start the engine for ``profile`` and show the first screen.
+
+        Raises CsmsError (login refused, gateway unreachable) with nothing kept open.
+        """
+        engine = await self._open_engine(profile)
+        try:
+            await engine.start()
+        except BaseException:
+            await engine.stop()
+            raise
+        await self._attach(engine)
+
+    async def _attach(self, engine: Engine) -> None:
+        from tui.screens.login import LoginScreen
+
+        self.engine = engine
+        while len(self.screen_stack) > 1 and isinstance(self.screen, LoginScreen):
+            await self.pop_screen()
+        self._publish_status(self._status_from_engine(engine))
+        self._follow_engine(engine)
+        stack = self.get_screen_stack()
+        if self.current_mode == self.DEFAULT_MODE or not stack:
+            modes = [e.mode for e in self.available_screens]
+            if modes:
+                first = self.start_mode if self.start_mode in modes else modes[0]
+                await self.switch_mode(first)
+        else:
+            for screen in stack:
+                if isinstance(screen, EngineScreen):
+                    screen.engine_replaced()
+
+    def _status_from_engine(self, engine: Engine) -> ShellStatus:
+        status = engine.status
+        return ShellStatus(
+            account=status.account or self.profile.msisdn,
+            profile=self.profile_name,
+            session_state=status.session_state,
+            session_reason=status.session_reason,
+            credit=status.credit,
+            demo=bool(status.demo) or self.demo,
+        )
+
+    def _publish_status(self, status: ShellStatus) -> None:
+        self.shell_status = status
+        self.status_signal.publish(status)
+
+    @work(exclusive=True, group="engine-follow", exit_on_error=False)
+    async def _follow_engine(self, engine: Engine) -> None:
+        subscription = engine.subscribe()
+        try:
+            async for event in subscription:
+                self.on_engine_event(event)
+        finally:
+            subscription.close()
+
+    def on_engine_event(self, event: events.Event) -> None:
+        """Keep the header current and surface background problems."""
+        status = self.shell_status
+        if isinstance(event, events.SessionChanged):
+            self._publish_status(
+                replace(status, session_state=event.state, session_reason=event.reason)
+            )
+        elif isinstance(event, events.AccountChanged):
+            self._publish_status(replace(status, credit=event.credit))
+        elif isinstance(event, events.BackgroundError):
+            self.notify(event.message, title=event.source, severity="error", timeout=10)
+        elif isinstance(event, events.OutcomeUnknownRecorded):
+            self.notify(
+                f"{event.summary} Check Activity and settle it once you know the outcome.",
+                title="Outcome unknown",
+                severity="warning",
+                timeout=10,
+            )
+
+    async def close_engine(self) -> None:
+        """Stop the engine: background tasks, client and ledger (idempotent)."""
+        engine = self.engine
+        if engine is not None:
+            try:
+                await engine.stop()
+            except Exception:
+                log.exception("Closing the engine failed")
+
+    async def action_quit(self) -> None:
+        self.workers.cancel_group(self, "engine-follow")
+        await self.close_engine()
+        self.exit()
+
+    def action_refresh_account(self) -> None:
+        self._refresh_account()
+
+    @work(exclusive=True, group="account", exit_on_error=False)
+    async def _refresh_account(self) -> None:
+        if self.engine is None:
+            self.notify("Log in first.", severity="warning")
+            return
+        try:
+            await self.engine.refresh_account()
+        except CsmsError as error:
+            self.notify(str(error), severity="error", timeout=10)
+
+    def action_switch_profile(self, name: str) -> None:
+        self.run_worker(
+            self.switch_profile(name), group="profile", exclusive=True, exit_on_error=False
+        )
+
+    async def switch_profile(self, name: str) -> None:
+        """Stop the current engine and connect with profile ``name`` (saved as active)."""
+        if name not in self.config.profiles:
+            self.notify(f"There is no profile called {name!r}.", severity="error")
+            return
+        self.workers.cancel_group(self, "engine-follow")
+        await self.close_engine()
+        self.engine = None
+        self.profile_name = name
+        if not self.demo:
+            self.config.active_profile = name
+            self.save_settings()
+        self._publish_status(ShellStatus(profile=name, demo=self.demo))
+        for entry in self.available_screens:
+            if entry.mode != self.current_mode and entry.mode in self._screen_stacks:
+                await self.remove_mode(entry.mode)
+                self.add_mode(entry.mode, partial(self._build_screen, entry))
+        profile = self.profile
+        if not self.demo and not has_credentials(profile):
+            self.show_login()
+            return
+        try:
+            await self.connect(profile)
+        except CsmsError as error:
+            self.notify(str(error), title=f"Profile {name}", severity="error", timeout=10)
+            if not self.demo:
+                self.show_login(str(error))
+            return
+        self.notify(f"Now using profile {name!r}.")
+
+    # -- errors ---------------------------------------------------------------
+
+    def report_error(self, error: BaseException) -> None:
+        """Show an error that reached a worker boundary; the app keeps running."""
+        if isinstance(error, CsmsError):
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        log.error("Unexpected error", exc_info=error)
+        self.notify(
+            f"Unexpected error: {type(error).__name__}: {error}. It was logged; "
+            "the app keeps running.",
+            severity="error",
+            timeout=10,
+        )
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A failed worker leaves the UI intact: report it and keep running.
+        # Anything else (a failed message handler) stops the widget that raised
+        # it, so the app exits as Textual does by default, after logging it.
+        if isinstance(error, WorkerFailed) and isinstance(error.error, Exception):
+            self.report_error(error.error)
+            return
+        log.error("Unexpected error; the app stops", exc_info=error)
+        super()._handle_exception(error)

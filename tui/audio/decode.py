@@ -1,0 +1,195 @@
+"""Streams of PCM s16le samples from any input.
+
+ffmpeg decodes, downmixes and resamples (with its anti-alias filter) and writes
+raw samples to a pipe, so memory stays flat however long the input is. Integer
+PCM WAV that needs no resampling is read directly and needs no ffmpeg.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, BinaryIO
+
+from tui.audio._compat import AudioSegment, audioop
+from tui.audio.errors import AudioDecodeError, FfmpegMissing
+from tui.audio.probe import SourceInfo, ffmpeg_input
+from tui.audio.tools import ffmpeg_reason, find_ffmpeg, require_ffmpeg
+
+CHUNK_BYTES = 64 * 1024
+SEEK_PREROLL_S = 1.0
+
+
+def _butterworth4(kind: str, freq: int) -> str:
+    # Two biquads with these Q values make a 4th-order Butterworth section:
+    # -3 dB at ``freq``, flat passband, 24 dB per octave beyond it.
+    return ",".join(f"{kind}=f={freq}:width_type=q:width={q}" for q in (0.5412, 1.3066))
+
+
+#: The telephone band, 300-3400 Hz.
+PHONE_BAND_FILTER = _butterworth4("highpass", 300) + "," + _butterworth4("lowpass", 3400)
+
+
+class PcmStream:
+    """Chunks of interleaved s16le frames (iterate once), with their format."""
+
+    def __init__(
+        self, chunks: Iterator[bytes], *, channels: int, rate: int, band_filtered: bool
+    ) -> None:
+        self._chunks = chunks
+        self.channels = channels
+        self.rate = rate
+        #: Whether the telephone band filter was already applied.
+        self.band_filtered = band_filtered
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._chunks
+
+
+@contextmanager
+def open_pcm(
+    info: SourceInfo,
+    *,
+    rate: int | None,
+    mono: bool,
+    start_s: float = 0.0,
+    duration_s: float | None = None,
+    phone_band: bool = False,
+) -> Iterator[PcmStream]:
+    """Decode ``info.path`` to s16le: at ``rate`` (``None`` keeps the source's),
+    mono or with the source's channels, from ``start_s`` for at most
+    ``duration_s``, optionally through the telephone band filter.
+
+    Leaving the block early stops the decoder; decoding errors are raised at
+    the end of iteration.
+    """
+    wav = info.wav
+    direct = wav is not None and wav.is_integer_pcm and rate in (None, wav.sample_rate)
+    if direct and phone_band and find_ffmpeg() is not None:
+        direct = False  # ffmpeg's filter is steeper than pydub's
+    if direct:
+        with info.path.open("rb") as f:
+            yield PcmStream(
+                _wav_chunks(f, info, mono=mono, start_s=start_s, duration_s=duration_s),
+                channels=1 if mono else info.channels,
+                rate=info.sample_rate,
+                band_filtered=False,
+            )
+        return
+    exe = require_ffmpeg(_what(info, rate))
+    channels = 1 if mono or info.channels < 1 else info.channels
+    out_rate = rate or info.sample_rate
+    cmd = [exe, "-nostdin", "-hide_banner", "-loglevel", "error"]
+    # Seek fast to just before the start, then let ffmpeg decode the last
+    # stretch and drop it: a lossy decoder starting cold at the seek point
+    # gives some 40 ms of silence (MP3) instead of the sound there.
+    preroll = min(start_s, SEEK_PREROLL_S)
+    if start_s - preroll > 0:
+        cmd += ["-ss", f"{start_s - preroll:.6f}"]
+    cmd += ["-i", ffmpeg_input(info.path)]
+    if preroll > 0:
+        cmd += ["-ss", f"{preroll:.6f}"]
+    if duration_s is not None:
+        cmd += ["-t", f"{duration_s:.6f}"]
+    cmd += ["-map", "0:a:0", "-vn", "-sn", "-dn"]
+    # aresample does both the resampling (with its anti-alias filter) and the
+    # downmix; rematrix_maxval=1 keeps the level of a downmix from float
+    # sources (without it identical stereo channels come out 3 dB louder).
+    resample = f"aresample={rate}:rematrix_maxval=1.0" if rate else "aresample=rematrix_maxval=1.0"
+    filters = [resample]
+    if mono:
+        filters.append("aformat=channel_layouts=mono")
+    if phone_band:
+        filters.append(PHONE_BAND_FILTER)
+    cmd += ["-af", ",".join(filters)]
+    cmd += ["-ac", str(channels), "-ar", str(out_rate), "-c:a", "pcm_s16le", "-f", "s16le"]
+    cmd.append("pipe:1")
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors
+            )
+        except OSError as exc:
+            raise FfmpegMissing(f"ffmpeg at {exe} could not be started ({exc.strerror}).") from None
+        try:
+            assert proc.stdout is not None
+            yield PcmStream(
+                _pipe_chunks(proc, proc.stdout, errors, info, channels),
+                channels=channels,
+                rate=out_rate,
+                band_filtered=phone_band,
+            )
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.stdout.close()  # type: ignore[union-attr]
+            proc.wait()
+
+
+def _what(info: SourceInfo, rate: int | None) -> str:
+    if info.wav is not None and info.wav.is_integer_pcm and rate is not None:
+        return f"{info.sample_rate} Hz WAV and resampling it to {rate} Hz"
+    if info.wav is not None:
+        return f"{info.codec} WAV"
+    return f"{info.format_label} audio"
+
+
+def _pipe_chunks(
+    proc: subprocess.Popen[bytes], out: IO[bytes], errors: BinaryIO, info: SourceInfo, channels: int
+) -> Iterator[bytes]:
+    frame = 2 * channels
+    size = CHUNK_BYTES - CHUNK_BYTES % frame
+    while chunk := out.read(size):
+        if len(chunk) % frame:
+            chunk = chunk[: len(chunk) - len(chunk) % frame]
+        if chunk:
+            yield chunk
+    code = proc.wait()
+    if code != 0:
+        errors.seek(0)
+        text = errors.read().decode("utf-8", "replace")
+        reason = ffmpeg_reason(text, str(info.path.resolve())) or f"ffmpeg exit code {code}"
+        lowered = reason.lower()
+        if ("decoder" in lowered and "not found" in lowered) or "no decoder" in lowered:
+            raise FfmpegMissing(
+                f"The ffmpeg in use cannot decode {info.format_label} audio ({reason}): install "
+                "a full ffmpeg build (for example `sudo apt install ffmpeg`)."
+            )
+        raise AudioDecodeError(f"{info.path} could not be decoded (ffmpeg: {reason}).")
+
+
+def _wav_chunks(
+    f: BinaryIO, info: SourceInfo, *, mono: bool, start_s: float, duration_s: float | None
+) -> Iterator[bytes]:
+    wav = info.wav
+    assert wav is not None
+    align, width = wav.block_align, wav.sample_width
+    first = min(wav.frames, round(start_s * wav.sample_rate))
+    last = wav.frames
+    if duration_s is not None:
+        last = min(last, first + round(duration_s * wav.sample_rate))
+    remaining = (last - first) * align
+    f.seek(wav.data_offset + first * align)
+    size = max(align, CHUNK_BYTES - CHUNK_BYTES % align)
+    while remaining > 0:
+        chunk = f.read(min(size, remaining))
+        chunk = chunk[: len(chunk) - len(chunk) % align]
+        if not chunk:
+            break
+        remaining -= len(chunk)
+        yield _to_s16(chunk, width, info.channels, mono)
+
+
+def _to_s16(chunk: bytes, width: int, channels: int, mono: bool) -> bytes:
+    if width == 1:
+        chunk = audioop.bias(chunk, 1, -128)  # WAV stores 8-bit samples unsigned
+    if width != 2:
+        chunk = audioop.lin2lin(chunk, width, 2)
+    if not mono or channels == 1:
+        return chunk
+    if channels == 2:
+        return audioop.tomono(chunk, 2, 0.5, 0.5)
+    segment = AudioSegment(data=chunk, sample_width=2, frame_rate=8000, channels=channels)
+    return bytes(segment.set_channels(1).raw_data)

@@ -1,0 +1,53 @@
+"""Writing the gateway-ready WAV: a plain 44-byte header, atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from tui.audio._compat import AudioSegment
+from tui.audio.errors import AudioWriteError
+
+
+def check_destination(dst: Path) -> None:
+    """Refuse, before any work, an output the gateway or the disk won't take."""
+    if dst.suffix.lower() != ".wav":
+        raise AudioWriteError(
+            f"{dst} must end in .wav: the gateway accepts only .wav files; "
+            "choose a name like prompt.wav."
+        )
+    if dst.is_dir():
+        raise AudioWriteError(f"{dst} is a folder; give a file name ending in .wav.")
+    parent = dst.parent
+    if not parent.is_dir():
+        raise AudioWriteError(f"The folder {parent} does not exist; create it or choose another.")
+
+
+def write_wav(segment: AudioSegment, dst: Path) -> None:
+    """Write ``segment`` as WAV to ``dst`` through a temporary file in the same
+    folder and ``os.replace``: ``dst`` is either the complete new file or left
+    as it was."""
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".part", dir=dst.parent)
+    except OSError as exc:
+        raise AudioWriteError(
+            f"Cannot write in {dst.parent} ({exc.strerror}); choose another folder."
+        ) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            # pydub writes WAV itself (no ffmpeg) with the plain 44-byte header.
+            segment.export(f, format="wav")
+            f.flush()
+            os.fsync(f.fileno())
+        tmp.chmod(0o644)
+        os.replace(tmp, dst)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise AudioWriteError(
+            f"Cannot write {dst} ({exc.strerror}); nothing was written."
+        ) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,57 @@
+"""Opening the engine for a command-line run: profile, credentials, demo."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from tui.config import ConfigError, Profile, active_profile_name, apply_env, data_dir, load_config
+from tui.engine.service import Engine
+
+
+class CliError(Exception):
+    """A problem the command reports in one sentence before exiting non-zero."""
+
+
+def resolve_profile(args: argparse.Namespace) -> Profile:
+    """The profile named by ``--profile`` / CSMS_PROFILE, with environment
+    overrides applied and the password asked for when a terminal is there."""
+    try:
+        config = load_config()
+        name = active_profile_name(config, getattr(args, "profile", None))
+        profile = apply_env(config.profile(name))
+    except ConfigError as error:
+        raise CliError(str(error)) from None
+    if not profile.msisdn:
+        raise CliError(
+            f"Profile {profile.name!r} has no login: run csms once to log in, "
+            "or set CSMS_MSISDN and CSMS_PASSWORD."
+        )
+    if not profile.password:
+        if not sys.stdin.isatty():
+            raise CliError(
+                f"No password for {profile.msisdn}: set CSMS_PASSWORD "
+                "(no prompt is shown when input is not a terminal)."
+            )
+        profile.password = getpass.getpass(f"Password for {profile.msisdn}: ")
+    return profile
+
+
+@asynccontextmanager
+async def cli_engine(args: argparse.Namespace) -> AsyncIterator[Engine]:
+    """An engine for one command: the demo simulator with ``--demo``, else the
+    profile's account. Background loops are not started; the command drives it."""
+    if getattr(args, "demo", False):
+        from tui.engine.demo import open_demo_engine
+
+        engine = await open_demo_engine()
+    else:
+        profile = resolve_profile(args)
+        engine = await Engine.open(profile, data_dir=data_dir(profile.name))
+    try:
+        yield engine
+    finally:
+        await engine.stop()

@@ -1,0 +1,406 @@
+"""``Engine``: what the app and the command line ask for, and what runs behind them.
+
+It owns the client, the ledger, the event bus and the background tasks
+(status tracker, inbox fetcher, session keepalive). Screens call its async
+methods from workers and react to its events; nothing above it talks to the
+network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Coroutine, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tui.config import Profile
+from tui.engine import events
+from tui.engine.events import EventBus, Subscription
+from tui.engine.inbox import FetchOutcome, InboxFetcher
+from tui.engine.tracker import Backoff, StatusTracker
+from tui.gateway.client import CsmsClient
+from tui.gateway.errors import CsmsError, OutcomeUnknown
+from tui.gateway.results import Submitted
+from tui.gateway.session import SessionState
+from tui.gateway.text import analyze
+from tui.ledger import Ledger
+from tui.ledger.tracking import NewCall, NewMessage
+
+log = logging.getLogger("csms.engine")
+
+LEDGER_FILE = "ledger.sqlite3"
+
+__all__ = ["Engine", "EngineStatus", "FetchOutcome", "SendOutcome"]
+
+
+@dataclass
+class EngineStatus:
+    """A snapshot of what the header and dashboard show."""
+
+    account: str
+    demo: bool
+    session_state: str = SessionState.LOGGED_OUT.value
+    session_reason: str = ""
+    credit: float | None = None
+    unpaid_pending: int = 0
+    free_incoming: int = 0
+    last_poll: datetime | None = None
+    next_poll: datetime | None = None
+    auto_fetch: bool = True
+
+
+@dataclass
+class SendOutcome:
+    """What happened to a quick send: IDs for what went out, and what did not."""
+
+    ids: list[tuple[str, str]] = field(default_factory=list)
+    #: Recipients whose request went out but got no answer: they may have it.
+    unknown: list[str] = field(default_factory=list)
+    #: Recipients never sent (a refusal stopped the run before them).
+    unsent: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Engine:
+    def __init__(
+        self,
+        profile: Profile,
+        client: CsmsClient,
+        ledger: Ledger,
+        *,
+        demo: bool = False,
+    ) -> None:
+        self.profile = profile
+        self.client = client
+        self.ledger = ledger
+        self.bus = EventBus()
+        self.demo = demo
+        self.tracker = StatusTracker(
+            client,
+            ledger,
+            self.bus,
+            backoff=Backoff(profile.poll_initial, profile.poll_max, profile.poll_backoff),
+            concurrency=profile.concurrency,
+        )
+        self.inbox = InboxFetcher(client, ledger, self.bus)
+        self._status = EngineStatus(
+            account=profile.msisdn, demo=demo, auto_fetch=profile.auto_fetch
+        )
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopped = False
+        self._inbox_wake = asyncio.Event()
+        client.add_listener(self._on_session)
+        #: Set in demo mode: the in-process simulator behind the client.
+        self.simulator: Any = None
+
+    # Life cycle --------------------------------------------------------------------
+
+    @classmethod
+    async def open(
+        cls,
+        profile: Profile,
+        *,
+        data_dir: Path,
+        transport: httpx.AsyncBaseTransport | None = None,
+        demo: bool = False,
+    ) -> Engine:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        ledger = Ledger.open(data_dir / LEDGER_FILE)
+        client = CsmsClient.from_profile(profile, transport=transport)
+        return cls(profile, client, ledger, demo=demo)
+
+    async def start(self) -> None:
+        """Resume tracking and start the background tasks."""
+        self.inbox.recover()
+        self.tracker.resume()
+        self._spawn(self._track(), "tracker")
+        self._spawn(self._inbox_loop(), "inbox")
+        self._spawn(self._keepalive_loop(), "keepalive")
+
+    async def stop(self) -> None:
+        """Stop the background tasks and close the client and the ledger."""
+        if self._stopped:
+            return
+        self._stopped = True
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        self.bus.close()
+        await self.client.aclose()
+        self.ledger.close()
+
+    @property
+    def status(self) -> EngineStatus:
+        self._status.last_poll = self.tracker.last_round
+        self._status.next_poll = self.tracker.next_round
+        return self._status
+
+    def subscribe(self) -> Subscription:
+        return self.bus.subscribe()
+
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        self._tasks.append(asyncio.create_task(work, name=f"csms-{name}"))
+
+    def _on_session(self, state: SessionState, reason: str) -> None:
+        self._status.session_state = state.value
+        self._status.session_reason = reason
+        self.bus.publish(events.SessionChanged(at=_now(), state=state.value, reason=reason))
+
+    def _background_error(self, source: str, error: Exception) -> None:
+        message = str(error) if isinstance(error, CsmsError) else f"Unexpected error: {error!r}"
+        if not isinstance(error, CsmsError):
+            log.exception("%s failed", source)
+        self.bus.publish(events.BackgroundError(at=_now(), source=source, message=message))
+
+    # Background loops ------------------------------------------------------------------
+
+    async def _track(self) -> None:
+        while True:
+            try:
+                await self.tracker.run(idle=min(5.0, self.profile.poll_max))
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # keep tracking whatever one round did
+                self._background_error("status tracker", error)
+                await asyncio.sleep(self.profile.poll_initial)
+
+    async def _inbox_loop(self) -> None:
+        while True:
+            if self._status.auto_fetch:
+                try:
+                    await self.inbox.cycle(auto_pay=self.profile.auto_pay)
+                    self._sync_account()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:
+                    self._background_error("inbox", error)
+            self._inbox_wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._inbox_wake.wait(), self.profile.inbox_interval)
+
+    async def _keepalive_loop(self) -> None:
+        interval = max(1.0, min(60.0, self.profile.keepalive_idle / 4))
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.client.keepalive()
+            except asyncio.CancelledError:
+                raise
+            except CsmsError as error:
+                log.info("keepalive failed: %s", error)
+
+    def _sync_account(self) -> None:
+        info = self.inbox.info
+        if info is not None:
+            self._status.credit = info.credit
+            self._status.unpaid_pending = info.unpaid_pending
+            self._status.free_incoming = info.free_incoming
+
+    # Quick sends ------------------------------------------------------------------------
+
+    async def send_sms(
+        self,
+        recipients: Sequence[str],
+        text: str,
+        *,
+        mask: str | None = None,
+        operator: int | None = None,
+    ) -> SendOutcome:
+        """Send one text to ``recipients``. Invalid input raises before anything
+        goes out; what did go out is recorded and tracked whatever happens later."""
+        analysis = analyze(text)
+        mask = mask or self.profile.default_mask
+
+        def record(done: Submitted) -> None:
+            at = _now()
+            self.ledger.record_messages(
+                NewMessage(
+                    id=msg_id,
+                    recipient=number,
+                    text=text,
+                    encoding=analysis.encoding,
+                    segments=analysis.segments,
+                    submitted_at=at,
+                    mask=mask,
+                    operator=operator,
+                )
+                for number, msg_id in done.ids
+            )
+
+        return await self._submit(
+            "message",
+            "sendsms.jsp",
+            f"SMS of {analysis.segments} segment(s): {text[:60]}",
+            self.client.send_sms(list(recipients), text, mask=mask, operator=operator),
+            record,
+        )
+
+    async def make_call(
+        self,
+        recipients: Sequence[str],
+        file_id: str,
+        *,
+        max_retries: int = 0,
+        mask: str | None = None,
+    ) -> SendOutcome:
+        def record(done: Submitted) -> None:
+            at = _now()
+            self.ledger.record_calls(
+                NewCall(
+                    id=call_id,
+                    recipient=number,
+                    file_id=file_id,
+                    submitted_at=at,
+                    max_retries=max_retries,
+                    mask=mask,
+                )
+                for number, call_id in done.ids
+            )
+
+        return await self._submit(
+            "call",
+            "makecall.jsp",
+            f"call playing audio {file_id}",
+            self.client.make_call(list(recipients), file_id, max_retries=max_retries, mask=mask),
+            record,
+        )
+
+    async def make_feedback_call(
+        self,
+        recipients: Sequence[str],
+        file_id: str,
+        *,
+        valid_options: int,
+        valid_feedback_file_id: str,
+        invalid_feedback_file_id: str,
+        max_retries: int = 0,
+        mask: str | None = None,
+    ) -> SendOutcome:
+        def record(done: Submitted) -> None:
+            at = _now()
+            self.ledger.record_calls(
+                NewCall(
+                    id=call_id,
+                    recipient=number,
+                    file_id=file_id,
+                    submitted_at=at,
+                    kind="feedback",
+                    max_retries=max_retries,
+                    mask=mask,
+                    valid_options=str(valid_options),
+                    valid_file_id=valid_feedback_file_id,
+                    invalid_file_id=invalid_feedback_file_id,
+                )
+                for number, call_id in done.ids
+            )
+
+        return await self._submit(
+            "call",
+            "make_feedback_call.jsp",
+            f"feedback call playing audio {file_id}, options 1-{valid_options}",
+            self.client.make_feedback_call(
+                list(recipients),
+                file_id,
+                valid_options=valid_options,
+                valid_feedback_file_id=valid_feedback_file_id,
+                invalid_feedback_file_id=invalid_feedback_file_id,
+                max_retries=max_retries,
+                mask=mask,
+            ),
+            record,
+        )
+
+    async def _submit(
+        self,
+        kind: events.ItemKind,
+        command: str,
+        summary: str,
+        request: Coroutine[Any, Any, Submitted],
+        record: Any,
+    ) -> SendOutcome:
+        try:
+            done = await request
+        except CsmsError as error:
+            partial: Submitted | None = getattr(error, "done", None)
+            unknown: list[str] = list(getattr(error, "unknown_recipients", []) or [])
+            unsent: list[str] = list(getattr(error, "unsent_recipients", []) or [])
+            if partial is None and not unknown:
+                raise  # refused before anything went out
+            outcome = SendOutcome(unknown=unknown, unsent=unsent, error=str(error))
+            if partial is not None:
+                record(partial)
+                outcome.ids = list(partial.ids)
+                self._announce(kind, partial, summary)
+            if unknown:
+                self.record_unknown(kind, command, summary, unknown, error)
+            return outcome
+        record(done)
+        self._announce(kind, done, summary)
+        return SendOutcome(ids=list(done.ids))
+
+    def _announce(self, kind: events.ItemKind, done: Submitted, summary: str) -> None:
+        self.tracker.wake()
+        self.bus.publish(events.Submitted(at=_now(), kind=kind, ids=list(done.ids), summary=summary))
+
+    def record_unknown(
+        self,
+        kind: str,
+        command: str,
+        summary: str,
+        targets: Sequence[str],
+        error: CsmsError,
+        ref: str | None = None,
+    ) -> int:
+        """Remember a submit that may or may not have taken effect."""
+        target = ", ".join(targets[:50]) + (f" and {len(targets) - 50} more" if len(targets) > 50 else "")
+        unknown_id = self.ledger.add_unknown(
+            kind, command, f"{summary} ({error})" if isinstance(error, OutcomeUnknown) else summary,
+            target, _now(), ref=ref,
+        )
+        self.bus.publish(events.OutcomeUnknownRecorded(at=_now(), kind=kind, summary=summary))
+        return unknown_id
+
+    def settle_unknown(self, unknown_id: int, note: str) -> None:
+        self.ledger.settle(unknown_id, note, _now())
+
+    # Inbox ---------------------------------------------------------------------------
+
+    async def refresh_account(self) -> None:
+        await self.inbox.refresh_info()
+        self._sync_account()
+
+    async def fetch_inbox(self) -> FetchOutcome:
+        outcome = await self.inbox.fetch()
+        self._sync_account()
+        return outcome
+
+    async def pay_and_fetch(self) -> FetchOutcome:
+        outcome = await self.inbox.pay_and_fetch()
+        self._sync_account()
+        return outcome
+
+    async def discard_pending(self) -> int:
+        discarded = await self.inbox.discard_pending()
+        self._sync_account()
+        return discarded
+
+    def set_auto_fetch(self, on: bool) -> None:
+        self._status.auto_fetch = on
+        if on:
+            self._inbox_wake.set()
+
+    async def export_inbox(self, path: Path) -> int:
+        return await asyncio.to_thread(self.ledger.export_inbox_csv, path)

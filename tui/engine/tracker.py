@@ -1,0 +1,357 @@
+"""The status tracker: the one place that polls the gateway for statuses.
+
+Every message, call, SMS campaign, voice campaign and audio file that is not
+final is queried, with bounded concurrency through the shared client, on an
+interval that starts short and backs off. One loop runs the rounds one after
+another, so rounds never overlap and a slow request is never cancelled by the
+next tick. Changes go to the ledger first, then out as events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+from tui.engine import events
+from tui.engine.events import EventBus, ItemKind
+from tui.gateway.client import CsmsClient
+from tui.gateway.codes import CallStatus, MessageStatus
+from tui.gateway.errors import CsmsError, GatewayError, GatewayUnavailable
+from tui.ledger import Ledger
+from tui.ledger.tracking import PollItem
+
+log = logging.getLogger("csms.engine")
+
+T = TypeVar("T")
+
+#: How many due messages and calls one round takes from the ledger at a time.
+ROUND_PAGE = 500
+#: Failure statuses of a call: final once its retries are spent.
+CALL_FAILURES = (CallStatus.BUSY, CallStatus.NOT_RESPONDING, CallStatus.NOT_ANSWERING)
+#: How long a failed call may sit in a failure status before it counts as
+#: final even if the retry count never showed up as separate changes.
+CALL_RETRY_GRACE = timedelta(minutes=30)
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Poll interval: ``initial * factor ** polls``, capped at ``maximum`` (seconds)."""
+
+    initial: float = 2.0
+    maximum: float = 60.0
+    factor: float = 1.5
+
+    def after(self, polls: int) -> float:
+        return min(self.maximum, self.initial * self.factor ** max(0, polls))
+
+
+@dataclass
+class _Watch:
+    """A campaign or audio file being polled (kept in memory; the ledger knows
+    which ones are unfinished, so a restart rebuilds these)."""
+
+    kind: ItemKind
+    item_id: str
+    polls: int
+    next_at: datetime
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class StatusTracker:
+    def __init__(
+        self,
+        client: CsmsClient,
+        ledger: Ledger,
+        bus: EventBus,
+        *,
+        backoff: Backoff | None = None,
+        concurrency: int = 4,
+        now: Callable[[], datetime] = _now,
+    ) -> None:
+        self.client = client
+        self.ledger = ledger
+        self.bus = bus
+        self.backoff = backoff or Backoff()
+        self._limit = asyncio.Semaphore(max(1, concurrency))
+        self._now = now
+        self._wake = asyncio.Event()
+        self._watches: dict[tuple[str, str], _Watch] = {}
+        self.last_round: datetime | None = None
+        self.next_round: datetime | None = None
+        self.requests = 0
+        self._failing = False
+
+    # What to watch --------------------------------------------------------------
+
+    def resume(self) -> None:
+        """Pick up everything the ledger says is unfinished (after a restart)."""
+        now = self._now()
+        for campaign in self.ledger.campaigns(final=False):
+            self.watch("sms_campaign", campaign.id, now)
+        for voice in self.ledger.voice_campaigns(final=False):
+            self.watch("voice_campaign", voice.id, now)
+        for audio in self.ledger.audio_files():
+            if not audio.ready:
+                self.watch("audio", audio.id, now)
+        self.wake()
+
+    def watch(self, kind: ItemKind, item_id: str, at: datetime | None = None) -> None:
+        """Start polling a campaign or audio file (messages and calls are
+        picked up from the ledger by themselves)."""
+        self._watches[(kind, item_id)] = _Watch(kind, item_id, 0, at or self._now())
+        self.wake()
+
+    def wake(self) -> None:
+        """Run a round now (new items were recorded)."""
+        self._wake.set()
+
+    @property
+    def watching(self) -> int:
+        return len(self._watches)
+
+    # The loop ---------------------------------------------------------------------
+
+    async def run(self, idle: float = 5.0) -> None:
+        """Poll until cancelled. ``idle`` bounds the sleep between rounds."""
+        while True:
+            await self.run_round()
+            delay = self._seconds_to_next(idle)
+            self.next_round = self._now() + timedelta(seconds=delay)
+            self._publish_cycle()
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            except TimeoutError:
+                pass
+
+    def _seconds_to_next(self, idle: float) -> float:
+        candidates = [w.next_at for w in self._watches.values()]
+        flight = self.ledger.in_flight()
+        if flight.next_poll_at is not None:
+            candidates.append(flight.next_poll_at)
+        if not candidates:
+            return idle
+        delay = (min(candidates) - self._now()).total_seconds()
+        if self._failing:
+            delay = max(delay, self.backoff.maximum / 4)
+        return max(0.05, min(idle, delay))
+
+    async def run_round(self) -> int:
+        """Query everything due now; returns how many items were queried."""
+        now = self._now()
+        queried = 0
+        seen: set[tuple[str, str]] = set()
+        failures_before = self.requests
+        ok = True
+        while True:
+            due = [
+                item
+                for item in self.ledger.due_for_poll(now, limit=ROUND_PAGE)
+                if (item.kind, item.id) not in seen
+            ]
+            if not due:
+                break
+            seen.update((item.kind, item.id) for item in due)
+            ok &= await self._poll_tracked(due)
+            queried += len(due)
+            if len(due) < ROUND_PAGE:
+                break
+        watches = [w for w in self._watches.values() if w.next_at <= now]
+        if watches:
+            results = await asyncio.gather(*(self._poll_watch(w) for w in watches))
+            ok &= all(results)
+            queried += len(watches)
+        self._failing = not ok and self.requests > failures_before
+        self.last_round = self._now()
+        return queried
+
+    def _publish_cycle(self) -> None:
+        flight = self.ledger.in_flight()
+        self.bus.publish(
+            events.PollCycle(
+                at=self._now(),
+                in_flight=flight.total + len(self._watches),
+                last_poll=self.last_round,
+                next_poll=self.next_round,
+            )
+        )
+
+    async def _limited(self, call: Awaitable[T]) -> T:
+        async with self._limit:
+            self.requests += 1
+            return await call
+
+    # Messages and calls -------------------------------------------------------------
+
+    async def _poll_tracked(self, due: list[PollItem]) -> bool:
+        messages = [item for item in due if item.kind == "message"]
+        calls = [item for item in due if item.kind == "call"]
+        answers = await asyncio.gather(
+            *(self._ask(self.client.query_message(item.id)) for item in messages),
+            *(self._ask(self.client.query_call(item.id)) for item in calls),
+        )
+        at = self._now()
+        ok = True
+        message_updates: list[tuple[str, MessageStatus, datetime]] = []
+        reschedule: list[tuple[PollItem, datetime]] = []
+        for item, answer in zip(messages, answers[: len(messages)], strict=True):
+            if isinstance(answer, CsmsError):
+                ok &= not isinstance(answer, GatewayUnavailable)
+                reschedule.append((item, at + self._interval(item.polls + 1)))
+                continue
+            assert isinstance(answer, MessageStatus)
+            message_updates.append((item.id, answer, at))
+            if not answer.is_final:
+                reschedule.append((item, at + self._interval(item.polls + 1)))
+        changed = set(self.ledger.update_message_statuses(message_updates))
+        for message_id, status, _ in message_updates:
+            if message_id in changed:
+                record = self.ledger.message(message_id)
+                self._status_event(
+                    "message",
+                    message_id,
+                    status.label,
+                    status.is_final,
+                    recipient=record.recipient if record else None,
+                )
+        for item, answer in zip(calls, answers[len(messages) :], strict=True):
+            if isinstance(answer, CsmsError):
+                ok &= not isinstance(answer, GatewayUnavailable)
+                reschedule.append((item, at + self._interval(item.polls + 1)))
+                continue
+            final = self._record_call(item, answer, at)
+            if not final:
+                reschedule.append((item, at + self._interval(item.polls + 1)))
+        self._reschedule(reschedule)
+        return ok
+
+    def _record_call(self, item: PollItem, answer: object, at: datetime) -> bool:
+        from tui.gateway.results import CallState
+
+        assert isinstance(answer, CallState)
+        record = self.ledger.call(item.id)
+        status = answer.status
+        final = status.is_final
+        if status in CALL_FAILURES and record is not None:
+            attempts = record.attempts + (0 if record.status == status else 1)
+            overdue = at - record.submitted_at > CALL_RETRY_GRACE * (record.max_retries + 1)
+            final = attempts > record.max_retries or overdue
+        if record is not None and record.kind == "feedback" and status is CallStatus.SENT:
+            # The pressed key may arrive a little after the call ends.
+            final = answer.option_selected is not None or item.polls >= 3
+        changed = self.ledger.update_call_status(
+            item.id, status, at, option_selected=answer.option_selected, final=final
+        )
+        if changed or final:
+            detail = f"pressed {answer.option_selected}" if answer.option_selected else ""
+            self._status_event(
+                "call", item.id, status.label, final, recipient=item.recipient, detail=detail
+            )
+        return final
+
+    def _reschedule(self, items: Iterable[tuple[PollItem, datetime]]) -> None:
+        by_kind: dict[str, list[tuple[str, datetime]]] = {}
+        for item, at in items:
+            by_kind.setdefault(item.kind, []).append((item.id, at))
+        for kind, pairs in by_kind.items():
+            self.ledger.schedule_next_polls(kind, pairs)  # type: ignore[arg-type]
+
+    def _interval(self, polls: int) -> timedelta:
+        return timedelta(seconds=self.backoff.after(polls))
+
+    async def _ask(self, call: Awaitable[T]) -> T | CsmsError:
+        try:
+            return await self._limited(call)
+        except CsmsError as error:
+            if not isinstance(error, GatewayError) or error.code not in (211, 703):
+                log.info("status query failed: %s", error)
+            return error
+
+    # Campaigns and audio --------------------------------------------------------------
+
+    async def _poll_watch(self, watch: _Watch) -> bool:
+        pollers: dict[str, Callable[[str], Awaitable[bool]]] = {
+            "sms_campaign": self._poll_sms_campaign,
+            "voice_campaign": self._poll_voice_campaign,
+            "audio": self._poll_audio,
+        }
+        try:
+            final = await self._limited(pollers[watch.kind](watch.item_id))
+        except CsmsError as error:
+            log.info("%s %s query failed: %s", watch.kind, watch.item_id, error)
+            final = False
+            if isinstance(error, GatewayUnavailable):
+                watch.polls += 1
+                watch.next_at = self._now() + self._interval(watch.polls)
+                return False
+        if final:
+            self._watches.pop((watch.kind, watch.item_id), None)
+        else:
+            watch.polls += 1
+            watch.next_at = self._now() + self._interval(watch.polls)
+        return True
+
+    async def _poll_sms_campaign(self, campaign_id: str) -> bool:
+        recipients = await self.client.campaign_status(campaign_id)
+        at = self._now()
+        changed = self.ledger.upsert_campaign_statuses(campaign_id, recipients, at)
+        campaign = self.ledger.campaign(campaign_id)
+        total = len(recipients)
+        sent = sum(1 for r in recipients if r.status is MessageStatus.SENT)
+        due = campaign is None or campaign.scheduled_at is None or campaign.scheduled_at <= at
+        final = total > 0 and sent == total and due
+        state = "Sent" if final else ("Scheduled" if sent == 0 else "Sending")
+        if campaign is not None and (campaign.state != state or changed):
+            self.ledger.set_campaign_state(campaign_id, state, at, final=final)
+            self._status_event(
+                "sms_campaign", campaign_id, state, final, detail=f"{sent} of {total} sent"
+            )
+        return final
+
+    async def _poll_voice_campaign(self, campaign_id: str) -> bool:
+        info = await self.client.voice_campaign_status(campaign_id)
+        at = self._now()
+        if self.ledger.add_voice_snapshot(campaign_id, info, at):
+            self._status_event(
+                "voice_campaign",
+                campaign_id,
+                info.status.label,
+                info.status.is_final,
+                detail=f"{info.answered} answered of {info.call_attempts} attempts",
+            )
+        return info.status.is_final
+
+    async def _poll_audio(self, file_id: str) -> bool:
+        status = await self.client.audio_status(file_id)
+        if self.ledger.update_audio_status(file_id, status, self._now()):
+            self._status_event("audio", file_id, status.label, status.is_final)
+        return status.is_final
+
+    def _status_event(
+        self,
+        kind: ItemKind,
+        item_id: str,
+        label: str,
+        final: bool,
+        *,
+        recipient: str | None = None,
+        detail: str = "",
+    ) -> None:
+        self.bus.publish(
+            events.StatusChanged(
+                at=self._now(),
+                kind=kind,
+                item_id=item_id,
+                status=label,
+                final=final,
+                recipient=recipient,
+                detail=detail,
+            )
+        )

@@ -1,0 +1,81 @@
+"""Splitting long recipient lists so every request's URL stays within a limit.
+
+The gateway takes recipients as one comma-separated query parameter, and
+gateways, proxies and servers refuse URLs past a few thousand characters. The
+lengths here are those of the URL httpx actually sends (percent-encoded), and
+each finished chunk is checked against a URL built the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import httpx
+
+from tui.gateway.errors import InvalidInput
+
+#: Room kept for the session ID, whose length is unknown before logging in
+#: and may change when the session is renewed.
+SESSION_ID_RESERVE = 128
+SEPARATOR = ","
+
+
+def encoded_length(value: str) -> int:
+    """Characters ``value`` takes as a query parameter value."""
+    if value.isascii() and value.isalnum():
+        return len(value)
+    return len(str(httpx.QueryParams({"k": value}))) - 2
+
+
+def url_length(base_url: str, path: str, params: Mapping[str, str]) -> int:
+    """Length of the full URL of a GET request with these parameters."""
+    return len(str(httpx.URL(base_url.rstrip("/") + path, params=dict(params))))
+
+
+def with_session_reserve(params: Mapping[str, str], session_id: str | None) -> dict[str, str]:
+    """``params`` plus a stand-in session ID at least as long as the real one."""
+    placeholder = "x" * max(SESSION_ID_RESERVE, len(session_id or ""))
+    return {**params, "session_id": placeholder}
+
+
+class UrlTooLong(InvalidInput):
+    """Even one item does not fit the URL limit with the other parameters."""
+
+
+def split_by_url(
+    base_url: str,
+    path: str,
+    params: Mapping[str, str],
+    key: str,
+    items: Sequence[str],
+    limit: int,
+) -> list[list[str]]:
+    """Split ``items`` (joined by commas into ``key``) into chunks whose URL,
+    with ``params``, is at most ``limit`` characters. Order is kept."""
+    if not items:
+        return []
+    fixed = url_length(base_url, path, {**params, key: ""})
+    budget = limit - fixed
+    separator = encoded_length(SEPARATOR)
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    used = 0
+    for item in items:
+        size = encoded_length(item)
+        if size > budget:
+            raise UrlTooLong(
+                f"The request would be {fixed + size} characters long, over the limit of "
+                f"{limit}; shorten the text or raise url_limit in the profile."
+            )
+        cost = size + (separator if current else 0)
+        if current and used + cost > budget:
+            chunks.append(current)
+            current, used = [], 0
+            cost = size
+        current.append(item)
+        used += cost
+    chunks.append(current)
+    for chunk in chunks:  # the estimate above must match what httpx builds
+        length = url_length(base_url, path, {**params, key: SEPARATOR.join(chunk)})
+        assert length <= limit, (length, limit)
+    return chunks

@@ -1,0 +1,287 @@
+"""One request to the gateway, done right: throttled, logged, retried only when safe.
+
+- Connection failures before the request went out are retried for any command.
+- A submit (``Command.submits``) that fails after it went out raises
+  ``OutcomeUnknown`` and is never repeated; queries are retried.
+- 304/305 (throughput) are retried with exponential backoff and jitter.
+- 102 (session expired) logs in again, once, and repeats the request, since
+  the gateway executed nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from tui import __version__
+from tui.gateway.codes import AUTH, Command
+from tui.gateway.envelope import Reply, decode_reply, raise_for_error
+from tui.gateway.errors import (
+    AmbiguousReply,
+    CsmsError,
+    GatewayError,
+    GatewayUnavailable,
+    InvalidInput,
+    OutcomeUnknown,
+    SessionExpired,
+    Throttled,
+)
+from tui.gateway.session import Session
+from tui.gateway.throttle import Backoff, Throttle
+from tui.logs import add_secret
+
+log = logging.getLogger("csms.gateway")
+
+#: Failures where the request never left: safe to repeat for any command.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+JSON_RESPONSE_TYPE = "2"
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """What came back: the HTTP status, the body and, if readable, the reply."""
+
+    status: int
+    body: bytes
+    reply: Reply | None
+
+
+@dataclass(slots=True)
+class Limits:
+    timeout: float = 30.0
+    concurrency: int = 4
+    rate_limit: float | None = None
+    json_replies: bool = False
+    throttle_retries: int = 5
+    backoff_base: float = 0.5
+    backoff_max: float = 20.0
+    query_retries: int = 2
+
+
+def tls_verify(verify: bool | str) -> bool | ssl.SSLContext:
+    """``verify`` as httpx takes it: a CA bundle path becomes an SSL context."""
+    if isinstance(verify, str):
+        try:
+            return ssl.create_default_context(cafile=verify)
+        except (OSError, ssl.SSLError) as exc:
+            raise InvalidInput(
+                f"The CA bundle {verify!r} could not be read ({exc.__class__.__name__}); "
+                "check ca_bundle in the profile."
+            ) from None
+    return verify
+
+
+class Connection:
+    """The shared HTTP client, throttle and session behind every command."""
+
+    def __init__(
+        self,
+        base_url: str,
+        login: str,
+        password: str | None,
+        *,
+        limits: Limits,
+        transport: httpx.AsyncBaseTransport | None = None,
+        verify: bool | str = True,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.login_name = login
+        self._password = password
+        if password:
+            add_secret(password)
+        self.limits = limits
+        self.throttle = Throttle(limits.concurrency, limits.rate_limit)
+        self.backoff = Backoff(limits.backoff_base, limits.backoff_max)
+        self._sleep = sleep
+        self.session = Session(self._login)
+        self.requests_sent = 0
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            transport=transport,
+            verify=tls_verify(verify) if transport is None else True,
+            timeout=httpx.Timeout(limits.timeout),
+            limits=httpx.Limits(max_connections=max(limits.concurrency, 1)),
+            headers={"User-Agent": f"csms/{__version__}"},
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+        self.session.forget()
+
+    def common_params(self, params: Mapping[str, str | None]) -> dict[str, str]:
+        """``params`` without unset values, plus ``response_type`` for JSON."""
+        cleaned = {key: value for key, value in params.items() if value is not None}
+        if self.limits.json_replies:
+            cleaned["response_type"] = JSON_RESPONSE_TYPE
+        return cleaned
+
+    # Logging in -------------------------------------------------------------------------
+
+    async def _login(self) -> str:
+        if not self.login_name or not self._password:
+            missing = "MSISDN or user name" if not self.login_name else "password"
+            raise InvalidInput(
+                f"No {missing} is set; add it to the profile or set "
+                f"{'CSMS_MSISDN' if not self.login_name else 'CSMS_PASSWORD'}."
+            )
+        # A form POST (accepted by auth.jsp) keeps the password out of URLs,
+        # and so out of server and proxy logs.
+        form = {"msisdn": self.login_name, "password": self._password}
+        exchange = await self.call(AUTH, {}, form=form, authenticated=False)
+        assert exchange.reply is not None
+        session_id = exchange.reply.data.text
+        if not session_id:
+            raise GatewayUnavailable("The gateway accepted the login but sent no session ID.")
+        add_secret(session_id)
+        return session_id
+
+    # One command ------------------------------------------------------------------------
+
+    async def call(
+        self,
+        command: Command,
+        params: Mapping[str, str | None],
+        *,
+        form: Mapping[str, str] | None = None,
+        files: Mapping[str, Any] | None = None,
+        authenticated: bool = True,
+        keep_unreadable: bool = False,
+    ) -> Exchange:
+        """Send ``command`` until it has an answer or a final failure.
+
+        With ``keep_unreadable``, a 200 reply that cannot be read is returned
+        (``reply`` None) instead of raised, so its body can be kept.
+        """
+        query = self.common_params(params)
+        renewed = False
+        throttled = 0
+        transport_failures = 0
+        while True:
+            session_id = await self.session.ensure() if authenticated else None
+            if session_id is not None:
+                query["session_id"] = session_id
+            started = time.monotonic()
+            try:
+                response = await self._send(command, query, form, files)
+            except httpx.TransportError as exc:
+                self._after_transport_error(command, exc, transport_failures, started)
+                await self._sleep(self.backoff.delay(transport_failures))
+                transport_failures += 1
+                continue
+            self.session.mark_reachable()
+            try:
+                exchange = self._read(command, response, keep_unreadable)
+            except SessionExpired:
+                self._log(command, "ERROR 102 (session expired)", started)
+                if renewed or session_id is None:
+                    raise
+                renewed = True
+                await self.session.renew(session_id)
+                continue
+            except Throttled as exc:
+                self._log(command, f"ERROR {exc.code} (throttled)", started)
+                if throttled >= self.limits.throttle_retries:
+                    raise
+                await self._sleep(self.backoff.delay(throttled))
+                throttled += 1
+                continue
+            except GatewayError as exc:
+                self._log(command, f"ERROR {exc.code}", started)
+                raise
+            except GatewayUnavailable as exc:
+                self._log(command, f"unusable reply (HTTP {response.status_code})", started)
+                if command.submits:
+                    raise AmbiguousReply(
+                        f"{exc.reason} The request may have taken effect; check before "
+                        "sending it again.",
+                        command=command.name,
+                        status=exc.status,
+                        excerpt=exc.excerpt,
+                    ) from None
+                raise
+            self._log(command, "OK" if exchange.reply else "OK (kept unread)", started)
+            if session_id is not None:
+                self.session.touch()
+            return exchange
+
+    async def _send(
+        self,
+        command: Command,
+        query: dict[str, str],
+        form: Mapping[str, str] | None,
+        files: Mapping[str, Any] | None,
+    ) -> httpx.Response:
+        async with self.throttle.slot():
+            self.requests_sent += 1
+            if form is None and files is None:
+                return await self._http.get(command.path, params=query)
+            return await self._http.post(command.path, params=query, data=form, files=files)
+
+    def _after_transport_error(
+        self, command: Command, exc: httpx.TransportError, failures: int, started: float
+    ) -> None:
+        """Return to retry after a transport error, else raise the right error."""
+        kind = exc.__class__.__name__
+        not_sent = isinstance(exc, NOT_SENT)
+        self._log(command, f"{'not sent' if not_sent else 'no reply'} ({kind})", started)
+        if not not_sent and command.submits:
+            error = OutcomeUnknown(
+                f"No answer to {command.name} ({_describe(exc)}); it may or may not have "
+                "taken effect. Check before sending it again.",
+                command=command.name,
+            )
+            self.session.mark_offline(_describe(exc))
+            raise error from None
+        if failures < self.limits.query_retries:
+            return
+        reason = _describe(exc)
+        self.session.mark_offline(reason)
+        raise GatewayUnavailable(
+            f"The gateway could not be reached ({reason}); check the connection and the "
+            "base URL, then try again.",
+            command=command.name,
+        ) from None
+
+    def _read(self, command: Command, response: httpx.Response, keep_unreadable: bool) -> Exchange:
+        status, body = response.status_code, response.content
+        try:
+            reply = decode_reply(body, status=status, command=command.name)
+        except GatewayUnavailable as exc:
+            if keep_unreadable and status == 200:
+                return Exchange(status, body, None)
+            if command is AUTH:  # an unreadable login reply may hold a session ID
+                raise GatewayUnavailable(exc.reason, command=command.name, status=status) from None
+            raise
+        raise_for_error(reply, body, status=status, command=command.name)
+        return Exchange(status, body, reply)
+
+    def _log(self, command: Command, outcome: str, started: float) -> None:
+        elapsed = (time.monotonic() - started) * 1000
+        log.info("%s -> %s (%.0f ms)", command.page, outcome, elapsed)
+
+
+def _describe(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    text = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return (
+            "its TLS certificate could not be verified; name a CA bundle in the profile "
+            "(ca_bundle) if your network needs one"
+        )
+    if isinstance(exc, httpx.ConnectError):
+        return "connection refused or host not found"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "the connection was closed before a full reply"
+    return f"network error: {exc.__class__.__name__}"
+
+
+__all__ = ["NOT_SENT", "Connection", "CsmsError", "Exchange", "Limits", "tls_verify"]

@@ -1,0 +1,148 @@
+"""The session: log in lazily once, share the ID, log in again once on 102.
+
+The gateway hands out a session ID that lives 30 minutes past its last use.
+Every caller shares one ID; when several callers find it expired at the same
+moment, only the first logs in again and the others reuse the new ID.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+
+from tui.gateway.errors import CsmsError, LoginFailed
+
+log = logging.getLogger("csms.gateway")
+
+
+class SessionState(StrEnum):
+    """Where the session stands; the value is how the app words it."""
+
+    LOGGED_OUT = "logged out"
+    LOGGING_IN = "logging in"
+    LOGGED_IN = "logged in"
+    REAUTHENTICATING = "re-authenticating"
+    OFFLINE = "offline"
+
+
+SessionListener = Callable[[SessionState, str], None]
+LoginFunction = Callable[[], Awaitable[str]]
+
+
+class Session:
+    """Holds the session ID and the state the app shows.
+
+    ``login`` performs the auth request and returns the new ID (raising
+    ``LoginFailed`` or a transport error). ``clock`` is a monotonic clock in
+    seconds, used for the idle time that drives keepalive pings.
+    """
+
+    def __init__(self, login: LoginFunction, *, clock: Callable[[], float] = time.monotonic):
+        self._login = login
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self._id: str | None = None
+        self._last_used = clock()
+        self._state = SessionState.LOGGED_OUT
+        self._reason = ""
+        self._listeners: list[SessionListener] = []
+        self.logins = 0
+
+    # State ------------------------------------------------------------------------
+
+    @property
+    def state(self) -> SessionState:
+        return self._state
+
+    @property
+    def reason(self) -> str:
+        return self._reason
+
+    @property
+    def session_id(self) -> str | None:
+        return self._id
+
+    def add_listener(self, listener: SessionListener) -> None:
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: SessionListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def set_state(self, state: SessionState, reason: str = "") -> None:
+        if (state, reason) == (self._state, self._reason):
+            return
+        self._state, self._reason = state, reason
+        log.info("session %s%s", state.value, f": {reason}" if reason else "")
+        for listener in list(self._listeners):
+            try:
+                listener(state, reason)
+            except Exception:  # a listener's bug must not break a request
+                log.exception("session listener failed")
+
+    def touch(self) -> None:
+        """Record a successful use of the session (it lives 30 minutes past this)."""
+        self._last_used = self._clock()
+
+    @property
+    def idle_seconds(self) -> float:
+        return self._clock() - self._last_used
+
+    def mark_reachable(self) -> None:
+        """A reply came back: leave OFFLINE if a failure had put us there."""
+        if self._state is SessionState.OFFLINE and self._id is not None:
+            self.set_state(SessionState.LOGGED_IN)
+
+    def mark_offline(self, reason: str) -> None:
+        self.set_state(SessionState.OFFLINE, reason)
+
+    def forget(self) -> None:
+        """Drop the ID (closing the client); the next request logs in again."""
+        self._id = None
+        self.set_state(SessionState.LOGGED_OUT)
+
+    # Logging in ---------------------------------------------------------------------
+
+    async def ensure(self) -> str:
+        """The current session ID, logging in first if there is none."""
+        if self._id is not None:
+            return self._id
+        async with self._lock:
+            if self._id is None:
+                await self._do_login(SessionState.LOGGING_IN)
+            assert self._id is not None
+            return self._id
+
+    async def renew(self, expired: str) -> str:
+        """Log in again after ``expired`` was refused with 102.
+
+        Callers that saw the same expired ID wait for one login and share it.
+        """
+        async with self._lock:
+            if self._id is None or self._id == expired:
+                await self._do_login(SessionState.REAUTHENTICATING)
+            assert self._id is not None
+            return self._id
+
+    async def _do_login(self, state: SessionState) -> None:
+        self._id = None
+        self.set_state(state)
+        try:
+            session_id = await self._login()
+        except LoginFailed as exc:
+            self.set_state(SessionState.OFFLINE, exc.info.meaning)
+            raise
+        except CsmsError as exc:
+            if self._state is not SessionState.OFFLINE:  # else the reason is already set
+                self.set_state(SessionState.OFFLINE, str(exc))
+            raise
+        except BaseException:
+            self.set_state(SessionState.LOGGED_OUT)
+            raise
+        self.logins += 1
+        self._id = session_id
+        self.touch()
+        self.set_state(SessionState.LOGGED_IN)

@@ -1,0 +1,50 @@
+"""What the app remembers: one SQLite ledger file per profile (see ``Ledger``)."""
+
+from tui.ledger.audiofiles import AudioFile
+from tui.ledger.campaigns import RecipientStatus, SmsCampaign, VoiceCampaign, VoiceSnapshot
+from tui.ledger.errors import LedgerError
+from tui.ledger.imports import ImportBatch, ImportSummary
+from tui.ledger.inbox import InboxMessage, QuarantineEntry, RawReply
+from tui.ledger.ledger import DashboardCounts, Ledger
+from tui.ledger.lists import ListSummary, Member
+from tui.ledger.schema import CURRENT_VERSION
+from tui.ledger.sendjobs import SendJobSummary, SendRow
+from tui.ledger.tracking import (
+    CallRecord,
+    InFlight,
+    MessageRecord,
+    NewCall,
+    NewMessage,
+    PollItem,
+    StatusChange,
+)
+from tui.ledger.unknown import UnknownSubmit
+
+__all__ = [
+    "CURRENT_VERSION",
+    "AudioFile",
+    "CallRecord",
+    "DashboardCounts",
+    "ImportBatch",
+    "ImportSummary",
+    "InFlight",
+    "InboxMessage",
+    "Ledger",
+    "LedgerError",
+    "ListSummary",
+    "Member",
+    "MessageRecord",
+    "NewCall",
+    "NewMessage",
+    "PollItem",
+    "QuarantineEntry",
+    "RawReply",
+    "RecipientStatus",
+    "SendJobSummary",
+    "SendRow",
+    "SmsCampaign",
+    "StatusChange",
+    "UnknownSubmit",
+    "VoiceCampaign",
+    "VoiceSnapshot",
+]

@@ -1,0 +1,129 @@
+"""CSV exports: UTF-8 with a byte-order mark (so spreadsheets show Urdu), written atomically.
+
+Rows go to a temporary file in the target folder, which replaces the target
+only once complete; on any error the target is untouched and the temporary
+file removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from tui.gateway.codes import MessageStatus, VoiceCampaignStatus
+from tui.ledger.errors import LedgerError
+
+#: A cell starting with one of these is read as a formula by spreadsheets; an
+#: incoming SMS is text anyone can send, so such cells get a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv_atomic(
+    path: str | os.PathLike[str],
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+) -> int:
+    """Write ``header`` and ``rows`` to ``path`` as a whole or not at all; returns row count."""
+    target = Path(path)
+    try:
+        fd, temp_name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+        )
+    except OSError as error:
+        raise LedgerError(
+            f"Cannot write {target}: {error.strerror}; choose a folder that exists and is writable."
+        ) from None
+    count = 0
+    try:
+        with open(fd, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow([_cell(value) for value in row])
+                count += 1
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+    except BaseException as error:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        if isinstance(error, OSError):
+            raise LedgerError(
+                f"Cannot write {target}: {error.strerror}; nothing was written. Free some space"
+                " or choose another folder."
+            ) from None
+        raise
+    return count
+
+
+INBOX_HEADER = (
+    "ID",
+    "Received at",
+    "From",
+    "Short code",
+    "Gateway ID",
+    "Gateway time",
+    "Message",
+    "Read",
+)
+CAMPAIGN_HEADER = ("Number", "Status code", "Status", "Changed at")
+MEMBERS_HEADER = ("Number", "Added at", "Batch")
+VOICE_HEADER = (
+    "At",
+    "Status code",
+    "Status",
+    "Call attempts",
+    "Answered",
+    "Not answered",
+    "Not responding",
+    "Busy",
+    "Cost",
+)
+
+
+def inbox_rows(conn: sqlite3.Connection) -> Iterator[tuple[object, ...]]:
+    cursor = conn.execute(
+        "SELECT id, received_at, msisdn, short_code, gateway_id, timestamp_raw, text, read"
+        " FROM incoming ORDER BY id DESC"
+    )
+    for row in cursor:
+        yield (*row[:7], "yes" if row[7] else "no")
+
+
+def campaign_rows(conn: sqlite3.Connection, campaign_id: str) -> Iterator[tuple[object, ...]]:
+    cursor = conn.execute(
+        "SELECT msisdn, status, changed_at FROM campaign_recipients WHERE campaign_id = ?"
+        " ORDER BY msisdn",
+        (campaign_id,),
+    )
+    for msisdn, status, changed_at in cursor:
+        yield msisdn, status, MessageStatus(status).label, changed_at
+
+
+def member_rows(conn: sqlite3.Connection, list_id: str) -> Iterator[tuple[object, ...]]:
+    yield from conn.execute(
+        "SELECT msisdn, added_at, coalesce(batch, '') FROM list_members WHERE list_id = ?"
+        " ORDER BY msisdn",
+        (list_id,),
+    )
+
+
+def voice_rows(conn: sqlite3.Connection, campaign_id: str) -> Iterator[tuple[object, ...]]:
+    cursor = conn.execute(
+        "SELECT at, status, call_attempts, answered, not_answered, not_responding, busy, cost"
+        " FROM voice_snapshots WHERE campaign_id = ? ORDER BY at, id",
+        (campaign_id,),
+    )
+    for at, status, *counters in cursor:
+        yield (at, status, VoiceCampaignStatus(status).label, *counters)

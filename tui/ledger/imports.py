@@ -1,0 +1,268 @@
+"""The list import journal: resumable uploads of numbers to a list, batch by batch."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tui.gateway.codes import ADD_CONTACTS
+from tui.ledger.base import Store, from_db, req_from_db, to_db
+from tui.ledger.errors import LedgerError
+from tui.ledger.journal import counts, move
+from tui.ledger.lists import insert_members
+from tui.ledger.unknown import insert_unknown, settle_ref
+
+
+@dataclass(frozen=True, slots=True)
+class ImportBatch:
+    job_id: int
+    seq: int
+    numbers: list[str]
+    state: str
+    error: str | None
+    sent_at: datetime | None
+
+    @property
+    def ref(self) -> str:
+        return f"import:{self.job_id}:{self.seq}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    job_id: int
+    list_id: str
+    source: str
+    created_at: datetime
+    #: "open" until the user closes the job.
+    state: str
+    numbers_total: int
+    numbers_done: int
+    #: Batch count per state (pending, sending, done, unknown, failed).
+    batches: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        """No batch is waiting or on its way."""
+        return not self.batches.get("pending") and not self.batches.get("sending")
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.batches.get("unknown") or self.batches.get("failed"))
+
+
+def _batch(row: sqlite3.Row) -> ImportBatch:
+    return ImportBatch(
+        job_id=row["job_id"],
+        seq=row["seq"],
+        numbers=row["numbers"].split(",") if row["numbers"] else [],
+        state=row["state"],
+        error=row["error"],
+        sent_at=from_db(row["sent_at"]),
+    )
+
+
+def mark_interrupted_imports(conn: sqlite3.Connection, at: datetime) -> int:
+    """Turn batches left in ``sending`` into ``unknown`` and record each as an unknown submit."""
+    rows = conn.execute(
+        "SELECT b.job_id, b.seq, b.size, j.list_id FROM import_batches b"
+        " JOIN import_jobs j ON j.id = b.job_id WHERE b.state = 'sending'"
+    ).fetchall()
+    for row in rows:
+        _mark_unknown(
+            conn, row["job_id"], row["seq"], row["size"], row["list_id"], "interrupted", at
+        )
+    return len(rows)
+
+
+def _mark_unknown(
+    conn: sqlite3.Connection,
+    job_id: int,
+    seq: int,
+    size: int,
+    list_id: str,
+    error: str,
+    at: datetime,
+) -> None:
+    move(
+        conn,
+        table="import_batches",
+        job_id=job_id,
+        key="seq",
+        units=[seq],
+        allowed=("sending",),
+        to="unknown",
+        what="Import batch",
+        error=error,
+    )
+    insert_unknown(
+        conn,
+        kind="list_import",
+        command=ADD_CONTACTS.page,
+        summary=(
+            f"Batch {seq} of list import {job_id} ({size} numbers): outcome unknown ({error})."
+        ),
+        target=f"list {list_id}",
+        at=at,
+        ref=f"import:{job_id}:{seq}",
+    )
+
+
+class ImportStore(Store):
+    def create_import(
+        self, list_id: str, source: str, batches: Iterable[Sequence[str]], at: datetime
+    ) -> int:
+        """Journal an upload of numbers to a list, split into batches; returns the job id."""
+        with self._tx() as conn:
+            if conn.execute("SELECT 1 FROM lists WHERE id = ?", (list_id,)).fetchone() is None:
+                raise LedgerError(f"List {list_id} is not in the ledger.")
+            cursor = conn.execute(
+                "INSERT INTO import_jobs (list_id, source, created_at) VALUES (?, ?, ?)",
+                (list_id, source, to_db(at)),
+            )
+            job_id = cursor.lastrowid
+            assert job_id is not None
+            conn.executemany(
+                "INSERT INTO import_batches (job_id, seq, numbers, size) VALUES (?, ?, ?, ?)",
+                (
+                    (job_id, seq, ",".join(numbers), len(numbers))
+                    for seq, numbers in enumerate(batches, start=1)
+                ),
+            )
+            return job_id
+
+    def import_batches(self, job_id: int, state: str | None = None) -> list[ImportBatch]:
+        rows = self._rows(
+            "SELECT * FROM import_batches WHERE job_id = ? AND (? IS NULL OR state = ?)"
+            " ORDER BY seq",
+            (job_id, state, state),
+        )
+        return [_batch(row) for row in rows]
+
+    def next_import_batch(self, job_id: int) -> ImportBatch | None:
+        """The first batch still pending, or None when nothing is left to send."""
+        row = self._one(
+            "SELECT * FROM import_batches WHERE job_id = ? AND state = 'pending'"
+            " ORDER BY seq LIMIT 1",
+            (job_id,),
+        )
+        return None if row is None else _batch(row)
+
+    def mark_import_sending(self, job_id: int, seq: int, at: datetime) -> None:
+        """Commit that batch ``seq`` is about to be sent. Call BEFORE the request."""
+        with self._tx() as conn:
+            move(
+                conn,
+                table="import_batches",
+                job_id=job_id,
+                key="seq",
+                units=[seq],
+                allowed=("pending",),
+                to="sending",
+                what="Import batch",
+                at=at,
+            )
+
+    def mark_import_done(self, job_id: int, seq: int, at: datetime) -> int:
+        """The gateway accepted the batch: record its numbers as list members.
+
+        Also settles a batch left unknown once the user confirms it arrived.
+        Returns how many members were new.
+        """
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT b.numbers, j.list_id FROM import_batches b"
+                " JOIN import_jobs j ON j.id = b.job_id WHERE b.job_id = ? AND b.seq = ?",
+                (job_id, seq),
+            ).fetchone()
+            move(
+                conn,
+                table="import_batches",
+                job_id=job_id,
+                key="seq",
+                units=[seq],
+                allowed=("sending", "unknown"),
+                to="done",
+                what="Import batch",
+            )
+            settle_ref(conn, f"import:{job_id}:{seq}", "Batch confirmed added.", at)
+            numbers = row["numbers"].split(",") if row["numbers"] else []
+            return insert_members(conn, row["list_id"], numbers, f"import:{job_id}:{seq}", at)
+
+    def mark_import_unknown(self, job_id: int, seq: int, error: str, at: datetime) -> None:
+        """No clear answer for a sent batch; also records it as an unknown-outcome submit."""
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT b.size, j.list_id FROM import_batches b"
+                " JOIN import_jobs j ON j.id = b.job_id WHERE b.job_id = ? AND b.seq = ?",
+                (job_id, seq),
+            ).fetchone()
+            if row is None:
+                raise LedgerError(f"Import batch {seq} of job {job_id} is not in the ledger.")
+            _mark_unknown(conn, job_id, seq, row["size"], row["list_id"], error, at)
+
+    def mark_import_failed(self, job_id: int, seq: int, error: str, at: datetime) -> None:
+        """The gateway refused the batch (nothing was added)."""
+        with self._tx() as conn:
+            move(
+                conn,
+                table="import_batches",
+                job_id=job_id,
+                key="seq",
+                units=[seq],
+                allowed=("sending", "unknown"),
+                to="failed",
+                what="Import batch",
+                error=error,
+            )
+            settle_ref(conn, f"import:{job_id}:{seq}", f"Batch failed: {error}", at)
+
+    def retry_import_batch(self, job_id: int, seq: int, at: datetime) -> None:
+        """Put a failed or unknown batch back in the queue (the user's explicit choice)."""
+        with self._tx() as conn:
+            move(
+                conn,
+                table="import_batches",
+                job_id=job_id,
+                key="seq",
+                units=[seq],
+                allowed=("failed", "unknown"),
+                to="pending",
+                what="Import batch",
+            )
+            settle_ref(conn, f"import:{job_id}:{seq}", "Batch queued to be sent again.", at)
+
+    def import_summary(self, job_id: int) -> ImportSummary:
+        with self._lock:
+            job = self._conn.execute("SELECT * FROM import_jobs WHERE id = ?", (job_id,)).fetchone()
+            if job is None:
+                raise LedgerError(f"List import {job_id} is not in the ledger.")
+            sizes = self._conn.execute(
+                "SELECT coalesce(sum(size), 0),"
+                " coalesce(sum(CASE WHEN state = 'done' THEN size END), 0)"
+                " FROM import_batches WHERE job_id = ?",
+                (job_id,),
+            ).fetchone()
+            return ImportSummary(
+                job_id=job_id,
+                list_id=job["list_id"],
+                source=job["source"],
+                created_at=req_from_db(job["created_at"]),
+                state=job["state"],
+                numbers_total=sizes[0],
+                numbers_done=sizes[1],
+                batches=counts(self._conn, "import_batches", job_id),
+            )
+
+    def import_jobs(self, open_only: bool = True) -> list[ImportSummary]:
+        rows = self._rows(
+            "SELECT id FROM import_jobs WHERE (? = 0 OR state = 'open') ORDER BY id",
+            (int(open_only),),
+        )
+        return [self.import_summary(row[0]) for row in rows]
+
+    def close_import(self, job_id: int) -> None:
+        """The user is done with this job; it no longer shows as open."""
+        with self._tx() as conn:
+            conn.execute("UPDATE import_jobs SET state = 'closed' WHERE id = ?", (job_id,))

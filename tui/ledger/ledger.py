@@ -1,0 +1,219 @@
+"""The ledger: everything the app remembers for one profile, in one SQLite file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from tui.ledger import export
+from tui.ledger.audiofiles import AudioStore
+from tui.ledger.base import now_utc
+from tui.ledger.campaigns import CampaignStore
+from tui.ledger.errors import LedgerError
+from tui.ledger.imports import ImportStore, mark_interrupted_imports
+from tui.ledger.inbox import InboxStore
+from tui.ledger.lists import ListStore
+from tui.ledger.schema import APPLICATION_ID, migrate, user_version
+from tui.ledger.sendjobs import SendJobStore, mark_interrupted_sends
+from tui.ledger.tracking import TrackingStore
+from tui.ledger.unknown import UnknownStore
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardCounts:
+    in_flight_messages: int
+    in_flight_calls: int
+    running_sms_campaigns: int
+    running_voice_campaigns: int
+    unread: int
+    unknown: int
+    audio_not_ready: int
+
+    @property
+    def running_campaigns(self) -> int:
+        return self.running_sms_campaigns + self.running_voice_campaigns
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5.0)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _is_ours(conn: sqlite3.Connection) -> bool:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id == APPLICATION_ID:
+        return True
+    has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    return app_id == 0 and user_version(conn) == 0 and not has_tables
+
+
+class Ledger(
+    TrackingStore,
+    ListStore,
+    ImportStore,
+    SendJobStore,
+    CampaignStore,
+    AudioStore,
+    InboxStore,
+    UnknownStore,
+):
+    """One profile's ledger. Methods are synchronous and safe to call from any thread."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self._lock = threading.RLock()
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Self:
+        """Open (creating or upgrading as needed) the ledger file at ``path``."""
+        file = Path(path)
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            if not file.exists():
+                # The ledger holds private messages: readable by the user only.
+                os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError as error:
+            raise LedgerError(
+                f"Cannot create the ledger {file}: {error.strerror}; check the data folder."
+            ) from None
+        conn = _connect(file)
+        try:
+            try:
+                conn.execute("PRAGMA foreign_keys = ON")
+                ours = _is_ours(conn)
+                before = user_version(conn)
+                # journal_mode may stay "delete" on file systems without shared memory.
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")
+            except sqlite3.OperationalError as error:
+                if "locked" in str(error) or "busy" in str(error):
+                    raise LedgerError(
+                        f"The ledger {file} is busy in another program; close it and try again."
+                    ) from None
+                raise
+            if not ours:
+                raise LedgerError(
+                    f"{file} is not a csms ledger; move it aside or choose another data folder."
+                )
+            try:
+                migrate(conn)
+            except sqlite3.Error as error:
+                raise LedgerError(
+                    f"The ledger {file} could not be upgraded from schema {before} ({error}); it"
+                    " was left unchanged. Update csms or report this problem."
+                ) from None
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise LedgerError(
+                f"{file} is not a csms ledger or is damaged ({error}); move it aside and csms"
+                " will start a new one."
+            ) from None
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, file)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return user_version(self._conn)
+
+    def dashboard_counts(self) -> DashboardCounts:
+        row = self._one(
+            """SELECT
+                 (SELECT count(*) FROM messages WHERE final = 0),
+                 (SELECT count(*) FROM calls WHERE final = 0),
+                 (SELECT count(*) FROM sms_campaigns WHERE final = 0),
+                 (SELECT count(*) FROM voice_campaigns WHERE final = 0),
+                 (SELECT count(*) FROM incoming WHERE read = 0),
+                 (SELECT count(*) FROM unknown_submits WHERE settled = 0),
+                 (SELECT count(*) FROM audio_files WHERE status = 0)"""
+        )
+        assert row is not None
+        return DashboardCounts(*row)
+
+    def recover_interrupted(self, at: datetime | None = None) -> int:
+        """After a restart: every import batch or send row left in ``sending`` becomes unknown.
+
+        Each is also recorded as an unknown-outcome submit. Call once at start-up,
+        before resuming any job, and only from the process that owns the jobs.
+        Returns how many were found.
+        """
+        moment = at or now_utc()
+        with self._tx() as conn:
+            return mark_interrupted_imports(conn, moment) + mark_interrupted_sends(conn, moment)
+
+    # Exports ------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A separate read-only connection, so a long export never holds the lock."""
+        conn = sqlite3.connect(self.path, timeout=5.0)
+        try:
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("BEGIN")
+            yield conn
+        finally:
+            conn.close()
+
+    def _export(
+        self,
+        path: str | os.PathLike[str],
+        header: tuple[str, ...],
+        rows: Callable[[sqlite3.Connection], Iterator[tuple[object, ...]]],
+    ) -> int:
+        with self._snapshot() as conn:
+            return export.write_csv_atomic(path, header, rows(conn))
+
+    def export_inbox(self, path: str | os.PathLike[str]) -> int:
+        """Write the whole inbox, newest first, to a CSV file; returns the row count."""
+        return self._export(path, export.INBOX_HEADER, export.inbox_rows)
+
+    def export_campaign(self, campaign_id: str, path: str | os.PathLike[str]) -> int:
+        """Write a campaign's per-recipient statuses to a CSV file; returns the row count."""
+        if self.campaign(campaign_id) is None:
+            raise LedgerError(f"Campaign {campaign_id} is not in the ledger.")
+        return self._export(
+            path, export.CAMPAIGN_HEADER, lambda conn: export.campaign_rows(conn, campaign_id)
+        )
+
+    def export_list(self, list_id: str, path: str | os.PathLike[str]) -> int:
+        """Write a list's members to a CSV file; returns the row count."""
+        if self.list_by_id(list_id) is None:
+            raise LedgerError(f"List {list_id} is not in the ledger.")
+        return self._export(
+            path, export.MEMBERS_HEADER, lambda conn: export.member_rows(conn, list_id)
+        )
+
+    def export_voice_snapshots(self, campaign_id: str, path: str | os.PathLike[str]) -> int:
+        """Write a voice campaign's status snapshots to a CSV file; returns the row count."""
+        if self.voice_campaign(campaign_id) is None:
+            raise LedgerError(f"Voice campaign {campaign_id} is not in the ledger.")
+        return self._export(
+            path, export.VOICE_HEADER, lambda conn: export.voice_rows(conn, campaign_id)
+        )

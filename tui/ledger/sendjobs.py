@@ -1,0 +1,252 @@
+"""Personalised send jobs: one text per recipient, each row marked before it is sent."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tui.gateway.codes import SEND_SMS
+from tui.ledger.base import Store, from_db, req_from_db, to_db
+from tui.ledger.errors import LedgerError
+from tui.ledger.journal import counts, move
+from tui.ledger.tracking import NewMessage, insert_messages
+from tui.ledger.unknown import insert_unknown, settle_ref
+
+
+@dataclass(frozen=True, slots=True)
+class SendRow:
+    job_id: int
+    #: The row number in the source file.
+    row: int
+    recipient: str
+    text: str
+    state: str
+    message_id: str | None
+    error: str | None
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SendJobSummary:
+    job_id: int
+    source: str
+    mask: str | None
+    created_at: datetime
+    state: str
+    #: Row count per state (pending, sending, sent, unknown, failed).
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+    @property
+    def finished(self) -> bool:
+        return not self.rows.get("pending") and not self.rows.get("sending")
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.rows.get("unknown") or self.rows.get("failed"))
+
+
+def _row(row: sqlite3.Row) -> SendRow:
+    return SendRow(
+        job_id=row["job_id"],
+        row=row["row"],
+        recipient=row["recipient"],
+        text=row["text"],
+        state=row["state"],
+        message_id=row["message_id"],
+        error=row["error"],
+        sent_at=from_db(row["sent_at"]),
+    )
+
+
+def _mark_unknown(
+    conn: sqlite3.Connection, job_id: int, rows: Sequence[int], error: str, at: datetime
+) -> None:
+    move(
+        conn,
+        table="send_rows",
+        job_id=job_id,
+        key="row",
+        units=rows,
+        allowed=("sending",),
+        to="unknown",
+        what="Send row",
+        error=error,
+    )
+    for number in rows:
+        recipient = conn.execute(
+            "SELECT recipient FROM send_rows WHERE job_id = ? AND row = ?", (job_id, number)
+        ).fetchone()[0]
+        insert_unknown(
+            conn,
+            kind="personalised",
+            command=SEND_SMS.page,
+            summary=f"Row {number} of personalised send {job_id}: outcome unknown ({error}).",
+            target=recipient,
+            at=at,
+            ref=f"send:{job_id}:{number}",
+        )
+
+
+def mark_interrupted_sends(conn: sqlite3.Connection, at: datetime) -> int:
+    """Turn rows left in ``sending`` into ``unknown`` and record each as an unknown submit."""
+    rows = conn.execute(
+        "SELECT job_id, row FROM send_rows WHERE state = 'sending' ORDER BY job_id, row"
+    ).fetchall()
+    for row in rows:
+        _mark_unknown(conn, row["job_id"], [row["row"]], "interrupted", at)
+    return len(rows)
+
+
+class SendJobStore(Store):
+    def create_send_job(
+        self,
+        rows: Iterable[tuple[int, str, str]],
+        source: str,
+        at: datetime,
+        mask: str | None = None,
+    ) -> int:
+        """Journal a personalised send of (row number, recipient, text); returns the job id."""
+        try:
+            with self._tx() as conn:
+                cursor = conn.execute(
+                    "INSERT INTO send_jobs (source, mask, created_at) VALUES (?, ?, ?)",
+                    (source, mask, to_db(at)),
+                )
+                job_id = cursor.lastrowid
+                assert job_id is not None
+                conn.executemany(
+                    "INSERT INTO send_rows (job_id, row, recipient, text) VALUES (?, ?, ?, ?)",
+                    ((job_id, number, recipient, text) for number, recipient, text in rows),
+                )
+                return job_id
+        except sqlite3.IntegrityError:
+            raise LedgerError(
+                "Two rows of the personalised send have the same row number; number each row once."
+            ) from None
+
+    def send_rows(self, job_id: int, state: str | None = None) -> list[SendRow]:
+        rows = self._rows(
+            "SELECT * FROM send_rows WHERE job_id = ? AND (? IS NULL OR state = ?) ORDER BY row",
+            (job_id, state, state),
+        )
+        return [_row(row) for row in rows]
+
+    def next_send_rows(self, job_id: int, limit: int = 1) -> list[SendRow]:
+        """The first rows still pending, in row order."""
+        rows = self._rows(
+            "SELECT * FROM send_rows WHERE job_id = ? AND state = 'pending' ORDER BY row LIMIT ?",
+            (job_id, limit),
+        )
+        return [_row(row) for row in rows]
+
+    def mark_rows_sending(self, job_id: int, rows: Sequence[int], at: datetime) -> None:
+        """Commit that these rows are about to be sent. Call BEFORE the request."""
+        with self._tx() as conn:
+            move(
+                conn,
+                table="send_rows",
+                job_id=job_id,
+                key="row",
+                units=rows,
+                allowed=("pending",),
+                to="sending",
+                what="Send row",
+                at=at,
+            )
+
+    def mark_rows_sent(self, job_id: int, sent: Iterable[tuple[int, NewMessage]]) -> None:
+        """Rows the gateway accepted, with the message each became (tracked from now on)."""
+        with self._tx() as conn:
+            for number, message in sent:
+                move(
+                    conn,
+                    table="send_rows",
+                    job_id=job_id,
+                    key="row",
+                    units=[number],
+                    allowed=("sending", "unknown"),
+                    to="sent",
+                    what="Send row",
+                )
+                conn.execute(
+                    "UPDATE send_rows SET message_id = ? WHERE job_id = ? AND row = ?",
+                    (message.id, job_id, number),
+                )
+                settle_ref(
+                    conn,
+                    f"send:{job_id}:{number}",
+                    f"Sent as message {message.id}.",
+                    message.submitted_at,
+                )
+                tracked = dataclasses.replace(message, origin="personalised", batch=str(job_id))
+                insert_messages(conn, [tracked])
+
+    def mark_rows_unknown(self, job_id: int, rows: Sequence[int], error: str, at: datetime) -> None:
+        """No clear answer for sent rows; also records each as an unknown-outcome submit."""
+        with self._tx() as conn:
+            _mark_unknown(conn, job_id, rows, error, at)
+
+    def mark_rows_failed(self, job_id: int, rows: Sequence[int], error: str, at: datetime) -> None:
+        """The gateway refused these rows (nothing was sent)."""
+        with self._tx() as conn:
+            move(
+                conn,
+                table="send_rows",
+                job_id=job_id,
+                key="row",
+                units=rows,
+                allowed=("sending", "unknown"),
+                to="failed",
+                what="Send row",
+                error=error,
+            )
+            for number in rows:
+                settle_ref(conn, f"send:{job_id}:{number}", f"Row failed: {error}", at)
+
+    def retry_send_rows(self, job_id: int, rows: Sequence[int], at: datetime) -> None:
+        """Put failed or unknown rows back in the queue (the user's explicit choice)."""
+        with self._tx() as conn:
+            move(
+                conn,
+                table="send_rows",
+                job_id=job_id,
+                key="row",
+                units=rows,
+                allowed=("failed", "unknown"),
+                to="pending",
+                what="Send row",
+            )
+            for number in rows:
+                settle_ref(conn, f"send:{job_id}:{number}", "Row queued to be sent again.", at)
+
+    def send_job_summary(self, job_id: int) -> SendJobSummary:
+        with self._lock:
+            job = self._conn.execute("SELECT * FROM send_jobs WHERE id = ?", (job_id,)).fetchone()
+            if job is None:
+                raise LedgerError(f"Personalised send {job_id} is not in the ledger.")
+            return SendJobSummary(
+                job_id=job_id,
+                source=job["source"],
+                mask=job["mask"],
+                created_at=req_from_db(job["created_at"]),
+                state=job["state"],
+                rows=counts(self._conn, "send_rows", job_id),
+            )
+
+    def send_jobs(self, open_only: bool = True) -> list[SendJobSummary]:
+        rows = self._rows(
+            "SELECT id FROM send_jobs WHERE (? = 0 OR state = 'open') ORDER BY id",
+            (int(open_only),),
+        )
+        return [self.send_job_summary(row[0]) for row in rows]
+
+    def close_send_job(self, job_id: int) -> None:
+        with self._tx() as conn:
+            conn.execute("UPDATE send_jobs SET state = 'closed' WHERE id = ?", (job_id,))

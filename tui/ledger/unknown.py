@@ -1,0 +1,113 @@
+"""Submits whose outcome is unknown: the request went out and no clear answer came back."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from tui.ledger.base import Store, from_db, req_from_db, to_db
+
+_SECRET = re.compile(r"(session_id|password)=[^&\s]*", re.IGNORECASE)
+
+
+def scrub(text: str) -> str:
+    """``text`` with any ``session_id=`` or ``password=`` value blanked."""
+    return _SECRET.sub(r"\1=***", text)
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownSubmit:
+    id: int
+    kind: str
+    #: The command page (``sendsms.jsp``...).
+    command: str
+    summary: str
+    #: Recipients, list or campaign the submit was aimed at.
+    target: str
+    #: The journal entry this submit belongs to (``import:3:2``, ``send:4:12``), if any.
+    ref: str | None
+    at: datetime
+    settled: bool
+    settled_at: datetime | None
+    note: str | None
+
+
+def _unknown(row: sqlite3.Row) -> UnknownSubmit:
+    return UnknownSubmit(
+        id=row["id"],
+        kind=row["kind"],
+        command=row["command"],
+        summary=row["summary"],
+        target=row["target"],
+        ref=row["ref"],
+        at=req_from_db(row["at"]),
+        settled=bool(row["settled"]),
+        settled_at=from_db(row["settled_at"]),
+        note=row["note"],
+    )
+
+
+def insert_unknown(
+    conn: sqlite3.Connection,
+    kind: str,
+    command: str,
+    summary: str,
+    target: str,
+    at: datetime,
+    ref: str | None = None,
+) -> int:
+    cursor = conn.execute(
+        "INSERT INTO unknown_submits (kind, command, summary, target, ref, at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (kind, command, scrub(summary), scrub(target), ref, to_db(at)),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def settle_ref(conn: sqlite3.Connection, ref: str, note: str, at: datetime) -> None:
+    """Settle the open unknown-outcome entries of one journal entry."""
+    conn.execute(
+        "UPDATE unknown_submits SET settled = 1, settled_at = ?, note = ?"
+        " WHERE ref = ? AND settled = 0",
+        (to_db(at), note, ref),
+    )
+
+
+class UnknownStore(Store):
+    def add_unknown(
+        self,
+        kind: str,
+        command: str,
+        summary: str,
+        target: str,
+        at: datetime,
+        ref: str | None = None,
+    ) -> int:
+        """Record a submit whose outcome is unknown; returns its id.
+
+        ``session_id=`` and ``password=`` values in the summary or target are
+        blanked before storing.
+        """
+        with self._tx() as conn:
+            return insert_unknown(conn, kind, command, summary, target, at, ref)
+
+    def unknown_submits(self, settled: bool = False) -> list[UnknownSubmit]:
+        """Open (or, with ``settled=True``, settled) entries, newest first."""
+        rows = self._rows(
+            "SELECT * FROM unknown_submits WHERE settled = ? ORDER BY at DESC, id DESC",
+            (int(settled),),
+        )
+        return [_unknown(row) for row in rows]
+
+    def settle(self, unknown_id: int, note: str, at: datetime | None = None) -> bool:
+        """Mark an entry settled with the user's note; False if there was no open entry."""
+        with self._tx() as conn:
+            cursor = conn.execute(
+                "UPDATE unknown_submits SET settled = 1, settled_at = ?, note = ?"
+                " WHERE id = ? AND settled = 0",
+                (to_db(at or datetime.now().astimezone()), note, unknown_id),
+            )
+            return cursor.rowcount > 0

@@ -1,0 +1,163 @@
+"""Logging to a rotating file, with passwords and session IDs taken out.
+
+Every record that reaches the handler installed by :func:`setup_logging` is
+redacted: its message with the arguments merged in, its formatted traceback and
+its stack. Two things are removed: values that follow a secret's name
+(``password=...``, ``session_id=...``, ``"password": "..."``,
+``<password>...</password>``), and any literal value registered with
+:func:`add_secret` (the password in use, each session ID the gateway hands out),
+wherever it appears, also URL-encoded.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import logging.handlers
+import os
+import re
+import threading
+from pathlib import Path
+from urllib.parse import quote, quote_plus
+
+__all__ = [
+    "LOG_FILE",
+    "MASK",
+    "RedactingFilter",
+    "RedactingFormatter",
+    "add_secret",
+    "redact",
+    "setup_logging",
+]
+
+LOG_FILE = "csms.log"
+MASK = "***"
+MAX_BYTES = 1_000_000
+BACKUPS = 3
+
+_NAMES = r"password|passwd|pwd|j?session_?id|session|auth_?token|token|secret"
+# name=value (query strings, form bodies, keyword reprs), name: value (JSON, dict
+# reprs, headers), with the value bare, or in single or double quotes.
+_NAMED = re.compile(
+    rf"""(?ix)
+    (?P<key>["']?\b(?:{_NAMES})\b["']?\s*[:=]\s*)
+    (?:
+        "(?:[^"\\]|\\.)*"
+      | '(?:[^'\\]|\\.)*'
+      | [^\s&"'<>,;)}}\]]+
+    )
+    """
+)
+_ELEMENT = re.compile(rf"(?is)<(?P<tag>{_NAMES})>.*?</(?P=tag)>")
+
+_secrets: set[str] = set()
+_secret_pattern: re.Pattern[str] | None = None
+_lock = threading.Lock()
+
+
+def _mask_named(match: re.Match[str]) -> str:
+    key = match["key"]
+    value = match.group(0)[len(key) :]
+    quote_char = value[0] if value[:1] in ("'", '"') else ""
+    return f"{key}{quote_char}{MASK}{quote_char}"
+
+
+def redact(text: str) -> str:
+    """``text`` with every known secret replaced by ``***``."""
+    pattern = _secret_pattern
+    if pattern is not None:
+        text = pattern.sub(MASK, text)
+    text = _NAMED.sub(_mask_named, text)
+    return _ELEMENT.sub(lambda m: f"<{m['tag']}>{MASK}</{m['tag']}>", text)
+
+
+def add_secret(value: str) -> None:
+    """Remember ``value`` (a password, a session ID) so it is redacted everywhere."""
+    global _secret_pattern
+    if not value or value in _secrets:
+        return
+    with _lock:
+        _secrets.add(value)
+        forms = {v for s in _secrets for v in (s, quote(s, safe=""), quote_plus(s))}
+        parts = []
+        for form in sorted(forms, key=len, reverse=True):
+            escaped = re.escape(form)
+            # A very short secret is only matched as a whole word, or every
+            # occurrence of a common letter would vanish from the log.
+            parts.append(escaped if len(form) >= 6 else rf"(?<!\w){escaped}(?!\w)")
+        _secret_pattern = re.compile("|".join(parts))
+
+
+def _forget_secrets() -> None:
+    """Clear the remembered secrets (for tests)."""
+    global _secret_pattern
+    with _lock:
+        _secrets.clear()
+        _secret_pattern = None
+
+
+class RedactingFilter(logging.Filter):
+    """Redacts a record in place: message and arguments, traceback, stack."""
+
+    _formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not lose the record
+            message = f"{record.msg} {record.args!r}"
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """Redacts the finished line as well (covers fields added by other code)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Rotating log whose files are readable by their owner only."""
+
+    def _open(self) -> io.TextIOWrapper:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.chmod(self.baseFilename, 0o600)
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
+_installed: logging.Handler | None = None
+
+
+def setup_logging(path: Path | None = None, level: int = logging.INFO) -> Path:
+    """Send the root logger to a rotating file (``log_dir()/csms.log``); returns its path.
+
+    Calling it again replaces the handler it installed before.
+    """
+    global _installed
+    if path is None:
+        from tui.config import log_dir
+
+        path = log_dir() / LOG_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = _PrivateRotatingFileHandler(
+        path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+    )
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if _installed is not None:
+        root.removeHandler(_installed)
+        _installed.close()
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.captureWarnings(True)
+    _installed = handler
+    return path

@@ -1,0 +1,338 @@
+"""Activity: everything in flight and recently finished, and unknown outcomes.
+
+Rows come from the ledger (messages, calls, campaigns, audio) and are updated
+in place from the engine's status events. Submits whose outcome is unknown are
+listed below with a note field to settle them once the user has checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+
+from tui.engine import events
+from tui.ledger import Ledger
+from tui.screens.base import EngineScreen, has_engine
+from tui.screens.dashboard import clock
+
+#: Most recent items read per kind.
+ROWS_PER_KIND = 200
+KINDS: dict[str, str] = {
+    "message": "SMS",
+    "call": "Call",
+    "sms_campaign": "SMS campaign",
+    "voice_campaign": "Voice campaign",
+    "audio": "Audio",
+}
+STATES: dict[str, str] = {"all": "All", "in_flight": "In flight", "finished": "Finished"}
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    kind: str
+    id: str
+    label: str
+    target: str
+    status: str
+    at: datetime | None
+    final: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+def activity_rows(
+    ledger: Ledger, kind: str = "all", state: str = "all", limit: int = ROWS_PER_KIND
+) -> list[ActivityRow]:
+    """What the ledger knows, newest first, filtered by kind and state."""
+    final: bool | None = {"in_flight": False, "finished": True}.get(state)
+    rows: list[ActivityRow] = []
+    if kind in ("all", "message"):
+        rows += [
+            ActivityRow(
+                "message",
+                m.id,
+                "SMS",
+                m.recipient,
+                m.status_label,
+                m.status_changed_at or m.submitted_at,
+                m.final,
+            )
+            for m in ledger.messages(final=final, limit=limit)
+        ]
+    if kind in ("all", "call"):
+        rows += [
+            ActivityRow(
+                "call",
+                c.id,
+                "Feedback call" if c.kind == "feedback" else "Call",
+                c.recipient,
+                c.status_label + (f" (pressed {c.option_selected})" if c.option_selected else ""),
+                c.status_changed_at or c.submitted_at,
+                c.final,
+            )
+            for c in ledger.calls(final=final, limit=limit)
+        ]
+    if kind in ("all", "sms_campaign"):
+        rows += [
+            ActivityRow(
+                "sms_campaign",
+                s.id,
+                "SMS campaign",
+                s.name,
+                s.state.capitalize(),
+                s.state_changed_at or s.created_at,
+                s.final,
+            )
+            for s in ledger.campaigns(final=final)[:limit]
+        ]
+    if kind in ("all", "voice_campaign"):
+        rows += [
+            ActivityRow(
+                "voice_campaign",
+                v.id,
+                "Voice campaign",
+                v.name,
+                "Submitted" if v.last_status is None else v.last_status.label,
+                v.checked_at or v.created_at,
+                v.final,
+            )
+            for v in ledger.voice_campaigns(final=final)[:limit]
+        ]
+    if kind in ("all", "audio"):
+        for a in ledger.audio_files()[:limit]:
+            ready = a.ready_at is not None or a.status.is_final
+            if final is None or final == ready:
+                rows.append(
+                    ActivityRow(
+                        "audio",
+                        a.id,
+                        "Audio",
+                        a.name,
+                        a.status.label,
+                        a.status_changed_at or a.uploaded_at,
+                        ready,
+                    )
+                )
+    epoch = datetime.min
+    rows.sort(key=lambda r: r.at.replace(tzinfo=None) if r.at else epoch, reverse=True)
+    return rows
+
+
+class ActivityTable(DataTable[str]):
+    """Items and their statuses; ``c`` copies the selected item's ID."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy_id", "Copy ID", id="activity.copy_id"),
+    ]
+
+    def action_copy_id(self) -> None:
+        if self.row_count == 0:
+            return
+        row = self.get_row_at(self.cursor_row)
+        copy = getattr(self.app, "copy_text", None)
+        if copy is not None:
+            copy(str(row[1]), f"{str(row[0]).lower()} ID")
+        else:
+            self.app.copy_to_clipboard(str(row[1]))
+
+
+class ActivityScreen(EngineScreen):
+    """In flight and recently finished work, live; unknown outcomes to settle."""
+
+    CSS_PATH = "../styles/activity.tcss"
+    AUTO_FOCUS = "#items"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "reload", "Reload", id="activity.reload"),
+        Binding("t", "settle", "Settle unknown", id="activity.settle"),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = "all"
+        self.state = "all"
+        self.rows: dict[str, ActivityRow] = {}
+        self._reload_pending = False
+        self.open_unknown: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="activity-top"):
+            yield Select[str](
+                [("All kinds", "all"), *((label, kind) for kind, label in KINDS.items())],
+                allow_blank=False,
+                value="all",
+                id="kind-filter",
+            )
+            yield Select[str](
+                [(label, state) for state, label in STATES.items()],
+                allow_blank=False,
+                value="all",
+                id="state-filter",
+            )
+            yield Static("", id="poll-info")
+        yield ActivityTable(id="items", cursor_type="row", zebra_stripes=True)
+        with Vertical(id="unknown-pane"):
+            yield Label("Unknown outcomes", id="unknown-title")
+            yield DataTable[str](id="unknown", cursor_type="row")
+            with Horizontal(id="settle-bar"):
+                yield Input(
+                    placeholder="What you found (e.g. delivered, checked on the portal)",
+                    id="settle-note",
+                )
+                yield Button("Mark settled", id="settle", variant="primary")
+
+    def on_mount(self) -> None:
+        items = self.query_one(ActivityTable)
+        items.add_column("Kind", key="kind", width=14)
+        items.add_column("ID", key="id", width=22)
+        items.add_column("To / name", key="target", width=18)
+        items.add_column("Status", key="status", width=26)
+        items.add_column("Updated", key="at", width=9)
+        unknown = self.query_one("#unknown", DataTable)
+        unknown.add_column("When", key="at", width=16)
+        unknown.add_column("What", key="summary", width=40)
+        unknown.add_column("Sent to", key="target", width=26)
+        unknown.add_column("State", key="state")
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        if not has_engine(self):
+            return
+        status = self.engine.status
+        self._show_polling(status.last_poll, status.next_poll, None)
+        self.reload()
+        self.reload_unknown()
+
+    def action_reload(self) -> None:
+        self.catch_up()
+
+    # -- items --------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the filtered items from the ledger and show them."""
+        self._reload_pending = False
+        rows = activity_rows(self.engine.ledger, self.kind, self.state)
+        table = self.query_one(ActivityTable)
+        keys = [row.key for row in rows]
+        with self.app.batch_update():
+            if keys == list(self.rows):
+                for row in rows:
+                    if self.rows[row.key] != row:
+                        table.update_cell(row.key, "status", row.status)
+                        table.update_cell(row.key, "at", clock(row.at))
+            else:
+                table.clear()
+                for row in rows:
+                    table.add_row(
+                        row.label, row.id, row.target, row.status, clock(row.at), key=row.key
+                    )
+        self.rows = {row.key: row for row in rows}
+
+    def _schedule_reload(self) -> None:
+        if not self._reload_pending:
+            self._reload_pending = True
+            self.call_later(self.reload)
+
+    @on(Select.Changed, "#kind-filter")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and event.value != self.kind:
+            self.kind = event.value
+            self.reload()
+
+    @on(Select.Changed, "#state-filter")
+    def _state_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and event.value != self.state:
+            self.state = event.value
+            self.reload()
+
+    def _show_polling(
+        self, last: datetime | None, following: datetime | None, in_flight: int | None
+    ) -> None:
+        count = "" if in_flight is None else f" · {in_flight} in flight"
+        self.query_one("#poll-info", Static).update(
+            f"Last poll {clock(last)} · next {clock(following)}{count}"
+        )
+
+    # -- unknown outcomes ----------------------------------------------------------
+
+    def reload_unknown(self) -> None:
+        ledger = self.engine.ledger
+        open_items = ledger.unknown_submits()
+        settled = ledger.unknown_submits(settled=True)[:20]
+        table = self.query_one("#unknown", DataTable)
+        with self.app.batch_update():
+            table.clear()
+            for item in [*open_items, *settled]:
+                state = f"Settled: {item.note}" if item.settled else "Open"
+                table.add_row(
+                    item.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    item.summary,
+                    item.target,
+                    state,
+                    key=str(item.id),
+                )
+        self.query_one("#unknown-title", Label).update(
+            f"Unknown outcomes: {len(open_items)} open"
+            + (" (check each, then settle it with a note)" if open_items else "")
+        )
+        self.open_unknown = {item.id for item in open_items}
+
+    def action_settle(self) -> None:
+        table = self.query_one("#unknown", DataTable)
+        if table.row_count == 0:
+            self.notify("There is no unknown outcome to settle.")
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        unknown_id = int(str(row_key.value))
+        if unknown_id not in self.open_unknown:
+            self.notify("That one is already settled; select an open one.", severity="warning")
+            return
+        note_input = self.query_one("#settle-note", Input)
+        note = note_input.value.strip()
+        if not note:
+            self.notify("Write what you found in the note field before settling.", severity="error")
+            note_input.focus()
+            return
+        self.engine.settle_unknown(unknown_id, note)
+        note_input.value = ""
+        self.reload_unknown()
+        self.notify("Marked settled.")
+
+    @on(Button.Pressed, "#settle")
+    def _settle_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_settle()
+
+    @on(Input.Submitted, "#settle-note")
+    def _note_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_settle()
+
+    # -- events -------------------------------------------------------------------
+
+    def on_engine_event(self, event: events.Event) -> None:
+        if isinstance(event, events.StatusChanged):
+            key = f"{event.kind}:{event.item_id}"
+            table = self.query_one(ActivityTable)
+            if key in table.rows:
+                status = f"{event.status} ({event.detail})" if event.detail else event.status
+                table.update_cell(key, "status", status)
+                table.update_cell(key, "at", clock(event.at))
+            elif self.is_active:
+                self._schedule_reload()
+        elif isinstance(event, events.Submitted | events.Dropped):
+            self._schedule_reload()
+        elif isinstance(event, events.PollCycle):
+            self._show_polling(event.last_poll, event.next_poll, event.in_flight)
+        if isinstance(event, events.OutcomeUnknownRecorded | events.Dropped):
+            self.reload_unknown()

@@ -1,0 +1,134 @@
+"""What every engine-backed screen shares: reaching the engine and its events.
+
+Screens never call the network themselves. They call the engine's async
+methods inside Textual workers and react to the engine's events, which
+:class:`EngineScreen` delivers to :meth:`EngineScreen.on_engine_event`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from textual import events as textual_events
+from textual import work
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from tui.engine import events
+from tui.screens.registry import SCREENS
+from tui.widgets.header import ShellBar, ShellStatus
+
+if TYPE_CHECKING:
+    from tui.engine.service import Engine
+
+log = logging.getLogger(__name__)
+
+
+class NoEngine(RuntimeError):
+    """The app has no engine yet (for example while the login screen is shown)."""
+
+
+def engine_of(node: DOMNode) -> Engine:
+    """The engine of the app ``node`` belongs to."""
+    engine: Engine | None = getattr(node.app, "engine", None)
+    if engine is None:
+        raise NoEngine("The app is not connected to an account yet.")
+    return engine
+
+
+def has_engine(node: DOMNode) -> bool:
+    """Whether the app ``node`` belongs to has an engine."""
+    return getattr(node.app, "engine", None) is not None
+
+
+class ShellScreen(Screen[None]):
+    """A main screen: the app's header, navigation bar and footer are added
+    around whatever the screen composes (do not yield a Header or Footer).
+
+    ``shell_mode`` is the screen's mode name; the app sets it when it builds
+    the screen from the registry.
+    """
+
+    shell_mode: str | None = None
+
+    def _on_mount(self, event: textual_events.Mount) -> None:
+        status: ShellStatus = getattr(self.app, "shell_status", ShellStatus())
+        available = getattr(self.app, "available_screens", None)
+        entries = list(available) if available is not None else list(SCREENS)
+        bar = ShellBar(status, entries, self.shell_mode)
+        if self.children:
+            self.mount(bar, before=0)
+        else:
+            self.mount(bar)
+        self.mount(Footer())
+
+
+class EngineScreen(ShellScreen):
+    """A main screen fed by the engine's events.
+
+    Override :meth:`on_engine_event` to react to events (it runs on the UI's
+    event loop, so it may update widgets directly) and :meth:`catch_up` to
+    reload what the screen shows from the ledger. Events keep arriving while
+    the screen is hidden; a screen may skip costly redraws then
+    (``if not self.is_active: return``) because :meth:`catch_up` runs when it
+    is shown again after missing events.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._events_while_hidden = False
+
+    @property
+    def engine(self) -> Engine:
+        return engine_of(self)
+
+    def on_engine_event(self, event: events.Event) -> None:
+        """Called for every engine event while the screen is mounted."""
+
+    def catch_up(self) -> None:
+        """Reload the screen's data; called when shown after missing events,
+        and after the engine was replaced (profile switch)."""
+
+    def engine_replaced(self) -> None:
+        """The app now runs another engine: resubscribe and reload."""
+        self._subscribe_to_engine()
+        self.catch_up()
+
+    # Underscore names: Textual calls these in addition to a subclass's own
+    # ``on_mount``/``on_screen_resume``, so subclasses need not call super().
+    def _on_mount(self, event: textual_events.Mount) -> None:
+        self._subscribe_to_engine()
+
+    def _on_screen_resume(self, event: textual_events.ScreenResume) -> None:
+        if self._events_while_hidden:
+            self._events_while_hidden = False
+            self._safe_call(self.catch_up)
+
+    def _subscribe_to_engine(self) -> None:
+        if has_engine(self):
+            self._pump_events()
+
+    @work(exclusive=True, group="engine-events", exit_on_error=False)
+    async def _pump_events(self) -> None:
+        subscription = engine_of(self).subscribe()
+        try:
+            async for event in subscription:
+                if not self.is_active:
+                    self._events_while_hidden = True
+                self._safe_call(self.on_engine_event, event)
+        finally:
+            subscription.close()
+
+    def _safe_call(self, handler: Any, *args: Any) -> None:
+        """Run a screen's handler; a bug in one shows as a notification, not a crash."""
+        try:
+            handler(*args)
+        except Exception as error:
+            log.exception("Screen %s failed handling an update", type(self).__name__)
+            self.notify(
+                f"{type(self).__name__} could not update: {error}. "
+                "The error was logged; the app keeps running.",
+                severity="error",
+            )

@@ -1,0 +1,245 @@
+"""Dashboard: the account at a glance, kept current from the engine's events.
+
+Cards show the session, credit, incoming messages waiting and what is in
+flight; below them, the last few events (sent, delivered, replies, problems).
+Counts come from one ledger query, run at most once per burst of events.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, VerticalScroll
+from textual.content import Content
+from textual.widgets import Label, Static
+
+from tui.engine import events
+from tui.gateway.errors import CsmsError
+from tui.screens.base import EngineScreen, has_engine
+
+RECENT_EVENTS = 12
+
+
+def clock(at: datetime | None) -> str:
+    """A time as HH:MM:SS in the local zone, or a dash."""
+    return "—" if at is None else at.astimezone().strftime("%H:%M:%S")
+
+
+def describe_event(event: events.Event) -> str | None:
+    """One line for the recent-events list, or None for events not worth listing."""
+    if isinstance(event, events.Submitted):
+        count = len(event.ids)
+        noun = {
+            "message": "message",
+            "call": "call",
+            "sms_campaign": "SMS campaign",
+            "voice_campaign": "voice campaign",
+            "audio": "audio file",
+            "list_import": "list batch",
+        }.get(event.kind, event.kind)
+        return event.summary or f"Submitted {count} {noun}{'' if count == 1 else 's'}."
+    if isinstance(event, events.StatusChanged):
+        if not event.final and event.kind in ("message", "call"):
+            return None
+        target = f" to {event.recipient}" if event.recipient else ""
+        kind = event.kind.replace("_", " ").capitalize()
+        detail = f" ({event.detail})" if event.detail else ""
+        return f"{kind} {event.item_id}{target}: {event.status}{detail}."
+    if isinstance(event, events.InboxChanged):
+        if event.new_messages == 0:
+            return None
+        plural = "" if event.new_messages == 1 else "s"
+        return f"{event.new_messages} new incoming message{plural} ({event.unread} unread)."
+    if isinstance(event, events.OutcomeUnknownRecorded):
+        return f"Outcome unknown: {event.summary}"
+    if isinstance(event, events.BackgroundError):
+        return f"{event.source}: {event.message}"
+    if isinstance(event, events.SessionChanged):
+        reason = f" ({event.reason})" if event.reason else ""
+        return f"Session {event.state}{reason}."
+    return None
+
+
+class DashboardScreen(EngineScreen):
+    """Session, credit, pending incoming, what is in flight, and recent events."""
+
+    CSS_PATH = "../styles/dashboard.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "refresh", "Refresh account", id="dashboard.refresh"),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.recent: deque[tuple[datetime, str]] = deque(maxlen=RECENT_EVENTS)
+        self._counts_pending = False
+        self._unpaid = 0
+        self._free = 0
+        self._unread = 0
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dashboard"):
+            with Grid(id="cards"):
+                for card, title in (
+                    ("session", "Session"),
+                    ("credit", "Credit"),
+                    ("incoming", "Incoming"),
+                    ("in-flight", "In flight"),
+                    ("campaigns", "Campaigns and audio"),
+                    ("polling", "Status polling"),
+                ):
+                    with VerticalScroll(classes="card", id=f"card-{card}"):
+                        yield Label(title, classes="card-title")
+                        yield Static("—", id=f"{card}-value", classes="card-value")
+            yield Label("Recent events", classes="section-title")
+            yield Static("Nothing yet.", id="recent")
+
+    def on_mount(self) -> None:
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        if not has_engine(self):
+            return
+        status = self.engine.status
+        self._show_session(status.session_state, status.session_reason, status.account)
+        self._show_account(status.credit, status.unpaid_pending, status.free_incoming)
+        self._show_polling(status.last_poll, status.next_poll, None)
+        self._show_counts()
+
+    # -- cards ------------------------------------------------------------------
+
+    def _set(self, card: str, content: Content) -> None:
+        self.query_one(f"#{card}-value", Static).update(content)
+
+    def _show_session(self, state: str, reason: str, account: str) -> None:
+        style = {"logged in": "$success", "offline": "$error"}.get(state, "$warning")
+        self._set(
+            "session",
+            Content.from_markup(
+                f"[b {style}]$state[/]\n$account$reason",
+                state=state.capitalize() or "—",
+                account=account,
+                reason=f"\n{reason}" if reason else "",
+            ),
+        )
+
+    def _show_account(self, credit: float | None, unpaid: int, free: int) -> None:
+        self._set(
+            "credit",
+            Content.from_markup(
+                "[b]$credit[/]",
+                credit="unknown (press r)" if credit is None else f"{credit:,.2f}",
+            ),
+        )
+        self._unpaid, self._free = unpaid, free
+        self._show_incoming()
+
+    def _show_incoming(self, unread: int | None = None) -> None:
+        if unread is not None:
+            self._unread = unread
+        self._set(
+            "incoming",
+            Content.from_markup(
+                "[b]$unpaid[/] waiting to be paid for\n[b]$free[/] free to fetch\n"
+                "[b]$unread[/] unread in the inbox",
+                unpaid=self._unpaid,
+                free=self._free,
+                unread=self._unread,
+            ),
+        )
+
+    def _show_polling(
+        self, last: datetime | None, following: datetime | None, in_flight: int | None
+    ) -> None:
+        flight = "" if in_flight is None else f"\n{in_flight} item(s) tracked"
+        self._set(
+            "polling",
+            Content.from_markup(
+                "Last poll [b]$last[/]\nNext poll [b]$next[/]$flight",
+                last=clock(last),
+                next=clock(following),
+                flight=flight,
+            ),
+        )
+
+    def _schedule_counts(self) -> None:
+        """Re-count once after the current burst of events, not once per event."""
+        if not self._counts_pending:
+            self._counts_pending = True
+            self.call_later(self._show_counts)
+
+    def _show_counts(self) -> None:
+        self._counts_pending = False
+        if not has_engine(self):
+            return
+        counts = self.engine.ledger.dashboard_counts()
+        self._set(
+            "in-flight",
+            Content.from_markup(
+                "[b]$messages[/] message(s) being tracked\n[b]$calls[/] call(s) being tracked\n"
+                "[b $unknown_style]$unknown[/] unknown outcome(s) to settle",
+                messages=counts.in_flight_messages,
+                calls=counts.in_flight_calls,
+                unknown=counts.unknown,
+                unknown_style="$warning" if counts.unknown else "$text",
+            ),
+        )
+        self._set(
+            "campaigns",
+            Content.from_markup(
+                "[b]$sms[/] SMS campaign(s) running\n[b]$voice[/] voice campaign(s) running\n"
+                "[b]$audio[/] audio file(s) not ready yet",
+                sms=counts.running_sms_campaigns,
+                voice=counts.running_voice_campaigns,
+                audio=counts.audio_not_ready,
+            ),
+        )
+        self._show_incoming(counts.unread)
+
+    def _add_recent(self, at: datetime, line: str) -> None:
+        self.recent.appendleft((at, line))
+        self.query_one("#recent", Static).update(
+            Content("\n").join(
+                Content.from_markup("[dim]$at[/]  $line", at=clock(when), line=text)
+                for when, text in self.recent
+            )
+        )
+
+    # -- events -------------------------------------------------------------------
+
+    def on_engine_event(self, event: events.Event) -> None:
+        line = describe_event(event)
+        if line is not None:
+            self._add_recent(event.at, line)
+        if isinstance(event, events.SessionChanged):
+            status = self.engine.status
+            self._show_session(event.state, event.reason, status.account)
+        elif isinstance(event, events.AccountChanged):
+            self._show_account(event.credit, event.unpaid_pending, event.free_incoming)
+        elif isinstance(event, events.PollCycle):
+            self._show_polling(event.last_poll, event.next_poll, event.in_flight)
+        if isinstance(
+            event,
+            events.StatusChanged
+            | events.Submitted
+            | events.InboxChanged
+            | events.OutcomeUnknownRecorded
+            | events.Dropped,
+        ):
+            self._schedule_counts()
+
+    # -- actions --------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self._refresh_account()
+
+    @work(exclusive=True, group="dashboard-refresh", exit_on_error=False)
+    async def _refresh_account(self) -> None:
+        try:
+            await self.engine.refresh_account()
+        except CsmsError as error:
+            self.notify(str(error), severity="error", timeout=10)

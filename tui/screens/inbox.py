@@ -1,0 +1,495 @@
+"""Inbox: stored incoming messages, one page at a time, with search and actions.
+
+Only one page (``PAGE_SIZE`` rows) is ever loaded from the ledger, so a large
+inbox costs no more than a small one. Paying for pending messages and
+discarding them are confirmed first, saying what each costs or loses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import unicodedata
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, DataTable, Input, Label, Static, Switch
+
+from tui.engine import events
+from tui.gateway.errors import CsmsError
+from tui.ledger import InboxMessage, LedgerError
+from tui.screens.base import EngineScreen, has_engine
+from tui.screens.confirm import ConfirmScreen
+
+PAGE_SIZE = 100
+PREVIEW_CHARS = 80
+UNREAD_MARK = "●"
+
+
+def default_export_path(today: date | None = None) -> str:
+    """``~/csms-inbox-YYYYMMDD.csv`` for today."""
+    return f"~/csms-inbox-{(today or date.today()):%Y%m%d}.csv"
+
+
+def is_rtl(text: str) -> bool:
+    """Whether the first letter with a direction is right-to-left (Urdu, Arabic...)."""
+    for char in text:
+        direction = unicodedata.bidirectional(char)
+        if direction in ("R", "AL"):
+            return True
+        if direction == "L":
+            return False
+    return False
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """The message on one line, cut to ``limit`` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+class InboxTable(DataTable[str]):
+    """The page of messages. PageDown on the last row and PageUp on the first
+    turn the page; ``c`` copies the sender's number."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy_sender", "Copy number", id="inbox.copy_sender"),
+    ]
+
+    class TurnPage(Message):
+        def __init__(self, step: int) -> None:
+            super().__init__()
+            self.step = step
+
+    def action_page_down(self) -> None:
+        if self.row_count == 0 or self.cursor_row >= self.row_count - 1:
+            self.post_message(self.TurnPage(1))
+        else:
+            super().action_page_down()
+
+    def action_page_up(self) -> None:
+        if self.row_count == 0 or self.cursor_row <= 0:
+            self.post_message(self.TurnPage(-1))
+        else:
+            super().action_page_up()
+
+    def action_copy_sender(self) -> None:
+        if self.row_count == 0:
+            return
+        number = str(self.get_row_at(self.cursor_row)[2])
+        copy = getattr(self.app, "copy_text", None)
+        if copy is not None:
+            copy(number, "number")
+        else:
+            self.app.copy_to_clipboard(number)
+
+
+class InboxScreen(EngineScreen):
+    """Incoming messages: read, search, pay and fetch, discard, reply, export."""
+
+    CSS_PATH = "../styles/inbox.tcss"
+    AUTO_FOCUS = "#messages"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "page(1)", "Next page", id="inbox.next_page"),
+        Binding("p", "page(-1)", "Previous page", id="inbox.previous_page"),
+        Binding("slash", "focus_search", "Search", id="inbox.search"),
+        Binding("escape", "clear_search", "Clear search", show=False, id="inbox.clear_search"),
+        Binding("r", "reply", "Reply", id="inbox.reply"),
+        Binding("f", "fetch", "Fetch", id="inbox.fetch"),
+        Binding("P", "pay_and_fetch", "Pay and fetch", id="inbox.pay"),
+        Binding("D", "discard", "Discard pending", id="inbox.discard"),
+        Binding("e", "export", "Export", id="inbox.export"),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.page_offset = 0
+        self.search: str | None = None
+        self.total = 0
+        self.page: dict[str, InboxMessage] = {}
+        self.opened: InboxMessage | None = None
+        #: The last export's file and row count.
+        self.last_export: tuple[Path, int] | None = None
+
+    # -- layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="inbox-top"):
+            yield Input(
+                placeholder="Search messages and numbers (Enter; Escape clears)", id="search"
+            )
+            yield Static("", id="page-info")
+        with Horizontal(id="pending-bar"):
+            yield Static("", id="pending")
+            yield Button("Pay and fetch", id="pay", variant="warning")
+            yield Button("Discard", id="discard", variant="error")
+            yield Button("Fetch now", id="fetch")
+            yield Label("Auto-fetch", id="auto-fetch-label")
+            yield Switch(value=self._auto_fetch(), id="auto-fetch")
+        yield InboxTable(id="messages", cursor_type="row", zebra_stripes=True)
+        with Vertical(id="detail-pane"):
+            yield Static("Open a message (Enter) to read it in full.", id="detail-meta")
+            with VerticalScroll(id="detail-scroll"):
+                yield Static("", id="detail-text", markup=False)
+        with Horizontal(id="export-bar"):
+            yield Button("Reply", id="reply")
+            yield Input(default_export_path(), id="export-path")
+            yield Button("Export CSV", id="export")
+
+    def _auto_fetch(self) -> bool:
+        return self.engine.status.auto_fetch if has_engine(self) else True
+
+    def on_mount(self) -> None:
+        table = self.query_one(InboxTable)
+        table.add_column(" ", key="unread", width=1)
+        table.add_column("Received", key="received", width=16)
+        table.add_column("From", key="from", width=13)
+        table.add_column("Message", key="message")
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        if not has_engine(self):
+            return
+        status = self.engine.status
+        self._show_pending(status.unpaid_pending, status.free_incoming, status.credit)
+        switch = self.query_one("#auto-fetch", Switch)
+        if switch.value != status.auto_fetch:
+            with switch.prevent(Switch.Changed):
+                switch.value = status.auto_fetch
+        self.reload()
+
+    # -- the page -------------------------------------------------------------------
+
+    def _zone(self) -> ZoneInfo | None:
+        try:
+            return ZoneInfo(self.engine.profile.timezone)
+        except (KeyError, ValueError):
+            return None
+
+    def _when(self, message: InboxMessage) -> str:
+        if message.timestamp is None and message.timestamp_raw:
+            return message.timestamp_raw
+        moment = message.timestamp or message.received_at
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(self._zone())
+        return moment.strftime("%Y-%m-%d %H:%M")
+
+    def reload(self) -> None:
+        """Read the current page from the ledger and show it, keeping the cursor's message."""
+        ledger = self.engine.ledger
+        if self.search:
+            self.total = ledger.search_count(self.search)
+            messages = ledger.search_inbox(self.search, PAGE_SIZE, self.page_offset)
+        else:
+            self.total = ledger.inbox_count()
+            messages = ledger.inbox_page(self.page_offset, PAGE_SIZE)
+        if self.page_offset and not messages and self.total:
+            self.page_offset = max(0, (self.total - 1) // PAGE_SIZE * PAGE_SIZE)
+            self.reload()
+            return
+        self._fill(messages)
+        self._show_page_info()
+
+    def _fill(self, messages: list[InboxMessage]) -> None:
+        table = self.query_one(InboxTable)
+        keys = [str(m.id) for m in messages]
+        with self.app.batch_update():
+            if keys == list(self.page):
+                for message in messages:
+                    key = str(message.id)
+                    if self.page[key].read != message.read:
+                        table.update_cell(key, "unread", "" if message.read else UNREAD_MARK)
+            else:
+                current = self._cursor_key()
+                table.clear()
+                for message in messages:
+                    table.add_row(
+                        "" if message.read else UNREAD_MARK,
+                        self._when(message),
+                        message.msisdn,
+                        preview(message.text),
+                        key=str(message.id),
+                    )
+                if current is not None and current in table.rows:
+                    table.move_cursor(row=table.get_row_index(current))
+        self.page = {str(m.id): m for m in messages}
+
+    def _cursor_key(self) -> str | None:
+        table = self.query_one(InboxTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return None if row_key.value is None else str(row_key.value)
+
+    def _show_page_info(self) -> None:
+        info = self.query_one("#page-info", Static)
+        what = f"matching {self.search!r}" if self.search else "in the inbox"
+        if self.total == 0:
+            info.update(f"No messages {what}.")
+            return
+        first = self.page_offset + 1
+        last = min(self.page_offset + PAGE_SIZE, self.total)
+        pages = (self.total + PAGE_SIZE - 1) // PAGE_SIZE
+        page = self.page_offset // PAGE_SIZE + 1
+        info.update(f"{first}-{last} of {self.total:,} {what} · page {page}/{pages}")
+
+    def action_page(self, step: int) -> None:
+        offset = self.page_offset + step * PAGE_SIZE
+        if offset < 0 or (step > 0 and offset >= self.total):
+            self.notify("No more pages that way.", timeout=2)
+            return
+        self.page_offset = offset
+        self.reload()
+        table = self.query_one(InboxTable)
+        if table.row_count:
+            table.move_cursor(row=0 if step > 0 else table.row_count - 1)
+
+    @on(InboxTable.TurnPage)
+    def _turn_page(self, event: InboxTable.TurnPage) -> None:
+        event.stop()
+        self.action_page(event.step)
+
+    # -- reading --------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#messages")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        key = event.row_key.value
+        message = self.page.get(str(key)) if key is not None else None
+        if message is not None:
+            self.open_message(message)
+
+    def open_message(self, message: InboxMessage) -> None:
+        """Show ``message`` in full and mark it read."""
+        self.opened = message
+        when = self._when(message)
+        code = f" · to {message.short_code}" if message.short_code else ""
+        self.query_one("#detail-meta", Static).update(
+            f"From {message.msisdn}{code} · {when} · {len(message.text)} characters"
+        )
+        text = self.query_one("#detail-text", Static)
+        text.update(message.text)
+        text.set_class(is_rtl(message.text), "rtl")
+        if not message.read:
+            self.engine.ledger.mark_read([message.id])
+            key = str(message.id)
+            table = self.query_one(InboxTable)
+            if key in table.rows:
+                table.update_cell(key, "unread", "")
+            self.page[key] = replace(message, read=True)
+
+    # -- search ---------------------------------------------------------------------
+
+    @on(Input.Submitted, "#search")
+    def _search(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.search = event.value.strip() or None
+        self.page_offset = 0
+        self.reload()
+        self.query_one(InboxTable).focus()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if not self.search and not search.value:
+            return
+        search.value = ""
+        self.search = None
+        self.page_offset = 0
+        self.reload()
+        self.query_one(InboxTable).focus()
+
+    # -- pending at the gateway -------------------------------------------------------
+
+    def _show_pending(self, unpaid: int, free: int, credit: float | None) -> None:
+        credit_text = "" if credit is None else f" · credit {credit:,.2f}"
+        self.query_one("#pending", Static).update(
+            f"Waiting at the gateway: {unpaid} to pay for, {free} free{credit_text}"
+        )
+        self.query_one("#pay", Button).disabled = False
+        self.query_one("#discard", Button).disabled = unpaid == 0
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        actions = {
+            "pay": self.action_pay_and_fetch,
+            "discard": self.action_discard,
+            "fetch": self.action_fetch,
+            "reply": self.action_reply,
+            "export": self.action_export,
+        }
+        action = actions.get(event.button.id or "")
+        if action is not None:
+            event.stop()
+            action()
+
+    def action_fetch(self) -> None:
+        self._fetch()
+
+    def action_pay_and_fetch(self) -> None:
+        self._pay_and_fetch()
+
+    def action_discard(self) -> None:
+        self._discard()
+
+    @work(exclusive=True, group="inbox-action", exit_on_error=False)
+    async def _fetch(self) -> None:
+        try:
+            outcome = await self.engine.fetch_inbox()
+        except CsmsError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        self.notify(f"Fetched {outcome.new_messages} new message(s).")
+        self.reload()
+
+    async def _pending_count(self) -> int | None:
+        """The unpaid count as the gateway says now (None after an error)."""
+        try:
+            await self.engine.refresh_account()
+        except CsmsError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return None
+        status = self.engine.status
+        self._show_pending(status.unpaid_pending, status.free_incoming, status.credit)
+        return status.unpaid_pending
+
+    @work(exclusive=True, group="inbox-action", exit_on_error=False)
+    async def _pay_and_fetch(self) -> None:
+        count = await self._pending_count()
+        if count is None:
+            return
+        if count == 0:
+            self.notify("No messages are waiting to be paid for.")
+            return
+        credit = self.engine.status.credit
+        credit_text = f" (credit now {credit:,.2f})" if credit is not None else ""
+        question = (
+            f"Pay for and fetch {count} pending message{'' if count == 1 else 's'}?\n"
+            f"The gateway deducts its incoming-message charge from the credit for each "
+            f"one{credit_text}."
+        )
+        if not await self.app.push_screen_wait(ConfirmScreen(question, title="Pay and fetch")):
+            return
+        try:
+            outcome = await self.engine.pay_and_fetch()
+        except CsmsError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        quarantined = (
+            f" {outcome.quarantined} reply could not be read and was kept aside."
+            if outcome.quarantined
+            else ""
+        )
+        self.notify(
+            f"Paid for {outcome.paid} and stored {outcome.new_messages} new message(s)."
+            + quarantined
+        )
+        self.page_offset = 0
+        self.reload()
+
+    @work(exclusive=True, group="inbox-action", exit_on_error=False)
+    async def _discard(self) -> None:
+        count = await self._pending_count()
+        if count is None:
+            return
+        if count == 0:
+            self.notify("No messages are waiting to be discarded.")
+            return
+        plural = "" if count == 1 else "s"
+        question = (
+            f"Discard {count} pending message{plural} at the gateway?\n"
+            f"They are deleted unread and lost for good: nobody can fetch them afterwards."
+        )
+        confirm = ConfirmScreen(
+            question, title="Discard pending messages", confirm_label="Discard", danger=True
+        )
+        if not await self.app.push_screen_wait(confirm):
+            return
+        try:
+            discarded = await self.engine.discard_pending()
+        except CsmsError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        self.notify(f"Discarded {discarded} pending message(s).")
+
+    @on(Switch.Changed, "#auto-fetch")
+    def _auto_fetch_changed(self, event: Switch.Changed) -> None:
+        event.stop()
+        self.engine.set_auto_fetch(event.value)
+        self.notify("Auto-fetch on." if event.value else "Auto-fetch off.", timeout=2)
+
+    # -- reply and export -------------------------------------------------------------
+
+    def _selected(self) -> InboxMessage | None:
+        key = self._cursor_key()
+        return self.page.get(key) if key is not None else self.opened
+
+    async def action_reply(self) -> None:
+        message = self._selected()
+        if message is None:
+            self.notify("Select a message to reply to.", severity="warning")
+            return
+        from tui.screens.quick_send import QuickSendScreen
+
+        await self.app.switch_mode("quick_send")
+        screen = self.app.screen
+        if isinstance(screen, QuickSendScreen):
+            screen.prefill(message.msisdn)
+
+    def action_export(self) -> None:
+        field = self.query_one("#export-path", Input)
+        if not field.value.strip():
+            field.value = default_export_path()
+        self._export(field.value)
+
+    @on(Input.Submitted, "#export-path")
+    def _export_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._export(event.value)
+
+    @work(exclusive=True, group="inbox-export", exit_on_error=False)
+    async def _export(self, raw_path: str) -> None:
+        if not raw_path.strip():
+            self.notify("Give the file to export to, e.g. ~/inbox.csv.", severity="error")
+            return
+        path = await asyncio.to_thread(lambda: Path(raw_path.strip()).expanduser())
+        if await asyncio.to_thread(path.is_dir):
+            self.notify(f"{path} is a folder; give a file name ending in .csv.", severity="error")
+            return
+        if not await asyncio.to_thread(path.parent.is_dir):
+            self.notify(
+                f"The folder {path.parent} does not exist; create it or choose another.",
+                severity="error",
+            )
+            return
+        try:
+            rows = await self.engine.export_inbox(path)
+        except (CsmsError, LedgerError) as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        except OSError as error:
+            self.notify(
+                f"Could not write {path}: {error.strerror}. Choose another file.",
+                severity="error",
+                timeout=10,
+            )
+            return
+        self.last_export = (path, rows)
+        self.notify(f"Exported {rows} message(s) to {path}.")
+
+    # -- events ------------------------------------------------------------------------
+
+    def on_engine_event(self, event: events.Event) -> None:
+        if isinstance(event, events.AccountChanged):
+            self._show_pending(event.unpaid_pending, event.free_incoming, event.credit)
+        elif isinstance(event, events.InboxChanged) and event.new_messages and self.is_active:
+            self.reload()

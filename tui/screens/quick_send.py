@@ -1,0 +1,466 @@
+"""Quick send: one SMS, call or feedback call to numbers pasted in any format.
+
+The form checks everything it can before anything goes out (invalid numbers,
+empty text, missing audio) and asks for confirmation stating what will be sent.
+After sending, a table lists each recipient's message or call ID and its live
+status, updated in place from the engine's events.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Label, Select, Static, Tab, Tabs
+
+from tui.engine import events
+from tui.gateway.codes import MAX_RETRIES, AudioStatus, Operator
+from tui.gateway.errors import CsmsError
+from tui.screens.base import EngineScreen, has_engine
+from tui.screens.confirm import ConfirmScreen
+from tui.widgets import MessageComposer, RecipientsBox
+
+SendKind = Literal["sms", "call", "feedback"]
+KIND_LABELS: dict[SendKind, str] = {"sms": "SMS", "call": "Call", "feedback": "Feedback call"}
+#: Statuses seen for IDs not yet in the table (events can overtake the reply).
+EARLY_STATUSES = 2_000
+UNKNOWN_STATUS = "Unknown outcome"
+NOT_SENT_STATUS = "Not sent"
+
+
+@dataclass(frozen=True, slots=True)
+class SendRequest:
+    """Everything one send needs, checked and ready to confirm."""
+
+    kind: SendKind
+    recipients: list[str]
+    repeats: int = 0
+    text: str = ""
+    segments: int = 0
+    encoding: str = ""
+    mask: str | None = None
+    operator: int | None = None
+    file_id: str = ""
+    file_name: str = ""
+    retries: int = 0
+    valid_options: int = 0
+    valid_file: tuple[str, str] = ("", "")
+    invalid_file: tuple[str, str] = ("", "")
+
+    @property
+    def tracked_kind(self) -> str:
+        """The kind the engine's events use for what this request creates."""
+        return "message" if self.kind == "sms" else "call"
+
+    def question(self) -> str:
+        """The confirmation: who receives what, and what it costs in segments."""
+        count = len(self.recipients)
+        who = f"{count} recipient{'' if count == 1 else 's'}"
+        repeats = (
+            f" ({self.repeats} repeated number{'' if self.repeats == 1 else 's'} sent once)"
+            if self.repeats
+            else ""
+        )
+        mask = f" Mask: {self.mask}." if self.mask else ""
+        if self.kind == "sms":
+            total = count * self.segments
+            per = f"{self.segments} segment{'' if self.segments == 1 else 's'}"
+            operator = f" Operator: {Operator(self.operator).label}." if self.operator else ""
+            return (
+                f"Send this SMS to {who}{repeats}?\n"
+                f"{per} each ({self.encoding}), {total} segment{'' if total == 1 else 's'} "
+                f"in all.{mask}{operator}"
+            )
+        retries = f"{self.retries} retr{'y' if self.retries == 1 else 'ies'}"
+        question = f"Call {who}{repeats} with the recording {self.file_name!r} ({retries})?"
+        if self.kind == "feedback":
+            question += (
+                f"\nValid keys: 1-{self.valid_options} "
+                f"(valid-key clip {self.valid_file[1]!r}, "
+                f"invalid-key clip {self.invalid_file[1]!r})."
+            )
+        return question + mask
+
+
+def invalid_numbers_message(invalid: list[tuple[str, str]]) -> str:
+    """One sentence naming every invalid number and why it was refused."""
+    named = "; ".join(f"{raw!r} ({reason})" for raw, reason in invalid)
+    count = len(invalid)
+    return (
+        f"Nothing was sent: {count} invalid number{'' if count == 1 else 's'}: {named}. "
+        "Correct or remove them and try again."
+    )
+
+
+class ResultsTable(DataTable[str]):
+    """Sent items and their live statuses; ``c`` copies the selected row's ID."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy_id", "Copy ID", id="quick_send.copy_id"),
+    ]
+
+    def action_copy_id(self) -> None:
+        if self.row_count == 0:
+            return
+        row = self.get_row_at(self.cursor_row)
+        kind, item_id = row[1], row[2]
+        if not item_id or item_id == "—":
+            self.notify("This row has no ID to copy.", severity="warning")
+            return
+        copy = getattr(self.app, "copy_text", None)
+        if copy is not None:
+            copy(item_id, f"{kind.lower()} ID")
+        else:
+            self.app.copy_to_clipboard(item_id)
+
+
+class QuickSendScreen(EngineScreen):
+    """Send an SMS, a call or a feedback call, and follow what happens to it."""
+
+    CSS_PATH = "../styles/quick_send.tcss"
+    AUTO_FOCUS = ".recipients-input"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "send", "Send", id="quick_send.send"),
+        Binding("ctrl+l", "clear_form", "New", id="quick_send.clear"),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind: SendKind = "sms"
+        self._prefill: str | None = None
+        self._early: OrderedDict[str, str] = OrderedDict()
+        self._audio_options: list[tuple[str, str]] = []
+        self._sending = False
+        self._unknown_rows = 0
+
+    # -- layout ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="quick-send-form"):
+            yield Tabs(
+                *(Tab(label, id=f"kind-{kind}") for kind, label in KIND_LABELS.items()),
+                id="kind-tabs",
+            )
+            yield Label("Recipients", classes="field-label")
+            yield RecipientsBox(id="recipients")
+            with Vertical(id="sms-fields"):
+                yield Label("Message", classes="field-label")
+                yield MessageComposer(id="message")
+            with Vertical(id="call-fields"):
+                with Horizontal(classes="field-row"):
+                    yield Select[str]([], prompt="Recording (ready audio)", id="audio")
+                    yield Select[int](
+                        [(self._retries_label(n), n) for n in range(MAX_RETRIES + 1)],
+                        allow_blank=False,
+                        value=0,
+                        id="retries",
+                    )
+                with Horizontal(classes="field-row", id="feedback-fields"):
+                    yield Select[int](
+                        [(f"{n} valid key{'' if n == 1 else 's'}", n) for n in range(10)],
+                        allow_blank=False,
+                        value=2,
+                        id="valid-options",
+                    )
+                    yield Select[str]([], prompt="Clip after a valid key", id="valid-clip")
+                    yield Select[str]([], prompt="Clip after an invalid key", id="invalid-clip")
+            with Horizontal(classes="field-row", id="send-row"):
+                yield Select[str]([], prompt="Account's default mask", id="mask")
+                yield Select[int](
+                    [(op.label, int(op)) for op in Operator],
+                    prompt="Any operator",
+                    id="operator",
+                )
+                yield Button("Send (Ctrl+S)", variant="primary", id="send")
+            yield Static("", id="send-error", markup=False)
+        yield ResultsTable(id="results", cursor_type="row", zebra_stripes=True)
+
+    @staticmethod
+    def _retries_label(n: int) -> str:
+        return f"{n} retr{'y' if n == 1 else 'ies'}"
+
+    def on_mount(self) -> None:
+        table = self.query_one(ResultsTable)
+        table.add_column("Recipient", key="recipient", width=14)
+        table.add_column("Kind", key="kind", width=8)
+        table.add_column("ID", key="id", width=24)
+        table.add_column("Status", key="status")
+        table.display = False
+        self.query_one("#send-error").display = False
+        self._show_kind()
+        self.catch_up()
+        if self._prefill is not None:
+            text, self._prefill = self._prefill, None
+            self.prefill(text)
+
+    def catch_up(self) -> None:
+        if not has_engine(self):
+            return
+        self._load_masks()
+        self._load_audio()
+
+    def _load_masks(self) -> None:
+        profile = self.engine.profile
+        masks = list(dict.fromkeys(profile.masks))
+        if profile.default_mask and profile.default_mask not in masks:
+            masks.insert(0, profile.default_mask)
+        select = self.query_one("#mask", Select)
+        select.set_options([(mask, mask) for mask in masks])
+        if profile.default_mask:
+            select.value = profile.default_mask
+
+    def _load_audio(self) -> None:
+        files = self.engine.ledger.audio_files(AudioStatus.READY)
+        options = [(self._audio_label(f.name, f.duration), f.id) for f in files]
+        if options == self._audio_options:
+            return
+        self._audio_options = options
+        for selector in ("#audio", "#valid-clip", "#invalid-clip"):
+            select: Select[str] = self.query_one(selector, Select)
+            keep = select.value
+            select.set_options(options)
+            if isinstance(keep, str) and any(value == keep for _, value in options):
+                select.value = keep
+
+    @staticmethod
+    def _audio_label(name: str, duration: float | None) -> str:
+        return name if duration is None else f"{name} ({duration:.0f} s)"
+
+    # -- kind ---------------------------------------------------------------
+
+    @on(Tabs.TabActivated, "#kind-tabs")
+    def _kind_chosen(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        kind = (event.tab.id or "kind-sms").removeprefix("kind-")
+        if kind in KIND_LABELS:
+            self.kind = kind
+            self._show_kind()
+
+    def select_kind(self, kind: SendKind) -> None:
+        """Show the form for ``kind`` ("sms", "call" or "feedback")."""
+        self.query_one("#kind-tabs", Tabs).active = f"kind-{kind}"
+        self.kind = kind
+        self._show_kind()
+
+    def _show_kind(self) -> None:
+        self.query_one("#sms-fields").display = self.kind == "sms"
+        self.query_one("#operator").display = self.kind == "sms"
+        self.query_one("#call-fields").display = self.kind != "sms"
+        self.query_one("#feedback-fields").display = self.kind == "feedback"
+
+    # -- public ---------------------------------------------------------------
+
+    def prefill(self, recipients: str) -> None:
+        """Fill the recipients box (e.g. replying from the inbox) and go to the message."""
+        if not self.is_mounted:
+            self._prefill = recipients
+            return
+        self.select_kind("sms")
+        self.query_one(RecipientsBox).text = recipients
+        self.query_one(MessageComposer).focus()
+
+    # -- sending --------------------------------------------------------------
+
+    def action_clear_form(self) -> None:
+        self.query_one(RecipientsBox).text = ""
+        self.query_one(MessageComposer).text = ""
+        self._show_error(None)
+        self.query_one(RecipientsBox).focus()
+
+    @on(Button.Pressed, "#send")
+    def _send_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_send()
+
+    def action_send(self) -> None:
+        if self._sending:
+            self.notify("Still sending the previous request.", severity="warning")
+            return
+        request = self._build_request()
+        if request is None:
+            return
+        self._show_error(None)
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._send(request)
+
+        self.app.push_screen(
+            ConfirmScreen(request.question(), title=f"Send {KIND_LABELS[request.kind]}"),
+            confirmed,
+        )
+
+    def _build_request(self) -> SendRequest | None:
+        """The checked request, or None after showing what must be fixed."""
+        parsed = self.query_one(RecipientsBox).parsed
+        if parsed.invalid:
+            self._refuse(invalid_numbers_message(parsed.invalid), focus="#recipients")
+            return None
+        if not parsed.valid:
+            self._refuse("Add at least one recipient number.", focus="#recipients")
+            return None
+        mask_value = self.query_one("#mask", Select).value
+        mask = mask_value if isinstance(mask_value, str) else None
+        common: dict[str, Any] = {
+            "recipients": list(parsed.valid),
+            "repeats": len(parsed.duplicates),
+            "mask": mask,
+        }
+        if self.kind == "sms":
+            composer = self.query_one(MessageComposer)
+            analysis = composer.analysis
+            if not composer.text.strip():
+                self._refuse("Write the message text before sending.", focus="#message")
+                return None
+            operator = self.query_one("#operator", Select).value
+            return SendRequest(
+                kind="sms",
+                text=composer.text,
+                segments=analysis.segments,
+                encoding="Unicode" if analysis.is_unicode else "GSM-7",
+                operator=operator if isinstance(operator, int) else None,
+                **common,
+            )
+        names = dict((value, label) for label, value in self._audio_options)
+        audio = self.query_one("#audio", Select).value
+        if not isinstance(audio, str):
+            message = (
+                "Choose the recording to play."
+                if names
+                else "No audio file is ready yet: upload one on the Audio screen first."
+            )
+            self._refuse(message, focus="#audio")
+            return None
+        retries = self.query_one("#retries", Select).value
+        common.update(
+            file_id=audio,
+            file_name=names.get(audio, audio),
+            retries=retries if isinstance(retries, int) else 0,
+        )
+        if self.kind == "call":
+            return SendRequest(kind="call", **common)
+        options = self.query_one("#valid-options", Select).value
+        valid = self.query_one("#valid-clip", Select).value
+        invalid = self.query_one("#invalid-clip", Select).value
+        if not isinstance(valid, str) or not isinstance(invalid, str):
+            self._refuse(
+                "Choose the clips played after a valid and after an invalid key.",
+                focus="#valid-clip" if not isinstance(valid, str) else "#invalid-clip",
+            )
+            return None
+        return SendRequest(
+            kind="feedback",
+            valid_options=options if isinstance(options, int) else 0,
+            valid_file=(valid, names.get(valid, valid)),
+            invalid_file=(invalid, names.get(invalid, invalid)),
+            **common,
+        )
+
+    def _refuse(self, message: str, *, focus: str) -> None:
+        self._show_error(message)
+        self.notify(message if len(message) < 200 else message[:197] + "…", severity="error")
+        self.query_one(focus).focus()
+
+    def _show_error(self, message: str | None) -> None:
+        error = self.query_one("#send-error", Static)
+        error.update(message or "")
+        error.display = bool(message)
+
+    def _set_sending(self, sending: bool) -> None:
+        self._sending = sending
+        button = self.query_one("#send", Button)
+        button.disabled = sending
+        button.label = "Sending…" if sending else "Send (Ctrl+S)"
+
+    @work(exclusive=True, group="quick-send", exit_on_error=False)
+    async def _send(self, request: SendRequest) -> None:
+        self._set_sending(True)
+        try:
+            engine = self.engine
+            if request.kind == "sms":
+                outcome = await engine.send_sms(
+                    request.recipients, request.text, mask=request.mask, operator=request.operator
+                )
+            elif request.kind == "call":
+                outcome = await engine.make_call(
+                    request.recipients,
+                    request.file_id,
+                    max_retries=request.retries,
+                    mask=request.mask,
+                )
+            else:
+                outcome = await engine.make_feedback_call(
+                    request.recipients,
+                    request.file_id,
+                    valid_options=request.valid_options,
+                    valid_feedback_file_id=request.valid_file[0],
+                    invalid_feedback_file_id=request.invalid_file[0],
+                    max_retries=request.retries,
+                    mask=request.mask,
+                )
+        except CsmsError as error:
+            self._show_error(str(error))
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        finally:
+            self._set_sending(False)
+        self._show_outcome(request, outcome.ids, outcome.unknown, outcome.unsent)
+        if outcome.error:
+            self._show_error(outcome.error)
+            self.notify(outcome.error, severity="error", timeout=10)
+        else:
+            sent = len(outcome.ids)
+            self.notify(f"{KIND_LABELS[request.kind]} accepted for {sent} recipient(s).")
+
+    def _show_outcome(
+        self,
+        request: SendRequest,
+        ids: list[tuple[str, str]],
+        unknown: list[str],
+        unsent: list[str],
+    ) -> None:
+        table = self.query_one(ResultsTable)
+        table.display = True
+        label = KIND_LABELS[request.kind]
+        with self.app.batch_update():
+            for recipient, item_id in ids:
+                key = f"{request.tracked_kind}:{item_id}"
+                status = self._early.pop(key, "Submitted")
+                if key in table.rows:
+                    table.update_cell(key, "status", status)
+                else:
+                    table.add_row(recipient, label, item_id, status, key=key)
+            for recipient in unknown:
+                self._unknown_rows += 1
+                table.add_row(
+                    recipient, label, "—", UNKNOWN_STATUS, key=f"unknown:{self._unknown_rows}"
+                )
+            for recipient in unsent:
+                self._unknown_rows += 1
+                table.add_row(
+                    recipient, label, "—", NOT_SENT_STATUS, key=f"unsent:{self._unknown_rows}"
+                )
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1)
+
+    # -- live statuses ----------------------------------------------------------
+
+    def on_engine_event(self, event: events.Event) -> None:
+        if isinstance(event, events.StatusChanged):
+            if event.kind == "audio":
+                self._load_audio()
+                return
+            status = f"{event.status} ({event.detail})" if event.detail else event.status
+            key = f"{event.kind}:{event.item_id}"
+            table = self.query_one(ResultsTable)
+            if key in table.rows:
+                table.update_cell(key, "status", status)
+            elif event.kind in ("message", "call"):
+                self._early[key] = status
+                while len(self._early) > EARLY_STATUSES:
+                    self._early.popitem(last=False)

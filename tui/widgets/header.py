@@ -1,0 +1,139 @@
+"""The shell's top bar: account, session state, credit, DEMO marker, and a
+clickable navigation bar of the main screens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Click
+from textual.widgets import Static
+
+from tui.screens.registry import ScreenEntry
+
+#: How each session state reads in the header, and its style.
+SESSION_STYLES: dict[str, str] = {
+    "logged in": "$success",
+    "logging in": "$warning",
+    "re-authenticating": "$warning",
+    "logged out": "$text-muted",
+    "offline": "$error",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ShellStatus:
+    """What the header shows; the app keeps one and updates it from engine events."""
+
+    account: str = ""
+    profile: str = ""
+    session_state: str = "logged out"
+    session_reason: str = ""
+    credit: float | None = None
+    demo: bool = False
+
+
+def format_credit(credit: float | None) -> str:
+    return "credit unknown" if credit is None else f"credit Rs {credit:,.2f}"
+
+
+def status_content(status: ShellStatus) -> Content:
+    """The header line for ``status``."""
+    parts: list[Content] = [Content.styled(" CSMS ", "bold reverse")]
+    if status.demo:
+        parts.append(Content.styled(" DEMO ", "bold $warning on $warning-muted"))
+    account = status.account or "no account"
+    if status.profile and not status.demo:
+        account = f"{account} ({status.profile})"
+    parts.append(Content(f" {account} "))
+    state = status.session_state
+    if state == "offline" and status.session_reason:
+        state = f"offline: {status.session_reason}"
+    style = SESSION_STYLES.get(status.session_state, "")
+    parts.append(Content.styled(f"● {state}", style))
+    parts.append(Content(f"  {format_credit(status.credit)}"))
+    return Content("").join(parts)
+
+
+class StatusHeader(Static):
+    """Account, session state, credit and the DEMO marker, on one line."""
+
+    DEFAULT_CSS = """
+    StatusHeader { height: 1; width: 1fr; background: $panel; }
+    """
+
+    def __init__(self, status: ShellStatus | None = None, **kwargs: object) -> None:
+        self.status = status or ShellStatus()
+        super().__init__(status_content(self.status), **kwargs)  # type: ignore[arg-type]
+
+    def on_mount(self) -> None:
+        signal = getattr(self.app, "status_signal", None)
+        if signal is not None:
+            signal.subscribe(self, self.show)
+        current: ShellStatus | None = getattr(self.app, "shell_status", None)
+        if current is not None:
+            self.show(current)
+
+    def show(self, status: ShellStatus) -> None:
+        if status != self.status:
+            self.status = status
+            self.update(status_content(status))
+
+
+class NavLink(Static):
+    """One screen's name in the navigation bar; a click opens the screen."""
+
+    def __init__(self, entry: ScreenEntry) -> None:
+        super().__init__(entry.title, id=f"nav-{entry.mode}", classes="nav-link")
+        self.entry = entry
+        self.tooltip = f"{entry.help} ({entry.fkey.upper()})"
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        open_screen = getattr(self.app, "open_screen", None)
+        if open_screen is not None:
+            open_screen(self.entry.mode)
+
+
+class NavBar(Horizontal):
+    """The main screens along the top, the current one highlighted."""
+
+    DEFAULT_CSS = """
+    NavBar { height: 1; width: 1fr; background: $boost; }
+    NavBar > .nav-link { width: auto; padding: 0 1; }
+    NavBar > .nav-link:hover { background: $primary-muted; }
+    NavBar > .nav-link.-current { background: $primary; color: $text; text-style: bold; }
+    """
+
+    def __init__(self, entries: list[ScreenEntry], current: str | None = None) -> None:
+        super().__init__()
+        self.entries = entries
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        for entry in self.entries:
+            link = NavLink(entry)
+            link.set_class(entry.mode == self.current, "-current")
+            yield link
+
+
+class ShellBar(Vertical):
+    """Header line and navigation bar, docked at the top of every main screen."""
+
+    DEFAULT_CSS = """
+    ShellBar { dock: top; height: auto; }
+    """
+
+    def __init__(
+        self, status: ShellStatus, entries: list[ScreenEntry], current: str | None
+    ) -> None:
+        super().__init__()
+        self._status = status
+        self._entries = entries
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(self._status)
+        yield NavBar(self._entries, self._current)
