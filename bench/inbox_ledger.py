@@ -24,7 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui.gateway.results import IncomingMessage
+from tui.gateway.codes import MessageStatus
+from tui.gateway.results import CampaignRecipient, IncomingMessage
 from tui.ledger import Ledger
 
 ENGLISH = (
@@ -38,6 +39,7 @@ URDU = (
 ).split()
 RARE = "zanzibar"
 BATCH = 1000
+CAMPAIGN_RECIPIENTS = 50_000
 REPEATS = 40
 TARGET_MS = 50.0
 TARGET_RSS_MB = 150.0
@@ -79,6 +81,18 @@ def fill(ledger: Ledger, messages: list[IncomingMessage], unread_tail: int) -> f
     return time.perf_counter() - began
 
 
+def fill_campaign(ledger: Ledger, recipients: int) -> None:
+    """One SMS campaign with many recipients, plus a few small ones around it."""
+    now = datetime.now(UTC)
+    for n in range(5):
+        ledger.add_campaign(f"C{n}", f"campaign {n}", ["L1"], "text", now)
+        size = recipients if n == 2 else 1000
+        statuses = [
+            CampaignRecipient(f"9230{i:08d}", MessageStatus(i % 3 == 0)) for i in range(size)
+        ]
+        ledger.upsert_campaign_statuses(f"C{n}", statuses, now)
+
+
 def fill_plain(path: Path, messages: list[IncomingMessage]) -> None:
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE plain (id INTEGER PRIMARY KEY, msisdn TEXT, text TEXT)")
@@ -111,6 +125,7 @@ def main() -> int:
         path = Path(tmp) / "ledger.sqlite3"
         with Ledger.open(path) as ledger:
             fill_seconds = fill(ledger, messages, unread_tail=5 * BATCH)
+            fill_campaign(ledger, CAMPAIGN_RECIPIENTS)
         fill_plain(Path(tmp) / "plain.sqlite3", messages)
         print(f"filled {count:,} messages in {fill_seconds:.1f} s ({count / fill_seconds:,.0f}/s)")
 
@@ -132,6 +147,10 @@ def main() -> int:
             ("unread count", ledger.unread_count),
             ("inbox count", ledger.inbox_count),
             ("dashboard counts", ledger.dashboard_counts),
+            (
+                f"campaign counts ({CAMPAIGN_RECIPIENTS:,})",
+                lambda: ledger.campaign_status_counts("C2"),
+            ),
         ]
         print(f"\n{'query':<28}{'first ms':>10}{'median ms':>11}{'max ms':>9}{'x floor':>9}  ok")
         print(f"{'floor: plain SELECT 50':<28}{floor[0]:>10.3f}{floor[1]:>11.3f}{floor[2]:>9.3f}")
@@ -141,7 +160,8 @@ def main() -> int:
             worst = max(worst, first, peak)
             ratio = median / floor[1]
             mark = "yes" if max(first, peak) < TARGET_MS else "NO"
-            size = f" ({len(result)} rows)" if isinstance(result, list) else f" (= {result})"
+            size = f" ({len(result)} rows)" if isinstance(result, list) else ""
+            size = f" (= {result})" if isinstance(result, int) else size
             print(f"{name:<28}{first:>10.3f}{median:>11.3f}{peak:>9.3f}{ratio:>9.1f}  {mark}{size}")
         ledger.close()
         plain.close()

@@ -19,11 +19,12 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
 from textual.widgets import Static
-from textual.worker import WorkerFailed
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 from tui.config import Config, ConfigError, Profile, save_config
 from tui.engine import events
-from tui.gateway.errors import CsmsError
+from tui.engine.events import Subscription
+from tui.gateway.errors import CsmsError, LoginFailed
 from tui.screens.base import EngineScreen, ShellScreen
 from tui.screens.registry import SCREENS, ScreenEntry, entry_for
 from tui.widgets.header import ShellStatus
@@ -35,6 +36,9 @@ log = logging.getLogger(__name__)
 
 #: Opens (but does not start) the engine for a profile.
 EngineOpener = Callable[[Profile], Awaitable["Engine"]]
+
+#: How much faster than real time the demo's simulated gateway runs.
+DEMO_SPEED = 5.0
 
 LOGIN_HELP = Path(__file__).resolve().parent / "help" / "login.md"
 
@@ -55,7 +59,7 @@ async def open_demo(profile: Profile) -> Engine:
     """The demo engine on the embedded simulator (the profile is not used)."""
     from tui.engine.demo import open_demo_engine
 
-    return await open_demo_engine()
+    return await open_demo_engine(speed=DEMO_SPEED)
 
 
 def _screen_bindings() -> list[BindingType]:
@@ -262,17 +266,30 @@ class CsmsApp(App[None]):
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def _start(self) -> None:
-        profile = self.profile
+        await self._connect_or_ask(self.profile)
+
+    async def _connect_or_ask(self, profile: Profile) -> bool:
+        """Connect with ``profile``; show the login screen if it lacks credentials
+        or the gateway refuses them. True once connected."""
         if not self.demo and not has_credentials(profile):
             self.show_login()
-            return
+            return False
         try:
             await self.connect(profile)
         except CsmsError as error:
             log.warning("Could not connect: %s", error)
             self._say_on_startup(str(error))
-            if not self.demo:
+            if self.demo:
+                self.notify(str(error), severity="error", timeout=15)
+            else:
                 self.show_login(str(error))
+            return False
+        except Exception as error:
+            self._say_on_startup(f"Could not start: {type(error).__name__}: {error}")
+            self.report_error(error)
+            return False
+        self._check_login()
+        return True
 
     def _say_on_startup(self, text: str) -> None:
         stack = self.get_screen_stack()
@@ -282,6 +299,10 @@ class CsmsApp(App[None]):
     def show_login(self, problem: str | None = None) -> None:
         from tui.screens.login import LoginScreen
 
+        if isinstance(self.screen, LoginScreen):
+            if problem:
+                self.screen.show_problem(problem)
+            return
         self.push_screen(LoginScreen(self.profile, problem=problem))
 
     def submit_login(self, profile: Profile) -> None:
@@ -295,7 +316,7 @@ class CsmsApp(App[None]):
         self.config.profiles[profile.name] = profile
         self.profile_name = profile.name
         try:
-            await self.connect(profile)
+            await self.connect(profile, verify=True)
         except CsmsError as error:
             log.info("Login failed: %s", error)
             for screen in self.screen_stack:
@@ -307,37 +328,70 @@ class CsmsApp(App[None]):
             if self.save_settings():
                 self.notify(f"Logged in; profile {profile.name!r} saved.")
 
-    async def connect(self, profile: Profile) -> None:
-        """Open and start the engine for ``profile`` and show the first screen.
+    async def connect(self, profile: Profile, *, verify: bool = False) -> None:
+        """Replace the engine by one for ``profile``, started, and show the screens.
 
-        Raises CsmsError (login refused, gateway unreachable) with nothing kept open.
+        With ``verify`` the account is asked for its credit first, so refused
+        credentials raise LoginFailed here with nothing kept open.
         """
+        await self._detach_engine()
         engine = await self._open_engine(profile)
+        # Subscribe before starting, so no session or account event is missed.
+        subscription = engine.subscribe()
         try:
             await engine.start()
+            if verify:
+                await engine.refresh_account()
         except BaseException:
+            subscription.close()
             await engine.stop()
             raise
-        await self._attach(engine)
+        await self._attach_engine(engine, subscription)
 
-    async def _attach(self, engine: Engine) -> None:
+    async def _detach_engine(self) -> None:
+        """Stop the current engine and drop the screens built on it."""
+        self.workers.cancel_group(self, "engine-follow")
+        await self.close_engine()
+        self.engine = None
+        self._publish_status(ShellStatus(profile=self.profile_name, demo=self.demo))
+        for entry in self.available_screens:
+            if entry.mode != self.current_mode and entry.mode in self._screen_stacks:
+                await self.remove_mode(entry.mode)
+                self.add_mode(entry.mode, partial(self._build_screen, entry))
+
+    async def _attach_engine(self, engine: Engine, subscription: Subscription) -> None:
         from tui.screens.login import LoginScreen
 
         self.engine = engine
         while len(self.screen_stack) > 1 and isinstance(self.screen, LoginScreen):
             await self.pop_screen()
         self._publish_status(self._status_from_engine(engine))
-        self._follow_engine(engine)
-        stack = self.get_screen_stack()
-        if self.current_mode == self.DEFAULT_MODE or not stack:
-            modes = [e.mode for e in self.available_screens]
+        self._follow_engine(subscription)
+        modes = [e.mode for e in self.available_screens]
+        if self.current_mode not in modes:
             if modes:
                 first = self.start_mode if self.start_mode in modes else modes[0]
                 await self.switch_mode(first)
         else:
-            for screen in stack:
+            for screen in self.screen_stack:
                 if isinstance(screen, EngineScreen):
                     screen.engine_replaced()
+
+    @work(exclusive=True, group="account", exit_on_error=False)
+    async def _check_login(self) -> None:
+        """Log in and read the credit in the background; refused credentials ask again."""
+        engine = self.engine
+        if engine is None:
+            return
+        try:
+            await engine.refresh_account()
+        except LoginFailed as error:
+            if self.demo:
+                self.notify(str(error), severity="error", timeout=10)
+            else:
+                self.show_login(str(error))
+        except CsmsError as error:
+            self.notify(str(error), severity="warning", timeout=10)
 
     def _status_from_engine(self, engine: Engine) -> ShellStatus:
         status = engine.status
@@ -355,8 +409,7 @@ class CsmsApp(App[None]):
         self.status_signal.publish(status)
 
     @work(exclusive=True, group="engine-follow", exit_on_error=False)
-    async def _follow_engine(self, engine: Engine) -> None:
-        subscription = engine.subscribe()
+    async def _follow_engine(self, subscription: Subscription) -> None:
         try:
             async for event in subscription:
                 self.on_engine_event(event)
@@ -410,8 +463,14 @@ class CsmsApp(App[None]):
             self.notify(str(error), severity="error", timeout=10)
 
     def action_switch_profile(self, name: str) -> None:
+        if self.demo:
+            self.notify(
+                "The demo runs on the simulator; start csms without --demo to use your profiles.",
+                severity="warning",
+            )
+            return
         self.run_worker(
-            self.switch_profile(name), group="profile", exclusive=True, exit_on_error=False
+            self.switch_profile(name), group="connect", exclusive=True, exit_on_error=False
         )
 
     async def switch_profile(self, name: str) -> None:
@@ -419,30 +478,14 @@ class CsmsApp(App[None]):
         if name not in self.config.profiles:
             self.notify(f"There is no profile called {name!r}.", severity="error")
             return
-        self.workers.cancel_group(self, "engine-follow")
-        await self.close_engine()
-        self.engine = None
+        await self._detach_engine()
         self.profile_name = name
+        self._publish_status(ShellStatus(profile=name, demo=self.demo))
         if not self.demo:
             self.config.active_profile = name
             self.save_settings()
-        self._publish_status(ShellStatus(profile=name, demo=self.demo))
-        for entry in self.available_screens:
-            if entry.mode != self.current_mode and entry.mode in self._screen_stacks:
-                await self.remove_mode(entry.mode)
-                self.add_mode(entry.mode, partial(self._build_screen, entry))
-        profile = self.profile
-        if not self.demo and not has_credentials(profile):
-            self.show_login()
-            return
-        try:
-            await self.connect(profile)
-        except CsmsError as error:
-            self.notify(str(error), title=f"Profile {name}", severity="error", timeout=10)
-            if not self.demo:
-                self.show_login(str(error))
-            return
-        self.notify(f"Now using profile {name!r}.")
+        if await self._connect_or_ask(self.profile):
+            self.notify(f"Now using profile {name!r}.")
 
     # -- errors ---------------------------------------------------------------
 
@@ -458,6 +501,16 @@ class CsmsApp(App[None]):
             severity="error",
             timeout=10,
         )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Workers started with exit_on_error=False that still failed are shown."""
+        worker = event.worker
+        if (
+            event.state == WorkerState.ERROR
+            and worker.error is not None
+            and not worker.exit_on_error
+        ):
+            self.report_error(worker.error)
 
     def _handle_exception(self, error: Exception) -> None:
         # A failed worker leaves the UI intact: report it and keep running.

@@ -70,6 +70,7 @@ class ScriptedServer:
 
     def __init__(self) -> None:
         self._release: asyncio.Event | None = None
+        self._generation = 0
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.base_url = ""
@@ -78,6 +79,7 @@ class ScriptedServer:
     def reset(self) -> None:
         """Forget scripts and requests; answer requests still held."""
         self._release_held()
+        self._generation += 1  # requests still finishing no longer count
         self.scripts: dict[str, deque[Responder]] = {}
         self.defaults: dict[str, Responder] = {
             "auth.jsp": Step(xml("Auth_request", "SESSION-1")),
@@ -126,6 +128,7 @@ class ScriptedServer:
                         files[key] = (value.filename or "", await value.read())
         record = Recorded(page, request.method, dict(request.query_params), form, files)
         self.requests.append(record)
+        generation = self._generation
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
@@ -139,7 +142,8 @@ class ScriptedServer:
                 return
             await self._answer(step, send)
         finally:
-            self.in_flight -= 1
+            if generation == self._generation:
+                self.in_flight -= 1
 
     def _next(self, page: str) -> Responder:
         script = self.scripts.get(page)

@@ -6,13 +6,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from scripted import Recorded, ScriptedServer, Step, error, scripted, scripted_server, xml
 
+from tui.config import Profile
 from tui.gateway import CsmsClient, SessionState
+from tui.gateway.codes import DynamicDigits, DynamicLanguage, DynamicVoice
 from tui.gateway.errors import (
     AmbiguousReply,
     GatewayError,
@@ -37,7 +41,7 @@ def client(server: ScriptedServer, **kwargs: object) -> CsmsClient:
     return CsmsClient(server.base_url, "923001234567", PASSWORD, **options)  # type: ignore[arg-type]
 
 
-def ids_for_recipients(prefix: str = "M") -> object:
+def ids_for_recipients(prefix: str = "M") -> Callable[[Recorded], Step]:
     """A responder answering a submit with one ID per recipient."""
 
     def respond(request: Recorded) -> Step:
@@ -391,7 +395,11 @@ async def test_bad_input_sends_nothing(scripted: ScriptedServer) -> None:
     async with client(scripted) as c:
         with pytest.raises(InvalidNumbers) as caught:
             await c.send_sms(["03001234567", "12345", "0300123456x", "+44 7700 900123"], "hi")
-        assert [raw for raw, _ in caught.value.invalid] == ["12345", "0300123456x", "+44 7700 900123"]
+        assert [raw for raw, _ in caught.value.invalid] == [
+            "12345",
+            "0300123456x",
+            "+44 7700 900123",
+        ]
         assert "Nothing was sent" in str(caught.value)
         refusals = [
             c.send_sms(["03001234567"], "   "),
@@ -424,17 +432,12 @@ async def test_bad_input_sends_nothing(scripted: ScriptedServer) -> None:
 async def test_schedules_dates_and_uploads_go_out_in_the_documented_forms(
     scripted: ScriptedServer,
 ) -> None:
-    from datetime import date, datetime, time, timedelta, timezone
-
-    from tui.gateway.codes import DynamicDigits, DynamicLanguage, DynamicVoice
-
     scripted.always("campaign.jsp", Step(xml("Create_CAMP", "C1")))
     scripted.always("voice_dynamic_campaign.jsp", Step(xml("Create_Voice_Dynamic_CAMP", "V1")))
     scripted.always("audio_upload.jsp", Step(xml("Audio_File_Upload", "F9")))
     scripted.always("get_incoming_messages.jsp", Step(b"not xml at all"))
-    utc = timezone.utc
     async with client(scripted) as c:
-        when = datetime(2030, 1, 2, 3, 4, 5, tzinfo=utc)
+        when = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
         assert await c.create_campaign("Eid", ["1", "2"], "Eid Mubarak", when) == "C1"
         assert (
             await c.create_voice_dynamic(
@@ -547,3 +550,38 @@ async def test_no_secret_in_errors_or_the_log_file(
     for text in [*messages, logged]:
         assert PASSWORD not in text and session_id not in text
         assert "p%40ss" not in text  # nor URL-encoded
+
+
+# Profiles and TLS ------------------------------------------------------------------------------
+
+
+async def test_from_profile_uses_the_profile_settings(scripted: ScriptedServer) -> None:
+    scripted.always("querymsg.jsp", Step(xml("Message_query", "1"), delay=0.02))
+    profile = Profile(
+        name="office",
+        base_url=scripted.base_url + "/",
+        msisdn="office-user",
+        password=PASSWORD,
+        concurrency=1,
+        url_limit=300,
+        keepalive_idle=5.0,
+    )
+    async with CsmsClient.from_profile(profile) as c:
+        assert (c.url_limit, c.keepalive_idle, c.base_url) == (300, 5.0, scripted.base_url)
+        await asyncio.gather(*(c.query_message(str(i)) for i in range(4)))
+    assert scripted.peak_in_flight == 1
+    assert scripted.pages("auth.jsp")[0].form["msisdn"] == "office-user"
+
+
+def test_an_unreadable_ca_bundle_is_one_clear_sentence(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match=r"CA bundle .* could not be read"):
+        CsmsClient("https://gateway.example", "u", "p", verify=str(tmp_path / "missing.pem"))
+
+
+async def test_a_pasted_block_of_numbers_is_read_like_the_recipients_box(
+    scripted: ScriptedServer,
+) -> None:
+    scripted.always("sendsms.jsp", ids_for_recipients())
+    async with client(scripted) as c:
+        result = await c.send_sms("0300 1234567\n+92 321 1234567; 03001234567", "hi")
+    assert [n for n, _ in result.ids] == ["923001234567", "923211234567"]

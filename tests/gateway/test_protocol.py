@@ -92,7 +92,9 @@ def test_campaign_status_with_dash_lines_and_no_response() -> None:
     ]
 
 
-QUERY_CALL_AS_DOCUMENTED = DECL + b"""<corpsms>
+QUERY_CALL_AS_DOCUMENTED = (
+    DECL
+    + b"""<corpsms>
 <command>Query_Call</command>
 <data>
 <recipient>
@@ -103,6 +105,14 @@ QUERY_CALL_AS_DOCUMENTED = DECL + b"""<corpsms>
 <response>OK</response>
 </corpsms>
 """
+)
+
+
+def test_campaign_status_error_without_response() -> None:
+    body = b"<corpsms>\n<command>Camp_Status</command>\n-\n<data>Error 601</data>\n"
+    with pytest.raises(GatewayError) as caught:
+        parse_reply(body)
+    assert caught.value.code == 601
 
 
 def test_query_call_with_unclosed_recipient() -> None:
@@ -259,8 +269,7 @@ def test_a_voice_status_outside_appendix_g_reads_as_unknown() -> None:
         b"  \r\n" + doc("Submit_SM", "A1,B2").replace(b"\n", b"\r\n"),
         doc("Submit_SM", "\r\n  A1 , B2 \r\n"),
         doc("Submit_SM", "A1,B2").removesuffix(b"</corpsms>"),
-        b"<CorpSMS><Command>Submit_SM</Command><Data>A1,B2</Data><Response>ok</Response>"
-        b"</CorpSMS>",
+        b"<CorpSMS><Command>Submit_SM</Command><Data>A1,B2</Data><Response>ok</Response></CorpSMS>",
     ],
     ids=["no-declaration", "bom", "crlf", "spaced-values", "no-closing-root", "capitals"],
 )

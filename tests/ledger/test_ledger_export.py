@@ -43,7 +43,7 @@ def test_inbox_export_round_trip(
     )
     ledger.mark_read([ledger.inbox_page()[0].id])
     out = tmp_path / "inbox.csv"
-    assert ledger.export_inbox(out) == 4
+    assert ledger.export_inbox_csv(out) == 4
     header, *rows = _read(out)
     assert header == [
         "ID",
@@ -79,7 +79,7 @@ def test_inbox_export_round_trip(
 def test_campaign_list_and_voice_exports(ledger: Ledger, tmp_path: Path, t0: datetime) -> None:
     ledger.add_list("L1", "Customers", t0)
     ledger.add_members("L1", ["923001110002", "923001110001"], "b1", t0)
-    assert ledger.export_list("L1", tmp_path / "list.csv") == 2
+    assert ledger.export_list_csv("L1", tmp_path / "list.csv") == 2
     assert _read(tmp_path / "list.csv") == [
         ["Number", "Added at", "Batch"],
         ["923001110001", t0.isoformat(timespec="microseconds"), "b1"],
@@ -95,7 +95,7 @@ def test_campaign_list_and_voice_exports(ledger: Ledger, tmp_path: Path, t0: dat
         ],
         t0,
     )
-    assert ledger.export_campaign("C1", tmp_path / "camp.csv") == 2
+    assert ledger.export_campaign_csv("C1", tmp_path / "camp.csv") == 2
     stamp = t0.isoformat(timespec="microseconds")
     assert _read(tmp_path / "camp.csv") == [
         ["Number", "Status code", "Status", "Changed at"],
@@ -125,7 +125,7 @@ def test_campaign_list_and_voice_exports(ledger: Ledger, tmp_path: Path, t0: dat
             2.5 * attempts,
         )
         ledger.add_voice_snapshot("V1", info, t0 + timedelta(minutes=minute))
-    assert ledger.export_voice_snapshots("V1", tmp_path / "voice.csv") == 2
+    assert ledger.export_voice_csv("V1", tmp_path / "voice.csv") == 2
     header, *rows = _read(tmp_path / "voice.csv")
     assert header[:3] == ["At", "Status code", "Status"]
     assert [row[1:] for row in rows] == [
@@ -134,9 +134,9 @@ def test_campaign_list_and_voice_exports(ledger: Ledger, tmp_path: Path, t0: dat
     ]
 
     for call in (
-        lambda: ledger.export_list("L404", tmp_path / "x.csv"),
-        lambda: ledger.export_campaign("C404", tmp_path / "x.csv"),
-        lambda: ledger.export_voice_snapshots("V404", tmp_path / "x.csv"),
+        lambda: ledger.export_list_csv("L404", tmp_path / "x.csv"),
+        lambda: ledger.export_campaign_csv("C404", tmp_path / "x.csv"),
+        lambda: ledger.export_voice_csv("V404", tmp_path / "x.csv"),
     ):
         with pytest.raises(LedgerError, match="not in the ledger"):
             call()
@@ -170,11 +170,11 @@ def test_failure_mid_ledger_export_writes_nothing(
     ledger._conn.execute("UPDATE campaign_recipients SET status = 77 WHERE msisdn = '923001110025'")
     target = tmp_path / "campaign.csv"
     with pytest.raises(ValueError):
-        ledger.export_campaign("C1", target)
+        ledger.export_campaign_csv("C1", target)
     assert not target.exists() and _leftovers(tmp_path) == []
 
 
 def test_export_to_missing_folder_is_one_clear_sentence(ledger: Ledger, tmp_path: Path) -> None:
     with pytest.raises(LedgerError, match="choose a folder that exists") as caught:
-        ledger.export_inbox(tmp_path / "no" / "such" / "inbox.csv")
+        ledger.export_inbox_csv(tmp_path / "no" / "such" / "inbox.csv")
     assert "\n" not in str(caught.value)

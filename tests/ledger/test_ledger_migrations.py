@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -234,3 +235,46 @@ def test_new_ledger_is_private_and_in_wal_mode(tmp_path: Path) -> None:
         assert ledger._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert ledger._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert ledger.dashboard_counts().unread == 0
+
+
+def test_many_processes_opening_a_new_file_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "race.sqlite3"
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        barrier.wait()
+        try:
+            with Ledger.open(path) as ledger:
+                assert ledger.schema_version == CURRENT_VERSION
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def test_write_while_another_process_writes_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "l.sqlite3"
+    with Ledger.open(path, busy_timeout=0.05) as ledger:
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(LedgerError, match="busy in another csms process"):
+                ledger.add_list("L1", "Customers", T0)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        ledger.add_list("L1", "Customers", T0)
+        assert [s.name for s in ledger.lists()] == ["Customers"]
+
+
+def test_directory_in_place_of_the_file(tmp_path: Path) -> None:
+    (tmp_path / "l.sqlite3").mkdir()
+    with pytest.raises(LedgerError, match="ledger") as caught:
+        Ledger.open(tmp_path / "l.sqlite3")
+    assert "\n" not in str(caught.value)

@@ -98,7 +98,7 @@ def test_due_for_poll_merges_messages_and_calls(ledger: Ledger, t0: datetime) ->
     ledger.record_calls([NewCall(id="c1", recipient="923001119999", file_id="f1", submitted_at=t0)])
     due = ledger.due_for_poll(t0 + timedelta(minutes=1))
     assert [(d.kind, d.id) for d in due] == [("call", "c1"), ("message", "m1")]
-    ledger.schedule_next_poll("message", "m1", t0 + timedelta(minutes=10))
+    ledger.schedule_next_polls("message", [("m1", t0 + timedelta(minutes=10))])
     ledger.schedule_next_poll("call", "c1", None)  # paused
     later = ledger.due_for_poll(t0 + timedelta(minutes=6))
     assert [(d.kind, d.id) for d in later] == [("message", "m2")]

@@ -8,12 +8,15 @@ import math
 import struct
 import wave
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from tui.gateway.codes import API_PREFIX
+from tui.simulator import Simulator, SimulatorServer
 
 LOGIN = "923001234567"
 PASSWORD = "demo"
@@ -69,6 +72,7 @@ class Api:
     def __init__(self, client: httpx.Client) -> None:
         self.http = client
         self.sid = ""
+        self._credentials = (LOGIN, PASSWORD)
 
     def raw(
         self,
@@ -100,15 +104,24 @@ class Api:
         assert list(body) == ["corpsms"]
         return body["corpsms"]  # type: ignore[no-any-return]
 
-    def login(self, msisdn: str = LOGIN, password: str = PASSWORD) -> str:
+    def login(self, msisdn: str | None = None, password: str | None = None) -> str:
+        if msisdn is not None:
+            self._credentials = (msisdn, password or "")
+        msisdn, password = self._credentials
         reply = self.call("auth.jsp", msisdn=msisdn, password=password)
         assert reply.ok, reply.data
         self.sid = reply.data
         return self.sid
 
     def ok(self, page: str, **params: object) -> Parsed:
+        """A successful reply; logs in again once if the session has expired (102),
+        as any client would after the clock jumped."""
+        explicit = "session_id" in params
         params.setdefault("session_id", self.sid)
         reply = self.call(page, **params)
+        if not explicit and not reply.ok and reply.code == 102:
+            params["session_id"] = self.login()
+            reply = self.call(page, **params)
         assert reply.ok, f"{page} failed with {reply.data}"
         return reply
 
@@ -156,3 +169,13 @@ def float_wav_bytes(seconds: float = 0.1, rate: int = 8000) -> bytes:
     body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
     body += b"data" + struct.pack("<I", len(data)) + data
     return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+@contextmanager
+def served(sim: Simulator, *, login: bool = True) -> Iterator[Api]:
+    """``sim`` on loopback with a plain client (logged in as the test account)."""
+    with SimulatorServer(sim) as server, httpx.Client(base_url=server.base_url) as client:
+        api = Api(client)
+        if login:
+            api.login()
+        yield api

@@ -16,5 +16,6 @@ with warnings.catch_warnings():
     import audioop
 
     from pydub import AudioSegment
+    from pydub.effects import high_pass_filter, low_pass_filter
 
-__all__ = ["AudioSegment", "audioop"]
+__all__ = ["AudioSegment", "audioop", "high_pass_filter", "low_pass_filter"]

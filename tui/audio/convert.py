@@ -7,9 +7,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from pydub.effects import high_pass_filter, low_pass_filter
-
-from tui.audio._compat import AudioSegment
+from tui.audio._compat import AudioSegment, high_pass_filter, low_pass_filter
 from tui.audio.analysis import check_complete, silent_reason
 from tui.audio.collect import PcmCollector
 from tui.audio.decode import open_pcm
@@ -65,8 +63,7 @@ def convert(
         trim=opts.trim_silence,
         threshold_dbfs=opts.silence_threshold_dbfs,
     )
-    expected_s = length if length is not None else _remaining(info, start)
-    progress = Progress(on_progress, (expected_s or 0.0) * BYTES_PER_SECOND)
+    progress = Progress(on_progress, (planned or 0.0) * BYTES_PER_SECOND)
     with open_pcm(
         info,
         rate=OUTPUT_RATE,
@@ -83,8 +80,8 @@ def convert(
     if collector.overflow and not opts.cut_to_fit:
         raise _too_long(info, planned, opts, trimmed=opts.trim_silence)
     pcm = collector.finish()
-    if not collector.overflow and expected_s is not None:
-        check_complete(info, collector.raw_s, expected_s)
+    if not collector.overflow and planned is not None:
+        check_complete(info, collector.raw_s, planned)
     if not pcm:
         if collector.raw_bytes and opts.trim_silence:
             raise AudioSilent(

@@ -80,7 +80,7 @@ def open_pcm(
         return
     exe = require_ffmpeg(_what(info, rate))
     channels = 1 if mono or info.channels < 1 else info.channels
-    out_rate = rate or info.sample_rate
+    out_rate = rate or info.sample_rate or 48000  # 0: ffmpeg named no rate
     cmd = [exe, "-nostdin", "-hide_banner", "-loglevel", "error"]
     # Seek fast to just before the start, then let ffmpeg decode the last
     # stretch and drop it: a lossy decoder starting cold at the seek point

@@ -198,16 +198,15 @@ def _ffmpeg_info(path: Path, size: int, exe: str) -> SourceInfo:
     head = _INPUT.search(text)
     if head is None:
         reason = ffmpeg_reason(text, str(path.resolve())) or "no details"
-        if "invalid data found" in reason.lower():
-            raise AudioDecodeError(
-                f"{path} is not audio or is damaged (ffmpeg: {reason}); choose another file."
-            )
-        raise AudioDecodeError(f"{path} could not be read as audio (ffmpeg: {reason}).")
+        raise AudioDecodeError(
+            f"{path} is not audio or is damaged (ffmpeg: {reason}); choose another file."
+        )
     container = head["container"]
     stream = _AUDIO.search(text, head.end())
     if stream is None:
         raise AudioDecodeError(
-            f"{path} holds no audio (it is a {container.split(',')[0]} file without sound)."
+            f"{path} holds no audio (ffmpeg finds only {container.split(',')[0]} data); "
+            "choose an audio file."
         )
     codec, rate, channels, bits = _parse_stream(stream["desc"])
     if codec == "none":

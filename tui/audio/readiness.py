@@ -43,6 +43,14 @@ def problems_of(info: SourceInfo, filename: str | None = None) -> list[GatewayPr
             found.append(
                 GatewayProblem(606, f"Its encoding is {kind}; the gateway takes plain PCM 16-bit")
             )
+        elif wav.declared_bytes is None:
+            found.append(
+                GatewayProblem(
+                    606,
+                    "Its WAV header leaves the length of the sound open; the gateway takes "
+                    "a plain 44-byte header that states it",
+                )
+            )
         elif not wav.is_plain:
             found.append(
                 GatewayProblem(

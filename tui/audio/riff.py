@@ -101,7 +101,7 @@ def read_wav_header(path: Path) -> WavHeader | None:
         if len(magic) < 12 or magic[:4] != b"RIFF" or magic[8:12] != b"WAVE":
             return None
         size = path.stat().st_size
-        return _read_chunks(f, size, path.name)
+        return _read_chunks(f, size, str(path))
 
 
 def _read_chunks(f: BinaryIO, file_size: int, name: str) -> WavHeader:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 
@@ -34,7 +35,12 @@ def find_ffmpeg() -> str | None:
         exe: str = imageio_ffmpeg.get_ffmpeg_exe()
     except (ImportError, RuntimeError, OSError):
         return None
-    return exe or None
+    if not exe:
+        return None
+    # IMAGEIO_FFMPEG_EXE is returned by imageio-ffmpeg without any check.
+    if not os.path.isabs(exe):
+        return shutil.which(exe)
+    return exe if os.access(exe, os.X_OK) else None
 
 
 def require_ffmpeg(what: str) -> str:

@@ -51,7 +51,7 @@ def from_dbfs(dbfs: float) -> float:
 
 def format_duration(seconds: float) -> str:
     """``327.68`` as ``5:27.7``; under a minute as ``12.3 s``."""
-    if seconds < 60:
+    if seconds < 59.95:
         return f"{seconds:.1f} s"
     tenths = math.floor(seconds * 10)
     minutes, rest = divmod(tenths, 600)

@@ -11,6 +11,7 @@ from typing import Any
 
 from tui.cli.engine_session import CliError, cli_engine
 from tui.gateway.errors import CsmsError
+from tui.ledger import LedgerError
 
 
 def register(subparsers: Any) -> None:
@@ -42,7 +43,7 @@ def _run(work: Any) -> int:
     try:
         code: int = asyncio.run(work)
         return code
-    except (CliError, CsmsError, OSError) as error:
+    except (CliError, CsmsError, LedgerError, OSError) as error:
         print(f"csms: {error}", file=sys.stderr)
         return 1
 

@@ -30,7 +30,7 @@ from tui.gateway.results import Submitted
 from tui.gateway.session import SessionState
 from tui.gateway.text import analyze
 from tui.ledger import Ledger
-from tui.ledger.tracking import NewCall, NewMessage
+from tui.ledger import NewCall, NewMessage
 
 log = logging.getLogger("csms.engine")
 
@@ -121,6 +121,7 @@ class Engine:
 
     async def start(self) -> None:
         """Resume tracking and start the background tasks."""
+        self.ledger.recover_interrupted(_now())
         self.inbox.recover()
         self.tracker.resume()
         self._spawn(self._track(), "tracker")
@@ -353,7 +354,9 @@ class Engine:
 
     def _announce(self, kind: events.ItemKind, done: Submitted, summary: str) -> None:
         self.tracker.wake()
-        self.bus.publish(events.Submitted(at=_now(), kind=kind, ids=list(done.ids), summary=summary))
+        self.bus.publish(
+            events.Submitted(at=_now(), kind=kind, ids=list(done.ids), summary=summary)
+        )
 
     def record_unknown(
         self,
@@ -365,10 +368,16 @@ class Engine:
         ref: str | None = None,
     ) -> int:
         """Remember a submit that may or may not have taken effect."""
-        target = ", ".join(targets[:50]) + (f" and {len(targets) - 50} more" if len(targets) > 50 else "")
+        target = ", ".join(targets[:50]) + (
+            f" and {len(targets) - 50} more" if len(targets) > 50 else ""
+        )
         unknown_id = self.ledger.add_unknown(
-            kind, command, f"{summary} ({error})" if isinstance(error, OutcomeUnknown) else summary,
-            target, _now(), ref=ref,
+            kind,
+            command,
+            f"{summary} ({error})" if isinstance(error, OutcomeUnknown) else summary,
+            target,
+            _now(),
+            ref=ref,
         )
         self.bus.publish(events.OutcomeUnknownRecorded(at=_now(), kind=kind, summary=summary))
         return unknown_id

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,17 +20,18 @@ from typing import TypeVar
 from tui.engine import events
 from tui.engine.events import EventBus, ItemKind
 from tui.gateway.client import CsmsClient
-from tui.gateway.codes import CallStatus, MessageStatus
+from tui.gateway.codes import AudioStatus, CallStatus, MessageStatus
 from tui.gateway.errors import CsmsError, GatewayError, GatewayUnavailable
+from tui.gateway.results import CallState
 from tui.ledger import Ledger
-from tui.ledger.tracking import PollItem
+from tui.ledger import InFlight, PollItem
 
 log = logging.getLogger("csms.engine")
 
 T = TypeVar("T")
 
 #: How many due messages and calls one round takes from the ledger at a time.
-ROUND_PAGE = 500
+ROUND_PAGE = 200
 #: Failure statuses of a call: final once its retries are spent.
 CALL_FAILURES = (CallStatus.BUSY, CallStatus.NOT_RESPONDING, CallStatus.NOT_ANSWERING)
 #: How long a failed call may sit in a failure status before it counts as
@@ -79,7 +81,8 @@ class StatusTracker:
         self.ledger = ledger
         self.bus = bus
         self.backoff = backoff or Backoff()
-        self._limit = asyncio.Semaphore(max(1, concurrency))
+        self.concurrency = max(1, concurrency)
+        self._limit = asyncio.Semaphore(self.concurrency)
         self._now = now
         self._wake = asyncio.Event()
         self._watches: dict[tuple[str, str], _Watch] = {}
@@ -98,7 +101,7 @@ class StatusTracker:
         for voice in self.ledger.voice_campaigns(final=False):
             self.watch("voice_campaign", voice.id, now)
         for audio in self.ledger.audio_files():
-            if not audio.ready:
+            if audio.status is not AudioStatus.READY:
                 self.watch("audio", audio.id, now)
         self.wake()
 
@@ -122,18 +125,18 @@ class StatusTracker:
         """Poll until cancelled. ``idle`` bounds the sleep between rounds."""
         while True:
             await self.run_round()
-            delay = self._seconds_to_next(idle)
+            flight = await asyncio.to_thread(self.ledger.in_flight)
+            delay = self._seconds_to_next(idle, flight)
             self.next_round = self._now() + timedelta(seconds=delay)
-            self._publish_cycle()
+            self._publish_cycle(flight)
             self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
             except TimeoutError:
                 pass
 
-    def _seconds_to_next(self, idle: float) -> float:
+    def _seconds_to_next(self, idle: float, flight: InFlight) -> float:
         candidates = [w.next_at for w in self._watches.values()]
-        flight = self.ledger.in_flight()
         if flight.next_poll_at is not None:
             candidates.append(flight.next_poll_at)
         if not candidates:
@@ -151,11 +154,8 @@ class StatusTracker:
         failures_before = self.requests
         ok = True
         while True:
-            due = [
-                item
-                for item in self.ledger.due_for_poll(now, limit=ROUND_PAGE)
-                if (item.kind, item.id) not in seen
-            ]
+            page = await asyncio.to_thread(self.ledger.due_for_poll, now, ROUND_PAGE)
+            due = [item for item in page if (item.kind, item.id) not in seen]
             if not due:
                 break
             seen.update((item.kind, item.id) for item in due)
@@ -172,8 +172,7 @@ class StatusTracker:
         self.last_round = self._now()
         return queried
 
-    def _publish_cycle(self) -> None:
-        flight = self.ledger.in_flight()
+    def _publish_cycle(self, flight: InFlight) -> None:
         self.bus.publish(
             events.PollCycle(
                 at=self._now(),
@@ -182,6 +181,25 @@ class StatusTracker:
                 next_poll=self.next_round,
             )
         )
+
+    async def _run_all(
+        self, queries: list[Callable[[], Awaitable[object]]]
+    ) -> list[object | CsmsError]:
+        """Run ``queries`` on as many workers as the concurrency allows.
+
+        A fixed pool of workers, rather than one task per query, keeps each turn
+        of the event loop short: hundreds of tasks started at once would all take
+        their first step in a single turn and stall the interface.
+        """
+        results: list[object | CsmsError] = [None] * len(queries)
+        cursor = iter(range(len(queries)))
+
+        async def worker() -> None:
+            for index in cursor:
+                results[index] = await self._ask(queries[index]())
+
+        await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(queries)))))
+        return results
 
     async def _limited(self, call: Awaitable[T]) -> T:
         async with self._limit:
@@ -193,10 +211,11 @@ class StatusTracker:
     async def _poll_tracked(self, due: list[PollItem]) -> bool:
         messages = [item for item in due if item.kind == "message"]
         calls = [item for item in due if item.kind == "call"]
-        answers = await asyncio.gather(
-            *(self._ask(self.client.query_message(item.id)) for item in messages),
-            *(self._ask(self.client.query_call(item.id)) for item in calls),
-        )
+        queries: list[Callable[[], Awaitable[object]]] = [
+            *(partial(self.client.query_message, item.id) for item in messages),
+            *(partial(self.client.query_call, item.id) for item in calls),
+        ]
+        answers = await self._run_all(queries)
         at = self._now()
         ok = True
         message_updates: list[tuple[str, MessageStatus, datetime]] = []
@@ -210,32 +229,38 @@ class StatusTracker:
             message_updates.append((item.id, answer, at))
             if not answer.is_final:
                 reschedule.append((item, at + self._interval(item.polls + 1)))
-        changed = set(self.ledger.update_message_statuses(message_updates))
+        # Ledger writes run in a thread (the ledger serialises them with its lock)
+        # so a round of hundreds of updates never stalls the event loop.
+        changed = set(await asyncio.to_thread(self.ledger.update_message_statuses, message_updates))
+        recipients = {item.id: item.recipient for item in messages}
         for message_id, status, _ in message_updates:
             if message_id in changed:
-                record = self.ledger.message(message_id)
                 self._status_event(
                     "message",
                     message_id,
                     status.label,
                     status.is_final,
-                    recipient=record.recipient if record else None,
+                    recipient=recipients.get(message_id),
                 )
         for item, answer in zip(calls, answers[len(messages) :], strict=True):
             if isinstance(answer, CsmsError):
                 ok &= not isinstance(answer, GatewayUnavailable)
                 reschedule.append((item, at + self._interval(item.polls + 1)))
                 continue
-            final = self._record_call(item, answer, at)
+            assert isinstance(answer, CallState)
+            final, event = await asyncio.to_thread(self._record_call, item, answer, at)
+            if event is not None:
+                self.bus.publish(event)
             if not final:
                 reschedule.append((item, at + self._interval(item.polls + 1)))
-        self._reschedule(reschedule)
+        await asyncio.to_thread(self._reschedule, reschedule)
         return ok
 
-    def _record_call(self, item: PollItem, answer: object, at: datetime) -> bool:
-        from tui.gateway.results import CallState
-
-        assert isinstance(answer, CallState)
+    def _record_call(
+        self, item: PollItem, answer: CallState, at: datetime
+    ) -> tuple[bool, events.StatusChanged | None]:
+        """Store one call answer (runs in a worker thread); returns whether the
+        call is final and the event to publish, if any."""
         record = self.ledger.call(item.id)
         status = answer.status
         final = status.is_final
@@ -249,12 +274,19 @@ class StatusTracker:
         changed = self.ledger.update_call_status(
             item.id, status, at, option_selected=answer.option_selected, final=final
         )
-        if changed or final:
-            detail = f"pressed {answer.option_selected}" if answer.option_selected else ""
-            self._status_event(
-                "call", item.id, status.label, final, recipient=item.recipient, detail=detail
-            )
-        return final
+        if not (changed or final):
+            return final, None
+        detail = f"pressed {answer.option_selected}" if answer.option_selected else ""
+        event = events.StatusChanged(
+            at=at,
+            kind="call",
+            item_id=item.id,
+            status=status.label,
+            final=final,
+            recipient=item.recipient,
+            detail=detail,
+        )
+        return final, event
 
     def _reschedule(self, items: Iterable[tuple[PollItem, datetime]]) -> None:
         by_kind: dict[str, list[tuple[str, datetime]]] = {}
@@ -301,15 +333,19 @@ class StatusTracker:
     async def _poll_sms_campaign(self, campaign_id: str) -> bool:
         recipients = await self.client.campaign_status(campaign_id)
         at = self._now()
-        changed = self.ledger.upsert_campaign_statuses(campaign_id, recipients, at)
-        campaign = self.ledger.campaign(campaign_id)
+        changed = await asyncio.to_thread(
+            self.ledger.upsert_campaign_statuses, campaign_id, recipients, at
+        )
+        campaign = await asyncio.to_thread(self.ledger.campaign, campaign_id)
         total = len(recipients)
         sent = sum(1 for r in recipients if r.status is MessageStatus.SENT)
         due = campaign is None or campaign.scheduled_at is None or campaign.scheduled_at <= at
         final = total > 0 and sent == total and due
         state = "Sent" if final else ("Scheduled" if sent == 0 else "Sending")
         if campaign is not None and (campaign.state != state or changed):
-            self.ledger.set_campaign_state(campaign_id, state, at, final=final)
+            await asyncio.to_thread(
+                self.ledger.set_campaign_state, campaign_id, state, at, final=final
+            )
             self._status_event(
                 "sms_campaign", campaign_id, state, final, detail=f"{sent} of {total} sent"
             )
@@ -318,7 +354,7 @@ class StatusTracker:
     async def _poll_voice_campaign(self, campaign_id: str) -> bool:
         info = await self.client.voice_campaign_status(campaign_id)
         at = self._now()
-        if self.ledger.add_voice_snapshot(campaign_id, info, at):
+        if await asyncio.to_thread(self.ledger.add_voice_snapshot, campaign_id, info, at):
             self._status_event(
                 "voice_campaign",
                 campaign_id,
@@ -330,7 +366,7 @@ class StatusTracker:
 
     async def _poll_audio(self, file_id: str) -> bool:
         status = await self.client.audio_status(file_id)
-        if self.ledger.update_audio_status(file_id, status, self._now()):
+        if await asyncio.to_thread(self.ledger.update_audio_status, file_id, status, self._now()):
             self._status_event("audio", file_id, status.label, status.is_final)
         return status.is_final
 

@@ -31,6 +31,7 @@ from tui.gateway.errors import (
 from tui.logs import redact
 
 ROOT = "corpsms"
+_ERROR_TEXT = re.compile(r"error\W*\d{1,9}", re.IGNORECASE)
 LOGIN_FAILED_CODES = frozenset({200, 300})
 EXCERPT_CHARS = 80
 
@@ -192,7 +193,9 @@ def _envelope(root: Node, *, recovered: bool) -> Reply:
     response = root.value("response")
     if response is None:
         # Campaign status as the document shows it carries no <response>;
-        # accept only when the data holds records, never bare text.
+        # accept only records, or an unmistakable "Error NNN", never bare text.
+        if _ERROR_TEXT.fullmatch(data.text):
+            return Reply(command, False, data, recovered)
         if not data.children:
             raise _Unreadable("no <response> element")
         return Reply(command, True, data, recovered)

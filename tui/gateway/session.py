@@ -50,6 +50,8 @@ class Session:
         self._reason = ""
         self._listeners: list[SessionListener] = []
         self.logins = 0
+        self._attempts = 0
+        self._last_error: BaseException | None = None
 
     # State ------------------------------------------------------------------------
 
@@ -110,8 +112,10 @@ class Session:
         """The current session ID, logging in first if there is none."""
         if self._id is not None:
             return self._id
+        attempts = self._attempts
         async with self._lock:
             if self._id is None:
+                self._share_failure(attempts)
                 await self._do_login(SessionState.LOGGING_IN)
             assert self._id is not None
             return self._id
@@ -121,27 +125,39 @@ class Session:
 
         Callers that saw the same expired ID wait for one login and share it.
         """
+        attempts = self._attempts
         async with self._lock:
             if self._id is None or self._id == expired:
+                self._share_failure(attempts)
                 await self._do_login(SessionState.REAUTHENTICATING)
             assert self._id is not None
             return self._id
 
+    def _share_failure(self, attempts_seen: int) -> None:
+        """A login that failed while this caller waited fails it too (no second try)."""
+        if self._attempts != attempts_seen and self._last_error is not None:
+            raise self._last_error
+
     async def _do_login(self, state: SessionState) -> None:
         self._id = None
+        self._last_error = None
         self.set_state(state)
         try:
             session_id = await self._login()
         except LoginFailed as exc:
+            self._last_error = exc
             self.set_state(SessionState.OFFLINE, exc.info.meaning)
             raise
         except CsmsError as exc:
+            self._last_error = exc
             if self._state is not SessionState.OFFLINE:  # else the reason is already set
                 self.set_state(SessionState.OFFLINE, str(exc))
             raise
         except BaseException:
             self.set_state(SessionState.LOGGED_OUT)
             raise
+        finally:
+            self._attempts += 1  # finished logins, so waiting callers can tell
         self.logins += 1
         self._id = session_id
         self.touch()

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tui.ledger.errors import LedgerError
+
 Params = Sequence[Any] | dict[str, Any]
 
 
@@ -35,6 +37,22 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+def storage_error(path: Path, error: sqlite3.OperationalError) -> LedgerError | None:
+    """The user's sentence for a storage problem (busy, disk full, read-only), if it is one."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return LedgerError(
+            f"The ledger {path} is busy in another csms process; close it or try again."
+        )
+    if "full" in text:
+        return LedgerError(
+            f"The disk holding the ledger {path} is full; free some space and try again."
+        )
+    if "readonly" in text or "read-only" in text:
+        return LedgerError(f"The ledger {path} is read-only; check the file's permissions.")
+    return None
+
+
 class Store:
     """One connection shared by the engine's threads; every use holds the lock.
 
@@ -49,13 +67,20 @@ class Store:
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            conn = self._conn
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                raise storage_error(self.path, error) or error from None
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(error, sqlite3.OperationalError):
+                    raise storage_error(self.path, error) or error from None
                 raise
-            self._conn.execute("COMMIT")
 
     def _rows(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         with self._lock:

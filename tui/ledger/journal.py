@@ -18,8 +18,6 @@ from datetime import datetime
 from tui.ledger.base import to_db
 from tui.ledger.errors import LedgerError
 
-STATES = ("pending", "sending", "done", "sent", "unknown", "failed")
-
 
 def move(
     conn: sqlite3.Connection,

@@ -15,16 +15,19 @@ from typing import Self
 
 from tui.ledger import export
 from tui.ledger.audiofiles import AudioStore
-from tui.ledger.base import now_utc
+from tui.ledger.base import now_utc, storage_error
+from tui.ledger.calls import CallStore
 from tui.ledger.campaigns import CampaignStore
 from tui.ledger.errors import LedgerError
 from tui.ledger.imports import ImportStore, mark_interrupted_imports
 from tui.ledger.inbox import InboxStore
 from tui.ledger.lists import ListStore
+from tui.ledger.messages import MessageStore
 from tui.ledger.schema import APPLICATION_ID, migrate, user_version
 from tui.ledger.sendjobs import SendJobStore, mark_interrupted_sends
 from tui.ledger.tracking import TrackingStore
 from tui.ledger.unknown import UnknownStore
+from tui.ledger.voice import VoiceStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +45,15 @@ class DashboardCounts:
         return self.running_sms_campaigns + self.running_voice_campaigns
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5.0)
+def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=busy_timeout
+        )
+    except sqlite3.Error as error:
+        raise LedgerError(
+            f"Cannot open the ledger {path} ({error}); check the data folder."
+        ) from None
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -57,11 +67,14 @@ def _is_ours(conn: sqlite3.Connection) -> bool:
 
 
 class Ledger(
+    MessageStore,
+    CallStore,
     TrackingStore,
     ListStore,
     ImportStore,
     SendJobStore,
     CampaignStore,
+    VoiceStore,
     AudioStore,
     InboxStore,
     UnknownStore,
@@ -74,8 +87,11 @@ class Ledger(
         self.path = path
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> Self:
-        """Open (creating or upgrading as needed) the ledger file at ``path``."""
+    def open(cls, path: str | os.PathLike[str], *, busy_timeout: float = 5.0) -> Self:
+        """Open (creating or upgrading as needed) the ledger file at ``path``.
+
+        ``busy_timeout`` is how long a write waits for another process's write.
+        """
         file = Path(path)
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
@@ -86,7 +102,7 @@ class Ledger(
             raise LedgerError(
                 f"Cannot create the ledger {file}: {error.strerror}; check the data folder."
             ) from None
-        conn = _connect(file)
+        conn = _connect(file, busy_timeout)
         try:
             try:
                 conn.execute("PRAGMA foreign_keys = ON")
@@ -96,11 +112,7 @@ class Ledger(
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
             except sqlite3.OperationalError as error:
-                if "locked" in str(error) or "busy" in str(error):
-                    raise LedgerError(
-                        f"The ledger {file} is busy in another program; close it and try again."
-                    ) from None
-                raise
+                raise storage_error(file, error) or error from None
             if not ours:
                 raise LedgerError(
                     f"{file} is not a csms ledger; move it aside or choose another data folder."
@@ -190,11 +202,11 @@ class Ledger(
         with self._snapshot() as conn:
             return export.write_csv_atomic(path, header, rows(conn))
 
-    def export_inbox(self, path: str | os.PathLike[str]) -> int:
+    def export_inbox_csv(self, path: str | os.PathLike[str]) -> int:
         """Write the whole inbox, newest first, to a CSV file; returns the row count."""
         return self._export(path, export.INBOX_HEADER, export.inbox_rows)
 
-    def export_campaign(self, campaign_id: str, path: str | os.PathLike[str]) -> int:
+    def export_campaign_csv(self, campaign_id: str, path: str | os.PathLike[str]) -> int:
         """Write a campaign's per-recipient statuses to a CSV file; returns the row count."""
         if self.campaign(campaign_id) is None:
             raise LedgerError(f"Campaign {campaign_id} is not in the ledger.")
@@ -202,7 +214,7 @@ class Ledger(
             path, export.CAMPAIGN_HEADER, lambda conn: export.campaign_rows(conn, campaign_id)
         )
 
-    def export_list(self, list_id: str, path: str | os.PathLike[str]) -> int:
+    def export_list_csv(self, list_id: str, path: str | os.PathLike[str]) -> int:
         """Write a list's members to a CSV file; returns the row count."""
         if self.list_by_id(list_id) is None:
             raise LedgerError(f"List {list_id} is not in the ledger.")
@@ -210,7 +222,7 @@ class Ledger(
             path, export.MEMBERS_HEADER, lambda conn: export.member_rows(conn, list_id)
         )
 
-    def export_voice_snapshots(self, campaign_id: str, path: str | os.PathLike[str]) -> int:
+    def export_voice_csv(self, campaign_id: str, path: str | os.PathLike[str]) -> int:
         """Write a voice campaign's status snapshots to a CSV file; returns the row count."""
         if self.voice_campaign(campaign_id) is None:
             raise LedgerError(f"Voice campaign {campaign_id} is not in the ledger.")

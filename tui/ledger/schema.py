@@ -309,6 +309,11 @@ def migrate(
         if current >= migration.version or migration.version > goal:
             continue
         conn.execute("BEGIN IMMEDIATE")
+        # Another process may have upgraded the file while this one waited.
+        current = user_version(conn)
+        if current >= migration.version:
+            conn.execute("ROLLBACK")
+            continue
         try:
             migration.apply(conn)
             conn.execute(f"PRAGMA user_version = {int(migration.version)}")

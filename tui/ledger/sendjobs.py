@@ -12,7 +12,7 @@ from tui.gateway.codes import SEND_SMS
 from tui.ledger.base import Store, from_db, req_from_db, to_db
 from tui.ledger.errors import LedgerError
 from tui.ledger.journal import counts, move
-from tui.ledger.tracking import NewMessage, insert_messages
+from tui.ledger.messages import NewMessage, insert_messages
 from tui.ledger.unknown import insert_unknown, settle_ref
 
 

@@ -15,8 +15,10 @@ from textual import work
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
 
 from tui.engine import events
+from tui.engine.events import Subscription
 from tui.screens.registry import SCREENS
 from tui.widgets.header import ShellBar, ShellStatus
 
@@ -64,6 +66,19 @@ class ShellScreen(Screen[None]):
             self.mount(bar)
         self.mount(Footer())
 
+    def _on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A worker that failed without handling its error is reported, and
+        # the app keeps running.
+        worker = event.worker
+        if (
+            event.state == WorkerState.ERROR
+            and worker.error is not None
+            and not worker.exit_on_error
+        ):
+            report = getattr(self.app, "report_error", None)
+            if report is not None:
+                report(worker.error)
+
 
 class EngineScreen(ShellScreen):
     """A main screen fed by the engine's events.
@@ -108,11 +123,10 @@ class EngineScreen(ShellScreen):
 
     def _subscribe_to_engine(self) -> None:
         if has_engine(self):
-            self._pump_events()
+            self._pump_events(engine_of(self).subscribe())
 
     @work(exclusive=True, group="engine-events", exit_on_error=False)
-    async def _pump_events(self) -> None:
-        subscription = engine_of(self).subscribe()
+    async def _pump_events(self, subscription: Subscription) -> None:
         try:
             async for event in subscription:
                 if not self.is_active:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markdown import Markdown
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 
 class HelpScreen(ModalScreen[None]):
@@ -39,7 +40,9 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-dialog"):
             yield Static(f"Help: {self.help_title}", id="help-title", markup=False)
             with VerticalScroll(id="help-body"):
-                yield Markdown(self.markdown, id="help-markdown")
+                # Rich's markdown in one Static: it paints in milliseconds, where
+                # Textual's Markdown widget (a widget per block) takes most of a second.
+                yield Static(Markdown(self.markdown), id="help-markdown")
             yield Static("Escape or F1 closes this help.", id="help-hint")
 
     def on_mount(self) -> None:

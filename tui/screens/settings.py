@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 from textual.app import ComposeResult
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 
 FieldKind = Literal["text", "float", "int", "optional_float", "optional_text", "list", "bool"]
 
-PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+PROFILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +31,16 @@ class Field:
     kind: FieldKind
     hint: str = ""
     minimum: float | None = None
+    required: bool = False
 
 
 FIELDS: tuple[Field, ...] = (
     Field("msisdn", "Account number (MSISDN) or sub-user name", "text"),
-    Field("base_url", "Gateway base URL", "text"),
+    Field("base_url", "Gateway base URL", "text", required=True),
     Field("save_password", "Remember the password in the config file", "bool"),
-    Field("masks", "Masks (sender names), comma separated", "list", "CSMS, SHOP"),
+    Field("masks", "Masks (sender names), comma separated", "list", "e.g. CSMS, SHOP"),
     Field("default_mask", "Default mask", "optional_text", "one of the masks, or empty"),
-    Field("timezone", "Time zone", "text", "e.g. Asia/Karachi"),
+    Field("timezone", "Time zone", "text", "e.g. Asia/Karachi", required=True),
     Field("poll_initial", "First status poll after (seconds)", "float", minimum=0.1),
     Field("poll_max", "Longest wait between status polls (seconds)", "float", minimum=0.1),
     Field("inbox_interval", "Inbox check interval (seconds)", "float", minimum=1),
@@ -75,7 +75,7 @@ def parse_field(field: Field, raw: str) -> tuple[Any, str | None]:
     if field.kind == "optional_text":
         return (text or None), None
     if field.kind == "text":
-        if not text:
+        if field.required and not text:
             return None, f"{field.label}: this cannot be empty."
         return text, None
     if field.kind == "optional_float" and not text:
@@ -108,22 +108,11 @@ def profile_from_form(base: Profile, values: dict[str, Any]) -> tuple[Profile, l
             problems.append(problem)
         else:
             changes[field.name] = value
-    if problems:
-        return base, problems
+    # Fields that were readable are checked together with the rest of the
+    # profile, so every problem is reported at once.
     profile = replace(base, **changes)
-    if profile.default_mask and profile.masks and profile.default_mask not in profile.masks:
-        problems.append(
-            f"Default mask: {profile.default_mask!r} is not one of the masks; "
-            "add it to the masks or pick one of them."
-        )
-    if profile.poll_max < profile.poll_initial:
-        problems.append(
-            "Longest wait between status polls: must not be shorter than the first poll."
-        )
-    if profile.ca_bundle and not Path(profile.ca_bundle).expanduser().is_file():
-        problems.append(f"CA bundle file: {profile.ca_bundle} does not exist; give a PEM file.")
-    problems.extend(p for p in validate_profile(profile) if p not in problems)
-    return profile, problems
+    problems.extend(validate_profile(profile))
+    return (base if problems else profile), problems
 
 
 class SettingsScreen(ShellScreen):
@@ -153,6 +142,7 @@ class SettingsScreen(ShellScreen):
                     self._profile_options(),
                     value=self.editing,
                     allow_blank=False,
+                    compact=True,
                     id="settings-profile",
                 )
             with Horizontal(classes="settings-row settings-buttons"):
@@ -160,7 +150,7 @@ class SettingsScreen(ShellScreen):
                 yield Button("Delete profile", id="settings-delete", variant="error")
             with Horizontal(classes="settings-row"):
                 yield Label("New profile name", classes="settings-label")
-                yield Input(placeholder="e.g. branch-office", id="settings-new-name")
+                yield Input(placeholder="e.g. branch-office", compact=True, id="settings-new-name")
                 yield Button("Add", id="settings-add")
             yield Static("Account and behaviour", classes="settings-section")
             profile = app.config.profile(self.editing)
@@ -178,6 +168,7 @@ class SettingsScreen(ShellScreen):
                     yield Input(
                         field_text(profile, field),
                         placeholder=field.hint,
+                        compact=True,
                         id=f"field-{field.name}",
                     )
             yield Static("", id="settings-tls-warning")
@@ -188,6 +179,7 @@ class SettingsScreen(ShellScreen):
                     [(name, name) for name in sorted(app.available_themes)],
                     value=app.theme,
                     allow_blank=False,
+                    compact=True,
                     id="settings-theme",
                 )
             yield Static("", id="settings-errors")
@@ -302,8 +294,8 @@ class SettingsScreen(ShellScreen):
         name = name_input.value.strip()
         if not PROFILE_NAME.match(name):
             self.notify(
-                "Profile name: use 1-40 letters, digits, '-', '_' or '.', starting with a "
-                "letter or digit.",
+                "Profile name: use up to 64 letters, digits, '-', '_' or '.', starting with "
+                "a letter, digit or '_'.",
                 severity="error",
             )
             return

@@ -39,15 +39,16 @@ def send_sms(ctx: Ctx) -> str:
     if cost > account.credit + 1e-9:
         raise ApiError(100)
     ctx.state.charge(account, cost)
-    state, now = ctx.state, ctx.now
+    state, now, login = ctx.state, ctx.now, account.login
     sent_at = now + ctx.config.sms_delivery_delay
-    ids: list[str] = []
-    for number in numbers:
-        msg_id = state.next_id("message")
-        state.messages[msg_id] = SentMessage(
-            msg_id, account.login, number, text, mask, unicode, operator, parts, now, sent_at
+    ids = state.next_ids("message", len(numbers))
+    state.messages.update(
+        (
+            msg_id,
+            SentMessage(msg_id, login, number, text, mask, unicode, operator, parts, now, sent_at),
         )
-        ids.append(msg_id)
+        for msg_id, number in zip(ids, numbers, strict=True)
+    )
     return ",".join(ids)
 
 

@@ -84,7 +84,7 @@ class SimState:
         self.scripted_calls: dict[str, ScriptedCall] = {}
         #: Called with the current time on every settle (voice campaigns, feeds).
         self.tickers: list[Callable[[float], None]] = []
-        self._counters = {kind: itertools.count(base) for kind, base in _ID_BASES.items()}
+        self._next_ids = dict(_ID_BASES)
         self._incoming_ids = itertools.count(1)
         self._rng = random.Random(f"state:{config.seed}")
         self._events: list[tuple[float, int, Callable[[float], None]]] = []
@@ -96,7 +96,13 @@ class SimState:
     # IDs and events -------------------------------------------------------------
 
     def next_id(self, kind: str) -> str:
-        return str(next(self._counters[kind]))
+        return self.next_ids(kind, 1)[0]
+
+    def next_ids(self, kind: str, count: int) -> list[str]:
+        """``count`` consecutive new IDs of one kind."""
+        first = self._next_ids[kind]
+        self._next_ids[kind] = first + count
+        return [str(n) for n in range(first, first + count)]
 
     def next_incoming_id(self) -> int:
         return next(self._incoming_ids)

@@ -1,0 +1,197 @@
+"""The inbox against the simulator: pay and fetch, Urdu, search, paging, reply, export."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from textual.geometry import Region
+from textual.widgets import Input, Static, Switch
+
+from tui.gateway.results import IncomingMessage
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.inbox import PAGE_SIZE, UNREAD_MARK, InboxScreen, InboxTable, is_rtl
+from tui.screens.quick_send import QuickSendScreen
+from tui.widgets import MessageComposer, RecipientsBox
+
+from tests.app.harness import demo_app, wait_until
+
+URDU = "آپ کا آرڈر تیار ہے، کل صبح 10 بجے لے جائیں۔ شکریہ!"
+URDU_SENDER = "923451234567"
+ENGLISH = "Is the shop open on Sunday?"
+ENGLISH_SENDER = "923009876543"
+
+
+def rendered_text(widget: Static) -> str:
+    """What the widget paints on screen, line by line."""
+    width, height = widget.size
+    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
+
+
+def cells(table: InboxTable, column: int) -> list[str]:
+    return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
+
+
+async def pay_and_fetch(app: Any, pilot: Any) -> None:
+    await pilot.press("P")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation")
+    confirm = app.screen
+    assert isinstance(confirm, ConfirmScreen)
+    assert "Pay for and fetch 2 pending messages" in confirm.question
+    assert "charge" in confirm.question
+    await pilot.press("enter")
+
+
+async def test_pay_and_fetch_then_read_urdu_search_and_export(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "inbox") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        sim.push_incoming(ENGLISH_SENDER, ENGLISH)
+        sim.push_incoming(URDU_SENDER, URDU)
+        credit_before = sim.credit("923001234567")
+
+        await pay_and_fetch(app, pilot)
+        table = screen.query_one(InboxTable)
+        await wait_until(pilot, lambda: table.row_count == 2, "two messages")
+        assert sim.credit("923001234567") < credit_before
+        assert cells(table, 0) == [UNREAD_MARK, UNREAD_MARK]
+        assert set(cells(table, 2)) == {URDU_SENDER, ENGLISH_SENDER}
+
+        # Open the Urdu message: shown whole, right-aligned, and marked read.
+        row = cells(table, 2).index(URDU_SENDER)
+        table.focus()
+        table.move_cursor(row=row)
+        await pilot.press("enter")
+        detail = screen.query_one("#detail-text", Static)
+        assert str(detail.content) == URDU
+        assert detail.has_class("rtl")
+        assert URDU in rendered_text(detail)
+        assert URDU_SENDER in str(screen.query_one("#detail-meta", Static).content)
+        assert cells(table, 0)[row] == ""
+        assert app.engine is not None
+        assert app.engine.ledger.unread_count() == 1
+
+        # Search (Urdu word), then Escape clears.
+        search = screen.query_one("#search", Input)
+        search.focus()
+        search.value = "تیار"
+        await pilot.press("enter")
+        assert cells(table, 2) == [URDU_SENDER]
+        assert "matching" in str(screen.query_one("#page-info", Static).content)
+        search.focus()
+        await pilot.press("escape")
+        assert table.row_count == 2
+        assert search.value == ""
+
+        # Export to CSV and read it back.
+        target = tmp_path / "inbox.csv"
+        export = screen.query_one("#export-path", Input)
+        export.value = str(target)
+        export.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.last_export is not None, "export")
+        assert screen.last_export == (target, 2)
+        with target.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+        flat = [cell for row in rows[1:] for cell in row]
+        assert URDU in flat and ENGLISH in flat
+        assert URDU_SENDER in flat
+
+
+async def test_discard_says_what_is_lost(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "inbox") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        sim.push_incoming(ENGLISH_SENDER, ENGLISH)
+        sim.push_incoming(URDU_SENDER, URDU)
+        credit_before = sim.credit("923001234567")
+        await pilot.press("D")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation")
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert "Discard 2 pending messages" in confirm.question
+        assert "lost for good" in confirm.question
+        await pilot.press("enter")
+        assert app.engine is not None
+        engine = app.engine
+        await wait_until(pilot, lambda: engine.status.unpaid_pending == 0, "discarded")
+        await app.workers.wait_for_complete()
+        assert screen.query_one(InboxTable).row_count == 0
+        assert sim.credit("923001234567") == credit_before
+        # Nothing is left to pay for.
+        await engine.refresh_account()
+        assert engine.status.unpaid_pending == 0
+
+
+async def test_paging_and_reply(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "inbox") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        assert app.engine is not None
+        ledger = app.engine.ledger
+        total = 2 * PAGE_SIZE + 50
+        raw = ledger.store_incoming_reply(b"<test/>", datetime.now(UTC))
+        ledger.store_incoming_messages(
+            raw,
+            [
+                IncomingMessage(
+                    id=str(n),
+                    msisdn=f"92300{n:07d}",
+                    message=f"message number {n}",
+                    short_code="8111",
+                    timestamp_raw="2024,03,04 10:00",
+                    timestamp=None,
+                )
+                for n in range(total)
+            ],
+        )
+        screen.catch_up()
+        table = screen.query_one(InboxTable)
+        assert table.row_count == PAGE_SIZE
+        assert "1-100 of 250" in str(screen.query_one("#page-info", Static).content)
+        newest = cells(table, 3)[0]
+
+        table.focus()
+        await pilot.press("n")
+        assert "101-200 of 250" in str(screen.query_one("#page-info", Static).content)
+        assert table.row_count == PAGE_SIZE
+        # PageDown on the last row turns to the next page.
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.press("pagedown")
+        assert "201-250 of 250" in str(screen.query_one("#page-info", Static).content)
+        assert table.row_count == total - 2 * PAGE_SIZE
+        await pilot.press("p", "p")
+        assert cells(table, 3)[0] == newest
+
+        # Reply: Quick send opens with the sender filled in.
+        table.move_cursor(row=3)
+        sender = cells(table, 2)[3]
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuickSendScreen), "quick send")
+        quick = app.screen
+        assert isinstance(quick, QuickSendScreen)
+        assert quick.query_one(RecipientsBox).numbers == [sender]
+        assert app.focused is quick.query_one(MessageComposer).text_area
+
+
+async def test_auto_fetch_toggle_reaches_the_engine(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "inbox") as (app, pilot, _sim):
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        assert app.engine is not None
+        switch = screen.query_one("#auto-fetch", Switch)
+        assert switch.value is app.engine.status.auto_fetch is False
+        await pilot.click("#auto-fetch")
+        assert app.engine.status.auto_fetch is True
+        await pilot.click("#auto-fetch")
+        assert app.engine.status.auto_fetch is False
+
+
+def test_direction_is_read_from_the_first_letter() -> None:
+    assert is_rtl(URDU)
+    assert is_rtl("  123 شکریہ")
+    assert not is_rtl(ENGLISH)
+    assert not is_rtl("Order 5: شکریہ")
+    assert not is_rtl("12345")

@@ -1,0 +1,150 @@
+"""Quick send against the simulator: pasted numbers, confirmation, live statuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import events as textual_events
+from textual.pilot import Pilot
+from textual.widgets import Static, TextArea
+
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.quick_send import QuickSendScreen, ResultsTable
+from tui.widgets import MessageComposer, RecipientsBox
+
+from tests.app.harness import demo_app, wait_until
+
+
+def sent_pages(sim: Any) -> list[str]:
+    return [r.page for r in sim.requests]
+
+
+async def paste(pilot: Pilot[None], text: str) -> None:
+    """Paste as a terminal does: the app hands the text to the focused widget."""
+    assert isinstance(pilot.app.focused, TextArea)
+    pilot.app.post_message(textual_events.Paste(text))
+    await pilot.pause()
+
+
+def statuses(table: ResultsTable) -> list[str]:
+    return [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+
+
+async def test_sms_to_three_pasted_numbers_reaches_sent(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, QuickSendScreen)
+        # Focus starts in the recipients box; paste numbers in three formats.
+        assert app.focused is screen.query_one(RecipientsBox).text_area
+        await paste(pilot, "0300-1234567, +92 321 7654321\n0092 333 1112223 03001234567")
+        summary = str(screen.query_one(".recipients-summary", Static).content)
+        assert "3 valid" in summary and "1 duplicate" in summary
+        await pilot.press("tab")
+        assert app.focused is screen.query_one(MessageComposer).text_area
+        await pilot.press(*"Hello from csms")
+        before = len(sim.requests)
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert "3 recipients" in confirm.question
+        assert "1 repeated number sent once" in confirm.question
+        assert "3 segments in all" in confirm.question
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.query_one(ResultsTable).row_count == 3)
+
+        sends = [r for r in sim.requests[before:] if r.page == "sendsms.jsp"]
+        assert len(sends) == 1
+        assert sends[0].params["to"].split(",") == [
+            "923001234567",
+            "923217654321",
+            "923331112223",
+        ]
+        table = screen.query_one(ResultsTable)
+        ids = [str(table.get_row_at(i)[2]) for i in range(3)]
+        assert all(ids) and len(set(ids)) == 3
+        assert [str(table.get_row_at(i)[0]) for i in range(3)] == [
+            "923001234567",
+            "923217654321",
+            "923331112223",
+        ]
+
+        sim.clock.advance(120)
+        await wait_until(pilot, lambda: statuses(table) == ["Sent"] * 3)
+        # The rows were updated in place, keyed by message ID.
+        assert [str(table.get_row_at(i)[2]) for i in range(3)] == ids
+
+        # The selected row's ID is copied with c.
+        table.focus()
+        table.move_cursor(row=1)
+        await pilot.press("c")
+        assert app.clipboard == ids[1]
+
+
+async def test_invalid_number_blocks_sending_and_is_named(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, QuickSendScreen)
+        await paste(pilot, "03001234567, 0300123\n+44 20 7946 0958")
+        await pilot.press("tab", *"Hi")
+        before = len(sim.requests)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        error = str(screen.query_one("#send-error", Static).content)
+        assert "Nothing was sent: 2 invalid numbers" in error
+        assert "'0300123'" in error
+        assert "'+44 20 7946 0958'" in error
+        assert "sendsms.jsp" not in sent_pages(sim)[before:]
+        # The cursor is back in the recipients box to correct them.
+        assert app.focused is screen.query_one(RecipientsBox).text_area
+
+
+async def test_cancelled_confirmation_sends_nothing(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, QuickSendScreen)
+        await paste(pilot, "03001234567")
+        await pilot.press("tab", *"Salaam")
+        before = len(sim.requests)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "sendsms.jsp" not in sent_pages(sim)[before:]
+        assert screen.query_one(ResultsTable).row_count == 0
+
+
+async def test_empty_message_is_refused(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, QuickSendScreen)
+        await paste(pilot, "03001234567")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "Write the message text" in str(screen.query_one("#send-error", Static).content)
+        assert app.focused is screen.query_one(MessageComposer).text_area
+
+
+async def test_unknown_outcome_is_shown_as_such(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, QuickSendScreen)
+        sim.faults.add("sendsms", kind="drop", probability=1.0, count=1)
+        await paste(pilot, "03001234567 03217654321")
+        await pilot.press("tab", *"Are you there?")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")
+        table = screen.query_one(ResultsTable)
+        await wait_until(pilot, lambda: table.row_count == 2)
+        assert statuses(table) == ["Unknown outcome", "Unknown outcome"]
+        assert [str(table.get_row_at(i)[2]) for i in range(2)] == ["—", "—"]
+        assert app.engine is not None
+        assert len(app.engine.ledger.unknown_submits()) == 1
+

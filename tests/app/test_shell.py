@@ -1,0 +1,438 @@
+"""The app shell on the demo engine (in-process simulator, manual clock):
+navigation by key, palette and mouse, help, quitting, errors, themes, keymap,
+clipboard, and the login flow against the simulator on loopback."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import stat
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, Input
+
+from tests.conftest import SIM_MSISDN, SIM_PASSWORD, SIM_START
+from tui.app import CsmsApp
+from tui.config import Config, Profile, load_config, save_config
+from tui.engine.demo import open_demo_engine
+from tui.engine.service import Engine
+from tui.screens.help import HelpScreen
+from tui.screens.login import LoginScreen
+from tui.screens.registry import SCREENS, ScreenEntry
+from tui.simulator import Simulator, SimulatorConfig, SimulatorServer
+from tui.widgets.header import StatusHeader
+
+PATIENCE = 10.0  # seconds of real time before a wait gives up
+STEP = 0.02
+
+
+async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
+    """Let the app run until ``condition`` holds; fail after PATIENCE seconds."""
+    for _ in range(int(PATIENCE / STEP)):
+        if condition():
+            return
+        await pilot.pause(STEP)
+    assert condition(), f"gave up waiting for {what}"
+
+
+def demo_opener(directory: Path) -> Callable[[Profile], Any]:
+    async def open_engine(_: Profile) -> Engine:
+        return await open_demo_engine(
+            directory=directory,
+            simulator_config=SimulatorConfig(seed=1, manual_clock=True, start=SIM_START),
+        )
+
+    return open_engine
+
+
+def make_demo_app(tmp_path: Path, config: Config | None = None) -> CsmsApp:
+    config = config or Config()
+    return CsmsApp(
+        config,
+        config_path=tmp_path / "config.toml",
+        demo=True,
+        open_engine=demo_opener(tmp_path / "demo"),
+    )
+
+
+@asynccontextmanager
+async def running(app: CsmsApp, size: tuple[int, int] = (120, 40)) -> AsyncIterator[Pilot[Any]]:
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await wait_until(
+            pilot, lambda: app.engine is not None and app.current_mode == "dashboard", "start"
+        )
+        yield pilot
+
+
+def header_text(app: CsmsApp) -> str:
+    return str(app.screen.query_one(StatusHeader).render())
+
+
+def notices(app: CsmsApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def available(app: CsmsApp) -> list[ScreenEntry]:
+    return app.available_screens
+
+
+def screen_class_name(entry: ScreenEntry) -> str:
+    return entry.factory.partition(":")[2]
+
+
+# -- start, header, navigation -------------------------------------------------------
+
+
+async def test_demo_starts_on_dashboard_with_demo_marker_account_and_credit(
+    tmp_path: Path,
+) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+        await wait_until(pilot, lambda: app.shell_status.credit is not None, "the credit")
+        assert app.engine is not None and app.engine.demo
+        await pilot.pause()
+        text = header_text(app)
+        assert "DEMO" in text
+        assert "923001234567" in text
+        assert "logged in" in text
+        credit = app.shell_status.credit
+        assert credit is not None and f"{credit:,.2f}" in text
+
+
+async def test_every_screen_opens_by_letter_and_function_key(tmp_path: Path) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+        entries = available(app)
+        assert {"dashboard", "quick_send", "inbox", "activity", "settings"} <= {
+            e.mode for e in entries
+        }
+        for entry in entries:
+            await pilot.press("f2")  # back to the dashboard, where no text field has focus
+            assert app.current_mode == "dashboard"
+            await pilot.press(entry.key)
+            assert app.current_mode == entry.mode, f"key {entry.key}"
+            assert type(app.screen).__name__ == screen_class_name(entry)
+        for entry in entries:
+            await pilot.press(entry.fkey)
+            assert app.current_mode == entry.mode, f"key {entry.fkey}"
+
+
+async def test_letter_keys_type_into_text_fields_instead_of_switching(tmp_path: Path) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: app.focused is not None, "focus in quick send")
+        await pilot.press("i")
+        assert app.current_mode == "quick_send"
+        await pilot.press("f4")
+        assert app.current_mode == "inbox"
+
+
+async def choose_in_palette(app: CsmsApp, pilot: Pilot[Any], text: str) -> None:
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    palette = app.screen
+    assert isinstance(palette, CommandPalette)
+    await pilot.press(*text)
+
+    def top_hit_is_it() -> bool:
+        options = palette.query_one("CommandList")
+        if getattr(options, "option_count", 0) == 0:
+            return False
+        first = options.get_option_at_index(0)  # type: ignore[attr-defined]
+        return str(first.prompt).startswith(text)
+
+    await wait_until(pilot, top_hit_is_it, f"{text!r} in the palette")
+    await pilot.press("down", "enter")
+    await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette), "palette closed")
+
+
+async def test_every_screen_opens_from_the_palette_by_name(tmp_path: Path) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+        for entry in reversed(available(app)):
+            await choose_in_palette(app, pilot, entry.title)
+            await wait_until(pilot, lambda e=entry: app.current_mode == e.mode, entry.title)
+
+
+async def test_nav_bar_click_opens_the_screen(tmp_path: Path) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+        assert app.screen.query_one("#nav-dashboard").has_class("-current")
+        await pilot.click("#nav-inbox")
+        assert app.current_mode == "inbox"
+        assert app.screen.query_one("#nav-inbox").has_class("-current")
+        await pilot.click("#nav-settings")
+        assert app.current_mode == "settings"
+
+
+async def test_f1_shows_the_current_screens_help(tmp_path: Path) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+        for entry in available(app):
+            await pilot.press(entry.fkey, "f1")
+            await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+            help_screen = app.screen
+            assert isinstance(help_screen, HelpScreen)
+            assert help_screen.help_title == entry.title
+            first_heading = entry.help_text().splitlines()[0].lstrip("# ").strip()
+            assert first_heading in help_screen.markdown
+            assert "Keys on every screen" in help_screen.markdown
+            assert help_screen.query_one("#help-markdown").is_mounted
+            await pilot.press("escape")
+            assert not isinstance(app.screen, HelpScreen)
+            assert app.current_mode == entry.mode
+
+
+async def test_ctrl_q_quits_cleanly_and_closes_the_engine(tmp_path: Path) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+        engine = app.engine
+        assert engine is not None
+        await pilot.press("f3")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    with pytest.raises(sqlite3.ProgrammingError):
+        engine.ledger.inbox_page(0, 1)  # the ledger's connection is closed
+
+
+# -- errors ---------------------------------------------------------------------------
+
+
+def block_account(sim: Simulator) -> None:
+    with sim.lock:
+        sim.state.accounts[SIM_MSISDN].blocked = True
+
+
+async def test_gateway_error_becomes_a_notification_and_the_app_stays_up(
+    tmp_path: Path,
+) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+        assert app.engine is not None
+        block_account(app.engine.simulator)
+        app.engine.simulator.state.expire_sessions()
+        await choose_in_palette(app, pilot, "Refresh account")
+        await wait_until(
+            pilot, lambda: any("Gateway error 300" in n for n in notices(app)), "the error"
+        )
+        message = next(n for n in notices(app) if "Gateway error 300" in n)
+        from tui.gateway.codes import describe_error
+
+        assert describe_error(300).meaning in message
+        assert app.is_running
+        await pilot.press("f4")
+        assert app.current_mode == "inbox"
+
+
+async def test_unexpected_worker_error_is_logged_shown_and_survived(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+
+        async def broken() -> None:
+            raise RuntimeError("boom in a worker")
+
+        # A screen worker with Textual's default exit_on_error=True ...
+        app.screen.run_worker(broken(), name="broken")
+        # ... and one that opted out of it.
+        app.screen.run_worker(broken(), name="quiet", exit_on_error=False)
+        with caplog.at_level(logging.ERROR):
+            await wait_until(
+                pilot,
+                lambda: sum("boom in a worker" in n for n in notices(app)) >= 2,
+                "both errors shown",
+            )
+        assert app.is_running
+        assert any("boom in a worker" in r.getMessage() or r.exc_info for r in caplog.records)
+        await pilot.press("f5")
+        assert app.current_mode == "activity"
+
+
+# -- themes, keymap, clipboard --------------------------------------------------------
+
+
+async def test_theme_change_is_saved_and_used_next_start(tmp_path: Path) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+        app.theme = "nord"
+        await wait_until(
+            pilot, lambda: (tmp_path / "config.toml").exists(), "the config to be written"
+        )
+    assert load_config(tmp_path / "config.toml").theme == "nord"
+
+    again = make_demo_app(tmp_path, load_config(tmp_path / "config.toml"))
+    async with running(again):
+        assert again.theme == "nord"
+
+
+async def test_keymap_from_config_overrides_screen_keys(tmp_path: Path) -> None:
+    config = Config(keymap={"screen.inbox": "ctrl+o", "app.help": "f12"})
+    app = make_demo_app(tmp_path, config)
+    async with running(app) as pilot:
+        await pilot.press("f4")
+        assert app.current_mode == "dashboard"
+        await pilot.press("ctrl+o")
+        assert app.current_mode == "inbox"
+        await pilot.press("f12")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help on f12")
+
+
+async def test_copy_text_copies_and_says_what(tmp_path: Path) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+        app.copy_text("40000001", "message ID")
+        await pilot.pause()
+        assert app.clipboard == "40000001"
+        assert "Copied message ID: 40000001" in notices(app)
+
+
+# -- login against the simulator on loopback -----------------------------------------
+
+
+@pytest.fixture
+def xdg_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
+    for name in ("CSMS_PROFILE", "CSMS_BASE_URL", "CSMS_MSISDN", "CSMS_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def fresh_config(base_url: str) -> Config:
+    return Config(profiles={"default": Profile("default", base_url=base_url)})
+
+
+async def fill_login(pilot: Pilot[Any], msisdn: str, password: str, remember: bool) -> None:
+    screen = pilot.app.screen
+    assert isinstance(screen, LoginScreen)
+    screen.query_one("#login-msisdn", Input).value = msisdn
+    screen.query_one("#login-password", Input).value = password
+    screen.query_one("#login-remember", Checkbox).value = remember
+    screen.query_one("#login-password", Input).focus()
+    await pilot.press("enter")
+
+
+async def test_first_start_asks_for_login_then_saves_the_profile(
+    xdg_dirs: Path, sim_server: SimulatorServer
+) -> None:
+    config_file = xdg_dirs / "config.toml"
+    app = CsmsApp(fresh_config(sim_server.base_url), config_path=config_file)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), "login screen")
+        assert app.engine is None
+        await pilot.press("f3")  # the screens need an account first
+        assert isinstance(app.screen, LoginScreen)
+
+        await fill_login(pilot, SIM_MSISDN, "wrong", remember=False)
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        await wait_until(pilot, lambda: not screen.busy, "the refusal")
+        problem = str(screen.query_one("#login-problem").render())
+        assert "Gateway error" in problem
+        assert isinstance(app.screen, LoginScreen) and app.engine is None
+        assert not config_file.exists()
+
+        await fill_login(pilot, SIM_MSISDN, SIM_PASSWORD, remember=False)
+        await wait_until(pilot, lambda: app.current_mode == "dashboard", "the dashboard")
+        assert app.engine is not None
+        assert "logged in" in header_text(app)
+        await pilot.press("ctrl+q")
+    saved = load_config(config_file)
+    assert saved.profile("default").msisdn == SIM_MSISDN
+    assert saved.profile("default").password is None
+    assert SIM_PASSWORD not in config_file.read_text()
+
+
+async def test_login_with_remember_password_stores_it_privately(
+    xdg_dirs: Path, sim_server: SimulatorServer
+) -> None:
+    config_file = xdg_dirs / "config.toml"
+    app = CsmsApp(fresh_config(sim_server.base_url), config_path=config_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), "login screen")
+        await fill_login(pilot, SIM_MSISDN, SIM_PASSWORD, remember=True)
+        await wait_until(pilot, lambda: app.current_mode == "dashboard", "the dashboard")
+        await pilot.press("ctrl+q")
+    assert load_config(config_file).profile("default").password == SIM_PASSWORD
+    assert stat.S_IMODE(config_file.stat().st_mode) == 0o600
+
+
+async def test_empty_login_fields_are_refused_with_a_sentence(
+    xdg_dirs: Path, simulator: Simulator, sim_server: SimulatorServer
+) -> None:
+    app = CsmsApp(fresh_config(sim_server.base_url), config_path=xdg_dirs / "config.toml")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), "login screen")
+        await fill_login(pilot, SIM_MSISDN, "", remember=False)
+        problem = str(app.screen.query_one("#login-problem").render())
+        assert problem == "Enter the password."
+        assert simulator.requests == []
+
+
+async def test_switch_profile_restarts_the_engine_for_the_new_profile(
+    xdg_dirs: Path, simulator: Simulator, sim_server: SimulatorServer
+) -> None:
+    simulator.add_account("branch", "secret", masks=["BR"], credit=42.0)
+    config_file = xdg_dirs / "config.toml"
+    config = Config(
+        active_profile="main",
+        profiles={
+            "main": Profile(
+                "main", base_url=sim_server.base_url, msisdn=SIM_MSISDN, password=SIM_PASSWORD
+            ),
+            "branch": Profile(
+                "branch",
+                base_url=sim_server.base_url,
+                msisdn="branch",
+                password="secret",
+                save_password=True,
+            ),
+        },
+    )
+    save_config(config, config_file)
+    app = CsmsApp(config, config_path=config_file, profile_name="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.current_mode == "dashboard", "the dashboard")
+        first = app.engine
+        await pilot.press("f4")  # build another screen on the first engine
+        await pilot.press("f10")
+        app.action_switch_profile("branch")
+        await wait_until(
+            pilot, lambda: app.engine is not None and app.engine is not first, "a new engine"
+        )
+        assert app.engine is not None and app.engine.profile.msisdn == "branch"
+        await wait_until(pilot, lambda: app.shell_status.credit == 42.0, "branch's credit")
+        assert "branch" in header_text(app)
+        await pilot.press("f4")
+        assert app.current_mode == "inbox"
+        await pilot.press("ctrl+q")
+    assert first is not None
+    with pytest.raises(sqlite3.ProgrammingError):
+        first.ledger.inbox_page(0, 1)
+    assert load_config(config_file).active_profile == "branch"
+
+
+def test_registry_names_every_main_screen() -> None:
+    assert [e.mode for e in SCREENS] == [
+        "dashboard",
+        "quick_send",
+        "inbox",
+        "activity",
+        "lists",
+        "sms_campaigns",
+        "voice_campaigns",
+        "audio",
+        "settings",
+    ]
+    keys = [k for e in SCREENS for k in (e.key, e.fkey)]
+    assert len(keys) == len(set(keys)), "two screens share a key"
+    assert "f1" not in keys

@@ -1,0 +1,470 @@
+"""Creating subscriber lists and uploading numbers to them, batch by batch, resumably.
+
+An upload is journaled in the ledger before anything is sent: the numbers are
+split into batches that fit the gateway's URL limit, and each batch is marked
+``sending`` (committed) BEFORE its request goes out. A batch found ``sending``
+when a job is (re)started went out without an answer, perhaps in a run that
+crashed: it becomes ``unknown`` (and an unknown-outcome submit to settle) and
+is never sent again without the user's say-so. So no batch is ever added twice.
+
+Two runs of the same job are kept apart in one process by a registry, and
+across processes by the ledger's guarded state changes: a batch moves from
+``pending`` to ``sending`` in one transaction, so only one run can take it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from tui.engine import events
+from tui.gateway.codes import CREATE_LIST
+from tui.gateway.errors import CsmsError, GatewayError, InvalidInput, OutcomeUnknown
+from tui.ledger import ImportSummary, LedgerError, ListSummary
+
+if TYPE_CHECKING:
+    from tui.engine.service import Engine
+
+#: Gateway refusals about the batch itself (invalid or no numbers): the batch
+#: fails and the upload goes on. Any other refusal stops it (nothing is lost:
+#: the batch goes back in the queue).
+BATCH_REFUSALS = frozenset({411, 413})
+#: Unanswered batches in a row after which the upload stops (the gateway is
+#: probably unreachable; the rest stays queued for a later resume).
+MAX_UNKNOWN_IN_A_ROW = 2
+KIND = "list_import"
+
+ProgressCallback = Callable[["UploadProgress"], None]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds + 0.5)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class UploadProgress:
+    job_id: int
+    list_name: str
+    #: Numbers in batches the gateway accepted.
+    numbers_done: int
+    numbers_total: int
+    #: Batches no longer waiting (accepted, failed or unknown).
+    batches_settled: int
+    batches_total: int
+    #: Numbers per second in this run, once measurable.
+    rate: float | None
+    seconds_left: float | None
+
+    def describe(self) -> str:
+        """``1,200 of 10,000 numbers · 3,100/s · 0:03 left``"""
+        parts = [f"{self.numbers_done:,} of {self.numbers_total:,} numbers"]
+        if self.rate:
+            parts.append(f"{self.rate:,.0f}/s")
+        if self.seconds_left is not None:
+            parts.append(f"{_duration(self.seconds_left)} left")
+        return " · ".join(parts)
+
+
+@dataclass
+class UploadResult:
+    """What one run of an import job did, and where the job stands."""
+
+    job_id: int
+    list_id: str
+    list_name: str
+    numbers_total: int
+    #: Numbers in batches the gateway accepted, over every run of the job.
+    added: int
+    #: ... of which in this run.
+    added_now: int
+    batches_total: int
+    #: (batch, numbers, ref) of batches that went out without a clear answer.
+    unknown: list[tuple[int, int, str]] = field(default_factory=list)
+    #: (batch, numbers, reason) of batches the gateway refused.
+    failed: list[tuple[int, int, str]] = field(default_factory=list)
+    #: Batches not sent yet (the run was cancelled or stopped).
+    pending: int = 0
+    #: Batches found interrupted by an earlier run (now among ``unknown``).
+    recovered: list[int] = field(default_factory=list)
+    cancelled: bool = False
+    #: Why the run stopped early, if it did.
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not (self.unknown or self.failed or self.pending or self.error)
+
+    def lines(self) -> list[str]:
+        """The result in plain sentences."""
+        name = self.list_name
+        earlier = self.added - self.added_now
+        lines = [
+            f"Import {self.job_id} into list {name!r}: added {self.added_now:,} "
+            f"number{'s' if self.added_now != 1 else ''} now"
+            + (f" ({self.added:,} of {self.numbers_total:,} in all)." if earlier else ".")
+        ]
+        if self.recovered:
+            lines.append(
+                f"Batch{'es' if len(self.recovered) > 1 else ''} "
+                f"{', '.join(map(str, self.recovered))} had been sent when an earlier run "
+                "stopped, without an answer."
+            )
+        for seq, size, ref in self.unknown:
+            lines.append(
+                f"Batch {seq} ({size:,} numbers): outcome unknown; check the list and settle "
+                f"it on the Activity screen (ref {ref}). It is not sent again automatically."
+            )
+        for seq, size, reason in self.failed:
+            lines.append(f"Batch {seq} ({size:,} numbers) was refused: {reason}")
+        if self.pending:
+            why = "cancelled" if self.cancelled else "stopped"
+            lines.append(
+                f"{self.pending} batch{'es' if self.pending != 1 else ''} not sent yet "
+                f"({why}); resume the import to send {'them' if self.pending != 1 else 'it'}."
+            )
+        if self.error:
+            lines.append(self.error)
+        return lines
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "job_id": self.job_id,
+            "list_id": self.list_id,
+            "list_name": self.list_name,
+            "numbers_total": self.numbers_total,
+            "added": self.added,
+            "added_now": self.added_now,
+            "batches_total": self.batches_total,
+            "unknown_batches": [{"batch": s, "numbers": n, "ref": r} for s, n, r in self.unknown],
+            "failed_batches": [{"batch": s, "numbers": n, "reason": r} for s, n, r in self.failed],
+            "pending_batches": self.pending,
+            "recovered_batches": self.recovered,
+            "cancelled": self.cancelled,
+            "error": self.error,
+            "ok": self.ok,
+        }
+
+
+class ImportRunning(InvalidInput):
+    """The job is already being uploaded by this program."""
+
+
+#: (ledger file, job) of every upload running in this process.
+_RUNNING: set[tuple[str, int]] = set()
+
+
+class ListUploader:
+    """Lists and uploads for one engine. Methods touching the gateway are async."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.ledger = engine.ledger
+
+    # Lists ---------------------------------------------------------------------------
+
+    def find_list(self, name: str) -> ListSummary | None:
+        """The known list called ``name`` (case and surrounding blanks ignored)."""
+        wanted = name.strip().casefold()
+        return next((s for s in self.ledger.lists() if s.name.casefold() == wanted), None)
+
+    def check_new_name(self, name: str) -> str:
+        """``name`` cleaned, or InvalidInput saying why it cannot be a new list's name."""
+        clean = name.strip()
+        if not clean:
+            raise InvalidInput("The list name is empty; give the list a name.")
+        existing = self.find_list(clean)
+        if existing is not None:
+            raise InvalidInput(
+                f"A list named {existing.name!r} already exists; choose another name or "
+                "add the numbers to that list."
+            )
+        return clean
+
+    async def create_list(self, name: str) -> ListSummary:
+        """Create a list at the gateway and remember it; the name is checked first."""
+        clean = self.check_new_name(name)
+        try:
+            list_id = await self.engine.client.create_list(clean)
+        except OutcomeUnknown as error:
+            self.engine.record_unknown(
+                KIND, CREATE_LIST.page, f"Create list {clean!r}", [clean], error
+            )
+            raise
+        self.ledger.add_list(list_id, clean, _now())
+        summary = self.ledger.list_by_id(list_id)
+        assert summary is not None
+        return summary
+
+    async def export_list(self, list_id: str, path: str | os.PathLike[str]) -> int:
+        """Write the list's members (as the ledger knows them) to a CSV file."""
+        try:
+            return await asyncio.to_thread(self.ledger.export_list_csv, list_id, path)
+        except LedgerError as error:
+            raise InvalidInput(str(error)) from None
+
+    # Jobs ------------------------------------------------------------------------------
+
+    def unfinished_jobs(self, list_id: str | None = None) -> list[ImportSummary]:
+        """Open import jobs (of one list): still sending, or needing attention."""
+        return [
+            job
+            for job in self.ledger.import_jobs(open_only=True)
+            if list_id is None or job.list_id == list_id
+        ]
+
+    def queued_numbers(self, list_id: str) -> set[str]:
+        """Numbers in batches of open jobs to the list that are not settled yet
+        (waiting, on their way, or of unknown outcome): importing them again
+        could add them twice."""
+        numbers: set[str] = set()
+        for job in self.unfinished_jobs(list_id):
+            for batch in self.ledger.import_batches(job.job_id):
+                if batch.state in ("pending", "sending", "unknown"):
+                    numbers.update(batch.numbers)
+        return numbers
+
+    def start_job(self, list_id: str, numbers: Sequence[str], source: str) -> int:
+        """Journal an upload of ``numbers`` (valid, new to the list) in URL-sized batches."""
+        batches = self.engine.client.contact_batches(list_id, numbers)
+        return self.ledger.create_import(list_id, source, batches, _now())
+
+    def confirm_batch(self, job_id: int, seq: int) -> int:
+        """The user checked that an unknown batch did arrive; returns members added."""
+        added = self.ledger.mark_import_done(job_id, seq, _now())
+        self._close_if_settled(job_id)
+        return added
+
+    def retry_batch(self, job_id: int, seq: int) -> None:
+        """Queue a failed or unknown batch again (the user's explicit choice)."""
+        self.ledger.retry_import_batch(job_id, seq, _now())
+
+    def close_job(self, job_id: int) -> None:
+        """Stop showing the job as unfinished; its batches are left as they are."""
+        self.ledger.close_import(job_id)
+
+    def _close_if_settled(self, job_id: int) -> None:
+        summary = self.ledger.import_summary(job_id)
+        if summary.finished and not summary.needs_attention:
+            self.ledger.close_import(job_id)
+
+    # Uploading -----------------------------------------------------------------------
+
+    async def upload(
+        self,
+        list_id: str,
+        numbers: Sequence[str],
+        source: str,
+        *,
+        cancel: asyncio.Event | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> list[UploadResult]:
+        """Finish the list's interrupted uploads, then upload ``numbers`` as a new job.
+
+        Returns one result per job run; stops at the first run cancelled or stopped.
+        """
+        results: list[UploadResult] = []
+        for job in self.unfinished_jobs(list_id):
+            if job.batches.get("pending") or job.batches.get("sending"):
+                result = await self.run(job.job_id, cancel=cancel, on_progress=on_progress)
+                results.append(result)
+                if result.cancelled or result.error:
+                    return results
+        if numbers:
+            job_id = self.start_job(list_id, numbers, source)
+            results.append(await self.run(job_id, cancel=cancel, on_progress=on_progress))
+        return results
+
+    async def run(
+        self,
+        job_id: int,
+        *,
+        cancel: asyncio.Event | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> UploadResult:
+        """Send the job's pending batches, one request at a time, until done,
+        cancelled (after the batch on its way) or stopped by an error."""
+        key = (str(self.ledger.path), job_id)
+        if key in _RUNNING:
+            raise ImportRunning(f"Import {job_id} is already being uploaded.")
+        _RUNNING.add(key)
+        try:
+            return await _Run(self, job_id, cancel, on_progress).go()
+        finally:
+            _RUNNING.discard(key)
+
+
+class _Run:
+    """One run of one job (see ``ListUploader.run``)."""
+
+    def __init__(
+        self,
+        uploader: ListUploader,
+        job_id: int,
+        cancel: asyncio.Event | None,
+        on_progress: ProgressCallback | None,
+    ) -> None:
+        self.engine = uploader.engine
+        self.ledger = uploader.ledger
+        self.uploader = uploader
+        self.job_id = job_id
+        self.cancel = cancel
+        self.on_progress = on_progress
+        summary = self.ledger.import_summary(job_id)
+        known = self.ledger.list_by_id(summary.list_id)
+        self.list_id = summary.list_id
+        self.list_name = known.name if known is not None else summary.list_id
+        self.numbers_total = summary.numbers_total
+        self.numbers_done = summary.numbers_done
+        self.batches_total = sum(summary.batches.values())
+        self.batches_settled = self.batches_total - summary.batches.get("pending", 0)
+        self.added_now = 0
+        self.recovered: list[int] = []
+        self.started = time.monotonic()
+
+    async def go(self) -> UploadResult:
+        self._recover()
+        error: str | None = None
+        cancelled = False
+        unknown_in_a_row = 0
+        self._report()
+        while True:
+            if self.cancel is not None and self.cancel.is_set():
+                cancelled = True
+                break
+            batch = await asyncio.to_thread(self.ledger.next_import_batch, self.job_id)
+            if batch is None:
+                break
+            try:
+                await asyncio.to_thread(
+                    self.ledger.mark_import_sending, self.job_id, batch.seq, _now()
+                )
+            except LedgerError:
+                continue  # another run took this batch first
+            try:
+                await self.engine.client.add_contacts(self.list_id, batch.numbers)
+            except OutcomeUnknown as exc:
+                self._unknown(batch.seq, len(batch.numbers), str(exc))
+                unknown_in_a_row += 1
+                if unknown_in_a_row >= MAX_UNKNOWN_IN_A_ROW:
+                    error = f"Stopped: {unknown_in_a_row} batches in a row got no answer ({exc})"
+                    break
+            except GatewayError as exc:
+                if exc.code not in BATCH_REFUSALS:
+                    error = self._requeue(batch.seq, exc)
+                    break
+                self._settle(self.ledger.mark_import_failed, batch.seq, str(exc), _now())
+                self.batches_settled += 1
+            except CsmsError as exc:  # refused before it went out: nothing was added
+                error = self._requeue(batch.seq, exc)
+                break
+            else:
+                unknown_in_a_row = 0
+                await asyncio.to_thread(
+                    self.ledger.mark_import_done, self.job_id, batch.seq, _now()
+                )
+                self.added_now += len(batch.numbers)
+                self.numbers_done += len(batch.numbers)
+                self.batches_settled += 1
+            self._report()
+        return self._result(cancelled, error)
+
+    def _recover(self) -> None:
+        """Batches left ``sending`` by an earlier run went out without an answer."""
+        for batch in self.ledger.import_batches(self.job_id, "sending"):
+            try:
+                self.ledger.mark_import_unknown(
+                    self.job_id, batch.seq, "interrupted before the gateway answered", _now()
+                )
+            except LedgerError:
+                continue  # settled meanwhile by the run that sent it
+            self.recovered.append(batch.seq)
+            self._announce_unknown(batch.seq, len(batch.numbers))
+
+    def _unknown(self, seq: int, size: int, reason: str) -> None:
+        if self._settle(self.ledger.mark_import_unknown, seq, reason, _now()):
+            self._announce_unknown(seq, size)
+        self.batches_settled += 1
+
+    def _announce_unknown(self, seq: int, size: int) -> None:
+        # The ledger recorded the unknown-outcome submit (ref import:<job>:<batch>).
+        self.engine.bus.publish(
+            events.OutcomeUnknownRecorded(
+                at=_now(),
+                kind=KIND,
+                summary=f"Batch {seq} of import {self.job_id} into list {self.list_name!r} "
+                f"({size:,} numbers) got no answer; it may or may not have been added.",
+            )
+        )
+
+    def _requeue(self, seq: int, exc: CsmsError) -> str:
+        """The gateway executed nothing: put the batch back and say why the run stopped."""
+        if self._settle(self.ledger.mark_import_failed, seq, str(exc), _now()):
+            self.ledger.retry_import_batch(self.job_id, seq, _now())
+        return f"Stopped: {exc}"
+
+    def _settle(self, mark: Callable[..., None], seq: int, *args: Any) -> bool:
+        try:
+            mark(self.job_id, seq, *args)
+        except LedgerError:
+            return False  # recovered as unknown by another run meanwhile
+        return True
+
+    def _report(self) -> None:
+        elapsed = time.monotonic() - self.started
+        rate = self.added_now / elapsed if self.added_now and elapsed > 0 else None
+        left = self.numbers_total - self.numbers_done
+        progress = UploadProgress(
+            job_id=self.job_id,
+            list_name=self.list_name,
+            numbers_done=self.numbers_done,
+            numbers_total=self.numbers_total,
+            batches_settled=self.batches_settled,
+            batches_total=self.batches_total,
+            rate=rate,
+            seconds_left=left / rate if rate else None,
+        )
+        self.engine.bus.publish(
+            events.Progress(
+                at=_now(),
+                job=f"{KIND}:{self.job_id}",
+                done=self.numbers_done,
+                total=self.numbers_total,
+                detail=progress.describe(),
+            )
+        )
+        if self.on_progress is not None:
+            self.on_progress(progress)
+
+    def _result(self, cancelled: bool, error: str | None) -> UploadResult:
+        batches = self.ledger.import_batches(self.job_id)
+        summary = self.ledger.import_summary(self.job_id)
+        if summary.finished and not summary.needs_attention:
+            self.ledger.close_import(self.job_id)
+        return UploadResult(
+            job_id=self.job_id,
+            list_id=self.list_id,
+            list_name=self.list_name,
+            numbers_total=summary.numbers_total,
+            added=summary.numbers_done,
+            added_now=self.added_now,
+            batches_total=len(batches),
+            unknown=[
+                (b.seq, len(b.numbers), b.ref) for b in batches if b.state in ("unknown", "sending")
+            ],
+            failed=[(b.seq, len(b.numbers), b.error or "") for b in batches if b.state == "failed"],
+            pending=sum(1 for b in batches if b.state == "pending"),
+            recovered=self.recovered,
+            cancelled=cancelled,
+            error=error,
+        )

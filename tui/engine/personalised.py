@@ -1,0 +1,532 @@
+"""Personalised sends: one text per row of a sheet, sent in the background.
+
+:func:`plan_send` renders the template for every row and says, before
+anything is sent, which rows have an invalid number, which left a field empty,
+each message's encoding and segments, the longest message and the total.
+
+:class:`PersonalisedSender` journals the planned rows in the ledger and sends
+them. Each request's rows are marked ``sending`` (committed) before the request
+goes out and marked sent, failed or unknown after, so a cancelled or crashed
+run resumes where it stopped and never sends a row twice: rows whose outcome is
+unknown are only sent again when the user asks. Rows with the same text share
+one request; the requests run with the profile's concurrency, and the client
+applies its rate limit. Accepted messages are tracked like any quick send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from tui.engine import events
+from tui.engine.templates import Sheet, bind, parse_template
+from tui.gateway import numbers
+from tui.gateway.errors import CsmsError, GatewayError, InvalidInput, OutcomeUnknown
+from tui.gateway.results import Submitted
+from tui.gateway.text import analyze
+from tui.ledger import NewMessage, SendJobSummary, SendRow
+
+if TYPE_CHECKING:
+    from tui.engine.service import Engine
+
+log = logging.getLogger("csms.engine")
+
+__all__ = [
+    "InvalidRow",
+    "PersonalisedPlan",
+    "PersonalisedSender",
+    "PlannedRow",
+    "SendReport",
+    "job_name",
+    "plan_send",
+]
+
+#: Most recipients one shared-text request carries (the client also splits by URL length).
+MAX_PER_REQUEST = 100
+#: Pending rows taken from the journal at a time.
+WINDOW = 500
+#: Gateway errors that concern only the rows of one request; any other error
+#: (credit, mask, account, throughput, no answer) stops the run.
+ROW_ERRORS = frozenset({101, 201, 411})
+
+
+def job_name(job_id: int) -> str:
+    """The ``job`` of the Progress events of a personalised send."""
+    return f"personalised:{job_id}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# Planning ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRow:
+    #: The row's number in the sheet (the header is row 1).
+    row: int
+    recipient: str
+    text: str
+    encoding: str
+    segments: int
+    #: Template fields this row left empty.
+    empty: tuple[str, ...] = ()
+
+    @property
+    def is_unicode(self) -> bool:
+        return self.encoding == "UCS-2"
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidRow:
+    row: int
+    raw: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PersonalisedPlan:
+    """What a personalised send would do, row by row."""
+
+    source: str
+    template: str
+    number_column: str
+    #: Every row with a valid number, rendered (rows with empty fields included).
+    rows: list[PlannedRow]
+    invalid: list[InvalidRow] = field(default_factory=list)
+    #: Rows left out because an earlier row has the same number and text.
+    repeats: list[int] = field(default_factory=list)
+    skip_empty: bool = True
+
+    @property
+    def flagged(self) -> list[PlannedRow]:
+        """Rows that left a template field empty."""
+        return [row for row in self.rows if row.empty]
+
+    @property
+    def to_send(self) -> list[PlannedRow]:
+        if not self.skip_empty:
+            return list(self.rows)
+        return [row for row in self.rows if not row.empty]
+
+    @property
+    def total_segments(self) -> int:
+        return sum(row.segments for row in self.to_send)
+
+    @property
+    def longest(self) -> PlannedRow | None:
+        """The message taking the most segments (the longest text among equals)."""
+        rows = self.to_send
+        return max(rows, key=lambda r: (r.segments, len(r.text)), default=None)
+
+    @property
+    def unicode_rows(self) -> int:
+        return sum(1 for row in self.to_send if row.is_unicode)
+
+    def summary(self) -> str:
+        """What will be sent, in two or three sentences."""
+        send = self.to_send
+        count = len(send)
+        parts = [f"{count} message{'' if count == 1 else 's'} to send"]
+        longest = self.longest
+        if longest is not None:
+            parts.append(
+                f"{self.total_segments} segment{'' if self.total_segments == 1 else 's'} in all; "
+                f"the longest (row {longest.row}) takes {longest.segments}"
+            )
+            parts.append(f"{self.unicode_rows} in Unicode, {count - self.unicode_rows} in GSM-7")
+        text = "; ".join(parts) + "."
+        notes: list[str] = []
+        if self.flagged:
+            rows = _row_list(r.row for r in self.flagged)
+            verb = "skipped" if self.skip_empty else "sent with blanks"
+            notes.append(f"{len(self.flagged)} with an empty field ({verb}): rows {rows}")
+        if self.invalid:
+            notes.append(
+                f"{len(self.invalid)} with an invalid number (not sent): rows "
+                f"{_row_list(r.row for r in self.invalid)}"
+            )
+        if self.repeats:
+            notes.append(
+                f"{len(self.repeats)} repeating an earlier row's number and text (sent once): "
+                f"rows {_row_list(self.repeats)}"
+            )
+        if notes:
+            text += " " + "; ".join(notes) + "."
+        return text
+
+
+def _row_list(rows: Iterable[int], limit: int = 12) -> str:
+    items = list(rows)
+    shown = ", ".join(str(r) for r in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def plan_send(
+    sheet: Sheet,
+    template: str,
+    number_column: int | str,
+    *,
+    skip_empty: bool = True,
+) -> PersonalisedPlan:
+    """Render ``template`` for every row of ``sheet``. Raises TemplateError for a
+    template that cannot be used (unknown field, lone brace) and InvalidInput
+    for an unknown number column."""
+    bound = bind(parse_template(template), sheet.columns)
+    if isinstance(number_column, str):
+        if number_column not in sheet.columns:
+            raise InvalidInput(
+                f"The sheet has no column {number_column!r}; choose the column with the numbers."
+            )
+        column = sheet.columns.index(number_column)
+    else:
+        column = number_column
+        if not 0 <= column < len(sheet.columns):
+            raise InvalidInput("Choose the column that holds the phone numbers.")
+    planned: list[PlannedRow] = []
+    invalid: list[InvalidRow] = []
+    repeats: list[int] = []
+    seen: set[tuple[str, str]] = set()
+    for row in sheet.rows:
+        raw = row.values[column].strip()
+        if not raw:
+            invalid.append(InvalidRow(row.number, raw, "no number"))
+            continue
+        try:
+            recipient = numbers.normalize(raw)
+        except numbers.NumberError as error:
+            invalid.append(InvalidRow(row.number, raw, error.reason))
+            continue
+        text, empty = bound.render(row.values)
+        if (recipient, text) in seen:
+            repeats.append(row.number)
+            continue
+        seen.add((recipient, text))
+        analysis = analyze(text)
+        planned.append(
+            PlannedRow(
+                row.number, recipient, text, analysis.encoding, analysis.segments, tuple(empty)
+            )
+        )
+    return PersonalisedPlan(
+        source=sheet.source,
+        template=template,
+        number_column=sheet.columns[column],
+        rows=planned,
+        invalid=invalid,
+        repeats=repeats,
+        skip_empty=skip_empty,
+    )
+
+
+# Sending ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SendReport:
+    """How a run ended."""
+
+    summary: SendJobSummary
+    cancelled: bool = False
+    #: The error that stopped the run early (rows left pending), if any.
+    stopped: str | None = None
+
+    @property
+    def job_id(self) -> int:
+        return self.summary.job_id
+
+
+#: Jobs being sent in this process, by (ledger file, job id).
+_RUNNING: set[tuple[str, int]] = set()
+
+ProgressCallback = Callable[[events.Progress], None]
+
+
+def _stops_run(error: CsmsError) -> bool:
+    if isinstance(error, OutcomeUnknown):
+        return True
+    if isinstance(error, GatewayError):
+        return error.code not in ROW_ERRORS
+    return not isinstance(error, InvalidInput)
+
+
+class PersonalisedSender:
+    """Creates, runs, cancels, resumes and retries personalised send jobs."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        concurrency: int | None = None,
+        per_request: int = MAX_PER_REQUEST,
+    ) -> None:
+        self.engine = engine
+        self.concurrency = max(1, concurrency or engine.profile.concurrency)
+        self.per_request = max(1, per_request)
+        self._cancel = False
+        self._stop: str | None = None
+        self._counts: dict[str, int] = {}
+
+    # Jobs ---------------------------------------------------------------------------
+
+    def create_job(self, plan: PersonalisedPlan, *, mask: str | None = None) -> int:
+        """Journal the plan's rows to send; returns the job id (nothing is sent yet)."""
+        rows = plan.to_send
+        if not rows:
+            raise InvalidInput("No row can be sent; fix the numbers or the template first.")
+        mask = mask or self.engine.profile.default_mask
+        return self.engine.ledger.create_send_job(
+            ((r.row, r.recipient, r.text) for r in rows), plan.source, _now(), mask=mask
+        )
+
+    def is_running(self, job_id: int) -> bool:
+        return self._key(job_id) in _RUNNING
+
+    def cancel(self) -> None:
+        """Stop after the requests already out (their rows are recorded as usual)."""
+        self._cancel = True
+
+    def recover(self, job_id: int) -> int:
+        """Rows an interrupted run left ``sending`` become unknown (never resent
+        by themselves); returns how many. Does nothing while the job runs here."""
+        if self.is_running(job_id):
+            return 0
+        return self._recover_rows(job_id)
+
+    def _recover_rows(self, job_id: int) -> int:
+        ledger = self.engine.ledger
+        stuck = [row.row for row in ledger.send_rows(job_id, "sending")]
+        if stuck:
+            ledger.mark_rows_unknown(job_id, stuck, "interrupted before the reply", _now())
+        return len(stuck)
+
+    def retry(self, job_id: int, *, include_unknown: bool = False) -> int:
+        """Queue failed rows (and, if asked, rows of unknown outcome) to be sent
+        again; returns how many. Sending an unknown row again may deliver it twice."""
+        ledger = self.engine.ledger
+        rows = [row.row for row in ledger.send_rows(job_id, "failed")]
+        if include_unknown:
+            rows += [row.row for row in ledger.send_rows(job_id, "unknown")]
+        if rows:
+            ledger.retry_send_rows(job_id, sorted(rows), _now())
+        return len(rows)
+
+    def _key(self, job_id: int) -> tuple[str, int]:
+        return (str(self.engine.ledger.path), job_id)
+
+    # Running ----------------------------------------------------------------------------
+
+    async def run(self, job_id: int, on_progress: ProgressCallback | None = None) -> SendReport:
+        """Send the job's pending rows; returns when none is left, on cancel, or
+        when an error stops the run (for example out of credit). Ledger work
+        runs in a thread so the event loop stays free."""
+        key = self._key(job_id)
+        if key in _RUNNING:
+            raise InvalidInput(f"Personalised send {job_id} is already running.")
+        ledger = self.engine.ledger
+        self._cancel = False
+        self._stop = None
+        _RUNNING.add(key)
+        try:
+            await asyncio.to_thread(self._recover_rows, job_id)
+            summary = await asyncio.to_thread(ledger.send_job_summary, job_id)
+            self._counts = dict(summary.rows)
+            self._progress(job_id, on_progress)
+            while not self._cancel and self._stop is None:
+                window = await asyncio.to_thread(ledger.next_send_rows, job_id, WINDOW)
+                if not window:
+                    break
+                requests = self._requests(window)
+                for start in range(0, len(requests), self.concurrency):
+                    if self._cancel or self._stop is not None:
+                        break
+                    batch = requests[start : start + self.concurrency]
+                    await self._round(job_id, batch, summary.mask)
+                    self._progress(job_id, on_progress)
+        finally:
+            _RUNNING.discard(key)
+        summary = await asyncio.to_thread(self._finish, job_id)
+        return SendReport(summary, cancelled=self._cancel, stopped=self._stop)
+
+    def _finish(self, job_id: int) -> SendJobSummary:
+        """Close the job once every row was sent; one needing attention stays open."""
+        ledger = self.engine.ledger
+        summary = ledger.send_job_summary(job_id)
+        if summary.finished and not summary.needs_attention and summary.state == "open":
+            ledger.close_send_job(job_id)
+            summary = ledger.send_job_summary(job_id)
+        return summary
+
+    def _requests(self, window: Sequence[SendRow]) -> list[list[SendRow]]:
+        """Rows grouped into requests: same text together, each number once per request."""
+        groups: dict[str, list[list[SendRow]]] = {}
+        for row in window:
+            batches = groups.setdefault(row.text, [[]])
+            current = batches[-1]
+            if len(current) >= self.per_request or any(
+                r.recipient == row.recipient for r in current
+            ):
+                current = []
+                batches.append(current)
+            current.append(row)
+        ordered = [batch for batches in groups.values() for batch in batches]
+        return sorted(ordered, key=lambda batch: batch[0].row)
+
+    async def _round(self, job_id: int, requests: list[list[SendRow]], mask: str | None) -> None:
+        """Send up to ``concurrency`` requests at once. Their rows are marked
+        ``sending`` in one commit before any goes out, and the outcomes
+        recorded in one thread call after (a commit per row would cost more
+        than the requests on a fast gateway)."""
+        ledger = self.engine.ledger
+        numbers_ = [r.row for rows in requests for r in rows]
+        await asyncio.to_thread(ledger.mark_rows_sending, job_id, numbers_, _now())
+        tasks = [asyncio.ensure_future(self._request(rows, mask)) for rows in requests]
+        try:
+            await asyncio.wait(tasks)
+        except asyncio.CancelledError:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            self._publish(self._record(job_id, requests, tasks, mask))
+            raise
+        self._publish(await asyncio.to_thread(self._record, job_id, requests, tasks, mask))
+
+    async def _request(self, rows: list[SendRow], mask: str | None) -> Submitted | CsmsError:
+        try:
+            return await self.engine.client.send_sms(
+                [r.recipient for r in rows], rows[0].text, mask=mask
+            )
+        except CsmsError as error:
+            return error
+
+    def _record(
+        self,
+        job_id: int,
+        requests: list[list[SendRow]],
+        tasks: Sequence[asyncio.Future[Submitted | CsmsError]],
+        mask: str | None,
+    ) -> list[events.Event]:
+        """Write each request's outcome to the ledger; returns the events to publish."""
+        sent: list[tuple[int, NewMessage]] = []
+        accepted: list[tuple[str, str]] = []
+        published: list[events.Event] = []
+        at = _now()
+        for rows, task in zip(requests, tasks, strict=True):
+            outcome = task.result() if task.done() and not task.cancelled() else None
+            if isinstance(outcome, Submitted):
+                sent += self._messages(rows, outcome, mask, at)
+                accepted += outcome.ids
+            elif isinstance(outcome, CsmsError):
+                if outcome.done is not None:
+                    sent += self._messages(rows, outcome.done, mask, at)
+                    accepted += outcome.done.ids
+                published += self._record_failure(job_id, rows, outcome)
+                if _stops_run(outcome) and self._stop is None:
+                    self._stop = str(outcome)
+            else:
+                self._interrupted(job_id, [r.row for r in rows])
+        if sent:
+            self.engine.ledger.mark_rows_sent(job_id, sent)
+            self._tally(sent=len(sent))
+            published.append(
+                events.Submitted(
+                    at=at,
+                    kind="message",
+                    ids=accepted,
+                    summary=f"Personalised send {job_id}: {len(sent)} message(s)",
+                )
+            )
+        return published
+
+    def _publish(self, published: list[events.Event]) -> None:
+        for event in published:
+            self.engine.bus.publish(event)
+        if any(isinstance(event, events.Submitted) for event in published):
+            self.engine.tracker.wake()
+
+    @staticmethod
+    def _messages(
+        rows: list[SendRow], done: Submitted, mask: str | None, at: datetime
+    ) -> list[tuple[int, NewMessage]]:
+        by_number = {r.recipient: r.row for r in rows}
+        text = rows[0].text
+        analysis = analyze(text)
+        return [
+            (
+                by_number[number],
+                NewMessage(
+                    id=message_id,
+                    recipient=number,
+                    text=text,
+                    encoding=analysis.encoding,
+                    segments=analysis.segments,
+                    submitted_at=at,
+                    mask=mask,
+                ),
+            )
+            for number, message_id in done.ids
+        ]
+
+    def _record_failure(
+        self, job_id: int, rows: list[SendRow], error: CsmsError
+    ) -> list[events.Event]:
+        ledger = self.engine.ledger
+        published: list[events.Event] = []
+        at = _now()
+        by_number = {r.recipient: r.row for r in rows}
+        accounted = {number for number, _ in (error.done.ids if error.done else [])}
+        unknown = [by_number[n] for n in error.unknown_recipients if n in by_number]
+        accounted.update(error.unknown_recipients)
+        # Whatever is neither sent nor unknown never left (refused or not reached).
+        failed = [r.row for r in rows if r.recipient not in accounted]
+        message = str(error)
+        if unknown:
+            ledger.mark_rows_unknown(job_id, unknown, message, at)
+            self._tally(unknown=len(unknown))
+            published.append(
+                events.OutcomeUnknownRecorded(
+                    at=at,
+                    kind="personalised",
+                    summary=f"{len(unknown)} row(s) of personalised send {job_id} may or may"
+                    " not have been sent.",
+                )
+            )
+        if failed:
+            ledger.mark_rows_failed(job_id, failed, message, at)
+            self._tally(failed=len(failed))
+        return published
+
+    def _interrupted(self, job_id: int, rows: list[int]) -> None:
+        """The run was cancelled with this request out: its rows are unknown."""
+        try:
+            self.engine.ledger.mark_rows_unknown(job_id, rows, "interrupted while sending", _now())
+            self._tally(unknown=len(rows))
+        except Exception:  # the ledger may already be closed while the app quits
+            log.warning("Rows %s of personalised send %s left as sending", rows, job_id)
+
+    def _tally(self, **moved: int) -> None:
+        """Rows that left ``pending`` for the given states."""
+        for state, count in moved.items():
+            self._counts[state] = self._counts.get(state, 0) + count
+            self._counts["pending"] = self._counts.get("pending", 0) - count
+
+    def _progress(self, job_id: int, callback: ProgressCallback | None) -> None:
+        counts = self._counts
+        total = sum(counts.values())
+        pending = counts.get("pending", 0)
+        detail = ", ".join(
+            f"{counts.get(state, 0)} {state}"
+            for state in ("sent", "failed", "unknown")
+            if counts.get(state, 0)
+        )
+        event = events.Progress(
+            at=_now(), job=job_name(job_id), done=total - pending, total=total, detail=detail
+        )
+        self.engine.bus.publish(event)
+        if callback is not None:
+            callback(event)

@@ -1,0 +1,304 @@
+"""SMS campaigns: checked step by step, created on the gateway, recorded, tracked.
+
+Every check the wizard makes is here, so the command line and the screens
+refuse the same things with the same sentence: a name already used by a
+known campaign, no list, an empty text, a time in the past. Times are read in
+the profile's time zone and go to the gateway in its own format (Pakistan
+time, ``YYYY-MM-DD HH:MM:SS``). "Now" is the gateway's now: in the demo that
+is the simulator's clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from tui.engine import events
+from tui.gateway.codes import CREATE_CAMPAIGN, MessageStatus
+from tui.gateway.errors import InvalidInput, OutcomeUnknown
+from tui.gateway.text import TextAnalysis, analyze
+from tui.gateway.validate import GATEWAY_TZ, schedule_time
+from tui.ledger import ListSummary, SmsCampaign
+
+if TYPE_CHECKING:
+    from tui.engine.service import Engine
+
+__all__ = [
+    "Audience",
+    "CampaignDraft",
+    "CampaignProgress",
+    "CampaignReview",
+    "SmsCampaigns",
+    "gateway_now",
+    "parse_when",
+    "profile_zone",
+]
+
+NAME_MAX = 100
+_BAD_NAME = re.compile(r"[\x00-\x1f<>\"\\]")
+#: What the "when" field accepts (the first is what it shows).
+WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
+WHEN_HINT = "YYYY-MM-DD HH:MM"
+
+
+def profile_zone(engine: Engine) -> tzinfo:
+    """The profile's time zone (Pakistan time if it cannot be found)."""
+    try:
+        return ZoneInfo(engine.profile.timezone)
+    except (KeyError, ValueError):
+        return GATEWAY_TZ
+
+
+def gateway_now(engine: Engine) -> datetime:
+    """The gateway's current time, aware: the simulator's clock in the demo."""
+    simulator = getattr(engine, "simulator", None)
+    clock = getattr(simulator, "clock", None)
+    if clock is not None:
+        now: datetime = clock.now()
+        return now
+    return datetime.now(UTC)
+
+
+def parse_when(text: str, zone: tzinfo, now: datetime) -> datetime:
+    """``YYYY-MM-DD HH:MM`` in ``zone``, refused when not in the future of ``now``."""
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise InvalidInput(f"Write the date and time as {WHEN_HINT}, or choose to send now.")
+    for fmt in WHEN_FORMATS:
+        try:
+            when = datetime.strptime(cleaned, fmt).replace(tzinfo=zone)
+        except ValueError:
+            continue
+        break
+    else:
+        raise InvalidInput(
+            f"{cleaned!r} is not a date and time; write it as {WHEN_HINT} (e.g. "
+            f"{now.astimezone(zone).strftime(WHEN_FORMATS[0])})."
+        )
+    if when <= now:
+        shown = now.astimezone(zone).strftime(WHEN_FORMATS[0])
+        raise InvalidInput(
+            f"{when.strftime(WHEN_FORMATS[0])} is in the past (it is now {shown} in "
+            f"{getattr(zone, 'key', zone)}); choose a later time."
+        )
+    return when
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who the chosen lists reach, as far as the ledger knows their members."""
+
+    lists: list[ListSummary]
+    #: Members of all lists added together.
+    total: int
+    #: Distinct numbers across the lists (each gets the message once).
+    unique: int
+
+    @property
+    def repeats(self) -> int:
+        return self.total - self.unique
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignDraft:
+    name: str
+    list_ids: list[str]
+    text: str
+    #: Aware time to send; None sends now.
+    when: datetime | None = None
+    mask: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignReview:
+    """A checked draft and everything the review step shows."""
+
+    draft: CampaignDraft
+    audience: Audience
+    analysis: TextAnalysis
+    zone: tzinfo
+
+    @property
+    def total_segments(self) -> int:
+        return self.audience.unique * self.analysis.segments
+
+    @property
+    def when_text(self) -> str:
+        if self.draft.when is None:
+            return "Now"
+        local = self.draft.when.astimezone(self.zone).strftime(WHEN_FORMATS[0])
+        gateway = schedule_time(self.draft.when)
+        return f"{local} {getattr(self.zone, 'key', self.zone)} (sent to the gateway as {gateway})"
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignProgress:
+    total: int
+    sent: int
+
+    @property
+    def not_sent(self) -> int:
+        return self.total - self.sent
+
+
+class SmsCampaigns:
+    """SMS campaigns of one engine: checks, creation, progress and export."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # Checks -------------------------------------------------------------------------
+
+    def check_name(self, name: str) -> str:
+        cleaned = " ".join(name.split())
+        if not cleaned:
+            raise InvalidInput("The campaign needs a name; write one.")
+        if len(cleaned) > NAME_MAX:
+            raise InvalidInput(
+                f"The name is {len(cleaned)} characters long; use at most {NAME_MAX}."
+            )
+        if _BAD_NAME.search(cleaned):
+            raise InvalidInput('The name cannot hold < > " or \\; remove them.')
+        key = cleaned.casefold()
+        for campaign in self.engine.ledger.campaigns():
+            if campaign.name.casefold() == key:
+                raise InvalidInput(
+                    f"A campaign named {campaign.name!r} already exists (ID {campaign.id}); "
+                    "choose another name."
+                )
+        return cleaned
+
+    def audience(self, list_ids: Sequence[str]) -> Audience:
+        """Member counts of the chosen lists; InvalidInput when none or unknown."""
+        if not list_ids:
+            raise InvalidInput("Choose at least one list to send the campaign to.")
+        ledger = self.engine.ledger
+        chosen: list[ListSummary] = []
+        numbers: set[str] = set()
+        for list_id in dict.fromkeys(list_ids):
+            summary = ledger.list_by_id(list_id)
+            if summary is None:
+                raise InvalidInput(f"List {list_id} is not known; choose one of the lists shown.")
+            chosen.append(summary)
+            numbers |= ledger.member_set(list_id)
+        total = sum(item.members for item in chosen)
+        if not numbers:
+            raise InvalidInput(
+                "The chosen lists have no members; add numbers on the Lists screen first."
+            )
+        return Audience(chosen, total, len(numbers))
+
+    def check_text(self, text: str) -> TextAnalysis:
+        if not text.strip():
+            raise InvalidInput("Write the message the campaign sends.")
+        return analyze(text)
+
+    def check_when(self, when: datetime | None) -> datetime | None:
+        if when is None:
+            return None
+        now = gateway_now(self.engine)
+        if when <= now:
+            zone = profile_zone(self.engine)
+            raise InvalidInput(
+                f"{when.astimezone(zone).strftime(WHEN_FORMATS[0])} is in the past (it is now "
+                f"{now.astimezone(zone).strftime(WHEN_FORMATS[0])}); choose a later time."
+            )
+        return when
+
+    def parse_when(self, text: str) -> datetime:
+        """The wizard's date and time text, in the profile's zone."""
+        return parse_when(text, profile_zone(self.engine), gateway_now(self.engine))
+
+    def check_mask(self, mask: str | None) -> str | None:
+        cleaned = (mask or "").strip() or None
+        known = self.engine.profile.masks
+        if cleaned is not None and known and cleaned not in known:
+            raise InvalidInput(
+                f"The mask {cleaned!r} is not one of the profile's masks ({', '.join(known)})."
+            )
+        return cleaned
+
+    def review(self, draft: CampaignDraft) -> CampaignReview:
+        """Every check at once; InvalidInput names the first problem."""
+        checked = CampaignDraft(
+            name=self.check_name(draft.name),
+            list_ids=list(dict.fromkeys(draft.list_ids)),
+            text=draft.text,
+            when=self.check_when(draft.when),
+            mask=self.check_mask(draft.mask),
+        )
+        audience = self.audience(checked.list_ids)
+        analysis = self.check_text(draft.text)
+        return CampaignReview(checked, audience, analysis, profile_zone(self.engine))
+
+    # Creating -----------------------------------------------------------------------
+
+    async def create(self, draft: CampaignDraft) -> SmsCampaign:
+        """Create the campaign on the gateway, record it and start tracking it."""
+        review = self.review(draft)
+        checked = review.draft
+        when = checked.when or gateway_now(self.engine).replace(microsecond=0)
+        engine = self.engine
+        summary = f"SMS campaign {checked.name!r} to {review.audience.unique} numbers"
+        try:
+            campaign_id = await engine.client.create_campaign(
+                checked.name, checked.list_ids, checked.text, when, mask=checked.mask
+            )
+        except OutcomeUnknown as error:
+            engine.record_unknown(
+                "sms_campaign", CREATE_CAMPAIGN.page, summary, [checked.name], error
+            )
+            raise
+        created = datetime.now(UTC)
+        engine.ledger.add_campaign(
+            campaign_id,
+            checked.name,
+            checked.list_ids,
+            checked.text,
+            created,
+            scheduled_at=when,
+            mask=checked.mask,
+        )
+        engine.tracker.watch("sms_campaign", campaign_id)
+        engine.bus.publish(
+            events.Submitted(
+                at=created, kind="sms_campaign", ids=[(checked.name, campaign_id)], summary=summary
+            )
+        )
+        campaign = engine.ledger.campaign(campaign_id)
+        assert campaign is not None
+        return campaign
+
+    # Monitoring -----------------------------------------------------------------------
+
+    def progress(self, campaign_id: str) -> CampaignProgress:
+        counts = self.engine.ledger.campaign_status_counts(campaign_id)
+        sent = counts.get(MessageStatus.SENT, 0)
+        return CampaignProgress(total=sum(counts.values()), sent=sent)
+
+    def expected_recipients(self, campaign: SmsCampaign) -> int:
+        """Distinct members of the campaign's lists as the ledger knows them."""
+        numbers: set[str] = set()
+        for list_id in campaign.list_ids:
+            numbers |= self.engine.ledger.member_set(list_id)
+        return len(numbers)
+
+    def refresh(self, campaign_id: str) -> None:
+        """Ask for the campaign's statuses now (the tracker polls it again)."""
+        self.engine.tracker.watch("sms_campaign", campaign_id)
+
+    async def export(self, campaign_id: str, path: str | Path) -> int:
+        """Write the per-recipient statuses to a CSV file; returns the row count."""
+        return await asyncio.to_thread(self._export, campaign_id, Path(path))
+
+    def _export(self, campaign_id: str, path: Path) -> int:
+        target = path.expanduser()
+        if target.is_dir():
+            raise InvalidInput(f"{target} is a folder; give a file name ending in .csv.")
+        return self.engine.ledger.export_campaign_csv(campaign_id, target)

@@ -1,0 +1,313 @@
+"""Message templates with ``{column}`` fields, and the sheets that fill them.
+
+A template such as ``Dear {name}, your bill of Rs {amount} is due`` is checked
+against a sheet's columns before anything is sent: an unknown field is refused
+by name (with the closest column suggested), a lone brace is refused with its
+position, and ``{{`` / ``}}`` stand for literal braces. Each row then renders to
+its own text; the fields it left empty are reported so the row can be skipped.
+
+The sheet reader takes CSV, TSV or TXT as exported by spreadsheets (UTF-8 with
+or without a byte-order mark, or UTF-16 with one), finds the delimiter, and
+tells a header row from a first row of data.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.gateway import numbers
+from tui.gateway.errors import InvalidInput
+
+__all__ = [
+    "BoundTemplate",
+    "Sheet",
+    "SheetRow",
+    "Template",
+    "TemplateError",
+    "bind",
+    "guess_number_column",
+    "parse_template",
+    "read_sheet",
+    "sheet_from_text",
+]
+
+_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+#: Header words that name the column holding the phone number.
+_NUMBER_WORDS = ("msisdn", "mobile", "phone", "cell", "number", "contact", "whatsapp")
+#: Rows looked at when guessing a column's content.
+_SAMPLE = 50
+_DELIMITERS = ",;\t|"
+
+
+class TemplateError(InvalidInput):
+    """The template cannot be used as written; the message says what to change."""
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A parsed template: literal text and field names, in order."""
+
+    source: str
+    #: Literal strings and ``(field name,)`` tuples, in order.
+    parts: tuple[str | tuple[str], ...]
+
+    @property
+    def fields(self) -> list[str]:
+        """Distinct field names in first-use order."""
+        names = [part[0] for part in self.parts if isinstance(part, tuple)]
+        return list(dict.fromkeys(names))
+
+
+def parse_template(text: str) -> Template:
+    """``text`` split into literal text and ``{field}`` names, or TemplateError."""
+    if not text.strip():
+        raise TemplateError("The template is empty; write the message first.")
+    parts: list[str | tuple[str]] = []
+    literal: list[str] = []
+    position = 0
+    for match in _TOKEN.finditer(text):
+        literal.append(text[position : match.start()])
+        position = match.end()
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            literal.append(token[0])
+            continue
+        where = f"at character {match.start() + 1}"
+        if token == "{":
+            raise TemplateError(
+                f"The template has a {{ with no closing }} {where}; close the field or "
+                "write {{ for a literal brace."
+            )
+        if token == "}":
+            raise TemplateError(
+                f"The template has a }} with no opening {{ {where}; open the field or "
+                "write }} for a literal brace."
+            )
+        name = " ".join(match.group(1).split())
+        if not name:
+            raise TemplateError(
+                f"The template has an empty field {{}} {where}; put a column name inside "
+                "the braces."
+            )
+        if literal:
+            parts.append("".join(literal))
+            literal = []
+        parts.append((name,))
+    literal.append(text[position:])
+    if "".join(literal):
+        parts.append("".join(literal))
+    return Template(text, tuple(parts))
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class BoundTemplate:
+    """A template whose fields are tied to columns of one sheet."""
+
+    template: Template
+    #: Literal strings and column indexes, in order.
+    steps: tuple[str | int, ...]
+    #: Column index -> field name as written in the template.
+    names: dict[int, str]
+
+    def render(self, values: Sequence[str]) -> tuple[str, list[str]]:
+        """The row's text and the fields it left empty (in template order)."""
+        out: list[str] = []
+        empty: list[str] = []
+        for step in self.steps:
+            if isinstance(step, str):
+                out.append(step)
+                continue
+            value = values[step].strip() if step < len(values) else ""
+            if not value:
+                name = self.names[step]
+                if name not in empty:
+                    empty.append(name)
+            out.append(value)
+        return "".join(out), empty
+
+
+def bind(template: Template, columns: Sequence[str]) -> BoundTemplate:
+    """Tie each field to a column (exact name first, then ignoring case and
+    spacing); an unknown field is refused by name."""
+    exact = {name: i for i, name in enumerate(columns)}
+    loose: dict[str, int] = {}
+    for i, name in enumerate(columns):
+        loose.setdefault(_key(name), i)
+    resolved: dict[str, int] = {}
+    for name in template.fields:
+        index = exact.get(name, loose.get(_key(name)))
+        if index is None:
+            raise TemplateError(_unknown_field(name, columns))
+        resolved[name] = index
+    steps = tuple(resolved[part[0]] if isinstance(part, tuple) else part for part in template.parts)
+    names = {index: name for name, index in resolved.items()}
+    return BoundTemplate(template, steps, names)
+
+
+def _unknown_field(name: str, columns: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, list(columns), n=1, cutoff=0.6)
+    hint = f" Did you mean {{{close[0]}}}?" if close else ""
+    shown = ", ".join(columns[:20]) + (
+        f" and {len(columns) - 20} more" if len(columns) > 20 else ""
+    )
+    return (
+        f"The template uses {{{name}}}, which is not a column of the sheet (columns: {shown})."
+        f"{hint}"
+    )
+
+
+# Sheets ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    #: The row's number as a spreadsheet shows it (the header is row 1).
+    number: int
+    values: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """A table read from a file: column names and rows of text."""
+
+    source: str
+    columns: list[str]
+    rows: list[SheetRow]
+    #: Whether the first row of the file named the columns.
+    has_header: bool = True
+
+
+def _decode(data: bytes, name: str) -> str:
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(
+            f"{name} is not UTF-8 text (byte {error.start + 1} cannot be read); save it as "
+            '"CSV UTF-8" from the spreadsheet and try again.'
+        ) from None
+
+
+def _delimiter(text: str, suffix: str) -> str:
+    if suffix == ".tsv":
+        return "\t"
+    sample = text[:65536]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        first = sample.split("\n", 1)[0]
+        counts = {d: first.count(d) for d in _DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+def _looks_like_data(cells: Sequence[str]) -> bool:
+    """A first row holding a phone number is data, not a header."""
+    for cell in cells:
+        try:
+            numbers.normalize(cell)
+        except numbers.NumberError:
+            continue
+        return True
+    return False
+
+
+def _column_names(cells: Sequence[str], width: int) -> list[str]:
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for i in range(width):
+        name = " ".join(cells[i].split()) if i < len(cells) else ""
+        name = name or f"column {i + 1}"
+        count = seen.get(name.casefold(), 0) + 1
+        seen[name.casefold()] = count
+        names.append(name if count == 1 else f"{name} ({count})")
+    return names
+
+
+def sheet_from_text(text: str, source: str = "pasted text", *, suffix: str = ".csv") -> Sheet:
+    """Read a sheet from already-decoded text."""
+    delimiter = _delimiter(text, suffix)
+    records: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                records.append((reader.line_num, record))
+    except csv.Error as error:
+        raise InvalidInput(
+            f"{source} cannot be read as a table near line {reader.line_num} ({error}); "
+            "check its quotes and save it as CSV again."
+        ) from None
+    if not records:
+        raise InvalidInput(f"{source} has no rows; choose a file with a header and data.")
+    width = max(len(cells) for _, cells in records)
+    first = records[0][1]
+    has_header = not _looks_like_data(first)
+    columns = _column_names(first if has_header else [], width)
+    data = records[1:] if has_header else records
+    rows = [
+        SheetRow(index + (2 if has_header else 1), cells + [""] * (width - len(cells)))
+        for index, (_, cells) in enumerate(data)
+    ]
+    return Sheet(source, columns, rows, has_header)
+
+
+def read_sheet(path: str | Path) -> Sheet:
+    """Read a CSV, TSV or TXT file into a Sheet (InvalidInput says what is wrong)."""
+    file = Path(path).expanduser()
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"{file} does not exist; check the path.") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{file} is a folder; choose a CSV, TSV or TXT file.") from None
+    except OSError as error:
+        raise InvalidInput(f"{file} cannot be read ({error.strerror}).") from None
+    if data[:4] == b"PK\x03\x04":
+        raise InvalidInput(
+            f"{file.name} is an Excel workbook; save it as CSV UTF-8 from the spreadsheet first."
+        )
+    return sheet_from_text(_decode(data, file.name), file.name, suffix=file.suffix.lower())
+
+
+def guess_number_column(sheet: Sheet) -> int | None:
+    """The column most likely to hold the phone numbers: named like one and
+    holding numbers, else the one holding the most valid numbers."""
+    sample = sheet.rows[:_SAMPLE]
+
+    def valid_share(index: int) -> float:
+        good = 0
+        for row in sample:
+            try:
+                numbers.normalize(row.values[index])
+            except numbers.NumberError:
+                continue
+            good += 1
+        return good / len(sample) if sample else 0.0
+
+    shares = [valid_share(i) for i in range(len(sheet.columns))]
+    for word in _NUMBER_WORDS:
+        for i, name in enumerate(sheet.columns):
+            if word in name.casefold() and (not sample or shares[i] > 0):
+                return i
+    best = max(range(len(shares)), key=lambda i: shares[i], default=None)
+    if best is None or shares[best] < 0.5:
+        return None
+    return best

@@ -1,0 +1,581 @@
+"""Voice campaigns: check what the user entered, create the campaign, follow it.
+
+:meth:`VoiceCampaigns.check` turns a :class:`VoiceDraft` (what the wizard
+collected, typed fields as text) into a :class:`VoicePlan` or a list of
+:class:`Problem` naming each field that is wrong, with the document's limits:
+a plain unique name, at least one known list with numbers, Ready audio, valid
+options 0-9, an SMS of at most one SMS, retries 0-2, a start not in the past,
+an end after the start (default: start + 2 days), a daily window whose start
+comes before its end. :meth:`VoiceCampaigns.create` sends the plan, records the
+campaign in the ledger and has the tracker follow it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo
+
+from tui.engine import events
+from tui.gateway import codes, text, validate
+from tui.gateway.codes import AudioStatus, DynamicDigits, DynamicLanguage, DynamicVoice
+from tui.gateway.errors import InvalidInput, OutcomeUnknown
+from tui.ledger import Ledger, VoiceCampaign
+
+if TYPE_CHECKING:
+    from tui.engine.service import Engine
+
+VoiceKind = Literal["broadcast", "feedback", "dynamic"]
+KINDS: tuple[VoiceKind, ...] = ("broadcast", "feedback", "dynamic")
+KIND_LABELS: dict[str, str] = {
+    "broadcast": "Broadcast",
+    "feedback": "Feedback (DTMF survey)",
+    "dynamic": "Dynamic (text-to-speech of digits)",
+}
+COMMANDS: dict[str, codes.Command] = {
+    "broadcast": codes.VOICE_BROADCAST,
+    "feedback": codes.VOICE_FEEDBACK,
+    "dynamic": codes.VOICE_DYNAMIC,
+}
+#: Without an end date the gateway runs a campaign for two days (section 16).
+DEFAULT_LENGTH = timedelta(days=2)
+#: A start this far in the past still counts as "now" (time spent on the form).
+START_GRACE = timedelta(seconds=60)
+NAME_MAX = 100
+MAX_OPTIONS = validate.MAX_DTMF_OPTIONS
+DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
+SHOWN_DATE_FORMAT = "%Y-%m-%d %H:%M"
+_DAILY = re.compile(r"(\d{1,2}):(\d{2})")
+_BAD_NAME = re.compile(r"[\x00-\x1f<>\"\\]")
+_TALLY_PAGE = 500
+
+#: Collects one problem: (field, sentence).
+Report = Callable[[str, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceDraft:
+    """What the wizard collected. Dates are ``YYYY-MM-DD HH:MM`` in the
+    profile's time zone and daily times ``HH:MM``; blank means the default."""
+
+    kind: VoiceKind
+    name: str = ""
+    list_ids: tuple[str, ...] = ()
+    file_id: str | None = None
+    text: str = ""
+    max_retries: int = 0
+    start: str = ""
+    end: str = ""
+    daily_start: str = ""
+    daily_end: str = ""
+    valid_options: str = ""
+    valid_file_id: str | None = None
+    invalid_file_id: str | None = None
+    language: DynamicLanguage | None = None
+    digits: DynamicDigits | None = None
+    voice: DynamicVoice | None = None
+    ending_file_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a draft: the field (a :class:`VoiceDraft` attribute)
+    and one sentence saying what is wrong and what to do."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class VoicePlan:
+    """A checked campaign, ready to create."""
+
+    kind: VoiceKind
+    name: str
+    list_ids: tuple[str, ...]
+    recipients: int
+    file_id: str
+    text: str | None
+    max_retries: int
+    start: datetime
+    #: False when the campaign starts as soon as it is approved ("now").
+    start_given: bool
+    end: datetime
+    daily_start: time | None
+    daily_end: time | None
+    valid_options: int | None = None
+    valid_file_id: str | None = None
+    invalid_file_id: str | None = None
+    language: DynamicLanguage | None = None
+    digits: DynamicDigits | None = None
+    voice: DynamicVoice | None = None
+    ending_file_id: str | None = None
+    #: Names of the audio files, for the review.
+    audio_names: dict[str, str] = field(default_factory=dict)
+
+    def params(self) -> dict[str, Any]:
+        """Every parameter, as remembered in the ledger."""
+        params: dict[str, Any] = {
+            "list_ids": list(self.list_ids),
+            "recipients": self.recipients,
+            "file_id": self.file_id,
+            "text": self.text or "",
+            "max_retries": self.max_retries,
+            "start": self.start.isoformat(),
+            "start_given": self.start_given,
+            "end": self.end.isoformat(),
+            "daily_start": _daily_text(self.daily_start),
+            "daily_end": _daily_text(self.daily_end),
+        }
+        if self.kind == "feedback":
+            params.update(
+                valid_options=self.valid_options,
+                valid_file_id=self.valid_file_id,
+                invalid_file_id=self.invalid_file_id,
+            )
+        elif self.kind == "dynamic":
+            assert self.language and self.digits and self.voice
+            params.update(
+                language=int(self.language),
+                digits=int(self.digits),
+                voice=int(self.voice),
+                ending_file_id=self.ending_file_id,
+            )
+        return params
+
+    def review(self) -> list[tuple[str, str]]:
+        """(label, value) lines saying exactly what will be created."""
+
+        def clip(file_id: str | None) -> str:
+            if not file_id:
+                return "none"
+            return f"{self.audio_names.get(file_id, file_id)} (ID {file_id})"
+
+        start = (
+            self.start.strftime(SHOWN_DATE_FORMAT)
+            if self.start_given
+            else f"as soon as approved (about {self.start:%Y-%m-%d %H:%M})"
+        )
+        window = "all day"
+        if self.daily_start or self.daily_end:
+            window = f"{_daily_text(self.daily_start) or '00:00'} to "
+            window += _daily_text(self.daily_end) or "23:59"
+        lines = [
+            ("Type", KIND_LABELS[self.kind]),
+            ("Name", self.name),
+            ("Lists", f"{', '.join(self.list_ids)} ({self.recipients} numbers)"),
+            ("Audio", clip(self.file_id)),
+        ]
+        if self.kind == "feedback":
+            lines += [
+                ("Valid options", f"{self.valid_options} (keys 1-{self.valid_options})"),
+                ("After a valid key", clip(self.valid_file_id)),
+                ("After an invalid key", clip(self.invalid_file_id)),
+            ]
+        elif self.kind == "dynamic":
+            assert self.language and self.digits and self.voice
+            lines += [
+                ("Language", self.language.name.title()),
+                ("Digits read as", "money" if self.digits is DynamicDigits.MONEY else "numbers"),
+                ("Voice", self.voice.name.title()),
+                ("Ending clip", clip(self.ending_file_id)),
+            ]
+        sms = self.text or "none"
+        lines += [
+            ("Fallback SMS", sms),
+            ("Retries", str(self.max_retries)),
+            ("Start", start),
+            ("End", self.end.strftime(SHOWN_DATE_FORMAT)),
+            ("Daily window", window),
+        ]
+        return lines
+
+
+@dataclass(frozen=True, slots=True)
+class OptionTally:
+    """Keys pressed in feedback calls."""
+
+    counts: dict[str, int]
+    #: Answered, but no key arrived (yet).
+    no_key: int
+    #: Not answered (yet).
+    unanswered: int
+    total: int
+
+
+def gateway_now(engine: Engine) -> datetime:
+    """The gateway's time: the simulator's clock in the demo, else this machine's."""
+    clock = getattr(engine.simulator, "clock", None)
+    if clock is not None:
+        now: datetime = clock.now()
+        return now
+    return datetime.now(UTC)
+
+
+def profile_zone(engine: Engine) -> tzinfo:
+    try:
+        return ZoneInfo(engine.profile.timezone)
+    except (ValueError, KeyError):
+        return validate.GATEWAY_TZ
+
+
+def parse_when(value: str, zone: tzinfo) -> datetime | None:
+    """``YYYY-MM-DD HH:MM[:SS]`` in ``zone``; None when blank; ValueError when malformed."""
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt).replace(tzinfo=zone)
+        except ValueError:
+            continue
+    raise ValueError(cleaned)
+
+
+def parse_daily(value: str) -> time | None:
+    """``HH:MM``; None when blank; ValueError when malformed or out of range."""
+    cleaned = value.strip()
+    if not cleaned:
+        return None
+    match = _DAILY.fullmatch(cleaned)
+    if match is None:
+        raise ValueError(cleaned)
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _daily_text(value: time | None) -> str:
+    return "" if value is None else value.strftime(codes.DAILY_TIME_FORMAT)
+
+
+def option_tally(ledger: Ledger, *, file_id: str | None = None) -> OptionTally:
+    """Keys pressed in the feedback calls in the ledger (only those playing
+    ``file_id`` when given)."""
+    counts: Counter[str] = Counter()
+    no_key = unanswered = total = 0
+    offset = 0
+    while True:
+        page = ledger.calls(kind="feedback", limit=_TALLY_PAGE, offset=offset)
+        for call in page:
+            if file_id is not None and call.file_id != file_id:
+                continue
+            total += 1
+            if call.option_selected:
+                counts[call.option_selected] += 1
+            elif call.status is not None and call.status is codes.CallStatus.SENT:
+                no_key += 1
+            else:
+                unanswered += 1
+        if len(page) < _TALLY_PAGE:
+            break
+        offset += _TALLY_PAGE
+    ordered = dict(sorted(counts.items()))
+    return OptionTally(ordered, no_key, unanswered, total)
+
+
+class VoiceCampaigns:
+    """Check and create voice campaigns for one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def zone(self) -> tzinfo:
+        return profile_zone(self.engine)
+
+    def now(self) -> datetime:
+        """The gateway's current time in the profile's time zone."""
+        return gateway_now(self.engine).astimezone(self.zone)
+
+    def default_end(self, start: datetime | None = None) -> datetime:
+        return (start or self.now()) + DEFAULT_LENGTH
+
+    # Checking -----------------------------------------------------------------------
+
+    def check(self, draft: VoiceDraft) -> tuple[VoicePlan | None, list[Problem]]:
+        """The plan, or None and every problem found (each naming its field)."""
+        problems: list[Problem] = []
+
+        def bad(field_name: str, message: str) -> None:
+            problems.append(Problem(field_name, message))
+
+        if draft.kind not in KINDS:
+            bad("kind", "Choose Broadcast, Feedback or Dynamic.")
+            return None, problems
+        name = self._check_name(draft.name, bad)
+        recipients = self._check_lists(draft.list_ids, bad)
+        names: dict[str, str] = {}
+        self._check_audio("file_id", draft.file_id, "recording to play", names, bad, True)
+        options: int | None = None
+        if draft.kind == "feedback":
+            options = self._check_options(draft.valid_options, bad)
+            self._check_audio(
+                "valid_file_id", draft.valid_file_id, "clip after a valid key", names, bad
+            )
+            self._check_audio(
+                "invalid_file_id", draft.invalid_file_id, "clip after an invalid key", names, bad
+            )
+        elif draft.kind == "dynamic":
+            if draft.language is None:
+                bad("language", "Choose the language: English or Urdu.")
+            if draft.digits is None:
+                bad("digits", "Choose how digits are read: as money or as numbers.")
+            if draft.voice is None:
+                bad("voice", "Choose the voice: male or female.")
+            self._check_audio("ending_file_id", draft.ending_file_id, "ending clip", names, bad)
+        sms = self._check_text(draft.text, bad)
+        if not 0 <= draft.max_retries <= codes.MAX_RETRIES:
+            bad("max_retries", f"Retries must be 0, 1 or 2, not {draft.max_retries}.")
+        start, start_given, end = self._check_dates(draft.start, draft.end, bad)
+        daily_start, daily_end = self._check_window(draft.daily_start, draft.daily_end, bad)
+        if problems:
+            return None, problems
+        assert draft.file_id is not None and start is not None and end is not None
+        plan = VoicePlan(
+            kind=draft.kind,
+            name=name,
+            list_ids=tuple(draft.list_ids),
+            recipients=recipients,
+            file_id=draft.file_id,
+            text=sms,
+            max_retries=draft.max_retries,
+            start=start,
+            start_given=start_given,
+            end=end,
+            daily_start=daily_start,
+            daily_end=daily_end,
+            valid_options=options,
+            valid_file_id=draft.valid_file_id or None,
+            invalid_file_id=draft.invalid_file_id or None,
+            language=draft.language,
+            digits=draft.digits,
+            voice=draft.voice,
+            ending_file_id=draft.ending_file_id or None,
+            audio_names=names,
+        )
+        return plan, []
+
+    def _check_name(self, value: str, bad: Report) -> str:
+        name = " ".join(value.split())
+        if not name:
+            bad("name", "The campaign name is empty; give the campaign a name.")
+        elif len(name) > NAME_MAX:
+            bad("name", f"The campaign name is {len(name)} characters; use at most {NAME_MAX}.")
+        elif _BAD_NAME.search(name):
+            bad(
+                "name", 'The campaign name contains < > " \\ or control characters; use plain text.'
+            )
+        else:
+            folded = name.casefold()
+            for campaign in self.engine.ledger.voice_campaigns():
+                if campaign.name.casefold() == folded:
+                    bad(
+                        "name",
+                        f"A voice campaign named {campaign.name!r} already exists "
+                        f"(ID {campaign.id}); choose another name.",
+                    )
+                    break
+        return name
+
+    def _check_lists(self, list_ids: Sequence[str], bad: Report) -> int:
+        if not list_ids:
+            bad("list_ids", "Choose at least one contact list.")
+            return 0
+        ledger = self.engine.ledger
+        numbers: set[str] = set()
+        for list_id in list_ids:
+            if ledger.list_by_id(list_id) is None:
+                bad("list_ids", f"List {list_id} is not in the ledger; choose a list shown here.")
+                return 0
+            numbers |= ledger.member_set(list_id)
+        if not numbers:
+            bad("list_ids", "The chosen lists hold no numbers; import numbers into them first.")
+        return len(numbers)
+
+    def _check_audio(
+        self,
+        field_name: str,
+        file_id: str | None,
+        what: str,
+        names: dict[str, str],
+        bad: Report,
+        required: bool = False,
+    ) -> None:
+        if not file_id:
+            if required:
+                bad(field_name, f"Choose the {what}.")
+            return
+        audio = self.engine.ledger.audio(file_id)
+        if audio is None:
+            bad(field_name, f"Audio file {file_id} is not in the ledger; choose an uploaded file.")
+            return
+        names[file_id] = audio.name
+        if audio.status is not AudioStatus.READY:
+            bad(
+                field_name,
+                f"The {what} {audio.name!r} is not Ready yet; wait for it (Audio screen) "
+                "or choose a Ready file.",
+            )
+
+    def _check_options(self, value: str, bad: Report) -> int | None:
+        cleaned = value.strip()
+        if not cleaned:
+            bad("valid_options", f"Give the number of valid options, 0 to {MAX_OPTIONS}.")
+            return None
+        try:
+            options = int(cleaned)
+        except ValueError:
+            options = -1
+        if not 0 <= options <= MAX_OPTIONS:
+            bad(
+                "valid_options",
+                f"Valid options must be a whole number from 0 to {MAX_OPTIONS}, not {cleaned!r}.",
+            )
+            return None
+        return options
+
+    def _check_text(self, value: str, bad: Report) -> str | None:
+        try:
+            return validate.voice_sms_text(value)
+        except InvalidInput as error:
+            bad("text", str(error))
+            return None
+
+    def _check_dates(
+        self, start_text: str, end_text: str, bad: Report
+    ) -> tuple[datetime | None, bool, datetime | None]:
+        zone, now = self.zone, self.now()
+        shown = "YYYY-MM-DD HH:MM, e.g. " + (now + timedelta(hours=1)).strftime(SHOWN_DATE_FORMAT)
+        start: datetime | None
+        try:
+            start = parse_when(start_text, zone)
+        except ValueError:
+            bad("start", f"The start {start_text.strip()!r} is not a date and time; use {shown}.")
+            return None, False, None
+        given = start is not None
+        if start is None:
+            start = now
+        elif start < now - START_GRACE:
+            bad(
+                "start",
+                f"The start {start:%Y-%m-%d %H:%M} is in the past (it is now "
+                f"{now:%Y-%m-%d %H:%M}); choose a later time, or leave it blank to start now.",
+            )
+            return start, given, None
+        try:
+            end = parse_when(end_text, zone)
+        except ValueError:
+            bad("end", f"The end {end_text.strip()!r} is not a date and time; use {shown}.")
+            return start, given, None
+        if end is None:
+            end = start + DEFAULT_LENGTH
+        elif end <= start:
+            bad(
+                "end",
+                f"The end {end:%Y-%m-%d %H:%M} is not after the start "
+                f"{start:%Y-%m-%d %H:%M}; choose a later end.",
+            )
+            return start, given, None
+        return start, given, end
+
+    def _check_window(
+        self, start_text: str, end_text: str, bad: Report
+    ) -> tuple[time | None, time | None]:
+        values: list[time | None] = []
+        for field_name, value, what in (
+            ("daily_start", start_text, "daily start"),
+            ("daily_end", end_text, "daily end"),
+        ):
+            try:
+                values.append(parse_daily(value))
+            except ValueError:
+                bad(
+                    field_name,
+                    f"The {what} {value.strip()!r} is not a time; use HH:MM, e.g. 09:00.",
+                )
+                values.append(None)
+        daily_start, daily_end = values
+        if (daily_start or daily_end) and (daily_start or time(0, 0)) >= (
+            daily_end or time(23, 59)
+        ):
+            bad(
+                "daily_end",
+                "The daily window must start before it ends; choose an end after "
+                f"{_daily_text(daily_start) or '00:00'}.",
+            )
+        return daily_start, daily_end
+
+    # Creating ----------------------------------------------------------------------------
+
+    async def create(self, plan: VoicePlan) -> VoiceCampaign:
+        """Create the campaign, record it, and start following it.
+
+        Raises the client's errors; a request whose answer was lost is first
+        recorded as an unknown outcome (the campaign may exist).
+        """
+        engine = self.engine
+        client = engine.client
+        common: dict[str, Any] = {
+            "text": plan.text,
+            "max_retries": plan.max_retries,
+            "start": plan.start if plan.start_given else None,
+            "end": plan.end,
+            "daily_start": plan.daily_start,
+            "daily_end": plan.daily_end,
+        }
+        lists = list(plan.list_ids)
+        summary = f"{plan.kind} voice campaign {plan.name!r} to {plan.recipients} numbers"
+        try:
+            if plan.kind == "broadcast":
+                camp_id = await client.create_voice_broadcast(
+                    plan.name, lists, plan.file_id, **common
+                )
+            elif plan.kind == "feedback":
+                assert plan.valid_options is not None
+                camp_id = await client.create_voice_feedback(
+                    plan.name,
+                    lists,
+                    plan.file_id,
+                    valid_options=plan.valid_options,
+                    valid_feedback_file_id=plan.valid_file_id,
+                    invalid_feedback_file_id=plan.invalid_file_id,
+                    **common,
+                )
+            else:
+                assert plan.language and plan.digits and plan.voice
+                camp_id = await client.create_voice_dynamic(
+                    plan.name,
+                    lists,
+                    plan.file_id,
+                    language=plan.language,
+                    digits=plan.digits,
+                    voice=plan.voice,
+                    ending_audio_id=plan.ending_file_id,
+                    **common,
+                )
+        except OutcomeUnknown as error:
+            engine.record_unknown(
+                "voice_campaign", COMMANDS[plan.kind].page, summary, [plan.name], error
+            )
+            raise
+        at = datetime.now(UTC)
+        engine.ledger.add_voice_campaign(camp_id, plan.name, plan.kind, plan.params(), at)
+        engine.tracker.watch("voice_campaign", camp_id)
+        engine.bus.publish(
+            events.Submitted(
+                at=at, kind="voice_campaign", ids=[(plan.name, camp_id)], summary=summary
+            )
+        )
+        campaign = engine.ledger.voice_campaign(camp_id)
+        assert campaign is not None
+        return campaign
+
+
+def sms_units(body: str) -> tuple[int, int]:
+    """(units used, units allowed) of a fallback SMS."""
+    analysis = text.analyze(body)
+    limit = validate.VOICE_SMS_MAX_UCS2_UNITS if analysis.is_unicode else codes.VOICE_SMS_MAX_UNITS
+    return analysis.units, limit
