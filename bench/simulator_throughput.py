@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import httpx
@@ -99,10 +100,10 @@ def main() -> None:
     args = parser.parse_args()
 
     ctx = multiprocessing.get_context("spawn")
-    servers: dict[str, tuple[multiprocessing.process.BaseProcess, Connection, str]] = {}
+    servers: dict[str, tuple[BaseProcess, Connection, str]] = {}
     for kind in ("floor", "simulator"):
         ours, theirs = ctx.Pipe()
-        proc = ctx.Process(target=serve, args=(kind, theirs), daemon=True)
+        proc: BaseProcess = ctx.Process(target=serve, args=(kind, theirs), daemon=True)
         proc.start()
         servers[kind] = (proc, ours, ours.recv())
     base = servers["simulator"][2]

@@ -49,3 +49,15 @@ def sim_server(simulator: Simulator) -> Iterator[SimulatorServer]:
 def demo_simulator() -> Simulator:
     """The demo seed data on a manual clock (``sim.demo_seed`` lists what is there)."""
     return Simulator(SimulatorConfig(seed=1, manual_clock=True, start=SIM_START), demo=True)
+
+
+@pytest.fixture(autouse=True)
+def _private_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test gets its own config, data and state folders (never the user's)."""
+    home = tmp_path_factory.mktemp("home")
+    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(variable, str(home / variable.lower()))
+    for variable in ("CSMS_BASE_URL", "CSMS_MSISDN", "CSMS_PASSWORD", "CSMS_PROFILE"):
+        monkeypatch.delenv(variable, raising=False)

@@ -208,7 +208,10 @@ class CsmsApp(App[None]):
             self.notify(f"There is no screen called {mode!r}.", severity="warning")
             return
         if self.engine is None:
-            self.notify("Log in first: the screens need a connected account.", severity="warning")
+            if self.workers and any(w.group == "connect" and w.is_running for w in self.workers):
+                self.notify("Still connecting; try again in a moment.", severity="warning")
+            else:
+                self.notify("Log in first: the screens need a connected account.")
             return
         self.switch_mode(mode)
 
@@ -257,7 +260,16 @@ class CsmsApp(App[None]):
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self._start()
+        early = self.start_mode == "dashboard" and "dashboard" in self._modes
+        if early and (self.demo or has_credentials(self.profile)):
+            # Paint the dashboard at once; it fills in when the engine is attached
+            # (opening the engine imports the gateway client and, in the demo, the
+            # simulator: most of the start-up time).
+            self._publish_status(replace(self.shell_status, session_state="connecting"))
+            self.switch_mode("dashboard")
+            self.call_after_refresh(self._start)
+        else:
+            self._start()
 
     def _remember_theme(self, theme: Theme) -> None:
         if theme.name != self.config.theme:
@@ -444,8 +456,13 @@ class CsmsApp(App[None]):
             except Exception:
                 log.exception("Closing the engine failed")
 
+    async def on_unmount(self) -> None:
+        # However the app ends (quit, exit(), an error), the engine is closed.
+        await self.close_engine()
+
     async def action_quit(self) -> None:
-        self.workers.cancel_group(self, "engine-follow")
+        for group in ("connect", "account", "engine-follow"):
+            self.workers.cancel_group(self, group)
         await self.close_engine()
         self.exit()
 

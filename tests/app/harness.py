@@ -11,7 +11,9 @@ from textual.pilot import Pilot
 
 from tui.app import CsmsApp
 from tui.config import Config, Profile
+from tui.engine.demo import open_demo_engine
 from tui.engine.service import Engine
+from tui.engine.tracker import Backoff
 
 #: Upper bound on waiting for the engine (real time); tests finish long before.
 PATIENCE = 10.0
@@ -27,43 +29,45 @@ async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], what: str
     assert condition(), f"gave up waiting{': ' + what if what else ''}"
 
 
+async def workers_done(pilot: Pilot[Any], group: str) -> None:
+    """Wait for the app's workers of ``group`` to finish (engine event pumps run on)."""
+    app = pilot.app
+    await wait_until(
+        pilot,
+        lambda: all(w.is_finished for w in app.workers if w.group == group),
+        f"workers {group!r}",
+    )
+
+
 @asynccontextmanager
 async def demo_app(
     tmp_path: Path, mode: str, *, size: tuple[int, int] = (120, 40)
 ) -> AsyncIterator[tuple[CsmsApp, Pilot[Any], Any]]:
-    """The app on the demo engine (manual simulator clock), showing ``mode``.
+    """The app on the demo engine (demo seed, manual simulator clock), showing ``mode``.
 
+    Background inbox fetching is off so tests decide when messages are fetched,
+    and status polls are quick so statuses follow the simulator clock at once.
     Yields the app, its pilot and the simulator behind the engine.
     """
-    from tests.conftest import SIM_MASKS, SIM_MSISDN, SIM_PASSWORD, make_simulator
-
-    sim = make_simulator()
-    profile = Profile(
-        name="test",
-        base_url="http://simulator.invalid",
-        msisdn=SIM_MSISDN,
-        password=SIM_PASSWORD,
-        masks=list(SIM_MASKS),
-        default_mask=SIM_MASKS[0],
-        poll_initial=0.05,
-        poll_max=0.2,
-        poll_backoff=1.0,
-        auto_fetch=False,
-    )
 
     async def open_engine(_: Profile) -> Engine:
-        engine = await Engine.open(profile, data_dir=tmp_path / "data", transport=sim.transport())
-        engine.simulator = sim
+        engine = await open_demo_engine(manual_clock=True, directory=tmp_path / "demo")
+        engine.set_auto_fetch(False)
+        engine.tracker.backoff = Backoff(initial=0.05, maximum=0.2, factor=1.0)
         return engine
 
-    config = Config(active_profile="test", profiles={"test": profile})
     app = CsmsApp(
-        config, config_path=tmp_path / "config.toml", open_engine=open_engine, start_mode=mode
+        Config(),
+        config_path=tmp_path / "config.toml",
+        demo=True,
+        open_engine=open_engine,
+        start_mode=mode,
     )
     async with app.run_test(size=size) as pilot:
         await wait_until(
             pilot, lambda: app.engine is not None and app.current_mode == mode, "app start"
         )
         await pilot.pause()
-        yield app, pilot, sim
+        assert app.engine is not None
+        yield app, pilot, app.engine.simulator
         await app.action_quit()

@@ -7,13 +7,13 @@ from typing import Any
 
 from textual import events as textual_events
 from textual.pilot import Pilot
-from textual.widgets import Static, TextArea
+from textual.widgets import Select, Static, TextArea
 
+from tests.app.harness import demo_app, wait_until
+from tui.gateway.codes import AudioStatus
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.quick_send import QuickSendScreen, ResultsTable
 from tui.widgets import MessageComposer, RecipientsBox
-
-from tests.app.harness import demo_app, wait_until
 
 
 def sent_pages(sim: Any) -> list[str]:
@@ -120,7 +120,7 @@ async def test_cancelled_confirmation_sends_nothing(tmp_path: Path) -> None:
 
 
 async def test_empty_message_is_refused(tmp_path: Path) -> None:
-    async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, _sim):
         screen = app.screen
         assert isinstance(screen, QuickSendScreen)
         await paste(pilot, "03001234567")
@@ -148,3 +148,81 @@ async def test_unknown_outcome_is_shown_as_such(tmp_path: Path) -> None:
         assert app.engine is not None
         assert len(app.engine.ledger.unknown_submits()) == 1
 
+
+async def test_call_with_a_ready_recording(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, QuickSendScreen)
+        assert app.engine is not None
+        ready = app.engine.ledger.audio_files(AudioStatus.READY)
+        assert ready, "the demo has ready recordings"
+        await pilot.click("#kind-call")
+        assert screen.kind == "call"
+        assert not screen.query_one("#sms-fields").display
+        screen.query_one(RecipientsBox).text = "03001234567, 0321 7654321"
+        before = len(sim.requests)
+
+        # No recording chosen yet: refused, nothing sent.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "Choose the recording" in str(screen.query_one("#send-error", Static).content)
+
+        screen.query_one("#audio", Select).value = ready[0].id
+        screen.query_one("#retries", Select).value = 1
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert f"Call 2 recipients with the recording {ready[0].name!r}" in confirm.question
+        assert "(1 retry)" in confirm.question
+        await pilot.press("enter")
+        table = screen.query_one(ResultsTable)
+        await wait_until(pilot, lambda: table.row_count == 2, "call rows")
+        calls = [r for r in sim.requests[before:] if r.page == "makecall.jsp"]
+        assert len(calls) == 1
+        assert calls[0].params["file_id"] == ready[0].id
+        assert calls[0].params["max_retries"] == "1"
+        assert [str(table.get_row_at(i)[1]) for i in range(2)] == ["Call", "Call"]
+        sim.clock.advance(600)
+        await wait_until(
+            pilot,
+            lambda: all(s != "Submitted" for s in statuses(table)),
+            "call statuses",
+        )
+        assert all(s.startswith(("Call", "Recipient", "Not")) for s in statuses(table))
+
+
+async def test_feedback_call_needs_both_clips(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, QuickSendScreen)
+        assert app.engine is not None
+        ready = app.engine.ledger.audio_files(AudioStatus.READY)
+        assert len(ready) >= 2
+        await pilot.click("#kind-feedback")
+        assert screen.query_one("#feedback-fields").display
+        screen.query_one(RecipientsBox).text = "03001234567"
+        screen.query_one("#audio", Select).value = ready[0].id
+        screen.query_one("#valid-options", Select).value = 3
+        screen.query_one("#valid-clip", Select).value = ready[1].id
+        before = len(sim.requests)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "invalid key" in str(screen.query_one("#send-error", Static).content)
+
+        screen.query_one("#invalid-clip", Select).value = ready[0].id
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert "Valid keys: 1-3" in confirm.question
+        await pilot.press("enter")
+        table = screen.query_one(ResultsTable)
+        await wait_until(pilot, lambda: table.row_count == 1, "feedback row")
+        [call] = [r for r in sim.requests[before:] if r.page == "make_feedback_call.jsp"]
+        assert call.params["valid_options"] == "3"
+        assert call.params["valid_feedback_file_id"] == ready[1].id
+        assert call.params["invalid_feedback_file_id"] == ready[0].id
+        assert str(table.get_row_at(0)[1]) == "Feedback call"

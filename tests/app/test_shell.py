@@ -401,7 +401,7 @@ async def test_switch_profile_restarts_the_engine_for_the_new_profile(
     save_config(config, config_file)
     app = CsmsApp(config, config_path=config_file, profile_name="main")
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: app.current_mode == "dashboard", "the dashboard")
+        await wait_until(pilot, lambda: app.engine is not None, "the first engine")
         first = app.engine
         await pilot.press("f4")  # build another screen on the first engine
         await pilot.press("f10")

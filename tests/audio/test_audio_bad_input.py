@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from audio_clips import encode, lavfi_wav, tone_wav
+from tests.audio.audio_clips import encode, lavfi_wav, tone_wav
 
 from tui.audio import (
     AudioDecodeError,

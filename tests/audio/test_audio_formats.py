@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from audio_clips import (
+from tests.audio.audio_clips import (
     encode,
     float_wav,
     read_gateway_wav,

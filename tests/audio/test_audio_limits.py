@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from audio_clips import encode, lavfi_wav, read_gateway_wav, tone_wav
+from tests.audio.audio_clips import encode, lavfi_wav, read_gateway_wav, tone_wav
 
 from tui.audio import (
     AudioTooLong,

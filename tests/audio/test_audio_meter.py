@@ -6,7 +6,7 @@ from array import array
 from pathlib import Path
 
 import pytest
-from audio_clips import silence, tone_block, tone_wav, write_int_wav
+from tests.audio.audio_clips import silence, tone_block, tone_wav, write_int_wav
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
-from audio_clips import (
+from tests.audio.audio_clips import (
     encode,
     lavfi_wav,
     middle,

@@ -29,7 +29,7 @@ def make_clip(path: Path, seconds: float = 2.0, *, rate: int = 44100, channels: 
         [
             FFMPEG, "-v", "error", "-y",
             "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}:sample_rate={rate}",
-            "-af", "adelay=300,apad=pad_dur=0.3", "-ac", str(channels), str(path),
+            "-af", "adelay=delays=300:all=1,apad=pad_dur=0.3", "-ac", str(channels), str(path),
         ],
         check=True,
     )  # fmt: skip

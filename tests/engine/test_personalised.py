@@ -128,9 +128,10 @@ def test_sheet_with_bom_semicolons_and_urdu(tmp_path: Path) -> None:
     path.write_bytes(codecs.BOM_UTF8 + text.encode())
     sheet = read_sheet(path)
     assert sheet.columns == ["Name", "Phone", "Amount"]
+    # Rows are numbered as the spreadsheet shows them (the blank row counts).
     assert [(r.number, r.values) for r in sheet.rows] == [
         (2, ["علی", "0300-1234567", "500"]),
-        (3, ["Sara", "+92 321 7654321", "75"]),
+        (4, ["Sara", "+92 321 7654321", "75"]),
     ]
     assert guess_number_column(sheet) == 1
 

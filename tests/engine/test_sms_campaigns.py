@@ -137,8 +137,7 @@ async def test_scheduled_campaign_is_created_tracked_and_exported(
     assert campaigns.progress(campaign.id).total == 4
 
     simulator.clock.advance_to(when + timedelta(seconds=1))
-    for watch in engine.tracker._watches.values():
-        watch.next_at = datetime.now(UTC)  # due now rather than after the backoff
+    campaigns.refresh(campaign.id)  # due now rather than after the backoff
     await engine.tracker.run_round()
     record = engine.ledger.campaign(campaign.id)
     assert record is not None and record.state == "Sent" and record.final

@@ -12,8 +12,16 @@ from pathlib import Path
 
 import httpx
 import pytest
-from scripted import Recorded, ScriptedServer, Step, error, scripted, scripted_server, xml
 
+from tests.gateway.scripted import (
+    Recorded,
+    ScriptedServer,
+    Step,
+    error,
+    scripted,
+    scripted_server,
+    xml,
+)
 from tui.config import Profile
 from tui.gateway import CsmsClient, SessionState
 from tui.gateway.codes import DynamicDigits, DynamicLanguage, DynamicVoice

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from simkit import Api
 
+from tests.simulator.simkit import Api
 from tui.simulator import SimulatorServer
 
 

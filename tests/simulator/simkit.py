@@ -74,14 +74,10 @@ class Api:
         self.sid = ""
         self._credentials = (LOGIN, PASSWORD)
 
-    def raw(
-        self,
-        page: str,
-        *,
-        method: str = "GET",
-        files: dict[str, Any] | None = None,
-        **params: object,
-    ) -> httpx.Response:
+    def raw(self, page: str, **params: Any) -> httpx.Response:
+        """GET (or POST with ``method="POST"``, multipart with ``files=``)."""
+        method: str = params.pop("method", "GET")
+        files: dict[str, Any] | None = params.pop("files", None)
         clean = {k: str(v) for k, v in params.items() if v is not None}
         url = API_PREFIX + page
         if method == "GET":
@@ -92,17 +88,17 @@ class Api:
         return self.http.post(url, data=clean)
 
     def call(self, page: str, **params: object) -> Parsed:
-        response = self.raw(page, **params)  # type: ignore[arg-type]
+        response = self.raw(page, **params)
         assert response.status_code == 200, response.text
         return parse(response.content)
 
     def json(self, page: str, **params: object) -> dict[str, Any]:
-        response = self.raw(page, response_type=2, **params)  # type: ignore[arg-type]
+        response = self.raw(page, response_type=2, **params)
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("application/json")
         body = json.loads(response.content)
         assert list(body) == ["corpsms"]
-        return body["corpsms"]  # type: ignore[no-any-return]
+        return body["corpsms"]
 
     def login(self, msisdn: str | None = None, password: str | None = None) -> str:
         if msisdn is not None:

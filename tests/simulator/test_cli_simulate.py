@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,11 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def simulate(*args: str) -> Iterator[subprocess.Popen[str]]:
-    """``python -m tui simulate --port 0 ARGS``; killed at the end if still running."""
+def simulate(*args: str, port: int = 0) -> Iterator[subprocess.Popen[str]]:
+    """``python -m tui simulate --port PORT ARGS``; killed at the end if still running."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
     with subprocess.Popen(
-        [sys.executable, "-m", "tui", "simulate", "--port", "0", *args],
+        [sys.executable, "-m", "tui", "simulate", "--port", str(port), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -78,3 +79,14 @@ def test_simulate_warns_when_not_on_loopback() -> None:
         assert "reachable from other machines" in proc.stderr.readline()
         interrupt(proc)
         assert proc.returncode == 0
+
+
+def test_simulate_reports_a_busy_port() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with simulate("--no-demo-data", port=taken.getsockname()[1]) as proc:
+            _, err = proc.communicate(timeout=10)
+            assert proc.returncode == 1
+            assert "choose another with --port" in err
+            assert "Traceback" not in err

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from simkit import served
-
+from tests.simulator.simkit import served
 from tui.simulator import Simulator, SimulatorConfig
 from tui.simulator.demo import DemoSeed
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
-from simkit import LOGIN, PASSWORD, Api, float_wav_bytes, parse, wav_bytes
 
+from tests.simulator.simkit import LOGIN, PASSWORD, Api, float_wav_bytes, parse, wav_bytes
 from tui.gateway.codes import AUDIO_MAX_BYTES
 from tui.simulator import Simulator, SimulatorConfig, SimulatorServer
 from tui.simulator.clock import TZ
@@ -37,7 +37,10 @@ class Case:
     sid: bool = True
 
 
-def c(code: int, page: str, *, session: str = "main", sid: bool = True, **params: Any) -> Case:
+def c(code: int, page: str, **params: Any) -> Case:
+    """A case; ``session`` names whose session to use, ``sid=False`` sends none."""
+    session = params.pop("session", "main")
+    sid = params.pop("sid", True)
     return Case(code, page, params, session, sid=sid)
 
 

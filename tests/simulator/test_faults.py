@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
-from simkit import parse
 
+from tests.simulator.simkit import parse
 from tui.gateway.codes import API_PREFIX
 from tui.simulator import (
     FaultPlan,
@@ -214,3 +214,15 @@ def test_probability_is_seeded() -> None:
     assert run(5) == run(5)
     assert run(5) != run(6)
     assert 10 < sum(run(5)) < 54
+
+
+def test_loopback_latency_past_the_timeout_does_nothing(simulator: Simulator) -> None:
+    with SimulatorServer(simulator) as server, httpx.Client(base_url=server.base_url) as http:
+        auth = {"msisdn": "923001234567", "password": "demo"}
+        sid = parse(http.get(API_PREFIX + "auth.jsp", params=auth).content).data
+        simulator.faults.add("sendsms", "latency", seconds=0.4, count=1)
+        with pytest.raises(httpx.ReadTimeout):
+            http.get(API_PREFIX + "sendsms.jsp", params={"session_id": sid, **SEND}, timeout=0.1)
+    # leaving the server block waited for the delayed request to finish
+    assert [r.page for r in simulator.requests] == ["auth.jsp", "sendsms.jsp"]
+    assert simulator.state.messages == {}

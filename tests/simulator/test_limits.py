@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from simkit import served
 
+from tests.simulator.simkit import served
 from tui.gateway.codes import API_PREFIX, CallStatus
 from tui.simulator import Simulator, SimulatorConfig
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-from simkit import Api, parse, wav_bytes
 
+from tests.simulator.simkit import Api, parse, wav_bytes
 from tui.gateway import codes
 from tui.simulator import Simulator, SimulatorConfig, SimulatorServer
 
@@ -59,7 +59,7 @@ SIMPLE_PAGES = {
 
 def run_every_command(api: Api, sim: Simulator, response_type: int) -> dict[str, httpx.Response]:
     """Call all 20 commands successfully; the raw replies by page."""
-    rt = {"response_type": response_type}
+    rt: dict[str, Any] = {"response_type": response_type}
     sid = api.sid
     out: dict[str, httpx.Response] = {}
 
@@ -219,7 +219,6 @@ def test_post_form_is_accepted(api: Api) -> None:
     )
     sent = parse(posted.content)
     assert sent.ok
-    assert api.http is not None
     reply = api.ok("querymsg.jsp", msg_id=sent.data)
     assert reply.data == "0"
 

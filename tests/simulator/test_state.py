@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from simkit import Api, served, wav_bytes
-
+from tests.simulator.simkit import Api, served, wav_bytes
 from tui.gateway.codes import DATETIME_FORMAT, CallStatus, VoiceCampaignStatus
 from tui.simulator import Simulator
 

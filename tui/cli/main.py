@@ -22,11 +22,12 @@ SUBCOMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csms",
         description="Telenor Corporate Call & SMS from the terminal. "
         "Without a command, starts the app.",
+        add_help=with_commands,
     )
     parser.add_argument(
         "--demo",
@@ -35,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--profile", metavar="NAME", help="use this profile of the config")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    if not with_commands:
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMAND_MODULES:
         import_module(name).register(subparsers)
@@ -42,8 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    # Starting the app needs none of the subcommands: skip importing them
+    # (they pull in the engine, simulator and audio code), which halves start-up.
+    args, rest = build_parser(with_commands=False).parse_known_args(argv)
+    if rest:
+        args = build_parser().parse_args(argv)
     if args.version:
         from tui import __version__
 

@@ -9,22 +9,22 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from tui.cli.engine_session import CliError, cli_engine
+from tui.config import tls_warning
+from tui.engine.service import Engine, SendOutcome
 from tui.gateway import validate
-from tui.gateway.client import CsmsClient
 from tui.gateway.errors import (
     CsmsError,
     GatewayError,
     InvalidInput,
     InvalidNumbers,
     LoginFailed,
-    OutcomeUnknown,
 )
 from tui.gateway.numbers import parse_recipients
-from tui.gateway.results import Submitted
+from tui.ledger import LedgerError
 
 #: Exit codes (also listed in ``csms send --help``).
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED, EXIT_UNKNOWN = 0, 1, 2, 3
-DEMO_BASE_URL = "http://simulator.invalid"
 
 EXIT_HELP = """\
 exit status:
@@ -80,16 +80,16 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-Command = Callable[[CsmsClient, argparse.Namespace], Awaitable[int]]
+Command = Callable[[Engine, argparse.Namespace], Awaitable[int]]
 
 
 def _run(args: argparse.Namespace, command: Command) -> int:
     try:
-        return asyncio.run(_with_client(args, command))
-    except InvalidInput as error:
+        return asyncio.run(_with_engine(args, command))
+    except (InvalidInput, CliError) as error:
         _fail(error)
         return EXIT_REFUSED
-    except CsmsError as error:
+    except (CsmsError, LedgerError) as error:
         _fail(error)
         return EXIT_FAILED
 
@@ -98,35 +98,14 @@ def _fail(error: BaseException) -> None:
     print(f"csms: {error}", file=sys.stderr)
 
 
-async def _with_client(args: argparse.Namespace, command: Command) -> int:
-    client = _open_client(args)
-    if client is None:
-        return EXIT_REFUSED
-    async with client:
-        return await command(client, args)
-
-
-def _open_client(args: argparse.Namespace) -> CsmsClient | None:
-    if getattr(args, "demo", False):
-        from tui.simulator import Simulator
-        from tui.simulator.demo import DEMO_MSISDN, DEMO_PASSWORD
-
-        simulator = Simulator(demo=True)
-        return CsmsClient(
-            DEMO_BASE_URL, DEMO_MSISDN, DEMO_PASSWORD, transport=simulator.transport()
-        )
-    from tui.cli.engine_session import CliError, resolve_profile
-    from tui.config import tls_warning
-
-    try:
-        profile = resolve_profile(args)
-    except CliError as error:
-        _fail(error)
-        return None
-    warning = tls_warning(profile)
-    if warning:
-        print(f"csms: warning: {warning}", file=sys.stderr)
-    return CsmsClient.from_profile(profile)
+async def _with_engine(args: argparse.Namespace, command: Command) -> int:
+    """Run ``command`` on an engine, so what is sent is in the ledger (and shows
+    in the app's Activity, tracked to its final status)."""
+    async with cli_engine(args) as engine:
+        warning = tls_warning(engine.profile)
+        if warning and not engine.demo:
+            print(f"csms: warning: {warning}", file=sys.stderr)
+        return await command(engine, args)
 
 
 # csms send --------------------------------------------------------------------------------
@@ -158,53 +137,48 @@ def _send_command(args: argparse.Namespace) -> int:
     return _run(args, _send)
 
 
-async def _send(client: CsmsClient, args: argparse.Namespace) -> int:
-    try:
-        submitted = await client.send_sms(
-            args.recipients, args.message, mask=args.mask, operator=args.operator
+async def _send(engine: Engine, args: argparse.Namespace) -> int:
+    outcome = await engine.send_sms(
+        args.recipients, args.message, mask=args.mask, operator=args.operator
+    )
+    _print_ids(outcome, args.json)
+    if outcome.error is None:
+        return EXIT_OK
+    print(f"csms: {outcome.error}", file=sys.stderr)
+    if outcome.unknown:
+        print(
+            f"csms: {len(outcome.unknown)} recipient(s) may have got it: "
+            f"{', '.join(outcome.unknown)}",
+            file=sys.stderr,
         )
-    except InvalidInput:
-        raise
-    except CsmsError as error:
-        _print_ids(error.done, args.json, error=error)
-        _fail(error)
-        if error.unknown_recipients:
-            print(
-                f"csms: {len(error.unknown_recipients)} recipient(s) may have got it: "
-                f"{', '.join(error.unknown_recipients)}",
-                file=sys.stderr,
-            )
-        if error.unsent_recipients and error.done is not None:
-            print(
-                f"csms: {len(error.unsent_recipients)} recipient(s) were not sent it: "
-                f"{', '.join(error.unsent_recipients)}",
-                file=sys.stderr,
-            )
-        return EXIT_UNKNOWN if isinstance(error, OutcomeUnknown) else EXIT_FAILED
-    _print_ids(submitted, args.json)
-    return EXIT_OK
+    if outcome.unsent:
+        print(
+            f"csms: {len(outcome.unsent)} recipient(s) were not sent it: "
+            f"{', '.join(outcome.unsent)}",
+            file=sys.stderr,
+        )
+    return EXIT_UNKNOWN if outcome.unknown else EXIT_FAILED
 
 
-def _print_ids(
-    submitted: Submitted | None, as_json: bool, *, error: CsmsError | None = None
-) -> None:
-    ids = submitted.ids if submitted is not None else []
+def _print_ids(outcome: SendOutcome, as_json: bool) -> None:
     if as_json:
-        document: dict[str, object] = {"sent": [{"to": to, "id": i} for to, i in ids]}
-        if error is not None:
-            document["error"] = str(error)
-            document["unknown"] = error.unknown_recipients
-            document["unsent"] = error.unsent_recipients
+        document: dict[str, object] = {"sent": [{"to": to, "id": i} for to, i in outcome.ids]}
+        if outcome.error is not None:
+            document["error"] = outcome.error
+            document["unknown"] = outcome.unknown
+            document["unsent"] = outcome.unsent
         print(json.dumps(document, ensure_ascii=False))
         return
-    for to, message_id in ids:
+    for to, message_id in outcome.ids:
         print(f"{to}\t{message_id}")
 
 
 # csms status -------------------------------------------------------------------------------
 
 
-async def _status(client: CsmsClient, args: argparse.Namespace) -> int:
+async def _status(engine: Engine, args: argparse.Namespace) -> int:
+    client = engine.client
+
     async def one(message_id: str) -> tuple[str, str | None, str | None]:
         try:
             status = await client.query_message(message_id)

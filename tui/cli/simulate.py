@@ -119,15 +119,15 @@ def run(args: argparse.Namespace) -> int:
         stop.set()
 
     previous = signal.signal(signal.SIGTERM, on_term)
-    print(f"Gateway simulator listening at {server.base_url}", flush=True)
-    print(
-        f"Log in with msisdn {DEMO_MSISDN} and password {DEMO_PASSWORD} "
-        f"(masks: {', '.join(DEMO_MASKS)}).",
-        flush=True,
-    )
-    print(f"Use it from csms: CSMS_BASE_URL={server.base_url}", flush=True)
-    print("Press Ctrl+C to stop.", flush=True)
     try:
+        print(f"Gateway simulator listening at {server.base_url}", flush=True)
+        print(
+            f"Log in with msisdn {DEMO_MSISDN} and password {DEMO_PASSWORD} "
+            f"(masks: {', '.join(DEMO_MASKS)}).",
+            flush=True,
+        )
+        print(f"Use it from csms: CSMS_BASE_URL={server.base_url}", flush=True)
+        print("Press Ctrl+C to stop.", flush=True)
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:

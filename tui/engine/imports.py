@@ -184,8 +184,8 @@ def _delimiter(lines: list[str]) -> str | None:
         having = sum(1 for line in content if candidate in line)
         if having > best_lines:
             best, best_lines = candidate, having
-    # Sniffer gives up on ragged rows; a delimiter on most lines is still the one.
-    if best is not None and best_lines * 10 >= len(content) * 9:
+    # Sniffer gives up on ragged rows; a delimiter on half the lines is still the one.
+    if best is not None and best_lines * 2 >= len(content):
         return best
     return None
 
@@ -519,6 +519,7 @@ def _read(
     if layout.has_header:
         next(reader, None)
     col, fast, packed, pack_out = layout.column, _FAST, _PACKED, _PACK_OUT
+    joiner = layout.delimiter or ","
     seen = preview._seen
     rows = blank = valid = normalised = duplicates = 0
     end = reader.line_num
@@ -531,7 +532,7 @@ def _read(
                 blank += 1
             else:
                 rows += 1
-                preview.add_invalid(start, ",".join(row), f"has no column {col + 1}")
+                preview.add_invalid(start, joiner.join(row), f"has no column {col + 1}")
             continue
         if fast(cell) is not None:
             if len(cell) == 12:  # already 923XXXXXXXXX

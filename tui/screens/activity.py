@@ -140,7 +140,7 @@ class ActivityTable(DataTable[str]):
         row = self.get_row_at(self.cursor_row)
         copy = getattr(self.app, "copy_text", None)
         if copy is not None:
-            copy(str(row[1]), f"{str(row[0]).lower()} ID")
+            copy(str(row[1]), f"{str(row[0]).lower()} ID")  # columns: kind, ID, ...
         else:
             self.app.copy_to_clipboard(str(row[1]))
 
@@ -194,8 +194,8 @@ class ActivityScreen(EngineScreen):
         items.add_column("Kind", key="kind", width=14)
         items.add_column("ID", key="id", width=22)
         items.add_column("To / name", key="target", width=18)
-        items.add_column("Status", key="status", width=26)
-        items.add_column("Updated", key="at", width=9)
+        items.add_column("Updated", key="at", width=8)
+        items.add_column("Status", key="status")
         unknown = self.query_one("#unknown", DataTable)
         unknown.add_column("When", key="at", width=16)
         unknown.add_column("What", key="summary", width=40)
@@ -232,7 +232,7 @@ class ActivityScreen(EngineScreen):
                 table.clear()
                 for row in rows:
                     table.add_row(
-                        row.label, row.id, row.target, row.status, clock(row.at), key=row.key
+                        row.label, row.id, row.target, clock(row.at), row.status, key=row.key
                     )
         self.rows = {row.key: row for row in rows}
 
@@ -260,7 +260,7 @@ class ActivityScreen(EngineScreen):
     ) -> None:
         count = "" if in_flight is None else f" · {in_flight} in flight"
         self.query_one("#poll-info", Static).update(
-            f"Last poll {clock(last)} · next {clock(following)}{count}"
+            f"Polled {clock(last)} · next {clock(following)}{count}"
         )
 
     # -- unknown outcomes ----------------------------------------------------------
@@ -286,6 +286,7 @@ class ActivityScreen(EngineScreen):
             + (" (check each, then settle it with a note)" if open_items else "")
         )
         self.open_unknown = {item.id for item in open_items}
+        self.query_one("#settle-bar").display = bool(open_items)
 
     def action_settle(self) -> None:
         table = self.query_one("#unknown", DataTable)
@@ -330,7 +331,7 @@ class ActivityScreen(EngineScreen):
                 table.update_cell(key, "at", clock(event.at))
             elif self.is_active:
                 self._schedule_reload()
-        elif isinstance(event, events.Submitted | events.Dropped):
+        elif isinstance(event, events.Submitted | events.Dropped) and self.is_active:
             self._schedule_reload()
         elif isinstance(event, events.PollCycle):
             self._show_polling(event.last_poll, event.next_poll, event.in_flight)

@@ -23,6 +23,15 @@ from tui.gateway.errors import CsmsError
 from tui.screens.base import EngineScreen, has_engine
 
 RECENT_EVENTS = 12
+#: How each kind of item is named in the recent-events list.
+KIND_NAMES = {
+    "message": "Message",
+    "call": "Call",
+    "sms_campaign": "SMS campaign",
+    "voice_campaign": "Voice campaign",
+    "audio": "Audio file",
+    "list_import": "List upload",
+}
 
 
 def clock(at: datetime | None) -> str:
@@ -47,7 +56,7 @@ def describe_event(event: events.Event) -> str | None:
         if not event.final and event.kind in ("message", "call"):
             return None
         target = f" to {event.recipient}" if event.recipient else ""
-        kind = event.kind.replace("_", " ").capitalize()
+        kind = KIND_NAMES.get(event.kind, event.kind)
         detail = f" ({event.detail})" if event.detail else ""
         return f"{kind} {event.item_id}{target}: {event.status}{detail}."
     if isinstance(event, events.InboxChanged):

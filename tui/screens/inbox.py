@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Static, Switch
+from textual.widgets import Button, Checkbox, DataTable, Input, Static
 
 from tui.engine import events
 from tui.gateway.errors import CsmsError
@@ -98,14 +98,14 @@ class InboxScreen(EngineScreen):
     AUTO_FOCUS = "#messages"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "page(1)", "Next page", id="inbox.next_page"),
-        Binding("p", "page(-1)", "Previous page", id="inbox.previous_page"),
+        Binding("p", "page(-1)", "Previous page", show=False, id="inbox.previous_page"),
         Binding("slash", "focus_search", "Search", id="inbox.search"),
         Binding("escape", "clear_search", "Clear search", show=False, id="inbox.clear_search"),
         Binding("r", "reply", "Reply", id="inbox.reply"),
         Binding("f", "fetch", "Fetch", id="inbox.fetch"),
-        Binding("P", "pay_and_fetch", "Pay and fetch", id="inbox.pay"),
-        Binding("D", "discard", "Discard pending", id="inbox.discard"),
-        Binding("e", "export", "Export", id="inbox.export"),
+        Binding("P", "pay_and_fetch", "Pay and fetch", show=False, id="inbox.pay"),
+        Binding("D", "discard", "Discard pending", show=False, id="inbox.discard"),
+        Binding("e", "export", "Export", show=False, id="inbox.export"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -128,11 +128,10 @@ class InboxScreen(EngineScreen):
             yield Static("", id="page-info")
         with Horizontal(id="pending-bar"):
             yield Static("", id="pending")
-            yield Button("Pay and fetch", id="pay", variant="warning")
-            yield Button("Discard", id="discard", variant="error")
-            yield Button("Fetch now", id="fetch")
-            yield Label("Auto-fetch", id="auto-fetch-label")
-            yield Switch(value=self._auto_fetch(), id="auto-fetch")
+            yield Button("Pay and fetch", id="pay", variant="warning", compact=True)
+            yield Button("Discard", id="discard", variant="error", compact=True)
+            yield Button("Fetch now", id="fetch", compact=True)
+            yield Checkbox("Auto-fetch", value=self._auto_fetch(), id="auto-fetch", compact=True)
         yield InboxTable(id="messages", cursor_type="row", zebra_stripes=True)
         with Vertical(id="detail-pane"):
             yield Static("Open a message (Enter) to read it in full.", id="detail-meta")
@@ -158,11 +157,11 @@ class InboxScreen(EngineScreen):
         if not has_engine(self):
             return
         status = self.engine.status
-        self._show_pending(status.unpaid_pending, status.free_incoming, status.credit)
-        switch = self.query_one("#auto-fetch", Switch)
-        if switch.value != status.auto_fetch:
-            with switch.prevent(Switch.Changed):
-                switch.value = status.auto_fetch
+        self._show_pending(status.unpaid_pending, status.free_incoming)
+        toggle = self.query_one("#auto-fetch", Checkbox)
+        if toggle.value != status.auto_fetch:
+            with toggle.prevent(Checkbox.Changed):
+                toggle.value = status.auto_fetch
         self.reload()
 
     # -- the page -------------------------------------------------------------------
@@ -310,10 +309,9 @@ class InboxScreen(EngineScreen):
 
     # -- pending at the gateway -------------------------------------------------------
 
-    def _show_pending(self, unpaid: int, free: int, credit: float | None) -> None:
-        credit_text = "" if credit is None else f" · credit {credit:,.2f}"
+    def _show_pending(self, unpaid: int, free: int) -> None:
         self.query_one("#pending", Static).update(
-            f"Waiting at the gateway: {unpaid} to pay for, {free} free{credit_text}"
+            f"At the gateway: {unpaid} to pay for, {free} free"
         )
         self.query_one("#pay", Button).disabled = False
         self.query_one("#discard", Button).disabled = unpaid == 0
@@ -359,7 +357,7 @@ class InboxScreen(EngineScreen):
             self.notify(str(error), severity="error", timeout=10)
             return None
         status = self.engine.status
-        self._show_pending(status.unpaid_pending, status.free_incoming, status.credit)
+        self._show_pending(status.unpaid_pending, status.free_incoming)
         return status.unpaid_pending
 
     @work(exclusive=True, group="inbox-action", exit_on_error=False)
@@ -421,8 +419,8 @@ class InboxScreen(EngineScreen):
             return
         self.notify(f"Discarded {discarded} pending message(s).")
 
-    @on(Switch.Changed, "#auto-fetch")
-    def _auto_fetch_changed(self, event: Switch.Changed) -> None:
+    @on(Checkbox.Changed, "#auto-fetch")
+    def _auto_fetch_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
         self.engine.set_auto_fetch(event.value)
         self.notify("Auto-fetch on." if event.value else "Auto-fetch off.", timeout=2)
@@ -490,6 +488,6 @@ class InboxScreen(EngineScreen):
 
     def on_engine_event(self, event: events.Event) -> None:
         if isinstance(event, events.AccountChanged):
-            self._show_pending(event.unpaid_pending, event.free_incoming, event.credit)
+            self._show_pending(event.unpaid_pending, event.free_incoming)
         elif isinstance(event, events.InboxChanged) and event.new_messages and self.is_active:
             self.reload()

@@ -135,6 +135,8 @@ class QuickSendScreen(EngineScreen):
         self._prefill: str | None = None
         self._early: OrderedDict[str, str] = OrderedDict()
         self._audio_options: list[tuple[str, str]] = []
+        self._audio_names: dict[str, str] = {}
+        self._mask_options: list[tuple[str, str]] = []
         self._sending = False
         self._unknown_rows = 0
 
@@ -209,13 +211,21 @@ class QuickSendScreen(EngineScreen):
         masks = list(dict.fromkeys(profile.masks))
         if profile.default_mask and profile.default_mask not in masks:
             masks.insert(0, profile.default_mask)
-        select = self.query_one("#mask", Select)
-        select.set_options([(mask, mask) for mask in masks])
-        if profile.default_mask:
+        options = [(mask, mask) for mask in masks]
+        if options == self._mask_options:
+            return
+        self._mask_options = options
+        select: Select[str] = self.query_one("#mask", Select)
+        keep = select.value
+        select.set_options(options)
+        if isinstance(keep, str) and keep in masks:
+            select.value = keep
+        elif profile.default_mask:
             select.value = profile.default_mask
 
     def _load_audio(self) -> None:
         files = self.engine.ledger.audio_files(AudioStatus.READY)
+        self._audio_names = {f.id: f.name for f in files}
         options = [(self._audio_label(f.name, f.duration), f.id) for f in files]
         if options == self._audio_options:
             return
@@ -326,7 +336,7 @@ class QuickSendScreen(EngineScreen):
                 operator=operator if isinstance(operator, int) else None,
                 **common,
             )
-        names = dict((value, label) for label, value in self._audio_options)
+        names = self._audio_names
         audio = self.query_one("#audio", Select).value
         if not isinstance(audio, str):
             message = (

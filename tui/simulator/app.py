@@ -87,6 +87,15 @@ async def _wait(seconds: float) -> bool:
     return True
 
 
+async def _client_gone(request: Request) -> bool:
+    """Whether the client has closed the connection (over a real socket)."""
+    if IN_PROCESS.get() is not None:
+        return False
+    # The first receive may still hand over the request itself; the second
+    # reports a disconnect if there was one, without waiting.
+    return await request.is_disconnected() or await request.is_disconnected()
+
+
 def build_app(sim: Simulator) -> Starlette:
     async def endpoint(request: Request) -> Response:
         page = request.path_params["page"]
@@ -100,8 +109,10 @@ def build_app(sim: Simulator) -> Starlette:
             return Response(body, media_type=media_type)
         sim.record(page, params, upload)
         decision = sim.faults.decide(page)
-        if decision.latency and not await _wait(decision.latency):
-            return Response(b"")
+        if decision.latency:
+            # Delayed on the way in: a client that gave up meanwhile is never served.
+            if not await _wait(decision.latency) or await _client_gone(request):
+                return Response(b"")
         if decision.cut:
             return await _drop(request)
         if decision.html500:

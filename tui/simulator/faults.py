@@ -23,7 +23,8 @@ SPEC_HELP = """\
 Faults are comma-separated rules COMMAND:KIND[=SECONDS][:PROBABILITY[xCOUNT][@SKIP]].
 COMMAND is a page name without .jsp (sendsms, querymsg, auth, ...) or * for every
 command. KIND is one of:
-  latency=S  wait S seconds before handling the request;
+  latency=S  wait S seconds before handling the request (a client that gave
+             up meanwhile is never served: the request does nothing);
   late=S     handle the request, then wait S seconds before replying (it still
              takes effect even if the client has given up);
   drop       handle the request, then close the connection without a reply;

@@ -16,6 +16,7 @@ from tui.screens.registry import ScreenEntry
 #: How each session state reads in the header, and its style.
 SESSION_STYLES: dict[str, str] = {
     "logged in": "$success",
+    "connecting": "$warning",
     "logging in": "$warning",
     "re-authenticating": "$warning",
     "logged out": "$text-muted",

@@ -1,0 +1,167 @@
+"""Responsiveness: key press to screen reaction while 5,000 messages are in flight.
+
+The app runs headless on the demo engine (in-process simulator, manual clock,
+so the messages stay in flight and the status tracker keeps polling all of
+them). Two interactions are timed from the key being posted to the app until
+the screen has been repainted with the result:
+
+- "down" in the Activity table (the cursor moves a row);
+- a digit typed into Quick send's recipients box (the box and its live
+  summary update).
+
+Floor: the same keys on the same app with nothing in flight (the engine idle).
+Target: p99 under 50 ms with 5,000 in flight.
+
+    python bench/responsiveness.py [--messages N] [--presses N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from textual import events as textual_events  # noqa: E402
+from textual.message import Message  # noqa: E402
+from textual.widgets import DataTable, TextArea  # noqa: E402
+
+from tui.app import CsmsApp  # noqa: E402
+from tui.config import Config, Profile  # noqa: E402
+from tui.engine.demo import open_demo_engine  # noqa: E402
+from tui.engine.service import Engine  # noqa: E402
+
+TARGET_MS = 50.0
+SIZE = (120, 40)
+
+
+def numbers(count: int) -> list[str]:
+    return [f"9230{n:08d}" for n in range(10_000_000, 10_000_000 + count)]
+
+
+class Reaction:
+    """Times key press -> the message saying the widget changed -> next repaint."""
+
+    def __init__(self, app: CsmsApp) -> None:
+        self.app = app
+        self.waiting: type[Message] | None = None
+        self.done = asyncio.Event()
+
+    def hook(self, message: Message) -> None:
+        if self.waiting is not None and isinstance(message, self.waiting):
+            self.waiting = None
+            self.app.screen.call_after_refresh(self.done.set)
+
+    async def press(self, key: str, reacts_with: type[Message]) -> float:
+        self.done.clear()
+        self.waiting = reacts_with
+        character = key if len(key) == 1 else None
+        started = time.perf_counter()
+        self.app.post_message(textual_events.Key(key, character))
+        await asyncio.wait_for(self.done.wait(), timeout=30)
+        return (time.perf_counter() - started) * 1000
+
+
+async def measure(in_flight: int, presses: int) -> dict[str, list[float]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        engine_box: list[Engine] = []
+
+        async def open_engine(_: Profile) -> Engine:
+            engine = await open_demo_engine(manual_clock=True, directory=Path(tmp) / "demo")
+            engine_box.append(engine)
+            return engine
+
+        app = CsmsApp(
+            Config(), config_path=Path(tmp) / "config.toml", demo=True, open_engine=open_engine
+        )
+        reaction = Reaction(app)
+        results: dict[str, list[float]] = {"activity: up/down": [], "quick send: type": []}
+        async with app.run_test(size=SIZE, message_hook=reaction.hook) as pilot:
+            while app.engine is None:
+                await pilot.pause(0.05)
+            engine = engine_box[0]
+            if in_flight:
+                sim = engine.simulator
+                with sim.lock:  # enough credit for the load
+                    for account in sim.state.accounts.values():
+                        account.credit = 1_000_000.0
+                outcome = await engine.send_sms(numbers(in_flight), "Load test")
+                if len(outcome.ids) != in_flight:
+                    raise SystemExit(f"sent {len(outcome.ids)} of {in_flight}: {outcome.error}")
+            queries_before = status_queries(engine)
+            started = time.perf_counter()
+            await pilot.press("f5")
+            await pilot.pause(0.5)
+            table = app.screen.query(DataTable).first()
+            table.focus()
+            await pilot.pause()
+            for i in range(presses):
+                key = "down" if i % 2 == 0 else "up"
+                results["activity: up/down"].append(
+                    await reaction.press(key, DataTable.RowHighlighted)
+                )
+            await pilot.press("f3")
+            await pilot.pause(0.5)
+            box = app.screen.query(TextArea).first()
+            box.focus()
+            await pilot.pause()
+            for i in range(presses):
+                if i % 24 == 23:
+                    box.clear()
+                    await pilot.pause()
+                results["quick send: type"].append(
+                    await reaction.press(str(i % 10), TextArea.Changed)
+                )
+            queries = status_queries(engine) - queries_before
+            elapsed = time.perf_counter() - started
+            still = engine.ledger.in_flight().messages
+            await app.action_quit()
+        if still < in_flight:
+            raise SystemExit(f"only {still} of {in_flight} messages were still in flight")
+        results["status queries per second"] = [queries / elapsed]
+    return results
+
+
+def status_queries(engine: Engine) -> int:
+    """Status queries the simulator has answered so far (the tracker's load)."""
+    return sum(1 for r in engine.simulator.requests if r.page.startswith("querymsg"))
+
+
+def p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[98]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--presses", type=int, default=300)
+    args = parser.parse_args()
+    floor = asyncio.run(measure(0, args.presses))
+    loaded = asyncio.run(measure(args.messages, args.presses))
+    print(f"{args.presses} presses per interaction, headless {SIZE[0]}x{SIZE[1]}")
+    worst = 0.0
+    rate = loaded.pop("status queries per second")[0]
+    floor.pop("status queries per second")
+    print(f"tracker load while measuring: {rate:.0f} status queries per second")
+    for name in loaded:
+        f50, f99 = statistics.median(floor[name]), p99(floor[name])
+        l50, l99 = statistics.median(loaded[name]), p99(loaded[name])
+        worst = max(worst, l99)
+        print(
+            f"{name:18} floor (idle): p50 {f50:6.1f} ms p99 {f99:6.1f} ms | "
+            f"{args.messages} in flight: p50 {l50:6.1f} ms p99 {l99:6.1f} ms | "
+            f"p99 ratio {l99 / f99:.2f}x"
+        )
+    verdict = "met" if worst < TARGET_MS else "NOT met"
+    print(f"worst p99 with {args.messages} in flight: {worst:.1f} ms (target < 50 ms: {verdict})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,134 @@
+"""The Lists screen on the simulator: create a list, import a file, confirm, upload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import DataTable, Input, Static
+
+from tests.app.harness import demo_app, wait_until
+from tui.screens.lists import ImportPreviewScreen, ListsScreen, PathPrompt
+
+
+def write_file(path: Path) -> list[str]:
+    """A CSV export with a header, mixed formats, a repeat and an invalid row."""
+    numbers = [f"92300{i:07d}" for i in range(1200)]
+    lines = ["Name;Mobile"]
+    for i, number in enumerate(numbers):
+        lines.append(f"Person {i};0{number[2:5]}-{number[5:]}" if i % 2 else f"P{i};{number}")
+    lines.append(f"Again;{numbers[0]}")
+    lines.append("Broken;9.23001E+11")
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    return numbers
+
+
+def list_requests(sim: Any) -> int:
+    return sum(1 for r in sim.requests if r.page in ("list.jsp", "addcontacts.jsp"))
+
+
+async def type_into(pilot: object, widget: Input, text: str) -> None:
+    widget.focus()
+    await pilot.press(*text)  # type: ignore[attr-defined]
+
+
+async def test_create_import_confirm_and_watch_the_upload(tmp_path: Path) -> None:
+    numbers = write_file(tmp_path / "people.csv")
+    async with demo_app(tmp_path, "lists") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, ListsScreen)
+        table = screen.query_one("#lists-table", DataTable)
+        seeded = table.row_count  # the demo's lists
+
+        # Create a list: the name is typed, Enter creates it at the gateway.
+        await type_into(pilot, screen.query_one("#new-list-name", Input), "Spring offer")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: table.row_count == seeded + 1, "the new list")
+        assert app.engine is not None
+        created = app.engine.ledger.list_by_name("Spring offer")
+        assert created is not None and created.id in sim.state.lists
+        row = [str(c) for c in table.get_row(created.id)]
+        assert row[:3] == ["Spring offer", created.id, "0"]
+        # The new list is selected, ready for numbers.
+        assert "Add numbers to: Spring offer" in str(
+            screen.query_one("#target-label", Static).content
+        )
+
+        # A second list with the same name (other capitals) is refused before any request.
+        creates = list_requests(sim)
+        await type_into(pilot, screen.query_one("#new-list-name", Input), "SPRING OFFER")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert list_requests(sim) == creates and table.row_count == seeded + 1
+
+        # Import the file: the preview states what an upload would do.
+        await type_into(pilot, screen.query_one("#file-path", Input), str(tmp_path / "people.csv"))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ImportPreviewScreen), "preview")
+        preview = app.screen
+        assert isinstance(preview, ImportPreviewScreen)
+        report = str(preview.query_one("#preview-report", Static).content)
+        assert "Rows read                   1,202" in report
+        assert "Valid                       1,201" in report
+        assert "  normalised                  600" in report
+        assert "  repeated in the file          1" in report
+        assert "  to upload                 1,200" in report
+        assert "Invalid                         1" in report
+        invalid = preview.query_one("#preview-invalid", DataTable)
+        assert [str(c) for c in invalid.get_row_at(0)[:2]] == ["1203", "9.23001E+11"]
+
+        # Export the invalid rows for fixing, from the preview.
+        await pilot.click("#preview-export")
+        await wait_until(pilot, lambda: isinstance(app.screen, PathPrompt), "path prompt")
+        target = tmp_path / "fix.csv"
+        field = app.screen.query_one(Input)
+        field.value = ""
+        await type_into(pilot, field, str(target))
+        await pilot.press("enter")
+        await wait_until(pilot, target.exists, "the invalid rows file")
+        assert "1203,9.23001E+11" in target.read_text(encoding="utf-8-sig")
+        await wait_until(pilot, lambda: app.screen is preview, "back to the preview")
+
+        # Confirm: the upload runs to the end and the table shows the members.
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(screen.last_results), "the upload")
+        await app.workers.wait_for_complete()
+        [result] = screen.last_results
+        assert result.ok and result.added == 1200
+        assert set(sim.state.lists[created.id].members) == set(numbers)
+        assert str(table.get_row(created.id)[2]) == "1,200"
+        status = str(screen.query_one("#upload-status", Static).content)
+        assert "added 1,200 numbers" in status
+        assert not screen.query_one("#upload-bar").display
+        assert app.engine.ledger.member_count(created.id) == 1200
+
+
+async def test_pasted_numbers_go_through_the_same_preview(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "lists") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, ListsScreen)
+        await type_into(pilot, screen.query_one("#new-list-name", Input), "Pasted")
+        await pilot.press("enter")
+        assert app.engine is not None
+        await wait_until(
+            pilot, lambda: app.engine.ledger.list_by_name("Pasted") is not None, "the list"
+        )
+        created = app.engine.ledger.list_by_name("Pasted")
+        assert created is not None
+
+        box = screen.query_one("#paste-box")
+        box.text = "0300-1234567, +92 321 7654321\nabc 03001234567"  # type: ignore[attr-defined]
+        await pilot.click("#preview-paste")
+        await wait_until(pilot, lambda: isinstance(app.screen, ImportPreviewScreen), "preview")
+        report = str(app.screen.query_one("#preview-report", Static).content)
+        assert "to upload                 2" in report and "Invalid                   1" in report
+        # Escape cancels: nothing is sent.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and not sim.state.lists[created.id].members
+
+        await pilot.click("#preview-paste")
+        await wait_until(pilot, lambda: isinstance(app.screen, ImportPreviewScreen), "preview")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(screen.last_results), "the upload")
+        assert set(sim.state.lists[created.id].members) == {"923001234567", "923217654321"}

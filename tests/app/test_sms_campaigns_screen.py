@@ -1,0 +1,356 @@
+"""SMS campaigns screen against the simulator: the wizard to a scheduled campaign
+delivered on a stepped clock, refusals (past time, duplicate name), export, and
+a personalised send of 200 rows from the screen."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
+
+from tests.app.harness import demo_app, wait_until
+from tui.engine.sms_campaigns import SmsCampaigns
+from tui.screens.campaign_wizard import CampaignWizard
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.personalised import PersonalisedScreen
+from tui.screens.sms_campaigns import ExportPrompt, SmsCampaignsScreen
+from tui.widgets.progress_chart import ProgressChart
+
+KARACHI = ZoneInfo("Asia/Karachi")
+
+
+def text_of(screen: Any, selector: str) -> str:
+    return str(screen.query_one(selector, Static).content)
+
+
+def pages(sim: Any) -> list[str]:
+    return [r.page for r in sim.requests]
+
+
+def delivered(sim: Any) -> Counter[tuple[str, str]]:
+    """(recipient, text) of every message the gateway accepted, with counts."""
+    with sim.lock:
+        return Counter((m.recipient, m.text) for m in sim.state.messages.values())
+
+
+async def open_wizard(app: Any, pilot: Pilot[None]) -> CampaignWizard:
+    assert isinstance(app.screen, SmsCampaignsScreen)
+    await pilot.press("n")
+    await pilot.pause()
+    wizard = app.screen
+    assert isinstance(wizard, CampaignWizard)
+    return wizard
+
+
+async def test_wizard_schedules_a_campaign_that_delivers_on_the_stepped_clock(
+    tmp_path: Path,
+) -> None:
+    async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, sim):
+        engine = app.engine
+        # The tracker reads the gateway's clock, which the test steps by hand.
+        engine.tracker._now = sim.clock.now
+        lists = {item.name: item for item in engine.ledger.lists()}
+        chosen = [lists["Customers"].id, lists["Staff"].id]
+        audience = SmsCampaigns(engine).audience(chosen)
+        now = sim.clock.now().astimezone(KARACHI)
+        wizard = await open_wizard(app, pilot)
+
+        # 1 Name
+        assert app.focused is wizard.query_one("#wizard-name", Input)
+        await pilot.press(*"Eid greetings", "enter")
+        assert wizard.step_name == "lists"
+        # 2 Lists: tick two (Space); the counts follow.
+        selection = wizard.query_one(SelectionList)
+        for list_id in chosen:
+            selection.highlighted = next(
+                i
+                for i in range(selection.option_count)
+                if selection.get_option_at_index(i).value == list_id
+            )
+            await pilot.press("space")
+        assert list(selection.selected) == chosen
+        assert f"{audience.total} members · {audience.unique} distinct numbers" in text_of(
+            wizard, "#wizard-audience"
+        )
+        await pilot.press("ctrl+n")
+        assert wizard.step_name == "message"
+        # 3 Message: the total is recipients × segments.
+        await pilot.press(*"Eid Mubarak!")
+        assert f"× {audience.unique} recipients = {audience.unique} segments in all" in (
+            text_of(wizard, "#wizard-total")
+        )
+        await pilot.press("ctrl+n")
+        assert wizard.step_name == "when"
+        shown_now = now.strftime("%Y-%m-%d %H:%M")
+        assert f"It is now {shown_now} in Asia/Karachi" in text_of(wizard, "#wizard-now")
+        # 4 When: a time in the past is refused and the step stays.
+        await pilot.press("down", "enter")  # "At a date and time"
+        when = wizard.query_one("#wizard-when", Input)
+        assert not when.disabled and app.focused is when
+        when.value = (now - timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M")
+        await pilot.press("enter")
+        assert wizard.step_name == "when"
+        assert f"is in the past (it is now {shown_now} in Asia/Karachi)" in text_of(
+            wizard, "#wizard-error"
+        )
+        at = (now + timedelta(minutes=30)).replace(second=0, microsecond=0)
+        when.value = at.strftime("%Y-%m-%d %H:%M")
+        await pilot.press("enter")
+        # 5 Review: everything in one view.
+        assert wizard.step_name == "review"
+        review = text_of(wizard, "#wizard-review")
+        assert "Eid greetings" in review and "Customers (12), Staff (5)" in review
+        assert f"{audience.unique} distinct numbers" in review
+        stamp = at.strftime("%Y-%m-%d %H:%M")
+        assert f"{stamp} Asia/Karachi (sent to the gateway as {stamp}:00)" in review
+        assert f"Mask:     {engine.profile.default_mask}" in review
+        before = pages(sim).count("campaign.jsp")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, SmsCampaignsScreen), "monitor")
+
+        screen = app.screen
+        assert isinstance(screen, SmsCampaignsScreen)
+        campaign = engine.ledger.campaign_by_name("Eid greetings")
+        assert campaign is not None and screen.shown == campaign.id
+        sent = [r.params["time"] for r in sim.requests if r.page == "campaign.jsp"]
+        assert len(sent) == before + 1 and sent[-1] == f"{stamp}:00"
+        recipients = screen.query_one("#recipients", DataTable)
+        chart = screen.query_one(ProgressChart)
+        total = audience.unique
+        await wait_until(pilot, lambda: recipients.row_count == total, "first status")
+        assert (chart.sent, chart.total) == (0, total)
+        assert "Scheduled" in text_of(screen, "#monitor-title")
+
+        sim.clock.advance_to(at + timedelta(seconds=1))
+        await wait_until(pilot, lambda: chart.sent == total, "delivery")
+        await wait_until(pilot, lambda: "Sent" in text_of(screen, "#monitor-title"), "final")
+        statuses = {str(recipients.get_row_at(i)[1]) for i in range(recipients.row_count)}
+        assert statuses == {"Sent"}
+        table = screen.query_one("#campaigns", DataTable)
+        assert str(table.get_cell(campaign.id, "sent")) == f"{total} of {total}"
+        assert str(table.get_cell(campaign.id, "state")) == "Sent"
+
+        # Export to CSV from the monitor.
+        target = tmp_path / "eid.csv"
+        table.focus()
+        await pilot.press("e")
+        prompt = app.screen
+        assert isinstance(prompt, ExportPrompt)
+        prompt.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await wait_until(pilot, target.exists, "export")
+        with target.open(encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+        members = engine.ledger.member_set(chosen[0]) | engine.ledger.member_set(chosen[1])
+        assert len(rows) == total + 1 and {row[0] for row in rows[1:]} == members
+
+
+async def test_wizard_refuses_a_duplicate_name_and_goes_back_with_escape(
+    tmp_path: Path,
+) -> None:
+    async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, sim):
+        engine = app.engine
+        names = sorted(c.name for c in engine.ledger.campaigns())
+        assert "Weekend sale" in names
+        before = pages(sim).count("campaign.jsp")
+        wizard = await open_wizard(app, pilot)
+
+        await pilot.press(*"weekend SALE", "enter")
+        assert wizard.step_name == "name"
+        assert "A campaign named 'Weekend sale' already exists" in text_of(wizard, "#wizard-error")
+        wizard.query_one("#wizard-name", Input).value = ""
+        await pilot.press(*"Weekend sale 2", "enter")
+        assert wizard.step_name == "lists"
+        # Lists: none ticked is refused.
+        await pilot.press("ctrl+n")
+        assert wizard.step_name == "lists"
+        assert "Choose at least one list" in text_of(wizard, "#wizard-error")
+        # Escape goes back a step, and from the first step cancels.
+        await pilot.press("escape")
+        assert wizard.step_name == "name"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SmsCampaignsScreen)
+        assert pages(sim).count("campaign.jsp") == before
+        assert sorted(c.name for c in engine.ledger.campaigns()) == names
+
+
+def bills(path: Path, rows: int) -> list[tuple[str, str]]:
+    """A sheet of ``rows`` bills (one Urdu name, one row with no amount, one bad
+    number); returns the (number, text) each sendable row should get."""
+    expected: list[tuple[str, str]] = []
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Name", "Mobile", "Amount"])
+        for i in range(rows):
+            name = "علی" if i == 0 else f"Customer {i}"
+            amount = "" if i == 1 else str(100 + i)
+            number = "0300-123" if i == 2 else f"0300{2000000 + i:07d}"
+            writer.writerow([name, number, amount])
+            if i not in (1, 2):
+                text = f"Dear {name}, your bill of Rs {amount} is due"
+                expected.append((f"92300{2000000 + i:07d}", text))
+    return expected
+
+
+async def test_personalised_send_of_two_hundred_rows_from_the_screen(tmp_path: Path) -> None:
+    sheet = tmp_path / "bills.csv"
+    expected = bills(sheet, 202)
+    async with demo_app(tmp_path, "sms_campaigns", size=(140, 50)) as (app, pilot, sim):
+        await pilot.press("p")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PersonalisedScreen)
+        path = screen.query_one("#pers-path", Input)
+        assert app.focused is path
+        path.value = str(sheet)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.sheet is not None, "sheet")
+        assert "202 rows" in text_of(screen, "#pers-sheet")
+        assert screen.query_one("#pers-number").value == 1  # the Mobile column, guessed
+        template = screen.query_one("#pers-template", TextArea)
+        assert app.focused is template
+
+        # An unknown field is refused by name.
+        template.insert("Dear {nmae}")
+        await wait_until(pilot, lambda: screen.problem is not None, "refusal")
+        assert "The template uses {nmae}" in text_of(screen, "#pers-error")
+        assert "Did you mean {Name}?" in text_of(screen, "#pers-error")
+
+        template.load_text("Dear {name}, your bill of Rs {amount} is due")
+        await wait_until(pilot, lambda: screen.plan is not None, "plan")
+        plan = screen.plan
+        assert plan is not None and len(plan.to_send) == 200
+        summary = text_of(screen, "#pers-summary")
+        assert "200 messages to send" in summary and "1 in Unicode, 199 in GSM-7" in summary
+        assert "1 with an empty field (skipped): rows 3" in summary
+        assert "1 with an invalid number (not sent): rows 4" in summary
+        preview = screen.query_one("#pers-preview", DataTable)
+        first = [str(cell) for cell in preview.get_row_at(0)]
+        assert first == [
+            "2",
+            "923002000000",
+            "1",
+            "Unicode",
+            "",
+            "Dear علی, your bill of Rs 100 is due",
+        ]
+        assert str(preview.get_row_at(1)[4]) == "Empty {amount} (skipped)"
+        assert str(preview.get_row_at(2)[4]).startswith("Invalid number")
+
+        before = delivered(sim)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation")
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen) and "200 messages to send" in confirm.question
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.last_report is not None, "send")
+        report = screen.last_report
+        assert report is not None and report.summary.rows == {"sent": 200}
+        assert delivered(sim) - before == Counter(expected)
+        jobs = screen.query_one("#pers-jobs", DataTable)
+        assert jobs.row_count == 1
+        assert str(jobs.get_cell(str(report.job_id), "sent")) == "200"
+        assert str(jobs.get_cell(str(report.job_id), "state")) == "closed"
+        # Escape goes back to the campaigns screen.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SmsCampaignsScreen)
+
+
+async def start_personalised(app: Any, pilot: Pilot[None], sheet: Path) -> PersonalisedScreen:
+    """Open the personalised screen, load ``sheet`` with the bill template, confirm sending."""
+    await pilot.press("p")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, PersonalisedScreen)
+    screen.query_one("#pers-path", Input).value = str(sheet)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: screen.sheet is not None, "sheet")
+    screen.query_one("#pers-template", TextArea).load_text(
+        "Dear {name}, your bill of Rs {amount} is due"
+    )
+    await wait_until(pilot, lambda: screen.plan is not None, "plan")
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation")
+    await pilot.press("enter")
+    return screen
+
+
+async def test_stopped_personalised_send_resumes_without_sending_a_row_twice(
+    tmp_path: Path,
+) -> None:
+    sheet = tmp_path / "bills.csv"
+    expected = bills(sheet, 120)
+    async with demo_app(tmp_path, "sms_campaigns", size=(140, 50)) as (app, pilot, sim):
+        engine = app.engine
+        # One request is held a moment at the gateway, so the send is mid-way when stopped.
+        sim.faults.add("sendsms", "latency", count=1, skip=40, seconds=0.5)
+        before = delivered(sim)
+        screen = await start_personalised(app, pilot, sheet)
+
+        def held() -> bool:
+            job = screen.running
+            return job is not None and bool(engine.ledger.send_rows(job, "sending"))
+
+        await wait_until(pilot, held, "a request out")
+        await pilot.press("ctrl+t")
+        await wait_until(pilot, lambda: screen.last_report is not None, "stop")
+        first = screen.last_report
+        assert first is not None and first.cancelled
+        assert first.summary.rows.get("pending", 0) > 0 and "sending" not in first.summary.rows
+        sent_first = first.summary.rows["sent"]
+        assert (delivered(sim) - before).total() == sent_first
+        jobs = screen.query_one("#pers-jobs", DataTable)
+        assert str(jobs.get_cell(str(first.job_id), "state")) == "open"
+
+        # Leave and come back: the send is listed; r resumes it.
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PersonalisedScreen)
+        jobs = screen.query_one("#pers-jobs", DataTable)
+        jobs.focus()
+        await pilot.press("r")
+        await wait_until(pilot, lambda: screen.last_report is not None, "resume")
+        second = screen.last_report
+        assert second is not None and second.summary.rows == {"sent": 118}
+        assert delivered(sim) - before == Counter(expected)
+        assert str(jobs.get_cell(str(second.job_id), "state")) == "closed"
+
+
+async def test_send_stopped_by_credit_finishes_after_retry(tmp_path: Path) -> None:
+    sheet = tmp_path / "bills.csv"
+    expected = bills(sheet, 60)
+    async with demo_app(tmp_path, "sms_campaigns", size=(140, 50)) as (app, pilot, sim):
+        sim.account(sim_msisdn(sim)).credit = 20.0
+        before = delivered(sim)
+        screen = await start_personalised(app, pilot, sheet)
+        await wait_until(pilot, lambda: screen.last_report is not None, "stop")
+        report = screen.last_report
+        assert report is not None and report.stopped is not None and "100" in report.stopped
+        assert report.summary.rows.get("failed", 0) >= 1
+        assert (delivered(sim) - before).total() == report.summary.rows["sent"]
+
+        sim.account(sim_msisdn(sim)).credit = 500.0
+        screen.last_report = None
+        jobs = screen.query_one("#pers-jobs", DataTable)
+        jobs.focus()
+        await pilot.press("t")
+        await wait_until(pilot, lambda: screen.last_report is not None, "retry")
+        done = screen.last_report
+        assert done is not None and done.summary.rows == {"sent": 58}
+        assert delivered(sim) - before == Counter(expected)
+
+
+def sim_msisdn(sim: Any) -> str:
+    with sim.lock:
+        return next(iter(sim.state.accounts))

@@ -1,0 +1,330 @@
+"""The voice campaign wizard and monitor on the demo engine: each type through
+to a created campaign, one run to the end with a stepped clock, refusals."""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, SelectionList, Static
+
+from tests.app.harness import wait_until
+from tests.app.test_audio_screen import demo_engine_app, make_clip
+from tui.engine.service import Engine
+from tui.engine.voice_campaigns import VoiceCampaigns
+from tui.gateway.codes import AudioStatus
+from tui.screens.audio import AudioFlowModal
+from tui.screens.audio_flow import AudioFlow
+from tui.screens.voice_campaigns import CampaignsTable, VoiceCampaignsScreen
+from tui.screens.voice_wizard import VoiceWizard
+from tui.widgets import MessageComposer
+
+FMT = "%Y-%m-%d %H:%M"
+CREATE_PAGES = (
+    "voice_broadcast_campaign.jsp",
+    "voice_feedback_campaign.jsp",
+    "voice_dynamic_campaign.jsp",
+)
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The audio dialog's file tree opens on the user's home: a folder of the test's own."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    monkeypatch.setenv("HOME", str(folder))
+    return folder
+
+
+def ids(engine: Engine) -> dict[str, str]:
+    found = {item.name: item.id for item in engine.ledger.lists()}
+    found.update({audio.name: audio.id for audio in engine.ledger.audio_files()})
+    return found
+
+
+def creations(engine: Engine) -> list[tuple[str, dict[str, str]]]:
+    return [(r.page, dict(r.params)) for r in engine.simulator.requests if r.page in CREATE_PAGES]
+
+
+def text_of(node: Any, selector: str) -> str:
+    return str(node.query_one(selector, Static).content)
+
+
+async def open_wizard(pilot: Pilot[Any], screen: VoiceCampaignsScreen) -> VoiceWizard:
+    screen.query_one(CampaignsTable).focus()
+    await pilot.press("n")
+    wizard = screen.query_one(VoiceWizard)
+    assert wizard.step == "kind" and wizard.display
+    return wizard
+
+
+async def fill_basics(pilot: Pilot[Any], wizard: VoiceWizard, name: str, *lists: str) -> None:
+    """On the kind step: go on to the basics and fill them."""
+    await pilot.press("ctrl+n")
+    assert wizard.step == "basics"
+    assert wizard.app.focused is wizard.query_one("#wiz-name")
+    wizard.query_one("#wiz-name", Input).value = name
+    for list_id in lists:
+        wizard.query_one(SelectionList).select(list_id)
+    await pilot.press("ctrl+n")
+
+
+def choose(wizard: VoiceWizard, selector: str, value: object) -> None:
+    wizard.query_one(selector, Select).value = value
+
+
+async def test_broadcast_created_and_followed_to_sent(tmp_path: Path) -> None:
+    async with demo_engine_app(tmp_path, "voice_campaigns") as (app, pilot, engine):
+        screen = app.screen
+        assert isinstance(screen, VoiceCampaignsScreen)
+        table = screen.query_one(CampaignsTable)
+        # The seeded campaign is listed and shown.
+        assert [str(table.get_row_at(0)[0])] == ["Bill reminder"]
+        assert "Bill reminder" in text_of(screen, "#monitor-title")
+        known = ids(engine)
+
+        wizard = await open_wizard(pilot, screen)
+        await fill_basics(pilot, wizard, "Clinic reminder", known["Staff"])
+        assert wizard.step == "audio"
+        choose(wizard, "#wiz-audio", known["Welcome message"])
+        await pilot.press("ctrl+n")
+        assert wizard.step == "delivery"
+        assert wizard.app.focused is wizard.query_one(MessageComposer).text_area
+        wizard.query_one(MessageComposer).text = "Sorry we missed you"
+        await pilot.pause()
+        assert "19 of 160 units" in text_of(wizard, "#wiz-sms-limit")
+        await pilot.press("ctrl+n")
+        assert wizard.step == "review"
+        review = text_of(wizard, "#wiz-review")
+        assert "Clinic reminder" in review and "Staff (ID" in review and "(5 numbers" in review
+        assert "Welcome message (ID" in review and "Sorry we missed you" in review
+        assert "as soon as approved" in review
+        assert creations(engine) == []
+
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(creations(engine)) == 1, "create request")
+        await wait_until(pilot, lambda: not wizard.display, "back to the list")
+        page, params = creations(engine)[0]
+        assert page == "voice_broadcast_campaign.jsp"
+        assert params["group_ids"] == known["Staff"] and params["max_retries"] == "0"
+        created = next(c for c in engine.ledger.voice_campaigns() if c.name == "Clinic reminder")
+        assert screen.monitored == created.id
+        assert "Clinic reminder" in text_of(screen, "#monitor-title")
+        assert created.id in table.rows
+
+        engine.simulator.clock.advance(61 + 5 * 10 + 5)
+        await wait_until(
+            pilot, lambda: "Status: Sent (code 4, finished" in text_of(screen, "#monitor-status")
+        )
+        counters = text_of(screen, "#monitor-counters")
+        assert counters.startswith("Attempts 5  ·  Answered ")
+        bars = text_of(screen, "#monitor-bars").splitlines()
+        assert bars[0] == "Outcomes" and len(bars) == 5
+        assert bars[1].startswith("Answered") and bars[4].startswith("Busy")
+        assert str(table.get_row(created.id)[3]) == "Sent"
+        assert str(table.get_row(created.id)[4]) == "5"
+
+        out = tmp_path / "clinic.csv"
+        screen.query_one("#export-path", Input).value = str(out)
+        table.focus()
+        await pilot.press("e")
+        await wait_until(pilot, lambda: screen.last_export is not None, "export")
+        with out.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+        assert rows[0][:4] == ["At", "Status code", "Status", "Call attempts"]
+        assert rows[-1][2] == "Sent" and rows[-1][3] == "5"
+        assert screen.last_export == (out, len(rows) - 1)
+
+
+async def test_feedback_campaign_with_the_key_tally(tmp_path: Path) -> None:
+    async with demo_engine_app(tmp_path, "voice_campaigns") as (app, pilot, engine):
+        screen = app.screen
+        assert isinstance(screen, VoiceCampaignsScreen)
+        known = ids(engine)
+        wizard = await open_wizard(pilot, screen)
+        await pilot.press("down", "enter")
+        assert wizard.kind == "feedback"
+        await fill_basics(pilot, wizard, "Service survey", known["Customers"], known["Staff"])
+        assert wizard.query_one("#wiz-feedback").display
+        choose(wizard, "#wiz-audio", known["Welcome message"])
+        wizard.query_one("#wiz-options", Input).value = "3"
+        choose(wizard, "#wiz-valid-clip", known["Payment reminder"])
+        await pilot.press("ctrl+n", "ctrl+n")
+        review = text_of(wizard, "#wiz-review")
+        assert "Valid options" in review and "3 (keys 1-3)" in review
+        assert "Payment reminder (ID" in review
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(creations(engine)) == 1, "create request")
+        page, params = creations(engine)[0]
+        assert page == "voice_feedback_campaign.jsp"
+        assert params["valid_options"] == "3"
+        assert params["valid_feedback_file_id"] == known["Payment reminder"]
+        assert params["group_ids"] == f"{known['Customers']},{known['Staff']}"
+        await wait_until(pilot, lambda: not wizard.display, "back to the list")
+        # The demo's feedback call played the same question; its key shows once tracked.
+        await wait_until(
+            pilot, lambda: "Key 2" in text_of(screen, "#monitor-tally"), "tally of pressed keys"
+        )
+        assert "does not report them" in text_of(screen, "#monitor-tally")
+
+
+async def test_dynamic_campaign_is_created(tmp_path: Path) -> None:
+    async with demo_engine_app(tmp_path, "voice_campaigns") as (app, pilot, engine):
+        screen = app.screen
+        assert isinstance(screen, VoiceCampaignsScreen)
+        known = ids(engine)
+        wizard = await open_wizard(pilot, screen)
+        await pilot.press("down", "down", "enter")
+        assert wizard.kind == "dynamic"
+        await fill_basics(pilot, wizard, "Balance due", known["Customers"])
+        choose(wizard, "#wiz-audio", known["Payment reminder"])
+        await pilot.press("ctrl+n")
+        # Language, digits and voice are required.
+        assert wizard.step == "audio"
+        assert "English or Urdu" in text_of(wizard, "#wiz-error")
+        choose(wizard, "#wiz-language", 2)
+        choose(wizard, "#wiz-digits", 2)
+        choose(wizard, "#wiz-voice", 1)
+        choose(wizard, "#wiz-ending-clip", known["Welcome message"])
+        start = VoiceCampaigns(engine).now() + timedelta(hours=3)
+        await pilot.press("ctrl+n")
+        wizard.query_one("#wiz-start", Input).value = start.strftime(FMT)
+        wizard.query_one("#wiz-daily-start", Input).value = "09:00"
+        wizard.query_one("#wiz-daily-end", Input).value = "17:30"
+        await pilot.press("ctrl+n")
+        review = text_of(wizard, "#wiz-review")
+        assert "Urdu" in review and "numbers" in review and "Male" in review
+        lines = dict(line.split(None, 1) for line in review.splitlines())
+        assert lines["End"].strip() == (start + timedelta(days=2)).strftime(FMT)
+        assert lines["Lists"].strip() == f"Customers (ID {known['Customers']}) (12 numbers in all)"
+        assert "09:00 to 17:30" in review
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(creations(engine)) == 1, "create request")
+        page, params = creations(engine)[0]
+        assert page == "voice_dynamic_campaign.jsp"
+        assert (params["language"], params["digits"], params["voice"]) == ("2", "2", "1")
+        assert params["ending_audio_id"] == known["Welcome message"]
+        assert params["start_date"] == start.strftime(FMT) + ":00"
+        assert params["end_date"] == (start + timedelta(days=2)).strftime(FMT) + ":00"
+        assert (params["start_time"], params["end_time"]) == ("09:00", "17:30")
+        await wait_until(pilot, lambda: not wizard.display, "back to the list")
+        assert "Balance due" in text_of(screen, "#monitor-title")
+
+
+async def test_refusals_name_the_field_and_send_nothing(tmp_path: Path) -> None:
+    async with demo_engine_app(tmp_path, "voice_campaigns") as (app, pilot, engine):
+        screen = app.screen
+        assert isinstance(screen, VoiceCampaignsScreen)
+        known = ids(engine)
+        now = VoiceCampaigns(engine).now()
+        wizard = await open_wizard(pilot, screen)
+
+        await pilot.press("ctrl+n", "ctrl+n")
+        assert wizard.step == "basics"
+        assert "name is empty" in text_of(wizard, "#wiz-error")
+        assert "at least one contact list" in text_of(wizard, "#wiz-error")
+        assert app.focused is wizard.query_one("#wiz-name")
+        await pilot.press(*"Checks")
+        wizard.query_one(SelectionList).select(known["Staff"])
+        await pilot.press("ctrl+n")
+
+        # Audio not Ready yet (the demo's newest upload).
+        choose(wizard, "#wiz-audio", known["Eid greeting"])
+        await pilot.press("ctrl+n")
+        assert wizard.step == "audio"
+        assert "'Eid greeting' is not Ready yet" in text_of(wizard, "#wiz-error")
+        choose(wizard, "#wiz-audio", known["Welcome message"])
+        await pilot.press("ctrl+n")
+        assert wizard.step == "delivery"
+
+        # SMS too long.
+        wizard.query_one(MessageComposer).text = "x" * 161
+        await pilot.pause()
+        assert "161 of 160 units: too long" in text_of(wizard, "#wiz-sms-limit")
+        await pilot.press("ctrl+n")
+        assert wizard.step == "delivery"
+        assert "allows 160" in text_of(wizard, "#wiz-error")
+        wizard.query_one(MessageComposer).text = ""
+
+        # A start in the past.
+        start = wizard.query_one("#wiz-start", Input)
+        start.value = (now - timedelta(hours=1)).strftime(FMT)
+        await pilot.press("ctrl+n")
+        assert "is in the past" in text_of(wizard, "#wiz-error")
+        assert app.focused is start
+
+        # An end before the start.
+        start.value = (now + timedelta(hours=1)).strftime(FMT)
+        wizard.query_one("#wiz-end", Input).value = (now + timedelta(minutes=30)).strftime(FMT)
+        await pilot.press("ctrl+n")
+        assert "is not after the start" in text_of(wizard, "#wiz-error")
+        assert wizard.step == "delivery"
+
+        # Valid options out of range (a feedback campaign).
+        for _ in range(3):
+            await pilot.press("ctrl+b")
+        assert wizard.step == "kind"
+        await pilot.press("down", "enter")
+        assert wizard.kind == "feedback"
+        await pilot.press("ctrl+n", "ctrl+n")
+        assert wizard.step == "audio"
+        wizard.query_one("#wiz-options", Input).value = "12"
+        await pilot.press("ctrl+n")
+        assert "from 0 to 9, not '12'" in text_of(wizard, "#wiz-error")
+        assert wizard.step == "audio"
+
+        # Create from any step checks everything, and goes to the first problem.
+        wizard.query_one("#wiz-options", Input).value = "2"
+        await pilot.press("ctrl+s")
+        assert wizard.step == "delivery"
+        assert "is not after the start" in text_of(wizard, "#wiz-error")
+        assert creations(engine) == []
+
+        # Escape leaves the wizard; nothing was created.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not wizard.display
+        assert [c.name for c in engine.ledger.voice_campaigns()] == ["Bill reminder"]
+
+
+async def test_a_recording_added_from_the_wizard_is_used_once_ready(tmp_path: Path) -> None:
+    clip = make_clip(tmp_path / "question.m4a")
+    async with demo_engine_app(tmp_path, "voice_campaigns") as (app, pilot, engine):
+        screen = app.screen
+        assert isinstance(screen, VoiceCampaignsScreen)
+        wizard = await open_wizard(pilot, screen)
+        await fill_basics(pilot, wizard, "With a new clip", ids(engine)["Staff"])
+        assert wizard.step == "audio"
+        await pilot.click("#wiz-add-audio")
+        await wait_until(pilot, lambda: isinstance(app.screen, AudioFlowModal), "audio dialog")
+        modal = app.screen
+        flow = modal.query_one(AudioFlow)
+        path = modal.query_one("#audio-path", Input)
+        assert app.focused is path
+        path.value = str(clip)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: flow.analysis is not None, "analysis")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen, "dialog closed after upload")
+        new = engine.ledger.audio_by_name("question")
+        assert new is not None and new.status is AudioStatus.NOT_READY
+        assert (tmp_path / "question-8k.wav").is_file()
+        assert wizard.query_one("#wiz-audio", Select).value == new.id
+
+        await pilot.press("ctrl+n")
+        assert wizard.step == "audio"
+        assert "'question' is not Ready yet" in text_of(wizard, "#wiz-error")
+
+        engine.simulator.clock.advance(31)
+        await wait_until(
+            pilot,
+            lambda: (engine.ledger.audio(new.id) or new).status is AudioStatus.READY,
+            "recording Ready",
+        )
+        await pilot.press("ctrl+n")
+        assert wizard.step == "delivery"
+        assert wizard.query_one("#wiz-audio", Select).value == new.id

@@ -1,0 +1,256 @@
+"""``csms lists``: show the known lists, import numbers from a file, resume, export."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tui.cli.engine_session import CliError, cli_engine
+from tui.engine.imports import preview_file
+from tui.engine.list_upload import ListUploader, UploadProgress, UploadResult
+from tui.gateway.errors import CsmsError
+from tui.ledger import LedgerError, ListSummary
+
+
+def register(subparsers: Any) -> None:
+    lists = subparsers.add_parser(
+        "lists",
+        help="subscriber lists: show, import numbers, export",
+        description="Without an action, shows the lists csms knows with their member "
+        "counts (the gateway cannot list them).",
+    )
+    lists.add_argument("--json", action="store_true", help="print JSON")
+    lists.set_defaults(handler=lambda args: _run(_show(args)))
+    actions = lists.add_subparsers(dest="lists_command", metavar="ACTION")
+
+    add = actions.add_parser(
+        "import",
+        help="preview, then upload, the numbers of a CSV, TSV or text file",
+        description="Reads the file and prints what an upload would do: rows read, valid, "
+        "normalised, repeated, already in the list and invalid (with line numbers). "
+        "With --yes it then creates the list if csms does not know it and uploads the "
+        "new numbers in batches; an interrupted upload is finished by running it again. "
+        "Exits non-zero if any batch failed, was not sent or has an unknown outcome.",
+    )
+    add.add_argument("list_name", metavar="LIST_NAME")
+    add.add_argument("file", type=Path, metavar="FILE")
+    add.add_argument(
+        "--column",
+        metavar="NAME_OR_NUMBER",
+        help="the column holding the numbers: its header or its number (1 is the first); "
+        "by default the column holding the most numbers",
+    )
+    add.add_argument("--yes", action="store_true", help="upload after the preview")
+    add.add_argument(
+        "--invalid-out",
+        type=Path,
+        metavar="FILE.csv",
+        help="write the invalid rows (line, value, reason) to this CSV file for fixing",
+    )
+    add.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    add.set_defaults(handler=lambda args: _run(_import(args)))
+
+    resume = actions.add_parser(
+        "resume",
+        help="finish interrupted uploads",
+        description="Sends the batches still waiting in unfinished imports (all of them, "
+        "or those of one list). Batches whose outcome is unknown are never sent again.",
+    )
+    resume.add_argument("list_name", nargs="?", metavar="LIST_NAME")
+    resume.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    resume.set_defaults(handler=lambda args: _run(_resume(args)))
+
+    export = actions.add_parser("export", help="write a list's members to a CSV file")
+    export.add_argument("list_name", metavar="LIST_NAME")
+    export.add_argument("file", type=Path, metavar="FILE.csv")
+    export.set_defaults(handler=lambda args: _run(_export(args)))
+
+
+def _run(work: Any) -> int:
+    try:
+        code: int = asyncio.run(work)
+        return code
+    except (CliError, CsmsError, LedgerError, OSError) as error:
+        print(f"csms: {error}", file=sys.stderr)
+        return 1
+
+
+def _find(uploader: ListUploader, name: str) -> ListSummary:
+    found = uploader.find_list(name)
+    if found is None:
+        raise CliError(f"No list named {name!r} is known; `csms lists` shows the known lists.")
+    return found
+
+
+# Showing ------------------------------------------------------------------------------
+
+
+async def _show(args: argparse.Namespace) -> int:
+    async with cli_engine(args) as engine:
+        uploader = ListUploader(engine)
+        lists = engine.ledger.lists()
+        jobs = uploader.unfinished_jobs()
+    if args.json:
+        print(json.dumps([_list_dict(item) for item in lists], ensure_ascii=False))
+        return 0
+    if not lists:
+        print("No lists yet; create one with `csms lists import NAME FILE --yes`.")
+        return 0
+    width = max(len("NAME"), *(len(item.name) for item in lists))
+    print(f"{'NAME':<{width}}  {'ID':<10} {'MEMBERS':>9}  LAST CHANGED")
+    for item in lists:
+        changed = item.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        print(f"{item.name:<{width}}  {item.id:<10} {item.members:>9,}  {changed}")
+    names = {item.id: item.name for item in lists}
+    for job in jobs:
+        states = ", ".join(f"{count} {state}" for state, count in sorted(job.batches.items()))
+        print(
+            f"Import {job.job_id} into {names.get(job.list_id, job.list_id)!r} is unfinished "
+            f"(batches: {states}); `csms lists resume` sends what is waiting."
+        )
+    return 0
+
+
+def _list_dict(item: ListSummary) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "name": item.name,
+        "members": item.members,
+        "created_at": item.created_at.isoformat(),
+        "updated_at": item.updated_at.isoformat(),
+    }
+
+
+# Importing ------------------------------------------------------------------------------
+
+
+async def _import(args: argparse.Namespace) -> int:
+    as_json = bool(getattr(args, "json", False))
+    async with cli_engine(args) as engine:
+        uploader = ListUploader(engine)
+        target = uploader.find_list(args.list_name)
+        if target is None:
+            uploader.check_new_name(args.list_name)
+        known = engine.ledger.member_set(target.id) if target else set()
+        queued = uploader.queued_numbers(target.id) if target else set()
+        with preview_file(args.file, column=args.column, known=known, queued=queued) as preview:
+            if args.invalid_out is not None:
+                written = preview.export_invalid(args.invalid_out)
+                print(f"Wrote {written:,} invalid row(s) to {args.invalid_out}.", file=sys.stderr)
+            if not as_json:
+                print("\n".join(preview.report_lines()))
+            results: list[UploadResult] = []
+            if not args.yes:
+                if not as_json:
+                    print("Nothing was uploaded; run again with --yes to upload.")
+            elif preview.to_upload or (target and uploader.unfinished_jobs(target.id)):
+                if target is None:
+                    target = await uploader.create_list(args.list_name)
+                    _say(f"Created list {target.name!r} (ID {target.id}).", as_json)
+                with _graceful_interrupt() as cancel:
+                    results = await uploader.upload(
+                        target.id,
+                        preview.numbers,
+                        str(args.file.resolve()),
+                        cancel=cancel,
+                        on_progress=_progress_printer(),
+                    )
+            elif not as_json:
+                print("No new numbers to upload.")
+            report = {"preview": preview.as_dict(), "results": [r.as_dict() for r in results]}
+    return _finish(results, report, as_json)
+
+
+async def _resume(args: argparse.Namespace) -> int:
+    as_json = bool(getattr(args, "json", False))
+    async with cli_engine(args) as engine:
+        uploader = ListUploader(engine)
+        list_id = _find(uploader, args.list_name).id if args.list_name else None
+        jobs = [
+            job
+            for job in uploader.unfinished_jobs(list_id)
+            if job.batches.get("pending") or job.batches.get("sending")
+        ]
+        if not jobs and not as_json:
+            print("No upload is waiting to be finished.")
+        results: list[UploadResult] = []
+        with _graceful_interrupt() as cancel:
+            for job in jobs:
+                result = await uploader.run(
+                    job.job_id, cancel=cancel, on_progress=_progress_printer()
+                )
+                results.append(result)
+                if result.cancelled or result.error:
+                    break
+    return _finish(results, {"results": [r.as_dict() for r in results]}, as_json)
+
+
+def _finish(results: list[UploadResult], report: dict[str, Any], as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        for result in results:
+            print("\n".join(result.lines()))
+    return 0 if all(result.ok for result in results) else 1
+
+
+def _say(text: str, as_json: bool) -> None:
+    print(text, file=sys.stderr if as_json else sys.stdout)
+
+
+def _progress_printer() -> Any:
+    """Progress on one line of a terminal's stderr (nothing when it is not a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(progress: UploadProgress) -> None:
+        end = "\n" if progress.batches_settled == progress.batches_total else ""
+        print(f"\r\x1b[KUploading: {progress.describe()}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+@contextlib.contextmanager
+def _graceful_interrupt() -> Iterator[asyncio.Event]:
+    """The first Ctrl+C stops the upload after the batch on its way; a second one
+    stops at once (that batch then shows as unknown on the next run)."""
+    cancel = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def first() -> None:
+        cancel.set()
+        print(
+            "\nStopping after the batch on its way (Ctrl+C again to stop at once)…",
+            file=sys.stderr,
+        )
+        loop.remove_signal_handler(signal.SIGINT)
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, first)
+        installed = True
+    except (NotImplementedError, RuntimeError, ValueError):
+        installed = False  # no signal handlers here (Windows, not the main thread)
+    try:
+        yield cancel
+    finally:
+        if installed:
+            loop.remove_signal_handler(signal.SIGINT)
+
+
+# Exporting ------------------------------------------------------------------------------
+
+
+async def _export(args: argparse.Namespace) -> int:
+    async with cli_engine(args) as engine:
+        uploader = ListUploader(engine)
+        target = _find(uploader, args.list_name)
+        rows = await uploader.export_list(target.id, args.file)
+    print(f"Wrote {rows:,} member(s) of {target.name!r} to {args.file}.")
+    return 0

@@ -1,0 +1,149 @@
+"""Audio: convert and upload recordings for calls, and see which are Ready.
+
+The screen shows the audio form (:mod:`tui.screens.audio_flow`: pick, analyse,
+convert, upload) above the table of uploaded recordings, whose statuses update
+as the tracker sees the gateway prepare them. :class:`AudioFlowModal` opens the
+same form in a dialog for the voice campaign wizard.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from tui.audio import format_bytes, format_duration
+from tui.engine import events
+from tui.ledger import AudioFile
+from tui.screens.audio_flow import AudioFlow
+from tui.screens.base import EngineScreen, has_engine
+
+
+class AudioFilesTable(DataTable[str]):
+    """Uploaded recordings; ``c`` copies the selected one's ID."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy_id", "Copy ID", id="audio.copy_id"),
+    ]
+
+    def action_copy_id(self) -> None:
+        if self.row_count == 0:
+            return
+        file_id = str(self.get_row_at(self.cursor_row)[1])
+        copy = getattr(self.app, "copy_text", None)
+        if copy is not None:
+            copy(file_id, "audio file ID")
+        else:
+            self.app.copy_to_clipboard(file_id)
+
+
+def _row(file: AudioFile) -> tuple[str, ...]:
+    length = "—" if file.duration is None else format_duration(file.duration)
+    size = "—" if file.size is None else format_bytes(file.size)
+    uploaded = file.uploaded_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return (file.name, file.id, file.status.label, length, size, uploaded)
+
+
+class AudioScreen(EngineScreen):
+    """Convert and upload recordings; the uploaded ones and their status."""
+
+    CSS_PATH = "../styles/audio.tcss"
+    AUTO_FOCUS = "#audio-path"
+    COLUMNS = ("Name", "ID", "Status", "Length", "Size", "Uploaded")
+
+    def compose(self) -> ComposeResult:
+        yield AudioFlow(id="audio-flow")
+        yield Label("Uploaded recordings (c copies the ID)", classes="field-label")
+        yield AudioFilesTable(id="audio-files", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(AudioFilesTable)
+        for column in self.COLUMNS:
+            table.add_column(column, key=column.lower())
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        if not has_engine(self):
+            return
+        files = self.engine.ledger.audio_files()
+        self._load_files(files)
+        flow = self.query_one(AudioFlow)
+        if flow.uploaded is not None:
+            for file in files:
+                if file.id == flow.uploaded.id:
+                    flow.audio_status_changed(file.id, file.status.label)
+
+    def _load_files(self, files: list[AudioFile]) -> None:
+        """Diff the table against the ledger: update changed cells, add new rows."""
+        table = self.query_one(AudioFilesTable)
+        wanted = {file.id: _row(file) for file in files}
+        with self.app.batch_update():
+            for key in [k for k in table.rows if k.value not in wanted]:
+                table.remove_row(key)
+            for file in reversed(files):
+                row = wanted[file.id]
+                if file.id in table.rows:
+                    old = table.get_row(file.id)
+                    for column, before, after in zip(self.COLUMNS, old, row, strict=True):
+                        if before != after:
+                            table.update_cell(file.id, column.lower(), after, update_width=True)
+                else:
+                    table.add_row(*row, key=file.id)
+
+    def on_audio_flow_uploaded(self, event: AudioFlow.Uploaded) -> None:
+        self.catch_up()
+        table = self.query_one(AudioFilesTable)
+        if event.file.id in table.rows:
+            table.move_cursor(row=table.get_row_index(event.file.id))
+
+    def on_engine_event(self, event: events.Event) -> None:
+        if isinstance(event, events.StatusChanged | events.Submitted) and event.kind == "audio":
+            self.catch_up()
+
+
+class AudioFlowModal(ModalScreen[str | None]):
+    """The audio flow in a dialog; dismisses with the uploaded file's ID (or None)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    CSS_PATH = "../styles/audio.tcss"
+
+    def __init__(self, root: Path | None = None) -> None:
+        super().__init__()
+        self.root = root
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="audio-modal"):
+            yield Static("Add a recording: pick, convert, upload", id="audio-modal-title")
+            yield AudioFlow(self.root, id="audio-flow")
+            yield Button("Close (Esc)", id="audio-modal-close")
+
+    def on_mount(self) -> None:
+        self.query_one("#audio-path", Input).focus()
+
+    def on_audio_flow_uploaded(self, event: AudioFlow.Uploaded) -> None:
+        self.dismiss(event.file.id)
+
+    @on(Button.Pressed, "#audio-modal-close")
+    def _close_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        if self.query_one(AudioFlow).busy:
+            self.notify("Wait for the current job to finish.", severity="warning")
+            return
+        self.dismiss(None)
+
+
+__all__ = [
+    "AudioFilesTable",
+    "AudioFlow",
+    "AudioFlowModal",
+    "AudioScreen",
+]

@@ -1,0 +1,384 @@
+"""The audio form: pick a recording (file tree or typed path), see its
+analysis and waveform, choose how to convert it, convert it to the gateway's
+WAV with a progress bar, and upload it under a unique name.
+
+Decoding runs in a thread inside the engine (``AudioUploader``), so the form
+stays responsive. The Audio screen shows the form above its table of uploads;
+the voice campaign wizard opens it in a dialog.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Checkbox, DirectoryTree, Input, Label, ProgressBar, Static
+
+from tui.audio import (
+    AudioAnalysis,
+    AudioError,
+    ConversionResult,
+    ConvertOptions,
+    format_bytes,
+    format_duration,
+)
+from tui.engine.audio_upload import AudioUploader
+from tui.gateway.codes import AUDIO_MAX_BYTES
+from tui.gateway.errors import CsmsError
+from tui.ledger import AudioFile, LedgerError
+from tui.screens.base import engine_of
+from tui.widgets.waveform import Waveform
+
+AUDIO_EXTENSIONS = frozenset(
+    ".wav .mp3 .m4a .aac .mp4 .ogg .oga .opus .flac .wma .amr .3gp .webm .aif .aiff".split()
+)
+WAVEFORM_POINTS = 120
+
+
+def parse_seconds(text: str) -> float | None:
+    """``90``, ``1:30`` or ``1:30.5`` as seconds; None when blank; ValueError otherwise."""
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    parts = [float(part) for part in cleaned.split(":")]
+    if len(parts) > 3 or any(p < 0 or math.isnan(p) or math.isinf(p) for p in parts):
+        raise ValueError(cleaned)
+    value = 0.0
+    for part in parts:
+        value = value * 60 + part
+    return value
+
+
+def describe(a: AudioAnalysis) -> str:
+    """The analysis as the form shows it, one fact per line."""
+    channels = {1: "mono", 2: "stereo"}.get(a.channels, f"{a.channels} channels")
+    bits = f", {a.bits_per_sample}-bit" if a.bits_per_sample else ""
+    clipping = "none"
+    if a.clipped_samples:
+        clipping = f"{a.clipped_samples:,} samples at full scale ({a.clipped_percent:.2f}%)"
+    fit = "fits" if a.fits else f"too long: at most {format_duration(a.max_duration_s)} fits"
+    lines = [
+        f"{a.path.name}",
+        f"Format    {a.format_label}, {channels}, {a.sample_rate} Hz{bits}, "
+        f"{format_bytes(a.file_bytes)}",
+        f"Length    {format_duration(a.duration_s)}",
+        f"Level     peak {a.peak_dbfs:.1f} dBFS, RMS {a.rms_dbfs:.1f} dBFS",
+        f"Clipping  {clipping}",
+        f"Silence   {a.leading_silence_s:.2f} s at the start, "
+        f"{a.trailing_silence_s:.2f} s at the end",
+        f"As WAV    {a.output_bytes:,} of {AUDIO_MAX_BYTES:,} bytes ({fit})",
+    ]
+    if a.ready:
+        lines.append("Gateway   ready to upload as it is")
+    else:
+        lines.append("Gateway   needs converting: " + "; ".join(p.text for p in a.problems))
+    advice = []
+    if not a.fits:
+        advice.append("tick Cut to fit, or give a start and end")
+    if a.rms_dbfs < -30:
+        advice.append("it is quiet: tick Normalise")
+    if a.leading_silence_s + a.trailing_silence_s >= 1.0:
+        advice.append("tick Trim silence")
+    if a.clipped_percent >= 0.01:
+        advice.append("it is clipped: record it again at a lower level if you can")
+    if advice:
+        lines.append("Advice    " + "; ".join(advice))
+    return "\n".join(lines)
+
+
+class AudioTree(DirectoryTree):
+    """Folders and audio files only (no hidden entries)."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [
+            path
+            for path in paths
+            if not path.name.startswith(".")
+            and (path.is_dir() or path.suffix.lower() in AUDIO_EXTENSIONS)
+        ]
+
+
+class AudioFlow(Vertical):
+    """Pick, analyse, convert and upload one recording."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+t", "convert", "Convert", id="audio.convert"),
+        Binding("ctrl+s", "upload", "Upload", id="audio.upload"),
+    ]
+
+    class Uploaded(Message):
+        """A recording was uploaded (it is not Ready yet)."""
+
+        def __init__(self, file: AudioFile) -> None:
+            super().__init__()
+            self.file = file
+
+    def __init__(self, root: Path | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.root = root if root is not None else Path.home()
+        self.source: Path | None = None
+        self.analysis: AudioAnalysis | None = None
+        self.converted: ConversionResult | None = None
+        self._converted_for: tuple[Path, ConvertOptions, Path] | None = None
+        self.uploaded: AudioFile | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="audio-pick"):
+            with Vertical(id="audio-browser"):
+                yield Input(
+                    placeholder="Path of an audio file (Enter analyses it)", id="audio-path"
+                )
+                yield AudioTree(self.root, id="audio-tree")
+            with VerticalScroll(id="audio-detail"):
+                yield Static("Choose a recording: any common format.", id="audio-analysis")
+                yield Waveform(id="audio-waveform")
+                with Horizontal(classes="audio-row"):
+                    yield Checkbox("Normalise", id="opt-normalize")
+                    yield Checkbox("Trim silence", id="opt-trim")
+                    yield Checkbox("Phone band", id="opt-band")
+                    yield Checkbox("Cut to fit", id="opt-fit")
+                with Horizontal(classes="audio-row"):
+                    yield Input(placeholder="From (s or M:SS)", id="opt-start")
+                    yield Input(placeholder="To (s or M:SS)", id="opt-end")
+                yield Label("Save the converted WAV as", classes="field-label")
+                yield Input(placeholder="<name>-8k.wav next to the source", id="audio-output")
+                yield Label("Upload as (a unique name)", classes="field-label")
+                yield Input(placeholder="Recording name", id="audio-name")
+                with Horizontal(classes="audio-row", id="audio-buttons"):
+                    yield Button("Convert (Ctrl+T)", id="audio-convert")
+                    yield Button("Upload (Ctrl+S)", variant="primary", id="audio-upload")
+                yield ProgressBar(total=100, show_eta=False, id="audio-progress")
+                yield Static("", id="audio-notes", markup=False)
+                yield Static("", id="audio-error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Waveform).display = False
+        self.query_one("#audio-progress").display = False
+        self._show_error(None)
+
+    @property
+    def uploader(self) -> AudioUploader:
+        return AudioUploader(engine_of(self))
+
+    # -- picking --------------------------------------------------------------
+
+    @on(DirectoryTree.FileSelected, "#audio-tree")
+    def _file_picked(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        self.query_one("#audio-path", Input).value = str(event.path)
+        self.pick(event.path)
+
+    @on(Input.Submitted, "#audio-path")
+    def _path_typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.pick(Path(event.value.strip()))
+
+    def pick(self, path: Path) -> None:
+        """Analyse ``path`` and propose where to save it and what to call it."""
+        if self.busy:
+            self.notify("Wait for the current job to finish.", severity="warning")
+            return
+        self._analyse(path.expanduser())
+
+    @work(exclusive=True, group="audio-flow", exit_on_error=False)
+    async def _analyse(self, path: Path) -> None:
+        self._set_busy(True, f"Analysing {path.name}…")
+        try:
+            analysis = await self.uploader.analyze(
+                path, envelope_points=WAVEFORM_POINTS, on_progress=self._progress
+            )
+        except (AudioError, CsmsError) as error:
+            self.source = self.analysis = None
+            self.query_one("#audio-analysis", Static).update("No recording chosen.")
+            self.query_one(Waveform).clear()
+            self._fail(str(error))
+            return
+        finally:
+            self._set_busy(False)
+        self.source, self.analysis = path, analysis
+        self.converted = self._converted_for = None
+        self.query_one("#audio-analysis", Static).update(describe(analysis))
+        self.query_one(Waveform).show(analysis.envelope, analysis.duration_s)
+        self.query_one("#audio-output", Input).value = str(self.uploader.default_output(path))
+        self.query_one("#audio-name", Input).value = self.uploader.suggest_name(path.stem)
+        self._show_notes([])
+        self._show_error(None)
+
+    # -- converting -------------------------------------------------------------
+
+    def options(self) -> ConvertOptions:
+        """The options ticked and typed; ValueError names a bad time."""
+
+        def seconds(selector: str, what: str) -> float | None:
+            value = self.query_one(selector, Input).value
+            try:
+                return parse_seconds(value)
+            except ValueError:
+                raise ValueError(
+                    f"The {what} {value.strip()!r} is not a time; give seconds (90) or "
+                    "minutes and seconds (1:30)."
+                ) from None
+
+        return ConvertOptions(
+            normalize=self.query_one("#opt-normalize", Checkbox).value,
+            trim_silence=self.query_one("#opt-trim", Checkbox).value,
+            phone_band=self.query_one("#opt-band", Checkbox).value,
+            cut_to_fit=self.query_one("#opt-fit", Checkbox).value,
+            start_s=seconds("#opt-start", "start"),
+            end_s=seconds("#opt-end", "end"),
+        )
+
+    def _plan(self) -> tuple[Path, ConvertOptions, Path] | None:
+        """Source, options and output of the conversion, or None after saying why not."""
+        if self.source is None or self.analysis is None:
+            self._fail("Choose a recording first: pick it in the tree or type its path.")
+            return None
+        try:
+            options = self.options()
+            options.validate()
+        except (ValueError, AudioError) as error:
+            self._fail(str(error))
+            return None
+        typed = self.query_one("#audio-output", Input).value.strip()
+        output = Path(typed).expanduser() if typed else self.uploader.default_output(self.source)
+        return self.source, options, output
+
+    def action_convert(self) -> None:
+        if self.busy:
+            self.notify("Wait for the current job to finish.", severity="warning")
+            return
+        plan = self._plan()
+        if plan is not None:
+            self._convert_only(plan)
+
+    @work(exclusive=True, group="audio-flow", exit_on_error=False)
+    async def _convert_only(self, plan: tuple[Path, ConvertOptions, Path]) -> None:
+        await self._convert(plan)
+
+    async def _convert(self, plan: tuple[Path, ConvertOptions, Path]) -> ConversionResult | None:
+        source, options, output = plan
+        self._set_busy(True, f"Converting {source.name}…")
+        try:
+            result = await self.uploader.convert(
+                source, output, options, on_progress=self._progress
+            )
+        except (AudioError, CsmsError) as error:
+            self._fail(str(error))
+            return None
+        finally:
+            self._set_busy(False)
+        self.converted, self._converted_for = result, plan
+        notes = list(result.notes)
+        for earlier in self.uploader.previous_uploads(result.source_sha256):
+            notes.append(
+                f"This source was uploaded before as {earlier.name!r} (ID {earlier.id}, "
+                f"{earlier.status.label})."
+            )
+        self._show_notes(notes)
+        self._show_error(None)
+        return result
+
+    # -- uploading --------------------------------------------------------------
+
+    def action_upload(self) -> None:
+        if self.busy:
+            self.notify("Wait for the current job to finish.", severity="warning")
+            return
+        plan = self._plan()
+        if plan is None:
+            return
+        try:
+            name = self.uploader.check_name(self.query_one("#audio-name", Input).value)
+        except CsmsError as error:
+            self._fail(str(error), focus="#audio-name")
+            return
+        self._upload(plan, name)
+
+    @work(exclusive=True, group="audio-flow", exit_on_error=False)
+    async def _upload(self, plan: tuple[Path, ConvertOptions, Path], name: str) -> None:
+        source, options, _ = plan
+        assert self.analysis is not None
+        as_is = self.analysis.ready and options == ConvertOptions()
+        sha: str | None = None
+        if as_is:
+            wav = source
+        elif self.converted is not None and self._converted_for == plan:
+            wav, sha = self.converted.path, self.converted.source_sha256
+        else:
+            result = await self._convert(plan)
+            if result is None:
+                return
+            wav, sha = result.path, result.source_sha256
+        self._set_busy(True, f"Uploading {name!r}…")
+        try:
+            record = await self.uploader.upload(wav, name, source=source, source_sha256=sha)
+        except (AudioError, CsmsError, LedgerError) as error:
+            self._fail(str(error))
+            return
+        finally:
+            self._set_busy(False)
+        self.uploaded = record
+        self._show_upload_state(record.status.label)
+        self.notify(f"Uploaded {record.name!r} (ID {record.id}); waiting until it is Ready.")
+        self.post_message(self.Uploaded(record))
+
+    def audio_status_changed(self, file_id: str, status: str) -> None:
+        """The tracker saw a new status for an uploaded file."""
+        if self.uploaded is not None and self.uploaded.id == file_id:
+            self._show_upload_state(status)
+
+    def _show_upload_state(self, status: str) -> None:
+        assert self.uploaded is not None
+        waiting = "" if status == "Ready" else " (the gateway is preparing it; this updates itself)"
+        notes = [f"Uploaded as {self.uploaded.name!r}, ID {self.uploaded.id}: {status}{waiting}."]
+        self._show_notes(notes)
+
+    # -- feedback ---------------------------------------------------------------
+
+    def _progress(self, fraction: float) -> None:
+        self.query_one("#audio-progress", ProgressBar).update(progress=fraction * 100)
+
+    def _set_busy(self, busy: bool, doing: str = "") -> None:
+        self.busy = busy
+        bar = self.query_one("#audio-progress", ProgressBar)
+        bar.update(progress=0)
+        bar.display = busy
+        for button in self.query(Button):
+            button.disabled = busy
+        if busy:
+            self._show_notes([doing])
+
+    def _show_notes(self, notes: list[str]) -> None:
+        widget = self.query_one("#audio-notes", Static)
+        widget.update("\n".join(notes))
+        widget.display = bool(notes)
+
+    def _show_error(self, message: str | None) -> None:
+        widget = self.query_one("#audio-error", Static)
+        widget.update(message or "")
+        widget.display = bool(message)
+
+    def _fail(self, message: str, *, focus: str | None = None) -> None:
+        self._show_error(message)
+        self.notify(message, severity="error", timeout=8)
+        if focus:
+            self.query_one(focus).focus()
+
+    @on(Button.Pressed, "#audio-convert")
+    def _convert_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_convert()
+
+    @on(Button.Pressed, "#audio-upload")
+    def _upload_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_upload()

@@ -1,0 +1,354 @@
+"""SMS campaigns: the campaigns the ledger knows, and a live monitor of one.
+
+The table lists every SMS campaign with its state and progress. The monitor
+below shows the highlighted campaign: its details, a bar of Sent against Not
+sent, and each recipient's status, re-read from the ledger whenever the
+engine reports a change. ``n`` starts the campaign wizard, ``p`` a
+personalised send, ``e`` exports the monitored campaign to CSV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from tui.engine import events
+from tui.engine.sms_campaigns import CampaignProgress, SmsCampaigns, profile_zone
+from tui.gateway.errors import CsmsError
+from tui.ledger import LedgerError, SmsCampaign
+from tui.screens.base import EngineScreen, has_engine
+from tui.widgets.progress_chart import ProgressChart
+
+#: Recipients shown in the monitor's table (the CSV export has all of them).
+RECIPIENT_ROWS = 2_000
+
+
+def state_label(campaign: SmsCampaign) -> str:
+    return campaign.state[:1].upper() + campaign.state[1:]
+
+
+class ExportPrompt(ModalScreen[Path | None]):
+    """Ask where to write a CSV file; Enter exports, Escape cancels."""
+
+    DEFAULT_CSS = """
+    ExportPrompt { align: center middle; }
+    ExportPrompt > Vertical {
+        width: 80; max-width: 95%; height: auto; padding: 1 2;
+        border: thick $primary; background: $surface;
+    }
+    ExportPrompt #export-title { text-style: bold; margin-bottom: 1; }
+    ExportPrompt #export-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    ExportPrompt #export-buttons Button { margin-left: 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, default: Path) -> None:
+        super().__init__()
+        self.title_text = title
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, id="export-title", markup=False)
+            yield Label("CSV file to write")
+            yield Input(str(self.default), id="export-path")
+            with Horizontal(id="export-buttons"):
+                yield Button("Cancel", id="export-cancel")
+                yield Button("Export (Enter)", id="export-ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._done()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "export-ok":
+            self._done()
+        else:
+            self.dismiss(None)
+
+    def _done(self) -> None:
+        text = self.query_one(Input).value.strip()
+        self.dismiss(Path(text) if text else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CampaignCommands(Provider):
+    """Palette entries of the SMS campaigns screen."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        return [
+            ("New SMS campaign", "Create a campaign to contact lists (wizard)", "new_campaign"),
+            (
+                "Personalised send",
+                "One message per row of a sheet, from a {column} template",
+                "personalised",
+            ),
+            ("Export campaign to CSV", "Each recipient's status of the monitored one", "export"),
+        ]
+
+    async def discover(self) -> Hits:
+        screen = self.screen
+        if isinstance(screen, SmsCampaignsScreen):
+            for name, help_text, action in self._commands():
+                yield DiscoveryHit(name, screen.command(action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        screen = self.screen
+        if not isinstance(screen, SmsCampaignsScreen):
+            return
+        matcher = self.matcher(query)
+        for name, help_text, action in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), screen.command(action), help=help_text)
+
+
+class SmsCampaignsScreen(EngineScreen):
+    """SMS campaigns and the monitor of the highlighted one."""
+
+    CSS_PATH = "../styles/sms_campaigns.tcss"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {CampaignCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_campaign", "New campaign", id="sms_campaigns.new"),
+        Binding("p", "personalised", "Personalised send", id="sms_campaigns.personalised"),
+        Binding("e", "export", "Export CSV", id="sms_campaigns.export"),
+        Binding("r", "refresh", "Check now", id="sms_campaigns.refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: str | None = None
+        #: Runs personalised sends for the personalised screen (set by it).
+        self.personalised_sender: object | None = None
+        self._expected: dict[str, int] = {}
+
+    # -- layout ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="campaigns", cursor_type="row", zebra_stripes=True)
+        with Vertical(id="monitor"):
+            yield Static("No campaign yet: press n to create one.", id="monitor-title")
+            yield Static("", id="monitor-details", markup=False)
+            yield ProgressChart(id="monitor-chart")
+            yield DataTable(id="recipients", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#campaigns", DataTable)
+        table.add_column("Name", key="name", width=24)
+        table.add_column("ID", key="id", width=8)
+        table.add_column("Lists", key="lists", width=18)
+        table.add_column("When", key="when", width=16)
+        table.add_column("State", key="state", width=10)
+        table.add_column("Sent", key="sent")
+        recipients = self.query_one("#recipients", DataTable)
+        recipients.add_column("Number", key="number", width=14)
+        recipients.add_column("Status", key="status", width=10)
+        recipients.add_column("Changed", key="changed")
+        self.query_one("#monitor-chart").display = False
+        self.catch_up()
+
+    @property
+    def campaigns(self) -> SmsCampaigns:
+        return SmsCampaigns(self.engine)
+
+    # -- data -------------------------------------------------------------------
+
+    def catch_up(self) -> None:
+        if not has_engine(self):
+            return
+        self.load_campaigns()
+        if self.shown is not None:
+            self.show_campaign(self.shown)
+
+    def _when(self, campaign: SmsCampaign) -> str:
+        at = campaign.scheduled_at or campaign.created_at
+        return at.astimezone(profile_zone(self.engine)).strftime("%Y-%m-%d %H:%M")
+
+    def _progress_text(self, campaign: SmsCampaign, progress: CampaignProgress) -> str:
+        if progress.total:
+            return f"{progress.sent} of {progress.total}"
+        expected = self._expected.get(campaign.id)
+        if expected is None:
+            expected = self.campaigns.expected_recipients(campaign)
+            self._expected[campaign.id] = expected
+        return f"0 of {expected} (not checked yet)"
+
+    def _list_names(self, campaign: SmsCampaign) -> str:
+        ledger = self.engine.ledger
+        names = []
+        for list_id in campaign.list_ids:
+            found = ledger.list_by_id(list_id)
+            names.append(found.name if found is not None else list_id)
+        return ", ".join(names)
+
+    def load_campaigns(self) -> None:
+        """Re-read every campaign; rows are updated in place, keyed by campaign ID."""
+        table = self.query_one("#campaigns", DataTable)
+        campaigns = self.engine.ledger.campaigns()
+        keys = {c.id for c in campaigns}
+        with self.app.batch_update():
+            for key in [k for k in table.rows if k.value not in keys]:
+                table.remove_row(key)
+            for campaign in campaigns:
+                self._campaign_row(campaign)
+        if self.shown is None and campaigns:
+            self.show_campaign(campaigns[0].id)
+
+    def _campaign_row(self, campaign: SmsCampaign) -> None:
+        table = self.query_one("#campaigns", DataTable)
+        progress = self.campaigns.progress(campaign.id)
+        cells = {
+            "name": campaign.name,
+            "id": campaign.id,
+            "lists": self._list_names(campaign),
+            "when": self._when(campaign),
+            "state": state_label(campaign),
+            "sent": self._progress_text(campaign, progress),
+        }
+        if campaign.id in table.rows:
+            for column, value in cells.items():
+                if table.get_cell(campaign.id, column) != value:
+                    table.update_cell(campaign.id, column, value, update_width=True)
+        else:
+            table.add_row(*cells.values(), key=campaign.id)
+
+    def show_campaign(self, campaign_id: str) -> None:
+        """Show ``campaign_id`` in the monitor (and highlight its row)."""
+        campaign = self.engine.ledger.campaign(campaign_id)
+        if campaign is None:
+            return
+        if self.shown != campaign_id:
+            self.shown = campaign_id
+            self.query_one("#recipients", DataTable).clear()
+            table = self.query_one("#campaigns", DataTable)
+            if campaign_id in table.rows:
+                table.move_cursor(row=table.get_row_index(campaign_id))
+        progress = self.campaigns.progress(campaign_id)
+        self.query_one("#monitor-title", Static).update(
+            f"[b]{_escape(campaign.name)}[/b]  (campaign {campaign.id})  ·  {state_label(campaign)}"
+        )
+        mask = campaign.mask or "account default"
+        zone = profile_zone(self.engine)
+        checked = (
+            campaign.checked_at.astimezone(zone).strftime("%H:%M:%S")
+            if campaign.checked_at
+            else "not yet"
+        )
+        self.query_one("#monitor-details", Static).update(
+            f"When: {self._when(campaign)}  ·  Lists: {self._list_names(campaign)}  ·  "
+            f"Mask: {mask}  ·  Last checked: {checked}\nText: {campaign.text}"
+        )
+        chart = self.query_one(ProgressChart)
+        chart.display = True
+        chart.update_counts(progress.sent, progress.not_sent, progress.total)
+        self._load_recipients(campaign_id)
+
+    def _load_recipients(self, campaign_id: str) -> None:
+        table = self.query_one("#recipients", DataTable)
+        zone = profile_zone(self.engine)
+        rows = self.engine.ledger.campaign_recipients(campaign_id, limit=RECIPIENT_ROWS)
+        keys = {r.msisdn for r in rows}
+        with self.app.batch_update():
+            for key in [k for k in table.rows if k.value not in keys]:
+                table.remove_row(key)
+            for row in rows:
+                changed = row.changed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+                if row.msisdn in table.rows:
+                    if table.get_cell(row.msisdn, "status") != row.status.label:
+                        table.update_cell(row.msisdn, "status", row.status.label)
+                        table.update_cell(row.msisdn, "changed", changed)
+                else:
+                    table.add_row(row.msisdn, row.status.label, changed, key=row.msisdn)
+
+    # -- events -------------------------------------------------------------------
+
+    def on_engine_event(self, event: events.Event) -> None:
+        if isinstance(event, events.StatusChanged) and event.kind == "sms_campaign":
+            if not self.is_active:
+                return
+            campaign = self.engine.ledger.campaign(event.item_id)
+            if campaign is not None:
+                self._campaign_row(campaign)
+            if event.item_id == self.shown:
+                self.show_campaign(event.item_id)
+        elif isinstance(event, events.Submitted) and event.kind == "sms_campaign":
+            if self.is_active:
+                self.load_campaigns()
+
+    @on(DataTable.RowHighlighted, "#campaigns")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        if key is not None and key != self.shown:
+            self.show_campaign(key)
+
+    # -- actions ------------------------------------------------------------------
+
+    def command(self, action: str) -> Callable[[], None]:
+        """A palette callback running ``action`` on this screen."""
+        return lambda: self.run_action(action)  # type: ignore[return-value]
+
+    def action_new_campaign(self) -> None:
+        from tui.screens.campaign_wizard import CampaignWizard
+
+        def created(campaign_id: str | None) -> None:
+            if campaign_id:
+                self.load_campaigns()
+                self.show_campaign(campaign_id)
+                self.query_one("#recipients", DataTable).focus()
+
+        self.app.push_screen(CampaignWizard(), created)
+
+    def action_personalised(self) -> None:
+        from tui.screens.personalised import PersonalisedScreen
+
+        self.app.push_screen(PersonalisedScreen(host=self))
+
+    def action_refresh(self) -> None:
+        if self.shown is None:
+            self.notify("No campaign to check.", severity="warning")
+            return
+        self.campaigns.refresh(self.shown)
+        self.notify(f"Checking campaign {self.shown} now.")
+
+    def action_export(self) -> None:
+        campaign_id = self.shown
+        if campaign_id is None:
+            self.notify("Choose a campaign to export first.", severity="warning")
+            return
+        default = Path.cwd() / f"campaign-{campaign_id}.csv"
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._export(campaign_id, path)
+
+        self.app.push_screen(ExportPrompt(f"Export campaign {campaign_id} to CSV", default), chosen)
+
+    @work(exclusive=True, group="campaign-export", exit_on_error=False)
+    async def _export(self, campaign_id: str, path: Path) -> None:
+        try:
+            count = await self.campaigns.export(campaign_id, path)
+        except (CsmsError, LedgerError) as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        self.notify(f"Exported {count} recipient(s) of campaign {campaign_id} to {path}.")
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", "\\[")

@@ -1,0 +1,370 @@
+"""Voice campaigns: the list, the live monitor of the selected one, and the
+wizard that creates new ones.
+
+The monitor shows the campaign's status by its appendix G name, its counters
+(attempts, answered, not answered, not responding, busy, cost) and a bar chart
+of the outcomes, refreshed from the ledger whenever the tracker records a new
+status. The gateway's campaign status does not say which keys were pressed,
+so a feedback campaign's monitor tallies the keys pressed in feedback calls
+playing the same question. Any campaign's snapshots export to CSV.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, ContentSwitcher, DataTable, Input, Label, Static
+
+from tui.engine import events
+from tui.engine.voice_campaigns import KIND_LABELS, OptionTally, option_tally
+from tui.ledger import LedgerError, VoiceCampaign, VoiceSnapshot
+from tui.screens.base import EngineScreen, has_engine
+from tui.screens.voice_wizard import VoiceWizard
+
+COLUMNS = ("Name", "ID", "Type", "Status", "Attempts", "Answered", "Cost")
+BAR_WIDTH = 30
+FULL, EMPTY = "█", "░"
+
+
+def bar_lines(rows: list[tuple[str, int]], width: int = BAR_WIDTH) -> list[str]:
+    """Horizontal bars: each row's share of the total, with count and percent."""
+    total = sum(count for _, count in rows)
+    label_width = max((len(label) for label, _ in rows), default=0)
+    count_width = max((len(str(count)) for _, count in rows), default=1)
+    lines = []
+    for label, count in rows:
+        share = count / total if total else 0.0
+        filled = round(share * width)
+        lines.append(
+            f"{label:<{label_width}}  {FULL * filled}{EMPTY * (width - filled)}  "
+            f"{count:>{count_width}}  {share:>4.0%}"
+        )
+    return lines
+
+
+def outcome_rows(snapshot: VoiceSnapshot) -> list[tuple[str, int]]:
+    return [
+        ("Answered", snapshot.answered),
+        ("Not answered", snapshot.not_answered),
+        ("Not responding", snapshot.not_responding),
+        ("Busy", snapshot.busy),
+    ]
+
+
+def tally_text(tally: OptionTally, heading: str) -> str:
+    if not tally.total:
+        return f"{heading}\nNo feedback calls yet."
+    rows = [(f"Key {key}", count) for key, count in tally.counts.items()]
+    if tally.no_key:
+        rows.append(("No key", tally.no_key))
+    lines = [heading, *bar_lines(rows)] if rows else [heading]
+    if tally.unanswered:
+        lines.append(f"{tally.unanswered} call(s) not answered (yet).")
+    return "\n".join(lines)
+
+
+def default_export_path(campaign_id: str, today: date | None = None) -> str:
+    return f"~/csms-voice-{campaign_id}-{(today or date.today()):%Y%m%d}.csv"
+
+
+class CampaignsTable(DataTable[str]):
+    """Voice campaigns; ``c`` copies the selected one's ID."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy_id", "Copy ID", id="voice_campaigns.copy_id"),
+    ]
+
+    def action_copy_id(self) -> None:
+        if self.row_count == 0:
+            return
+        campaign_id = str(self.get_row_at(self.cursor_row)[1])
+        copy = getattr(self.app, "copy_text", None)
+        if copy is not None:
+            copy(campaign_id, "campaign ID")
+        else:
+            self.app.copy_to_clipboard(campaign_id)
+
+
+class VoiceCampaignsScreen(EngineScreen):
+    """Voice campaigns, the monitor of the selected one, and the wizard."""
+
+    CSS_PATH = "../styles/voice_campaigns.tcss"
+    AUTO_FOCUS = "#voice-table"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "New campaign", id="voice_campaigns.new"),
+        Binding("e", "export", "Export CSV", id="voice_campaigns.export"),
+        Binding("r", "refresh", "Check now", id="voice_campaigns.refresh"),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: The campaign shown in the monitor.
+        self.monitored: str | None = None
+        #: The last export's file and row count.
+        self.last_export: tuple[Path, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        with ContentSwitcher(initial="voice-main", id="voice-views"):
+            with Horizontal(id="voice-main"):
+                with Vertical(id="voice-list"):
+                    yield Label("Voice campaigns (n new, c copies the ID)", classes="field-label")
+                    yield CampaignsTable(id="voice-table", cursor_type="row", zebra_stripes=True)
+                with VerticalScroll(id="voice-monitor"):
+                    yield Static("", id="monitor-title", markup=False)
+                    yield Static("", id="monitor-status", markup=False)
+                    yield Static("", id="monitor-details", markup=False)
+                    yield Static("", id="monitor-counters", markup=False)
+                    yield Static("", id="monitor-bars", markup=False)
+                    yield Static("", id="monitor-tally", markup=False)
+                    with Horizontal(id="monitor-export"):
+                        yield Input(id="export-path")
+                        yield Button("Export CSV (e)", id="export")
+            yield VoiceWizard(id="voice-wizard")
+
+    def on_mount(self) -> None:
+        table = self.query_one(CampaignsTable)
+        for column in COLUMNS:
+            table.add_column(column, key=column.lower())
+        self.catch_up()
+
+    # -- the list -----------------------------------------------------------------
+
+    def catch_up(self) -> None:
+        if not has_engine(self):
+            return
+        campaigns = self.engine.ledger.voice_campaigns()
+        self._load(campaigns)
+        if self.monitored is None and campaigns:
+            self.monitored = campaigns[0].id
+        self.show_monitor(self.monitored)
+        if self.query_one(ContentSwitcher).current == "voice-wizard":
+            self.query_one(VoiceWizard).reload()
+
+    def _row(self, campaign: VoiceCampaign) -> tuple[str, ...]:
+        latest = self.engine.ledger.voice_latest(campaign.id)
+        status = "Submitted" if campaign.last_status is None else campaign.last_status.label
+        return (
+            campaign.name,
+            campaign.id,
+            campaign.kind.title(),
+            status,
+            "—" if latest is None else str(latest.call_attempts),
+            "—" if latest is None else str(latest.answered),
+            "—" if latest is None else f"{latest.cost:.2f}",
+        )
+
+    def _load(self, campaigns: list[VoiceCampaign]) -> None:
+        """Diff the table against the ledger by campaign ID."""
+        table = self.query_one(CampaignsTable)
+        wanted = {c.id: c for c in campaigns}
+        with self.app.batch_update():
+            for key in [k for k in table.rows if k.value not in wanted]:
+                table.remove_row(key)
+            for campaign in campaigns:
+                self._update_row(campaign)
+
+    def _update_row(self, campaign: VoiceCampaign) -> None:
+        table = self.query_one(CampaignsTable)
+        row = self._row(campaign)
+        if campaign.id not in table.rows:
+            table.add_row(*row, key=campaign.id)
+            return
+        for column, before, after in zip(COLUMNS, table.get_row(campaign.id), row, strict=True):
+            if before != after:
+                table.update_cell(campaign.id, column.lower(), after, update_width=True)
+
+    @on(DataTable.RowHighlighted, "#voice-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None and event.row_key.value != self.monitored:
+            self.show_monitor(event.row_key.value)
+
+    def select(self, campaign_id: str) -> None:
+        """Put the cursor on ``campaign_id`` and show it in the monitor."""
+        table = self.query_one(CampaignsTable)
+        if campaign_id in table.rows:
+            table.move_cursor(row=table.get_row_index(campaign_id))
+        self.show_monitor(campaign_id)
+
+    # -- the monitor ----------------------------------------------------------------
+
+    def show_monitor(self, campaign_id: str | None) -> None:
+        changed = campaign_id != self.monitored
+        self.monitored = campaign_id
+        campaign = self.engine.ledger.voice_campaign(campaign_id) if campaign_id else None
+        title = self.query_one("#monitor-title", Static)
+        self.query_one("#monitor-export").display = campaign is not None
+        if campaign is None:
+            title.update("No voice campaign yet: press n to create one.")
+            for part in ("status", "details", "counters", "bars", "tally"):
+                self.query_one(f"#monitor-{part}", Static).update("")
+            return
+        if changed or not self.query_one("#export-path", Input).value:
+            self.query_one("#export-path", Input).value = default_export_path(campaign.id)
+        latest = self.engine.ledger.voice_latest(campaign.id)
+        title.update(f"{campaign.name}  ·  ID {campaign.id}  ·  {KIND_LABELS[campaign.kind]}")
+        self.query_one("#monitor-status", Static).update(self._status_line(campaign))
+        self.query_one("#monitor-details", Static).update(self._details(campaign))
+        counters, bars = self._counters(latest)
+        self.query_one("#monitor-counters", Static).update(counters)
+        self.query_one("#monitor-bars", Static).update(bars)
+        self.query_one("#monitor-tally", Static).update(self._tally(campaign))
+
+    @staticmethod
+    def _status_line(campaign: VoiceCampaign) -> str:
+        if campaign.last_status is None:
+            return "Status: submitted, waiting for the gateway's first answer."
+        status = campaign.last_status
+        state = "finished" if campaign.final else "in progress"
+        checked = ""
+        if campaign.checked_at is not None:
+            checked = f", checked {campaign.checked_at.astimezone():%H:%M:%S}"
+        return f"Status: {status.label} (code {int(status)}, {state}{checked})"
+
+    def _details(self, campaign: VoiceCampaign) -> str:
+        params = campaign.params
+        ledger = self.engine.ledger
+
+        def when(key: str) -> str:
+            value = params.get(key)
+            if not value:
+                return "?"
+            try:
+                return datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M")
+            except ValueError:
+                return str(value)
+
+        window = "all day"
+        if params.get("daily_start") or params.get("daily_end"):
+            window = f"{params.get('daily_start') or '00:00'}-{params.get('daily_end') or '23:59'}"
+        names = []
+        for list_id in params.get("list_ids", []):
+            summary = ledger.list_by_id(str(list_id))
+            names.append(summary.name if summary is not None else f"list {list_id}")
+        recipients = params.get("recipients")
+        numbers = f" ({recipients} numbers)" if recipients is not None else ""
+        file_id = str(params.get("file_id", ""))
+        audio = ledger.audio(file_id) if file_id else None
+        clip = f"{audio.name} (ID {file_id})" if audio is not None else f"audio {file_id or '?'}"
+        lines = [
+            f"From {when('start')} to {when('end')}, daily {window}; "
+            f"retries {params.get('max_retries', 0)}",
+            f"Lists: {', '.join(names) or '?'}{numbers}",
+            f"Plays: {clip}",
+        ]
+        if params.get("text"):
+            lines.append(f"Fallback SMS: {params['text']}")
+        return "\n".join(lines)
+
+    @staticmethod
+    def _counters(latest: VoiceSnapshot | None) -> tuple[str, str]:
+        if latest is None:
+            return "No counters yet.", ""
+        counters = (
+            f"Attempts {latest.call_attempts}  ·  Answered {latest.answered}  ·  "
+            f"Cost {latest.cost:.2f}\n"
+            f"Not answered {latest.not_answered}  ·  Not responding {latest.not_responding}  ·  "
+            f"Busy {latest.busy}"
+        )
+        if not latest.call_attempts:
+            return counters, "Outcomes: no calls made yet."
+        return counters, "\n".join(["Outcomes", *bar_lines(outcome_rows(latest))])
+
+    def _tally(self, campaign: VoiceCampaign) -> str:
+        if campaign.kind != "feedback":
+            return ""
+        file_id = campaign.params.get("file_id")
+        tally = option_tally(self.engine.ledger, file_id=str(file_id) if file_id else None)
+        heading = (
+            "Keys pressed: the gateway's campaign status does not report them, so this is "
+            f"the tally of your feedback calls playing the same question ({tally.total} calls)."
+        )
+        return tally_text(tally, heading)
+
+    # -- actions -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The list's keys do nothing while the wizard is shown.
+        if action in ("new", "export", "refresh"):
+            return self.query_one(ContentSwitcher).current == "voice-main"
+        return True
+
+    def action_new(self) -> None:
+        wizard = self.query_one(VoiceWizard)
+        wizard.reset()
+        self._show_view("voice-wizard")
+        wizard.focus_step()
+
+    def _show_view(self, view: str) -> None:
+        self.query_one(ContentSwitcher).current = view
+        self.refresh_bindings()
+
+    def on_voice_wizard_created(self, event: VoiceWizard.Created) -> None:
+        self._show_view("voice-main")
+        self._update_row(event.campaign)
+        self.select(event.campaign.id)
+        self.query_one(CampaignsTable).focus()
+
+    def on_voice_wizard_cancelled(self, event: VoiceWizard.Cancelled) -> None:
+        self._show_view("voice-main")
+        self.query_one(CampaignsTable).focus()
+
+    def action_refresh(self) -> None:
+        if has_engine(self):
+            self.engine.tracker.wake()
+            self.catch_up()
+
+    @on(Button.Pressed, "#export")
+    def _export_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_export()
+
+    @on(Input.Submitted, "#export-path")
+    def _export_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_export()
+
+    def action_export(self) -> None:
+        if self.monitored is None:
+            self.notify("Choose a campaign to export first.", severity="warning")
+            return
+        typed = self.query_one("#export-path", Input).value.strip()
+        if not typed:
+            self.notify("Give the file to export to.", severity="warning")
+            return
+        self._export(self.monitored, Path(typed).expanduser())
+
+    @work(exclusive=True, group="voice-export", exit_on_error=False)
+    async def _export(self, campaign_id: str, path: Path) -> None:
+        try:
+            count = await asyncio.to_thread(self.engine.ledger.export_voice_csv, campaign_id, path)
+        except LedgerError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        self.last_export = (path, count)
+        self.notify(f"Exported {count} status snapshot(s) of campaign {campaign_id} to {path}.")
+
+    # -- live updates -------------------------------------------------------------------
+
+    def on_engine_event(self, event: events.Event) -> None:
+        if isinstance(event, events.StatusChanged):
+            if event.kind == "voice_campaign":
+                campaign = self.engine.ledger.voice_campaign(event.item_id)
+                if campaign is not None:
+                    self._update_row(campaign)
+                if event.item_id == self.monitored:
+                    self.show_monitor(self.monitored)
+            elif event.kind == "audio":
+                self.query_one(VoiceWizard).refresh_audio()
+            elif event.kind == "call" and self.monitored is not None:
+                self.show_monitor(self.monitored)
+        elif isinstance(event, events.Submitted) and event.kind == "voice_campaign":
+            self.catch_up()
+        elif isinstance(event, events.Submitted) and event.kind == "audio":
+            self.query_one(VoiceWizard).refresh_audio()
