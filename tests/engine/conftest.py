@@ -43,9 +43,7 @@ async def engine(simulator: Simulator, tmp_path: Path) -> AsyncIterator[Engine]:
 
 
 @pytest.fixture
-async def loopback_engine(
-    sim_server: SimulatorServer, tmp_path: Path
-) -> AsyncIterator[Engine]:
+async def loopback_engine(sim_server: SimulatorServer, tmp_path: Path) -> AsyncIterator[Engine]:
     """An engine talking to the simulator over real loopback HTTP."""
     eng = await Engine.open(engine_profile(sim_server.base_url), data_dir=tmp_path / "data")
     yield eng

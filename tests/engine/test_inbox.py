@@ -54,9 +54,7 @@ async def test_fetch_pages_through_a_large_backlog(engine: Engine, simulator: Si
     assert engine.ledger.inbox_count() == 30
 
 
-async def test_discard_loses_only_what_the_user_chose(
-    engine: Engine, simulator: Simulator
-) -> None:
+async def test_discard_loses_only_what_the_user_chose(engine: Engine, simulator: Simulator) -> None:
     _arrive(simulator, 3)
     assert await engine.discard_pending() == 3
     assert (await engine.fetch_inbox()).new_messages == 0
@@ -127,9 +125,7 @@ def test_sigkill_between_receipt_and_display_loses_nothing(
         assert len(ledger.unparsed_replies()) == 1
 
     async def reopen() -> list[str]:
-        engine = await Engine.open(
-            engine_profile(sim_server.base_url), data_dir=data
-        )
+        engine = await Engine.open(engine_profile(sim_server.base_url), data_dir=data)
         try:
             recovered = engine.inbox.recover()
             assert recovered == 4

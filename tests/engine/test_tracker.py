@@ -113,15 +113,16 @@ async def test_voice_campaign_and_audio_tracked_to_completion(
     await engine.tracker.run_round()
     assert engine.ledger.audio(file_id).status is AudioStatus.NOT_READY
     simulator.clock.advance(3600)
-    await _rounds_until(
-        engine, lambda: engine.ledger.audio(file_id).status is AudioStatus.READY
-    )
+    await _rounds_until(engine, lambda: engine.ledger.audio(file_id).status is AudioStatus.READY)
 
     list_id = await engine.client.create_list("dealers")
     await engine.client.add_contacts(list_id, [f"92300{2000000 + i}" for i in range(6)])
     start = now + timedelta(hours=1, minutes=5)
     camp_id = await engine.client.create_voice_broadcast(
-        "bill run", [list_id], file_id, start=start.replace(tzinfo=None),
+        "bill run",
+        [list_id],
+        file_id,
+        start=start.replace(tzinfo=None),
         end=(start + timedelta(days=1)).replace(tzinfo=None),
     )
     engine.ledger.add_voice_campaign(camp_id, "bill run", "broadcast", {"list_ids": [list_id]}, now)

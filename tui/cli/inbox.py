@@ -21,8 +21,7 @@ def register(subparsers: Any) -> None:
     fetch = commands.add_parser(
         "fetch",
         help="store and print the paid incoming messages waiting",
-        description="Each message is stored in the ledger before it is printed, "
-        "and printed once.",
+        description="Each message is stored in the ledger before it is printed, and printed once.",
     )
     action = fetch.add_mutually_exclusive_group()
     action.add_argument(

@@ -14,8 +14,8 @@ from pathlib import Path
 from tui.config import Profile, data_dir
 from tui.engine.service import LEDGER_FILE, Engine
 from tui.gateway.codes import AudioStatus
-from tui.ledger import Ledger, NewCall, NewMessage
 from tui.gateway.text import analyze
+from tui.ledger import Ledger, NewCall, NewMessage
 from tui.simulator import Simulator, SimulatorConfig
 from tui.simulator.demo import DemoSeed
 

@@ -29,8 +29,7 @@ from tui.gateway.errors import CsmsError, OutcomeUnknown
 from tui.gateway.results import Submitted
 from tui.gateway.session import SessionState
 from tui.gateway.text import analyze
-from tui.ledger import Ledger
-from tui.ledger import NewCall, NewMessage
+from tui.ledger import Ledger, NewCall, NewMessage
 
 log = logging.getLogger("csms.engine")
 
@@ -69,6 +68,11 @@ class SendOutcome:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _open_ledger(data_dir: Path) -> Ledger:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return Ledger.open(data_dir / LEDGER_FILE)
 
 
 class Engine:
@@ -114,8 +118,7 @@ class Engine:
         transport: httpx.AsyncBaseTransport | None = None,
         demo: bool = False,
     ) -> Engine:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        ledger = Ledger.open(data_dir / LEDGER_FILE)
+        ledger = await asyncio.to_thread(_open_ledger, data_dir)
         client = CsmsClient.from_profile(profile, transport=transport)
         return cls(profile, client, ledger, demo=demo)
 

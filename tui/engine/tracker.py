@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from functools import partial
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TypeVar
 
 from tui.engine import events
@@ -23,8 +23,7 @@ from tui.gateway.client import CsmsClient
 from tui.gateway.codes import AudioStatus, CallStatus, MessageStatus
 from tui.gateway.errors import CsmsError, GatewayError, GatewayUnavailable
 from tui.gateway.results import CallState
-from tui.ledger import Ledger
-from tui.ledger import InFlight, PollItem
+from tui.ledger import InFlight, Ledger, PollItem
 
 log = logging.getLogger("csms.engine")
 
