@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.synchronize
 import tempfile
 import time
 from pathlib import Path
@@ -24,9 +25,8 @@ from pathlib import Path
 import httpx
 
 from tui.config import Profile
+from tui.engine.events import PollCycle
 from tui.engine.service import Engine
-import multiprocessing.synchronize
-
 from tui.simulator import Simulator, SimulatorConfig, SimulatorServer
 
 COUNT = 5000
@@ -77,8 +77,10 @@ async def tracked(base_url: str, data: Path) -> tuple[float, int, float]:
         start = time.perf_counter()
         with LagProbe() as probe:
             task = asyncio.create_task(engine.tracker.run(idle=1.0))
-            while (await asyncio.to_thread(engine.ledger.in_flight)).messages:
-                await asyncio.sleep(0.1)
+            # Checked between rounds, as a screen would read the ledger.
+            async for event in engine.subscribe():
+                if isinstance(event, PollCycle) and event.in_flight == 0:
+                    break
             task.cancel()
         wall = time.perf_counter() - start
         return wall, engine.tracker.requests - requests_before, probe.worst

@@ -22,9 +22,10 @@ from tui.config import Config, Profile
 from tui.engine.service import Engine
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
+from tui.screens.registry import SCREENS
 
 SIZES = [(100, 30), (160, 50)]
-MAIN_SCREENS = ["dashboard", "quick_send", "inbox", "activity", "settings"]
+MAIN_SCREENS = [entry.mode for entry in SCREENS]
 
 
 @pytest.fixture(autouse=True)

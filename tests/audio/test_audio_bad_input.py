@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.audio.audio_clips import encode, lavfi_wav, tone_wav
 
+from tests.audio.audio_clips import encode, lavfi_wav, tone_wav
 from tui.audio import (
     AudioDecodeError,
     AudioEmpty,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
-from tests.audio.audio_clips import encode, read_gateway_wav, rms_dbfs, tone_dbfs, tone_wav
 
+from tests.audio.audio_clips import encode, read_gateway_wav, rms_dbfs, tone_dbfs, tone_wav
 from tui.audio import ConvertOptions, FfmpegMissing, analyze, convert, find_ffmpeg
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tests.audio.audio_clips import (
     encode,
     float_wav,
@@ -14,7 +15,6 @@ from tests.audio.audio_clips import (
     tone_dbfs,
     tone_wav,
 )
-
 from tui.audio import analyze, convert
 
 LEVEL = -20.0  # RMS dBFS of the test tone

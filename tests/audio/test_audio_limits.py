@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.audio.audio_clips import encode, lavfi_wav, read_gateway_wav, tone_wav
 
+from tests.audio.audio_clips import encode, lavfi_wav, read_gateway_wav, tone_wav
 from tui.audio import (
     AudioTooLong,
     AudioWriteError,

@@ -6,10 +6,10 @@ from array import array
 from pathlib import Path
 
 import pytest
-from tests.audio.audio_clips import silence, tone_block, tone_wav, write_int_wav
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.audio.audio_clips import silence, tone_block, tone_wav, write_int_wav
 from tui.audio import analyze
 from tui.audio.meter import LevelMeter, count_full_scale
 

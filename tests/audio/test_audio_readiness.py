@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.audio.audio_clips import encode, ffmpeg, float_wav, lavfi_wav, tone_block, tone_wav
 
+from tests.audio.audio_clips import encode, ffmpeg, float_wav, lavfi_wav, tone_block, tone_wav
 from tui.audio import analyze, check_gateway_ready, convert, gateway_problems
 
 

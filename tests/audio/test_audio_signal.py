@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
+
 from tests.audio.audio_clips import (
     encode,
     lavfi_wav,
@@ -20,7 +21,6 @@ from tests.audio.audio_clips import (
     tone_wav,
     write_int_wav,
 )
-
 from tui.audio import AudioSilent, ConvertOptions, InvalidAudioOptions, convert
 
 

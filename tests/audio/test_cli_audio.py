@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.audio.audio_clips import encode, lavfi_wav, read_gateway_wav, tone_wav
 
+from tests.audio.audio_clips import encode, lavfi_wav, read_gateway_wav, tone_wav
 from tui.cli.main import main
 
 

@@ -85,8 +85,10 @@ def test_demo_starts_navigates_and_quits_cleanly(terminal: Terminal, tmp_path: P
         "new-session", "-d", "-s", "csms", "-x", "120", "-y", "40", *env_args, "sh", "-c", command
     )
 
-    first = terminal.wait_for(lambda s: "DEMO" in s and "Dashboard" in s, "the demo dashboard")
-    assert "923001234567" in first  # the demo account in the header
+    terminal.wait_for(
+        lambda s: "DEMO" in s and "923001234567" in s and "logged in" in s,
+        "the demo dashboard with its account logged in",
+    )
 
     terminal.keys("F4")  # Inbox by its function key
     terminal.keys("F1")

@@ -60,12 +60,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.cli.run_app import run_app
 
         return run_app(args)
+    _start_logging()
     try:
         code: int = handler(args)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
     return code
+
+
+def _start_logging() -> None:
+    """Log every request's command and outcome to the log file (secrets redacted)."""
+    from tui.logs import setup_logging
+
+    try:
+        setup_logging()
+    except OSError as error:
+        print(f"csms: cannot write the log file ({error}); continuing without it.", file=sys.stderr)
 
 
 if __name__ == "__main__":

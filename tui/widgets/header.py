@@ -45,16 +45,22 @@ def status_content(status: ShellStatus) -> Content:
     parts: list[Content] = [Content.styled(" CSMS ", "bold reverse")]
     if status.demo:
         parts.append(Content.styled(" DEMO ", "bold $warning on $warning-muted"))
-    account = status.account or "no account"
-    if status.profile and not status.demo:
-        account = f"{account} ({status.profile})"
-    parts.append(Content(f" {account} "))
+    if status.account:
+        account = status.account
+        if status.profile and not status.demo:
+            account = f"{account} ({status.profile})"
+        parts.append(Content(f" {account} "))
+    elif status.profile and not status.demo:
+        parts.append(Content(f" profile {status.profile} "))
+    else:
+        parts.append(Content(" "))
     state = status.session_state
     if state == "offline" and status.session_reason:
         state = f"offline: {status.session_reason}"
     style = SESSION_STYLES.get(status.session_state, "")
     parts.append(Content.styled(f"● {state}", style))
-    parts.append(Content(f"  {format_credit(status.credit)}"))
+    if status.session_state != "connecting":
+        parts.append(Content(f"  {format_credit(status.credit)}"))
     return Content("").join(parts)
 
 
