@@ -1,10 +1,11 @@
 """Uploading 100,000 numbers to a list on the loopback simulator.
 
 Measures numbers per second of the journaled, resumable upload
-(``ListUploader.run``: each URL-sized batch committed as ``sending`` before its
-request and as done after it, members recorded in the ledger) against a floor measured in the same run: a plain loop of httpx
-requests sending the same batches to the same server. Rounds alternate and the
-best of each is kept. Target: at least 0.8x the floor's rate.
+(``ListUploader.run``: each round of URL-sized batches committed as ``sending``
+before its requests, then as done with their numbers recorded as members)
+against a floor measured in the same run: a plain loop of httpx requests
+sending the same batches to the same server. Rounds alternate and the best of
+each is kept. Target: at least 0.8x the floor's rate.
 
 The simulator (a ``SimulatorServer`` on 127.0.0.1) runs in a child process, as
 a gateway would be another machine: its work does not share this process's

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from textual.widgets import DataTable, Input, Static
 
-from tests.app.harness import demo_app, wait_until
+from tests.app.harness import demo_app, wait_until, workers_done
 from tui.screens.lists import ImportPreviewScreen, ListsScreen, PathPrompt
 
 
@@ -21,6 +23,16 @@ def write_file(path: Path) -> list[str]:
     lines.append("Broken;9.23001E+11")
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
     return numbers
+
+
+def figures(report: str) -> dict[str, int]:
+    """The preview's figures by label ("Rows read": 1202, ...)."""
+    found = {}
+    for line in report.splitlines():
+        match = re.fullmatch(r"\s*([A-Za-z][A-Za-z ]*?)\s+([0-9,]+)(?:\s+\(.*\))?", line)
+        if match:
+            found[match[1]] = int(match[2].replace(",", ""))
+    return found
 
 
 def list_requests(sim: Any) -> int:
@@ -62,18 +74,23 @@ async def test_create_import_confirm_and_watch_the_upload(tmp_path: Path) -> Non
         assert list_requests(sim) == creates and table.row_count == seeded + 1
 
         # Import the file: the preview states what an upload would do.
-        await type_into(pilot, screen.query_one("#file-path", Input), str(tmp_path / "people.csv"))
+        path_field = screen.query_one("#file-path", Input)
+        path_field.value = str(tmp_path / "people.csv")  # as pasted
+        path_field.focus()
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ImportPreviewScreen), "preview")
         preview = app.screen
         assert isinstance(preview, ImportPreviewScreen)
         report = str(preview.query_one("#preview-report", Static).content)
-        assert "Rows read                   1,202" in report
-        assert "Valid                       1,201" in report
-        assert "  normalised                  600" in report
-        assert "  repeated in the file          1" in report
-        assert "  to upload                 1,200" in report
-        assert "Invalid                         1" in report
+        assert figures(report) == {
+            "Rows read": 1202,
+            "Valid": 1201,
+            "normalised": 600,
+            "repeated in the file": 1,
+            "already in the list": 0,
+            "to upload": 1200,
+            "Invalid": 1,
+        }
         invalid = preview.query_one("#preview-invalid", DataTable)
         assert [str(c) for c in invalid.get_row_at(0)[:2]] == ["1203", "9.23001E+11"]
 
@@ -81,9 +98,7 @@ async def test_create_import_confirm_and_watch_the_upload(tmp_path: Path) -> Non
         await pilot.click("#preview-export")
         await wait_until(pilot, lambda: isinstance(app.screen, PathPrompt), "path prompt")
         target = tmp_path / "fix.csv"
-        field = app.screen.query_one(Input)
-        field.value = ""
-        await type_into(pilot, field, str(target))
+        app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
         await wait_until(pilot, target.exists, "the invalid rows file")
         assert "1203,9.23001E+11" in target.read_text(encoding="utf-8-sig")
@@ -92,7 +107,7 @@ async def test_create_import_confirm_and_watch_the_upload(tmp_path: Path) -> Non
         # Confirm: the upload runs to the end and the table shows the members.
         await pilot.press("enter")
         await wait_until(pilot, lambda: bool(screen.last_results), "the upload")
-        await app.workers.wait_for_complete()
+        await workers_done(pilot, "lists-upload")
         [result] = screen.last_results
         assert result.ok and result.added == 1200
         assert set(sim.state.lists[created.id].members) == set(numbers)
@@ -118,17 +133,43 @@ async def test_pasted_numbers_go_through_the_same_preview(tmp_path: Path) -> Non
 
         box = screen.query_one("#paste-box")
         box.text = "0300-1234567, +92 321 7654321\nabc 03001234567"  # type: ignore[attr-defined]
-        await pilot.click("#preview-paste")
+        box.focus()
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ImportPreviewScreen), "preview")
         report = str(app.screen.query_one("#preview-report", Static).content)
-        assert "to upload                 2" in report and "Invalid                   1" in report
+        assert figures(report)["to upload"] == 2 and figures(report)["Invalid"] == 1
         # Escape cancels: nothing is sent.
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and not sim.state.lists[created.id].members
 
-        await pilot.click("#preview-paste")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ImportPreviewScreen), "preview")
         await pilot.press("enter")
         await wait_until(pilot, lambda: bool(screen.last_results), "the upload")
         assert set(sim.state.lists[created.id].members) == {"923001234567", "923217654321"}
+
+
+async def test_an_interrupted_import_is_resumed_from_the_table(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "lists") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, ListsScreen) and app.engine is not None
+        ledger = app.engine.ledger
+        target = ledger.list_by_name("Staff")
+        assert target is not None
+        # An upload journaled by a run that stopped before sending anything.
+        waiting = [["923451000001", "923451000002"], ["923451000003"]]
+        ledger.create_import(target.id, "later.csv", waiting, datetime.now(UTC))
+        screen.catch_up()
+        jobs = screen.query_one("#jobs-table", DataTable)
+        assert jobs.display and jobs.row_count == 1
+        screen.query_one("#lists-table", DataTable).focus()
+
+        await pilot.press("r")
+        await wait_until(pilot, lambda: bool(screen.last_results), "the resumed upload")
+        await workers_done(pilot, "lists-upload")
+        [result] = screen.last_results
+        assert result.ok and result.added_now == 3
+        members = sim.state.lists[target.id].members
+        assert {"923451000001", "923451000002", "923451000003"} <= set(members)
+        assert jobs.row_count == 0 and not jobs.display

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
 
@@ -53,8 +54,6 @@ async def test_wizard_schedules_a_campaign_that_delivers_on_the_stepped_clock(
 ) -> None:
     async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, sim):
         engine = app.engine
-        # The tracker reads the gateway's clock, which the test steps by hand.
-        engine.tracker._now = sim.clock.now
         lists = {item.name: item for item in engine.ledger.lists()}
         chosen = [lists["Customers"].id, lists["Staff"].id]
         audience = SmsCampaigns(engine).audience(chosen)
@@ -354,3 +353,26 @@ async def test_send_stopped_by_credit_finishes_after_retry(tmp_path: Path) -> No
 def sim_msisdn(sim: Any) -> str:
     with sim.lock:
         return next(iter(sim.state.accounts))
+
+
+def palette_hits(app: Any) -> int:
+    found = app.screen.query(CommandList)
+    return found.first().option_count if found else 0
+
+
+async def test_palette_opens_the_wizard_and_the_personalised_send(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, _sim):
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"personal")
+        await wait_until(pilot, lambda: palette_hits(app) > 0, "hits")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PersonalisedScreen), "screen")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, SmsCampaignsScreen), "back")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"new sms")
+        await wait_until(pilot, lambda: palette_hits(app) > 0, "hits")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, CampaignWizard), "wizard")

@@ -304,7 +304,7 @@ async def test_a_recording_added_from_the_wizard_is_used_once_ready(tmp_path: Pa
         modal = app.screen
         flow = modal.query_one(AudioFlow)
         path = modal.query_one("#audio-path", Input)
-        assert app.focused is path
+        await wait_until(pilot, lambda: app.focused is path, "cursor in the path box")
         path.value = str(clip)
         await pilot.press("enter")
         await wait_until(pilot, lambda: flow.analysis is not None, "analysis")

@@ -15,6 +15,7 @@ from typing import Any
 from tui.cli.engine_session import CliError, cli_engine
 from tui.engine.imports import preview_file
 from tui.engine.list_upload import ListUploader, UploadProgress, UploadResult
+from tui.engine.sms_campaigns import profile_zone
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError, ListSummary
 
@@ -97,6 +98,7 @@ async def _show(args: argparse.Namespace) -> int:
         uploader = ListUploader(engine)
         lists = engine.ledger.lists()
         jobs = uploader.unfinished_jobs()
+        zone = profile_zone(engine)
     if args.json:
         print(json.dumps([_list_dict(item) for item in lists], ensure_ascii=False))
         return 0
@@ -106,7 +108,7 @@ async def _show(args: argparse.Namespace) -> int:
     width = max(len("NAME"), *(len(item.name) for item in lists))
     print(f"{'NAME':<{width}}  {'ID':<10} {'MEMBERS':>9}  LAST CHANGED")
     for item in lists:
-        changed = item.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        changed = item.updated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         print(f"{item.name:<{width}}  {item.id:<10} {item.members:>9,}  {changed}")
     names = {item.id: item.name for item in lists}
     for job in jobs:

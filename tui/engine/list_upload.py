@@ -39,9 +39,8 @@ BATCH_REFUSALS = frozenset({411, 413})
 #: probably unreachable; the rest stays queued for a later resume).
 MAX_UNKNOWN_IN_A_ROW = 2
 #: Batches on their way at once (also bounded by the profile's concurrency).
-#: Order does not matter to a list; the commit for one batch overlaps the
-#: requests of the others; an interruption leaves at most this many batches
-#: of unknown outcome.
+#: Order does not matter to a list; an interruption leaves at most this many
+#: batches of unknown outcome.
 MAX_PARALLEL = 4
 KIND = "list_import"
 
@@ -298,8 +297,9 @@ class ListUploader:
         cancel: asyncio.Event | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> UploadResult:
-        """Send the job's pending batches, one request at a time, until done,
-        cancelled (after the batch on its way) or stopped by an error."""
+        """Send the job's pending batches (up to ``MAX_PARALLEL`` on their way at
+        once) until done, cancelled (after the batches on their way) or
+        stopped by an error."""
         key = (str(self.ledger.path), job_id)
         if key in _RUNNING:
             raise ImportRunning(f"Import {job_id} is already being uploaded.")
@@ -344,55 +344,53 @@ class _Run:
         self.error: str | None = None
 
     async def go(self) -> UploadResult:
+        """Rounds of up to ``width`` batches: one commit records the previous
+        round's accepted batches and marks the next round ``sending``, then the
+        round's requests go out together. (Measured: one commit per round was
+        faster than one per batch, and both beat a commit per state change.)"""
         self._recover()
         self._report()
-        workers = max(1, min(self.engine.profile.concurrency, MAX_PARALLEL))
-        async with asyncio.TaskGroup() as group:
-            for _ in range(workers):
-                group.create_task(self._worker())
-        return self._result()
-
-    async def _worker(self) -> None:
-        """Send batches one after another; each commit records the batch just
-        accepted and marks the next one ``sending`` before its request."""
-        accepted: int | None = None
+        width = max(1, min(self.engine.profile.concurrency, MAX_PARALLEL))
+        accepted: list[int] = []
         while True:
             if self.cancel is not None and self.cancel.is_set():
                 self.cancelled = True
-            batch = self._step(accepted, take=self.error is None and not self.cancelled)
-            if batch is None:
-                return
-            self.last_taken = max(self.last_taken, batch.seq)
-            accepted = batch.seq if await self._send(batch.seq, batch.numbers) else None
+            take = width if self.error is None and not self.cancelled else 0
+            batches = self._step(accepted, take)
+            if not batches:
+                return self._result()
+            self.last_taken = batches[-1].seq
+            sent = await asyncio.gather(*(self._send(b.seq, b.numbers) for b in batches))
+            accepted = [batch.seq for batch, ok in zip(batches, sent, strict=True) if ok]
             self._report()
 
-    def _step(self, accepted: int | None, take: bool) -> ImportBatch | None:
-        """Record the accepted batch and take the next one, in one commit.
+    def _step(self, accepted: list[int], take: int) -> list[ImportBatch]:
+        """Record the accepted batches and take the next ones, in one commit.
 
-        Runs on the event loop: in a thread, the commit waited for the
-        interpreter lock at every row it inserted while requests were being
-        handled, and the upload was slower (measured).
+        Runs on the event loop (about a millisecond): from a thread it was
+        slower, as each statement waited for the interpreter lock while the
+        requests were being built and read (measured).
         """
-        if accepted is None and not take:
-            return None
-        done = [] if accepted is None else [accepted]
+        if not accepted and not take:
+            return []
         try:
             _, batches = step_import(
                 self.ledger,
                 self.job_id,
-                done=done,
-                take=1 if take else 0,
+                done=accepted,
+                take=take,
                 after=self.last_taken,
                 at=_now(),
             )
         except LedgerError:
-            if accepted is None:
+            if not accepted:
                 raise
-            # Settled meanwhile (e.g. recovered as unknown by another process):
-            # record the acceptance on its own, then take.
-            self._settle(self.ledger.mark_import_done, accepted, _now())
-            return self._step(None, take)
-        return batches[0] if batches else None
+            # One was settled meanwhile (e.g. recovered as unknown by another
+            # process): record the acceptances one by one, then take.
+            for seq in accepted:
+                self._settle(self.ledger.mark_import_done, seq, _now())
+            return self._step([], take)
+        return batches
 
     async def _send(self, seq: int, numbers: list[str]) -> bool:
         """Send one batch (already marked sending); True if the gateway accepted it."""

@@ -106,6 +106,7 @@ class Engine:
         client.add_listener(self._on_session)
         #: Set in demo mode: the in-process simulator behind the client.
         self.simulator: Any = None
+        self.tracker.gateway_now = self.gateway_now
 
     # Life cycle --------------------------------------------------------------------
 
@@ -145,6 +146,15 @@ class Engine:
         self.bus.close()
         await self.client.aclose()
         self.ledger.close()
+
+    def gateway_now(self) -> datetime:
+        """The gateway's current time (aware): the simulator's clock in the demo,
+        this machine's clock otherwise. Schedules are checked against it."""
+        clock = getattr(self.simulator, "clock", None)
+        if clock is not None:
+            now: datetime = clock.now()
+            return now
+        return _now()
 
     @property
     def status(self) -> EngineStatus:

@@ -56,13 +56,8 @@ def profile_zone(engine: Engine) -> tzinfo:
 
 
 def gateway_now(engine: Engine) -> datetime:
-    """The gateway's current time, aware: the simulator's clock in the demo."""
-    simulator = getattr(engine, "simulator", None)
-    clock = getattr(simulator, "clock", None)
-    if clock is not None:
-        now: datetime = clock.now()
-        return now
-    return datetime.now(UTC)
+    """The gateway's current time (see ``Engine.gateway_now``)."""
+    return engine.gateway_now()
 
 
 def parse_when(text: str, zone: tzinfo, now: datetime) -> datetime:

@@ -83,6 +83,8 @@ class StatusTracker:
         self.concurrency = max(1, concurrency)
         self._limit = asyncio.Semaphore(self.concurrency)
         self._now = now
+        #: The gateway's clock, for comparing with schedules it keeps.
+        self.gateway_now: Callable[[], datetime] = now
         self._wake = asyncio.Event()
         self._watches: dict[tuple[str, str], _Watch] = {}
         self.last_round: datetime | None = None
@@ -298,6 +300,10 @@ class StatusTracker:
         return timedelta(seconds=self.backoff.after(polls))
 
     async def _ask(self, call: Awaitable[T]) -> T | CsmsError:
+        # Give the event loop a turn between queries: with a gateway that answers
+        # at once (the in-process demo), a worker could otherwise run dozens of
+        # queries in one turn and hold up the interface.
+        await asyncio.sleep(0)
         try:
             return await self._limited(call)
         except CsmsError as error:
@@ -332,13 +338,16 @@ class StatusTracker:
     async def _poll_sms_campaign(self, campaign_id: str) -> bool:
         recipients = await self.client.campaign_status(campaign_id)
         at = self._now()
+        gateway_at = self.gateway_now()
         changed = await asyncio.to_thread(
             self.ledger.upsert_campaign_statuses, campaign_id, recipients, at
         )
         campaign = await asyncio.to_thread(self.ledger.campaign, campaign_id)
         total = len(recipients)
         sent = sum(1 for r in recipients if r.status is MessageStatus.SENT)
-        due = campaign is None or campaign.scheduled_at is None or campaign.scheduled_at <= at
+        due = (
+            campaign is None or campaign.scheduled_at is None or campaign.scheduled_at <= gateway_at
+        )
         final = total > 0 and sent == total and due
         state = "Sent" if final else ("Scheduled" if sent == 0 else "Sending")
         if campaign is not None and (campaign.state != state or changed):

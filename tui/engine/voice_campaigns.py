@@ -74,12 +74,8 @@ Report = Callable[[str, str], None]
 
 
 def gateway_now(engine: Engine) -> datetime:
-    """The gateway's time: the simulator's clock in the demo, else this machine's."""
-    clock = getattr(engine.simulator, "clock", None)
-    if clock is not None:
-        now: datetime = clock.now()
-        return now
-    return datetime.now(UTC)
+    """The gateway's current time (see ``Engine.gateway_now``)."""
+    return engine.gateway_now()
 
 
 def profile_zone(engine: Engine) -> tzinfo:

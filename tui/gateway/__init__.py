@@ -2,56 +2,58 @@
 
 ``CsmsClient`` has one async method per command; replies become the typed
 results of ``results``; every failure is a ``CsmsError`` with one clear sentence.
+
+Names are imported on first use, so importing a light module of this package
+(``codes``, ``numbers``, ``text``) does not load the client and httpx: that
+keeps the app's first paint quick.
 """
 
-from tui.gateway.client import CsmsClient
-from tui.gateway.errors import (
-    AmbiguousReply,
-    CsmsError,
-    GatewayError,
-    GatewayUnavailable,
-    InvalidInput,
-    InvalidNumbers,
-    LoginFailed,
-    OutcomeUnknown,
-    SessionExpired,
-    Throttled,
-)
-from tui.gateway.protocol import Reply, parse_incoming, parse_reply
-from tui.gateway.results import (
-    CallState,
-    CampaignRecipient,
-    IncomingBatch,
-    IncomingInfo,
-    IncomingMessage,
-    PendingActionResult,
-    Submitted,
-    VoiceCampaignInfo,
-)
-from tui.gateway.session import SessionState
+from __future__ import annotations
 
-__all__ = [
-    "AmbiguousReply",
-    "CallState",
-    "CampaignRecipient",
-    "CsmsClient",
-    "CsmsError",
-    "GatewayError",
-    "GatewayUnavailable",
-    "IncomingBatch",
-    "IncomingInfo",
-    "IncomingMessage",
-    "InvalidInput",
-    "InvalidNumbers",
-    "LoginFailed",
-    "OutcomeUnknown",
-    "PendingActionResult",
-    "Reply",
-    "SessionExpired",
-    "SessionState",
-    "Submitted",
-    "Throttled",
-    "VoiceCampaignInfo",
-    "parse_incoming",
-    "parse_reply",
-]
+from importlib import import_module
+from typing import Any
+
+_WHERE = {
+    "CsmsClient": "client",
+    "SessionState": "session",
+    "Reply": "protocol",
+    "parse_incoming": "protocol",
+    "parse_reply": "protocol",
+    **{
+        name: "errors"
+        for name in (
+            "AmbiguousReply",
+            "CsmsError",
+            "GatewayError",
+            "GatewayUnavailable",
+            "InvalidInput",
+            "InvalidNumbers",
+            "LoginFailed",
+            "OutcomeUnknown",
+            "SessionExpired",
+            "Throttled",
+        )
+    },
+    **{
+        name: "results"
+        for name in (
+            "CallState",
+            "CampaignRecipient",
+            "IncomingBatch",
+            "IncomingInfo",
+            "IncomingMessage",
+            "PendingActionResult",
+            "Submitted",
+            "VoiceCampaignInfo",
+        )
+    },
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tui.gateway' has no attribute {name!r}")
+    return getattr(import_module(f"tui.gateway.{module}"), name)

@@ -24,9 +24,11 @@ from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
 
 from tui.engine.imports import ImportPreview, preview_file, preview_text
 from tui.engine.list_upload import ListUploader, UploadProgress, UploadResult
+from tui.engine.sms_campaigns import profile_zone
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
 from tui.screens.base import EngineScreen, has_engine
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets import RecipientsBox
 
 #: Invalid rows listed in the preview (the export has all of them).
@@ -149,8 +151,10 @@ class ListsScreen(EngineScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "new_list", "New list", id="lists.new"),
         Binding("ctrl+o", "open_file", "Import file", id="lists.import"),
+        Binding("ctrl+s", "preview", "Preview", id="lists.preview"),
         Binding("e", "export", "Export", id="lists.export"),
         Binding("r", "resume", "Resume import", id="lists.resume"),
+        Binding("x", "close_job", "Close import", id="lists.close_job"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -185,7 +189,11 @@ class ListsScreen(EngineScreen):
             yield ProgressBar(id="upload-bar", show_eta=False)
             yield Static("", id="upload-status", markup=False)
             yield Button("Cancel upload", id="cancel-upload", variant="warning")
-        yield Label("Unfinished imports (r resumes the selected one)", classes="section-title")
+        yield Label(
+            "Unfinished imports (r resumes the selected one, x closes it)",
+            classes="section-title",
+            id="jobs-title",
+        )
         yield DataTable[str](id="jobs-table", cursor_type="row")
 
     def on_mount(self) -> None:
@@ -218,6 +226,7 @@ class ListsScreen(EngineScreen):
     def _load_lists(self, select: str | None = None) -> None:
         table = self.query_one("#lists-table", DataTable)
         summaries = self.engine.ledger.lists()
+        zone = profile_zone(self.engine)
         wanted = {item.id for item in summaries}
         with self.app.batch_update():
             for key in [k for k in table.rows if k.value not in wanted]:
@@ -227,7 +236,7 @@ class ListsScreen(EngineScreen):
                     "name": item.name,
                     "id": item.id,
                     "members": f"{item.members:,}",
-                    "changed": item.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    "changed": item.updated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 }
                 if item.id in table.rows:
                     for column, value in cells.items():
@@ -253,6 +262,7 @@ class ListsScreen(EngineScreen):
                 key=str(job.job_id),
             )
         table.display = table.row_count > 0
+        self.query_one("#jobs-title").display = table.row_count > 0
 
     def _selected_list(self) -> tuple[str, str] | None:
         table = self.query_one("#lists-table", DataTable)
@@ -317,10 +327,21 @@ class ListsScreen(EngineScreen):
             return None
         return target
 
+    def action_preview(self) -> None:
+        """Preview the pasted numbers when the cursor is in the paste box or no
+        file is named, else the file."""
+        box = self.query_one(RecipientsBox)
+        in_box = self.focused is not None and box in self.focused.ancestors_with_self
+        if in_box or not self.query_one("#file-path", Input).value.strip():
+            self._preview_paste()
+        else:
+            self._preview_file_pressed()
+
     @on(Input.Submitted, "#file-path, #file-column")
     @on(Button.Pressed, "#preview-file")
-    def _preview_file_pressed(self, event: Input.Submitted | Button.Pressed) -> None:
-        event.stop()
+    def _preview_file_pressed(self, event: Input.Submitted | Button.Pressed | None = None) -> None:
+        if event is not None:
+            event.stop()
         target = self._target_or_refuse()
         text = self.query_one("#file-path", Input).value.strip()
         if target is None:
@@ -348,8 +369,9 @@ class ListsScreen(EngineScreen):
         self._confirm(target, preview)
 
     @on(Button.Pressed, "#preview-paste")
-    def _preview_paste(self, event: Button.Pressed) -> None:
-        event.stop()
+    def _preview_paste(self, event: Button.Pressed | None = None) -> None:
+        if event is not None:
+            event.stop()
         target = self._target_or_refuse()
         text = self.query_one(RecipientsBox).text
         if target is None:
@@ -436,8 +458,7 @@ class ListsScreen(EngineScreen):
         if self._cancel is not None:
             self.notify("An upload is running; wait for it or cancel it.", severity="warning")
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        job = self.engine.ledger.import_summary(int(str(key)))
+        job = self.engine.ledger.import_summary(int(str(self._selected_job())))
         summary = self.engine.ledger.list_by_id(job.list_id)
         name = summary.name if summary else job.list_id
         if not job.batches.get("pending") and not job.batches.get("sending"):
@@ -447,6 +468,32 @@ class ListsScreen(EngineScreen):
             )
             return
         self._upload((job.list_id, name), [], job.source, job.job_id)
+
+    def _selected_job(self) -> int | None:
+        table = self.query_one("#jobs-table", DataTable)
+        if table.row_count == 0:
+            return None
+        return int(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def action_close_job(self) -> None:
+        job_id = self._selected_job()
+        if job_id is None or self._cancel is not None:
+            return
+        job = self.engine.ledger.import_summary(job_id)
+        waiting = job.batches.get("pending", 0)
+        unknown = job.batches.get("unknown", 0)
+        question = (
+            f"Close import {job_id}? Its {waiting} waiting batch(es) will not be sent, and "
+            f"the numbers of its {unknown} batch(es) of unknown outcome can then be imported "
+            "again (check the list first)."
+        )
+
+        def decided(close: bool | None) -> None:
+            if close:
+                self.uploader.close_job(job_id)
+                self._load_jobs()
+
+        self.app.push_screen(ConfirmScreen(question, title="Close import"), decided)
 
     # -- exporting -----------------------------------------------------------------
 

@@ -301,8 +301,9 @@ class SmsCampaignsScreen(EngineScreen):
     # -- actions ------------------------------------------------------------------
 
     def command(self, action: str) -> Callable[[], None]:
-        """A palette callback running ``action`` on this screen."""
-        return lambda: self.run_action(action)  # type: ignore[return-value]
+        """A palette callback running ``action_<action>`` on this screen."""
+        method: Callable[[], None] = getattr(self, f"action_{action}")
+        return method
 
     def action_new_campaign(self) -> None:
         from tui.screens.campaign_wizard import CampaignWizard
