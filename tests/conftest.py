@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -54,10 +55,16 @@ def demo_simulator() -> Simulator:
 @pytest.fixture(autouse=True)
 def _private_user_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every test gets its own config, data and state folders (never the user's)."""
+) -> Iterator[None]:
+    """Every test gets its own config, data and state folders (never the user's),
+    and the log file a command-line run opens is closed after the test."""
     home = tmp_path_factory.mktemp("home")
     for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(variable, str(home / variable.lower()))
     for variable in ("CSMS_BASE_URL", "CSMS_MSISDN", "CSMS_PASSWORD", "CSMS_PROFILE"):
         monkeypatch.delenv(variable, raising=False)
+    yield
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "csms_log_file", False)]:
+        root.removeHandler(handler)
+        handler.close()

@@ -153,9 +153,12 @@ def setup_logging(path: Path | None = None, level: int = logging.INFO) -> Path:
     handler.addFilter(RedactingFilter())
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    if _installed is not None:
-        root.removeHandler(_installed)
-        _installed.close()
+    # Replace every handler an earlier call installed (marked, so a handler left
+    # by an earlier copy of this module is found too), never stack them.
+    for old in [h for h in root.handlers if getattr(h, "csms_log_file", False)]:
+        root.removeHandler(old)
+        old.close()
+    handler.csms_log_file = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
     logging.captureWarnings(True)
