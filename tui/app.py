@@ -26,6 +26,7 @@ from tui.engine import events
 from tui.engine.events import Subscription
 from tui.gateway.errors import CsmsError, LoginFailed
 from tui.screens.base import EngineScreen, ShellScreen
+from tui.screens.display_time import set_zone
 from tui.screens.registry import SCREENS, ScreenEntry, entry_for
 from tui.widgets.header import ShellStatus
 
@@ -375,6 +376,7 @@ class CsmsApp(App[None]):
         from tui.screens.login import LoginScreen
 
         self.engine = engine
+        set_zone(engine.profile.timezone)
         while len(self.screen_stack) > 1 and isinstance(self.screen, LoginScreen):
             await self.pop_screen()
         self._publish_status(self._status_from_engine(engine))

@@ -21,6 +21,7 @@ from tui.engine import events
 from tui.ledger import Ledger
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.dashboard import clock
+from tui.screens.display_time import local
 
 #: Most recent items read per kind.
 ROWS_PER_KIND = 200
@@ -275,7 +276,7 @@ class ActivityScreen(EngineScreen):
             for item in [*open_items, *settled]:
                 state = f"Settled: {item.note}" if item.settled else "Open"
                 table.add_row(
-                    item.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    local(item.at).strftime("%Y-%m-%d %H:%M"),
                     item.summary,
                     item.target,
                     state,

@@ -23,6 +23,7 @@ from tui.engine import events
 from tui.ledger import AudioFile
 from tui.screens.audio_flow import AudioFlow
 from tui.screens.base import EngineScreen, has_engine
+from tui.screens.display_time import local
 
 
 class AudioFilesTable(DataTable[str]):
@@ -46,7 +47,7 @@ class AudioFilesTable(DataTable[str]):
 def _row(file: AudioFile) -> tuple[str, ...]:
     length = "—" if file.duration is None else format_duration(file.duration)
     size = "—" if file.size is None else format_bytes(file.size)
-    uploaded = file.uploaded_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    uploaded = local(file.uploaded_at).strftime("%Y-%m-%d %H:%M")
     return (file.name, file.id, file.status.label, length, size, uploaded)
 
 

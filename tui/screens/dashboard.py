@@ -21,6 +21,7 @@ from textual.widgets import Label, Static
 from tui.engine import events
 from tui.gateway.errors import CsmsError
 from tui.screens.base import EngineScreen, has_engine
+from tui.screens.display_time import local
 
 RECENT_EVENTS = 12
 #: How each kind of item is named in the recent-events list.
@@ -35,8 +36,8 @@ KIND_NAMES = {
 
 
 def clock(at: datetime | None) -> str:
-    """A time as HH:MM:SS in the local zone, or a dash."""
-    return "—" if at is None else at.astimezone().strftime("%H:%M:%S")
+    """A time as HH:MM:SS in the display zone, or a dash."""
+    return "—" if at is None else local(at).strftime("%H:%M:%S")
 
 
 def describe_event(event: events.Event) -> str | None:

@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, ContentSwitcher, DataTable, Input, Label, Static
 
 from tui.engine import events
-from tui.engine.voice_campaigns import KIND_LABELS, OptionTally, option_tally
+from tui.engine.voice_campaigns import KIND_LABELS, OptionTally, option_tally, profile_zone
 from tui.ledger import LedgerError, VoiceCampaign, VoiceSnapshot
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.voice_wizard import VoiceWizard
@@ -216,15 +216,15 @@ class VoiceCampaignsScreen(EngineScreen):
         self.query_one("#monitor-bars", Static).update(bars)
         self.query_one("#monitor-tally", Static).update(self._tally(campaign))
 
-    @staticmethod
-    def _status_line(campaign: VoiceCampaign) -> str:
+    def _status_line(self, campaign: VoiceCampaign) -> str:
         if campaign.last_status is None:
             return "Status: submitted, waiting for the gateway's first answer."
         status = campaign.last_status
         state = "finished" if campaign.final else "in progress"
         checked = ""
         if campaign.checked_at is not None:
-            checked = f", checked {campaign.checked_at.astimezone():%H:%M:%S}"
+            local = campaign.checked_at.astimezone(profile_zone(self.engine))
+            checked = f", checked {local:%H:%M:%S}"
         return f"Status: {status.label} (code {int(status)}, {state}{checked})"
 
     def _details(self, campaign: VoiceCampaign) -> str:
