@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +69,18 @@ def _private_user_dirs(
     for handler in [h for h in root.handlers if getattr(h, "csms_log_file", False)]:
         root.removeHandler(handler)
         handler.close()
+
+
+@pytest.fixture
+def account_env(
+    sim_server: SimulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A command-line run's account: the loopback simulator's, from CSMS_* variables,
+    with config, data and state under ``tmp_path``."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("CSMS_BASE_URL", sim_server.base_url)
+    monkeypatch.setenv("CSMS_MSISDN", SIM_MSISDN)
+    monkeypatch.setenv("CSMS_PASSWORD", SIM_PASSWORD)
+    return tmp_path

@@ -9,23 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SIM_MSISDN, SIM_PASSWORD
 from tui.cli.main import main
 from tui.ledger import Ledger
-from tui.simulator import Simulator, SimulatorServer
-
-
-@pytest.fixture
-def account_env(
-    sim_server: SimulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.setenv("CSMS_BASE_URL", sim_server.base_url)
-    monkeypatch.setenv("CSMS_MSISDN", SIM_MSISDN)
-    monkeypatch.setenv("CSMS_PASSWORD", SIM_PASSWORD)
-    return tmp_path
+from tui.simulator import Simulator
 
 
 def ledger_path(home: Path) -> Path:

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from typing import Any
 
 from tui.config import ConfigError, Profile, active_profile_name, apply_env, data_dir, load_config
 from tui.engine.service import Engine
+from tui.gateway.errors import CsmsError
+from tui.ledger import LedgerError
+
+
+def run_cli(work: Coroutine[Any, Any, int]) -> int:
+    """Run one command's coroutine; a problem the user can fix is one line on
+    standard error and exit code 1, never a traceback."""
+    try:
+        return asyncio.run(work)
+    except (CliError, CsmsError, LedgerError, OSError) as error:
+        print(f"csms: {error}", file=sys.stderr)
+        return 1
 
 
 class CliError(Exception):

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from tui.cli.engine_session import CliError, cli_engine
-from tui.gateway.errors import CsmsError
-from tui.ledger import LedgerError
+from tui.cli.engine_session import cli_engine, run_cli
 
 
 def register(subparsers: Any) -> None:
@@ -31,20 +28,11 @@ def register(subparsers: Any) -> None:
         "--discard", action="store_true", help="first discard the unpaid pending messages"
     )
     fetch.add_argument("--json", action="store_true", help="print JSON lines")
-    fetch.set_defaults(handler=lambda args: _run(_fetch(args)))
+    fetch.set_defaults(handler=lambda args: run_cli(_fetch(args)))
 
     export = commands.add_parser("export", help="write every stored message to a CSV file")
     export.add_argument("file", type=Path, metavar="FILE.csv")
-    export.set_defaults(handler=lambda args: _run(_export(args)))
-
-
-def _run(work: Any) -> int:
-    try:
-        code: int = asyncio.run(work)
-        return code
-    except (CliError, CsmsError, LedgerError, OSError) as error:
-        print(f"csms: {error}", file=sys.stderr)
-        return 1
+    export.set_defaults(handler=lambda args: run_cli(_export(args)))
 
 
 async def _fetch(args: argparse.Namespace) -> int:

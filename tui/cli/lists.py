@@ -12,12 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tui.cli.engine_session import CliError, cli_engine
+from tui.cli.engine_session import CliError, cli_engine, run_cli
 from tui.engine.imports import preview_file
 from tui.engine.list_upload import ListUploader, UploadProgress, UploadResult
 from tui.engine.sms_campaigns import profile_zone
-from tui.gateway.errors import CsmsError
-from tui.ledger import LedgerError, ListSummary
+from tui.ledger import ListSummary
 
 
 def register(subparsers: Any) -> None:
@@ -28,7 +27,7 @@ def register(subparsers: Any) -> None:
         "counts (the gateway cannot list them).",
     )
     lists.add_argument("--json", action="store_true", help="print JSON")
-    lists.set_defaults(handler=lambda args: _run(_show(args)))
+    lists.set_defaults(handler=lambda args: run_cli(_show(args)))
     actions = lists.add_subparsers(dest="lists_command", metavar="ACTION")
 
     add = actions.add_parser(
@@ -56,7 +55,7 @@ def register(subparsers: Any) -> None:
         help="write the invalid rows (line, value, reason) to this CSV file for fixing",
     )
     add.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
-    add.set_defaults(handler=lambda args: _run(_import(args)))
+    add.set_defaults(handler=lambda args: run_cli(_import(args)))
 
     resume = actions.add_parser(
         "resume",
@@ -66,21 +65,12 @@ def register(subparsers: Any) -> None:
     )
     resume.add_argument("list_name", nargs="?", metavar="LIST_NAME")
     resume.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
-    resume.set_defaults(handler=lambda args: _run(_resume(args)))
+    resume.set_defaults(handler=lambda args: run_cli(_resume(args)))
 
     export = actions.add_parser("export", help="write a list's members to a CSV file")
     export.add_argument("list_name", metavar="LIST_NAME")
     export.add_argument("file", type=Path, metavar="FILE.csv")
-    export.set_defaults(handler=lambda args: _run(_export(args)))
-
-
-def _run(work: Any) -> int:
-    try:
-        code: int = asyncio.run(work)
-        return code
-    except (CliError, CsmsError, LedgerError, OSError) as error:
-        print(f"csms: {error}", file=sys.stderr)
-        return 1
+    export.set_defaults(handler=lambda args: run_cli(_export(args)))
 
 
 def _find(uploader: ListUploader, name: str) -> ListSummary:
