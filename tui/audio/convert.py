@@ -10,11 +10,11 @@ from pathlib import Path
 from tui.audio._compat import AudioSegment, high_pass_filter, low_pass_filter
 from tui.audio.analysis import check_complete, silent_reason
 from tui.audio.collect import PcmCollector
-from tui.audio.decode import open_pcm
 from tui.audio.errors import AudioEmpty, AudioSilent, AudioTooLong, InvalidAudioOptions
 from tui.audio.options import ConversionResult, ConvertOptions
-from tui.audio.probe import SourceInfo, probe
+from tui.audio.probe import SourceInfo
 from tui.audio.progress import Progress, ProgressCallback
+from tui.audio.source import clipped_end, open_source
 from tui.audio.units import (
     BYTES_PER_SECOND,
     OUTPUT_RATE,
@@ -46,32 +46,32 @@ def convert(
     opts.validate()
     out = Path(dst).expanduser()
     check_destination(out)
-    info = probe(src)
-    start, length = _range(info, opts)
-    limit_s = max_duration_s(opts.max_bytes)
-    planned = length if length is not None else _remaining(info, start)
-    if (
-        planned is not None
-        and info.duration_exact
-        and planned > limit_s + 0.01
-        and not (opts.cut_to_fit or opts.trim_silence)
-    ):
-        raise _too_long(info, planned, opts, trimmed=False)
-
-    collector = PcmCollector(
-        max_samples(opts.max_bytes) * 2,
-        trim=opts.trim_silence,
-        threshold_dbfs=opts.silence_threshold_dbfs,
-    )
-    progress = Progress(on_progress, (planned or 0.0) * BYTES_PER_SECOND)
-    with open_pcm(
-        info,
+    with open_source(
+        src,
         rate=OUTPUT_RATE,
-        mono=True,
-        start_s=start,
-        duration_s=length,
+        start_s=opts.start_s or 0.0,
+        end_s=opts.end_s,
         phone_band=opts.phone_band,
-    ) as stream:
+    ) as (info, stream):
+        # The format is known before any sample is read: refuse a bad range
+        # or a clip too long here, and the decoder is stopped unused.
+        start, length = _range(info, opts)
+        limit_s = max_duration_s(opts.max_bytes)
+        planned = length if length is not None else _remaining(info, start)
+        if (
+            planned is not None
+            and info.duration_exact
+            and planned > limit_s + 0.01
+            and not (opts.cut_to_fit or opts.trim_silence)
+        ):
+            raise _too_long(info, planned, opts, trimmed=False)
+
+        collector = PcmCollector(
+            max_samples(opts.max_bytes) * 2,
+            trim=opts.trim_silence,
+            threshold_dbfs=opts.silence_threshold_dbfs,
+        )
+        progress = Progress(on_progress, (planned or 0.0) * BYTES_PER_SECOND)
         for chunk in stream:
             progress.add(len(chunk))
             if not collector.feed(chunk):
@@ -119,10 +119,7 @@ def _range(info: SourceInfo, opts: ConvertOptions) -> tuple[float, float | None]
         )
     if opts.end_s is None:
         return start, None
-    end = opts.end_s
-    if duration is not None and info.duration_exact:
-        end = min(end, duration)
-    return start, end - start
+    return start, clipped_end(info, opts.end_s) - start
 
 
 def _remaining(info: SourceInfo, start: float) -> float | None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, BinaryIO
 
 from tui.audio._compat import AudioSegment, audioop
@@ -81,14 +82,63 @@ def open_pcm(
     exe = require_ffmpeg(_what(info, rate))
     channels = 1 if mono or info.channels < 1 else info.channels
     out_rate = rate or info.sample_rate or 48000  # 0: ffmpeg named no rate
-    cmd = [exe, "-nostdin", "-hide_banner", "-loglevel", "error"]
+    cmd = ffmpeg_command(
+        exe,
+        info.path,
+        rate=rate,
+        out_rate=out_rate,
+        channels=channels,
+        mono=mono,
+        start_s=start_s,
+        duration_s=duration_s,
+        phone_band=phone_band,
+    )
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors
+            )
+        except OSError as exc:
+            raise FfmpegMissing(f"ffmpeg at {exe} could not be started ({exc.strerror}).") from None
+        try:
+            assert proc.stdout is not None
+            yield PcmStream(
+                pipe_chunks(proc, proc.stdout, lambda: _read_all(errors), info, channels),
+                channels=channels,
+                rate=out_rate,
+                band_filtered=phone_band,
+            )
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.stdout.close()  # type: ignore[union-attr]
+            proc.wait()
+
+
+def ffmpeg_command(
+    exe: str,
+    path: Path,
+    *,
+    rate: int | None,
+    out_rate: int,
+    channels: int,
+    mono: bool,
+    start_s: float = 0.0,
+    duration_s: float | None = None,
+    phone_band: bool = False,
+    log: tuple[str, ...] = ("-loglevel", "error"),
+) -> list[str]:
+    """The ffmpeg command writing ``path`` as raw s16le to its stdout: at
+    ``rate`` (``None`` keeps the source's), with ``channels`` (``mono``
+    downmixes), from ``start_s`` for at most ``duration_s``."""
+    cmd = [exe, "-nostdin", "-hide_banner", *log]
     # Seek fast to just before the start, then let ffmpeg decode the last
     # stretch and drop it: a lossy decoder starting cold at the seek point
     # gives some 40 ms of silence (MP3) instead of the sound there.
     preroll = min(start_s, SEEK_PREROLL_S)
     if start_s - preroll > 0:
         cmd += ["-ss", f"{start_s - preroll:.6f}"]
-    cmd += ["-i", ffmpeg_input(info.path)]
+    cmd += ["-i", ffmpeg_input(path)]
     if preroll > 0:
         cmd += ["-ss", f"{preroll:.6f}"]
     if duration_s is not None:
@@ -106,26 +156,12 @@ def open_pcm(
     cmd += ["-af", ",".join(filters)]
     cmd += ["-ac", str(channels), "-ar", str(out_rate), "-c:a", "pcm_s16le", "-f", "s16le"]
     cmd.append("pipe:1")
-    with tempfile.TemporaryFile() as errors:
-        try:
-            proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors
-            )
-        except OSError as exc:
-            raise FfmpegMissing(f"ffmpeg at {exe} could not be started ({exc.strerror}).") from None
-        try:
-            assert proc.stdout is not None
-            yield PcmStream(
-                _pipe_chunks(proc, proc.stdout, errors, info, channels),
-                channels=channels,
-                rate=out_rate,
-                band_filtered=phone_band,
-            )
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.stdout.close()  # type: ignore[union-attr]
-            proc.wait()
+    return cmd
+
+
+def _read_all(errors: BinaryIO) -> str:
+    errors.seek(0)
+    return errors.read().decode("utf-8", "replace")
 
 
 def _what(info: SourceInfo, rate: int | None) -> str:
@@ -136,9 +172,15 @@ def _what(info: SourceInfo, rate: int | None) -> str:
     return f"{info.format_label} audio"
 
 
-def _pipe_chunks(
-    proc: subprocess.Popen[bytes], out: IO[bytes], errors: BinaryIO, info: SourceInfo, channels: int
+def pipe_chunks(
+    proc: subprocess.Popen[bytes],
+    out: IO[bytes],
+    error_text: Callable[[], str],
+    info: SourceInfo,
+    channels: int,
 ) -> Iterator[bytes]:
+    """Whole frames from ffmpeg's ``out``; once it ends, a clear error if
+    ffmpeg failed (``error_text`` gives what it printed at error level)."""
     frame = 2 * channels
     size = CHUNK_BYTES - CHUNK_BYTES % frame
     while chunk := out.read(size):
@@ -148,9 +190,7 @@ def _pipe_chunks(
             yield chunk
     code = proc.wait()
     if code != 0:
-        errors.seek(0)
-        text = errors.read().decode("utf-8", "replace")
-        reason = ffmpeg_reason(text, str(info.path.resolve())) or f"ffmpeg exit code {code}"
+        reason = ffmpeg_reason(error_text(), str(info.path.resolve())) or f"ffmpeg exit code {code}"
         lowered = reason.lower()
         if ("decoder" in lowered and "not found" in lowered) or "no decoder" in lowered:
             raise FfmpegMissing(

@@ -139,17 +139,29 @@ def check_source_path(path: Path) -> int:
 
 def probe(path: str | os.PathLike[str]) -> SourceInfo:
     """Check ``path`` and read its format. Raises an ``AudioError`` subclass."""
+    p, size, info = probe_header(path)
+    if info is not None:
+        return info
+    return _ffmpeg_info(p, size, ffmpeg_for(p))
+
+
+def probe_header(path: str | os.PathLike[str]) -> tuple[Path, int, SourceInfo | None]:
+    """The checks and format reading that need no ffmpeg: the path, the file's
+    size and, for RIFF/WAVE files, their format (``None``: ffmpeg must tell)."""
     p = Path(path).expanduser()
     size = check_source_path(p)
     wav = read_wav_header(p)
-    if wav is not None:
-        return _wav_info(p, size, wav)
+    return p, size, None if wav is None else _wav_info(p, size, wav)
+
+
+def ffmpeg_for(path: Path) -> str:
+    """The ffmpeg that reads ``path``, or :class:`FfmpegMissing` naming its kind."""
     exe = find_ffmpeg()
     if exe is None:
         raise FfmpegMissing(
-            f"Reading {_sniff(p)} needs ffmpeg, which was not found: {INSTALL_HINT}."
+            f"Reading {_sniff(path)} needs ffmpeg, which was not found: {INSTALL_HINT}."
         )
-    return _ffmpeg_info(p, size, exe)
+    return exe
 
 
 def _wav_info(path: Path, size: int, wav: WavHeader) -> SourceInfo:
@@ -194,7 +206,12 @@ def _ffmpeg_info(path: Path, size: int, exe: str) -> SourceInfo:
         raise AudioDecodeError(f"{path} could not be read: ffmpeg took too long.") from None
     except OSError as exc:
         raise FfmpegMissing(f"ffmpeg at {exe} could not be started ({exc.strerror}).") from None
-    text = proc.stderr.decode("utf-8", "replace")
+    return parse_ffmpeg_info(path, size, exe, proc.stderr.decode("utf-8", "replace"))
+
+
+def parse_ffmpeg_info(path: Path, size: int, exe: str, text: str) -> SourceInfo:
+    """The format from what ffmpeg prints about its input (up to its first
+    ``Output`` or ``Stream mapping`` line), or the error saying why there is none."""
     head = _INPUT.search(text)
     if head is None:
         reason = ffmpeg_reason(text, str(path.resolve())) or "no details"

@@ -9,6 +9,7 @@ each finished chunk is checked against a URL built the same way.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import httpx
 
@@ -20,16 +21,42 @@ SESSION_ID_RESERVE = 128
 SEPARATOR = ","
 
 
+#: What httpx makes of the separator in a query value (``%2C``).
+_ENCODED_SEPARATOR = len(str(httpx.QueryParams({"k": SEPARATOR}))) - 2
+
+
 def encoded_length(value: str) -> int:
     """Characters ``value`` takes as a query parameter value."""
-    if value.isascii() and value.isalnum():
-        return len(value)
+    if value.isascii():
+        if value.isalnum():
+            return len(value)
+        # Digits joined by commas (a batch of numbers): counted, as building
+        # the URL with httpx took a third of a millisecond per 4 kB batch.
+        separators = value.count(SEPARATOR)
+        if separators and value.replace(SEPARATOR, "").isdigit():
+            return len(value) + separators * (_ENCODED_SEPARATOR - 1)
     return len(str(httpx.QueryParams({"k": value}))) - 2
 
 
 def url_length(base_url: str, path: str, params: Mapping[str, str]) -> int:
     """Length of the full URL of a GET request with these parameters."""
     return len(str(httpx.URL(base_url.rstrip("/") + path, params=dict(params))))
+
+
+def url_length_with(
+    base_url: str, path: str, params: Mapping[str, str], key: str, value: str
+) -> int:
+    """``url_length`` with ``params`` plus ``key=value``, where the URL without
+    the value is built once per set of other parameters and the value's length
+    is counted (``encoded_length``): the same figure, much cheaper for long
+    lists of numbers."""
+    fixed = _fixed_length(base_url, path, tuple({**params, key: ""}.items()))
+    return fixed + encoded_length(value)
+
+
+@lru_cache(maxsize=64)
+def _fixed_length(base_url: str, path: str, params: tuple[tuple[str, str], ...]) -> int:
+    return url_length(base_url, path, dict(params))
 
 
 def with_session_reserve(params: Mapping[str, str], session_id: str | None) -> dict[str, str]:
