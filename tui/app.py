@@ -22,8 +22,6 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from tui.config import Config, ConfigError, Profile, save_config
-from tui.engine import events
-from tui.engine.events import Subscription
 from tui.gateway.errors import CsmsError, LoginFailed
 from tui.screens.base import EngineScreen, ShellScreen
 from tui.screens.display_time import set_zone
@@ -31,6 +29,8 @@ from tui.screens.registry import SCREENS, ScreenEntry, entry_for
 from tui.widgets.header import ShellStatus
 
 if TYPE_CHECKING:
+    from tui.engine import events
+    from tui.engine.events import Subscription
     from tui.engine.service import Engine
 
 log = logging.getLogger(__name__)
@@ -151,10 +151,24 @@ class CsmsApp(App[None]):
         open_engine: EngineOpener | None = None,
         start_mode: str = "dashboard",
     ) -> None:
+        profile_name = profile_name or config.active_profile
+        available = [e for e in SCREENS if e.is_available()]
+        profile = config.profiles.get(profile_name)
+        #: Whether the dashboard is the first screen, painted before the engine is
+        #: opened (opening it imports the gateway client and, in the demo, the
+        #: simulator: most of the start-up time); it fills in once attached.
+        self._dashboard_first = (
+            start_mode == "dashboard"
+            and any(e.mode == "dashboard" for e in available)
+            and (demo or (profile is not None and has_credentials(profile)))
+        )
+        if self._dashboard_first:
+            # The app starts in this mode: no start-up screen is built first.
+            self.DEFAULT_MODE = "dashboard"  # type: ignore[misc]
         super().__init__()
         self.config = config
         self.config_path = config_path
-        self.profile_name = profile_name or config.active_profile
+        self.profile_name = profile_name
         self.demo = demo
         self.engine: Engine | None = None
         self._open_engine: EngineOpener = open_engine or (
@@ -162,8 +176,10 @@ class CsmsApp(App[None]):
         )
         self.start_mode = start_mode
         self.shell_status = ShellStatus(profile=self.profile_name, demo=demo)
+        if self._dashboard_first:
+            self.shell_status = replace(self.shell_status, session_state="connecting")
         self.status_signal: Signal[ShellStatus] = Signal(self, "csms-status")
-        self.available_screens: list[ScreenEntry] = [e for e in SCREENS if e.is_available()]
+        self.available_screens: list[ScreenEntry] = available
         for entry in self.available_screens:
             self.add_mode(entry.mode, partial(self._build_screen, entry))
         if config.keymap:
@@ -261,13 +277,8 @@ class CsmsApp(App[None]):
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        early = self.start_mode == "dashboard" and "dashboard" in self._modes
-        if early and (self.demo or has_credentials(self.profile)):
-            # Paint the dashboard at once; it fills in when the engine is attached
-            # (opening the engine imports the gateway client and, in the demo, the
-            # simulator: most of the start-up time).
-            self._publish_status(replace(self.shell_status, session_state="connecting"))
-            self.switch_mode("dashboard")
+        if self._dashboard_first:
+            # Connect once the dashboard is on screen.
             self.call_after_refresh(self._start)
         else:
             self._start()
@@ -432,6 +443,8 @@ class CsmsApp(App[None]):
 
     def on_engine_event(self, event: events.Event) -> None:
         """Keep the header current and surface background problems."""
+        from tui.engine import events
+
         status = self.shell_status
         if isinstance(event, events.SessionChanged):
             self._publish_status(

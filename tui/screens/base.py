@@ -17,12 +17,12 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from tui.engine import events
-from tui.engine.events import Subscription
 from tui.screens.registry import SCREENS
 from tui.widgets.header import ShellBar, ShellStatus
 
 if TYPE_CHECKING:
+    from tui.engine import events
+    from tui.engine.events import Subscription
     from tui.engine.service import Engine
 
 log = logging.getLogger(__name__)

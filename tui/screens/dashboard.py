@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,10 +18,12 @@ from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from tui.engine import events
 from tui.gateway.errors import CsmsError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.display_time import local
+
+if TYPE_CHECKING:
+    from tui.engine import events
 
 RECENT_EVENTS = 12
 #: How each kind of item is named in the recent-events list.
@@ -42,6 +44,10 @@ def clock(at: datetime | None) -> str:
 
 def describe_event(event: events.Event) -> str | None:
     """One line for the recent-events list, or None for events not worth listing."""
+    # Imported here, not at the top: the dashboard is painted before the engine
+    # is opened, and only then are there events.
+    from tui.engine import events
+
     if isinstance(event, events.Submitted):
         count = len(event.ids)
         noun = {
@@ -222,6 +228,8 @@ class DashboardScreen(EngineScreen):
     # -- events -------------------------------------------------------------------
 
     def on_engine_event(self, event: events.Event) -> None:
+        from tui.engine import events
+
         line = describe_event(event)
         if line is not None:
             self._add_recent(event.at, line)
