@@ -20,12 +20,9 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Static
 from textual.widgets.tree import TreeNode
 
-from tests.app.harness import wait_until
+from tests.app.harness import demo_app, wait_until
 from tui.app import CsmsApp
-from tui.config import Config, Profile
-from tui.engine.demo import open_demo_engine
 from tui.engine.service import Engine
-from tui.engine.tracker import Backoff
 from tui.gateway.codes import AudioStatus
 from tui.screens.audio import AudioFilesTable, AudioScreen
 from tui.screens.audio_flow import AudioFlow, AudioTree
@@ -68,29 +65,10 @@ def make_plain_wav(path: Path, seconds: float = 1.5) -> Path:
 async def demo_engine_app(
     tmp_path: Path, mode: str, *, size: tuple[int, int] = (140, 50)
 ) -> AsyncIterator[tuple[CsmsApp, Pilot[Any], Engine]]:
-    """The app in demo mode on the demo engine (seeded lists and audio, manual
-    simulator clock, quick polling). Yields the app, its pilot and the engine."""
-
-    async def open_engine(_: Profile) -> Engine:
-        engine = await open_demo_engine(manual_clock=True, seed=1, directory=tmp_path / "demo")
-        engine.tracker.backoff = Backoff(0.02, 0.1, 1.0)
-        return engine
-
-    app = CsmsApp(
-        Config(),
-        config_path=tmp_path / "config.toml",
-        demo=True,
-        open_engine=open_engine,
-        start_mode=mode,
-    )
-    async with app.run_test(size=size) as pilot:
-        await wait_until(
-            pilot, lambda: app.engine is not None and app.current_mode == mode, "app start"
-        )
-        await pilot.pause()
+    """The shared demo app (``harness.demo_app``), yielding the engine itself."""
+    async with demo_app(tmp_path, mode, size=size) as (app, pilot, _):
         assert app.engine is not None
         yield app, pilot, app.engine
-        await app.action_quit()
 
 
 def text_of(screen: Any, selector: str) -> str:

@@ -10,39 +10,15 @@ requests costs one commit, still made before any of them goes out.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from tui.ledger.base import to_db
-from tui.ledger.imports import ImportBatch
+from tui.ledger.imports import ImportBatch, complete_batch
 from tui.ledger.journal import move
-from tui.ledger.unknown import settle_ref
 
 if TYPE_CHECKING:
     from tui.ledger.ledger import Ledger
-
-
-# The batch's numbers (digits joined by commas) become members in one
-# statement, as ``lists.insert_members`` would add them row by row: run from a
-# thread, one statement lets go of the interpreter lock once, not per row.
-_INSERT_MEMBERS = """INSERT OR IGNORE INTO list_members (list_id, msisdn, added_at, batch)
-    SELECT ?, value, ?, ? FROM import_batches,
-        json_each('["' || replace(numbers, ',', '","') || '"]')
-    WHERE job_id = ? AND seq = ? AND numbers != ''"""
-
-
-def _insert_members(
-    conn: sqlite3.Connection, job_id: int, seq: int, list_id: str, ref: str, at: datetime
-) -> int:
-    stamp = to_db(at)
-    before = conn.total_changes
-    conn.execute(_INSERT_MEMBERS, (list_id, stamp, ref, job_id, seq))
-    added = conn.total_changes - before
-    if added:
-        conn.execute("UPDATE lists SET updated_at = ? WHERE id = ?", (stamp, list_id))
-    return added
 
 
 def step_import(
@@ -65,24 +41,7 @@ def step_import(
     added = 0
     with ledger._tx() as conn:
         for seq in done:
-            ref = f"import:{job_id}:{seq}"
-            row = conn.execute(
-                "SELECT b.numbers, j.list_id FROM import_batches b"
-                " JOIN import_jobs j ON j.id = b.job_id WHERE b.job_id = ? AND b.seq = ?",
-                (job_id, seq),
-            ).fetchone()
-            move(
-                conn,
-                table="import_batches",
-                job_id=job_id,
-                key="seq",
-                units=[seq],
-                allowed=("sending", "unknown"),
-                to="done",
-                what="Import batch",
-            )
-            settle_ref(conn, ref, "Batch confirmed added.", at)
-            added += _insert_members(conn, job_id, seq, row["list_id"], ref, at)
+            added += complete_batch(conn, job_id, seq, at)
         if take < 1:
             return added, []
         rows = conn.execute(

@@ -11,7 +11,6 @@ from tui.gateway.codes import ADD_CONTACTS
 from tui.ledger.base import Store, from_db, req_from_db, to_db
 from tui.ledger.errors import LedgerError
 from tui.ledger.journal import counts, move
-from tui.ledger.lists import insert_members
 from tui.ledger.unknown import insert_unknown, settle_ref
 
 
@@ -109,6 +108,45 @@ def _mark_unknown(
     )
 
 
+# The batch's numbers (digits joined by commas) become members in one
+# statement, as ``lists.insert_members`` would add them row by row: run from a
+# thread, one statement lets go of the interpreter lock once, not per row.
+_INSERT_MEMBERS = """INSERT OR IGNORE INTO list_members (list_id, msisdn, added_at, batch)
+    SELECT ?, value, ?, ? FROM import_batches,
+        json_each('["' || replace(numbers, ',', '","') || '"]')
+    WHERE job_id = ? AND seq = ? AND numbers != ''"""
+
+
+def complete_batch(conn: sqlite3.Connection, job_id: int, seq: int, at: datetime) -> int:
+    """Inside a transaction: the gateway accepted batch ``seq``; mark it done,
+    settle its unknown-outcome entry if any, and add its numbers to the list.
+    Returns how many members were new."""
+    ref = f"import:{job_id}:{seq}"
+    row = conn.execute(
+        "SELECT j.list_id FROM import_batches b"
+        " JOIN import_jobs j ON j.id = b.job_id WHERE b.job_id = ? AND b.seq = ?",
+        (job_id, seq),
+    ).fetchone()
+    move(
+        conn,
+        table="import_batches",
+        job_id=job_id,
+        key="seq",
+        units=[seq],
+        allowed=("sending", "unknown"),
+        to="done",
+        what="Import batch",
+    )
+    settle_ref(conn, ref, "Batch confirmed added.", at)
+    stamp = to_db(at)
+    before = conn.total_changes
+    conn.execute(_INSERT_MEMBERS, (row["list_id"], stamp, ref, job_id, seq))
+    added = conn.total_changes - before
+    if added:
+        conn.execute("UPDATE lists SET updated_at = ? WHERE id = ?", (stamp, row["list_id"]))
+    return added
+
+
 class ImportStore(Store):
     def create_import(
         self, list_id: str, source: str, batches: Iterable[Sequence[str]], at: datetime
@@ -171,24 +209,7 @@ class ImportStore(Store):
         Returns how many members were new.
         """
         with self._tx() as conn:
-            row = conn.execute(
-                "SELECT b.numbers, j.list_id FROM import_batches b"
-                " JOIN import_jobs j ON j.id = b.job_id WHERE b.job_id = ? AND b.seq = ?",
-                (job_id, seq),
-            ).fetchone()
-            move(
-                conn,
-                table="import_batches",
-                job_id=job_id,
-                key="seq",
-                units=[seq],
-                allowed=("sending", "unknown"),
-                to="done",
-                what="Import batch",
-            )
-            settle_ref(conn, f"import:{job_id}:{seq}", "Batch confirmed added.", at)
-            numbers = row["numbers"].split(",") if row["numbers"] else []
-            return insert_members(conn, row["list_id"], numbers, f"import:{job_id}:{seq}", at)
+            return complete_batch(conn, job_id, seq, at)
 
     def mark_import_unknown(self, job_id: int, seq: int, error: str, at: datetime) -> None:
         """No clear answer for a sent batch; also records it as an unknown-outcome submit."""
