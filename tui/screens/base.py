@@ -8,13 +8,13 @@ methods inside Textual workers and react to the engine's events, which
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events as textual_events
 from textual import work
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from tui.screens.registry import SCREENS
@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from tui.engine.service import Engine
 
 log = logging.getLogger(__name__)
+
+
+def _footer() -> Widget:
+    # Imported on first use: the footer is not in the first frame.
+    from textual.widgets import Footer
+
+    return Footer()
 
 
 class NoEngine(RuntimeError):
@@ -54,17 +61,31 @@ class ShellScreen(Screen[None]):
     """
 
     shell_mode: str | None = None
+    #: Whether the navigation bar and footer are added after the first frame
+    #: (for the screen the app starts on, so it is painted sooner).
+    light_first_frame: ClassVar[bool] = False
 
     def _on_mount(self, event: textual_events.Mount) -> None:
         status: ShellStatus = getattr(self.app, "shell_status", ShellStatus())
         available = getattr(self.app, "available_screens", None)
         entries = list(available) if available is not None else list(SCREENS)
-        bar = ShellBar(status, entries, self.shell_mode)
+        light = self.light_first_frame
+        bar = ShellBar(status, entries, self.shell_mode, nav=not light)
         if self.children:
             self.mount(bar, before=0)
         else:
             self.mount(bar)
-        self.mount(Footer())
+        if light:
+            # The first frame shows the header line and the screen's own content;
+            # the navigation bar and the footer (dozens of widgets to style)
+            # follow right after it is painted.
+            self.call_after_refresh(self._finish_shell, bar)
+        else:
+            self.mount(_footer())
+
+    def _finish_shell(self, bar: ShellBar) -> None:
+        bar.show_nav()
+        self.mount(_footer())
 
     def _on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A worker that failed without handling its error is reported, and

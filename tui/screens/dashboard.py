@@ -26,6 +26,15 @@ if TYPE_CHECKING:
     from tui.engine import events
 
 RECENT_EVENTS = 12
+#: The cards, in order: id and title.
+CARDS = (
+    ("session", "Session"),
+    ("credit", "Credit"),
+    ("incoming", "Incoming"),
+    ("in-flight", "In flight"),
+    ("campaigns", "Campaigns and audio"),
+    ("polling", "Status polling"),
+)
 #: How each kind of item is named in the recent-events list.
 KIND_NAMES = {
     "message": "Message",
@@ -85,6 +94,7 @@ class DashboardScreen(EngineScreen):
     """Session, credit, pending incoming, what is in flight, and recent events."""
 
     CSS_PATH = "../styles/dashboard.tcss"
+    light_first_frame = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh account", id="dashboard.refresh"),
     ]
@@ -98,27 +108,36 @@ class DashboardScreen(EngineScreen):
         self._unread = 0
 
     def compose(self) -> ComposeResult:
+        # The first frame holds a blank block the size of the cards (styling
+        # the cards' widgets would delay it); the cards replace it right after.
         with VerticalScroll(id="dashboard"):
-            with Grid(id="cards"):
-                for card, title in (
-                    ("session", "Session"),
-                    ("credit", "Credit"),
-                    ("incoming", "Incoming"),
-                    ("in-flight", "In flight"),
-                    ("campaigns", "Campaigns and audio"),
-                    ("polling", "Status polling"),
-                ):
-                    with VerticalScroll(classes="card", id=f"card-{card}"):
-                        yield Label(title, classes="card-title")
-                        yield Static("—", id=f"{card}-value", classes="card-value")
+            yield Static(id="cards-placeholder")
             yield Label("Recent events", classes="section-title")
             yield Static("Nothing yet.", id="recent")
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._show_cards)
+
+    def _show_cards(self) -> None:
+        placeholder = self.query_one("#cards-placeholder", Static)
+        cards = Grid(
+            *(
+                VerticalScroll(
+                    Label(title, classes="card-title"),
+                    Static("—", id=f"{card}-value", classes="card-value"),
+                    classes="card",
+                    id=f"card-{card}",
+                )
+                for card, title in CARDS
+            ),
+            id="cards",
+        )
+        self.query_one("#dashboard", VerticalScroll).mount(cards, before=placeholder)
+        placeholder.remove()
         self.catch_up()
 
     def catch_up(self) -> None:
-        if not has_engine(self):
+        if not has_engine(self) or not self.query("#cards"):
             return
         status = self.engine.status
         self._show_session(status.session_state, status.session_reason, status.account)
@@ -129,7 +148,10 @@ class DashboardScreen(EngineScreen):
     # -- cards ------------------------------------------------------------------
 
     def _set(self, card: str, content: Content) -> None:
-        self.query_one(f"#{card}-value", Static).update(content)
+        # Before the cards are mounted there is nothing to update: they are
+        # filled from the engine's status once mounted (catch_up).
+        for value in self.query(f"#{card}-value").results(Static):
+            value.update(content)
 
     def _show_session(self, state: str, reason: str, account: str) -> None:
         style = {"logged in": "$success", "offline": "$error"}.get(state, "$warning")

@@ -127,20 +127,38 @@ class NavBar(Horizontal):
 
 
 class ShellBar(Vertical):
-    """Header line and navigation bar, docked at the top of every main screen."""
+    """Header line and navigation bar, docked at the top of every main screen.
+
+    With ``nav=False`` the navigation bar is left out until :meth:`show_nav`, so
+    a screen can paint its first frame with the header line only.
+    """
 
     DEFAULT_CSS = """
     ShellBar { dock: top; height: auto; }
     """
 
     def __init__(
-        self, status: ShellStatus, entries: list[ScreenEntry], current: str | None
+        self,
+        status: ShellStatus,
+        entries: list[ScreenEntry],
+        current: str | None,
+        *,
+        nav: bool = True,
     ) -> None:
         super().__init__()
         self._status = status
         self._entries = entries
         self._current = current
+        self._nav = nav
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self._status)
-        yield NavBar(self._entries, self._current)
+        if self._nav:
+            yield NavBar(self._entries, self._current)
+
+    def show_nav(self) -> None:
+        """Add the navigation bar below the header line, if it is not there yet
+        (call once the bar is mounted)."""
+        if not self._nav:
+            self._nav = True
+            self.mount(NavBar(self._entries, self._current))
