@@ -117,6 +117,32 @@ _INSERT_MEMBERS = """INSERT OR IGNORE INTO list_members (list_id, msisdn, added_
     WHERE job_id = ? AND seq = ? AND numbers != ''"""
 
 
+def _settle_batch(
+    conn: sqlite3.Connection,
+    job_id: int,
+    seq: int,
+    to: str,
+    note: str,
+    at: datetime,
+    *,
+    error: str | None = None,
+) -> None:
+    """Move a sent (or unknown) batch to its final state and settle its
+    unknown-outcome entry, if it had one."""
+    move(
+        conn,
+        table="import_batches",
+        job_id=job_id,
+        key="seq",
+        units=[seq],
+        allowed=("sending", "unknown"),
+        to=to,
+        what="Import batch",
+        error=error,
+    )
+    settle_ref(conn, f"import:{job_id}:{seq}", note, at)
+
+
 def complete_batch(conn: sqlite3.Connection, job_id: int, seq: int, at: datetime) -> int:
     """Inside a transaction: the gateway accepted batch ``seq``; mark it done,
     settle its unknown-outcome entry if any, and add its numbers to the list.
@@ -127,17 +153,7 @@ def complete_batch(conn: sqlite3.Connection, job_id: int, seq: int, at: datetime
         " JOIN import_jobs j ON j.id = b.job_id WHERE b.job_id = ? AND b.seq = ?",
         (job_id, seq),
     ).fetchone()
-    move(
-        conn,
-        table="import_batches",
-        job_id=job_id,
-        key="seq",
-        units=[seq],
-        allowed=("sending", "unknown"),
-        to="done",
-        what="Import batch",
-    )
-    settle_ref(conn, ref, "Batch confirmed added.", at)
+    _settle_batch(conn, job_id, seq, "done", "Batch confirmed added.", at)
     stamp = to_db(at)
     before = conn.total_changes
     conn.execute(_INSERT_MEMBERS, (row["list_id"], stamp, ref, job_id, seq))
@@ -226,18 +242,7 @@ class ImportStore(Store):
     def mark_import_failed(self, job_id: int, seq: int, error: str, at: datetime) -> None:
         """The gateway refused the batch (nothing was added)."""
         with self._tx() as conn:
-            move(
-                conn,
-                table="import_batches",
-                job_id=job_id,
-                key="seq",
-                units=[seq],
-                allowed=("sending", "unknown"),
-                to="failed",
-                what="Import batch",
-                error=error,
-            )
-            settle_ref(conn, f"import:{job_id}:{seq}", f"Batch failed: {error}", at)
+            _settle_batch(conn, job_id, seq, "failed", f"Batch failed: {error}", at, error=error)
 
     def retry_import_batch(self, job_id: int, seq: int, at: datetime) -> None:
         """Put a failed or unknown batch back in the queue (the user's explicit choice)."""

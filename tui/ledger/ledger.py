@@ -59,11 +59,19 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
 
 
 def _is_ours(conn: sqlite3.Connection) -> bool:
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    # One read transaction, so the three answers come from the same state of
+    # the file: another process creating the schema at this moment is seen
+    # either not at all or complete, never as "tables but no application id".
+    conn.execute("BEGIN")
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        version = user_version(conn)
+    finally:
+        conn.execute("COMMIT")
     if app_id == APPLICATION_ID:
         return True
-    has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-    return app_id == 0 and user_version(conn) == 0 and not has_tables
+    return app_id == 0 and version == 0 and not has_tables
 
 
 class Ledger(
