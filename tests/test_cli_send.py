@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from tui.cli.main import main
-from tui.config import Config, Profile, save_config
+from tui.config import Config, Profile, data_dir, save_config
+from tui.ledger import Ledger
 from tui.simulator import Simulator, SimulatorServer
 
 
@@ -127,8 +128,20 @@ def test_a_lost_reply_mid_list_reports_what_went_out(
     assert len(sends) == 2  # the first went through, the second was lost, none after
     printed = [line.split("\t")[0] for line in captured.out.splitlines()]
     assert printed == sends[0]
-    assert f"{len(sends[1])} recipient(s) may have got it" in captured.err
-    assert "were not sent it" in captured.err
+    assert f"the outcome is unknown for {len(sends[1])} recipients" in captured.err
+    assert "Do not send to them again" in captured.err and "try again" not in captured.err
+    unsent = [n for n in _normalised(numbers) if n not in sends[0] + sends[1]]
+    assert f"{len(unsent)} recipients certainly did not get it" in captured.err
+    # The ledger keeps every unknown recipient and every recipient never sent.
+    with Ledger.open(data_dir("office") / "ledger.sqlite3") as ledger:
+        [entry] = ledger.unknown_submits()
+        assert entry.targets == sends[1]
+        assert list(entry.unsent) == unsent
+        assert ledger.open_intents() == []
+
+
+def _normalised(numbers: list[str]) -> list[str]:
+    return ["92" + n[1:] for n in numbers]
 
 
 def test_input_is_checked_before_credentials_are_needed(

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
+from tui.cli import output
 from tui.config import ConfigError, Profile, active_profile_name, apply_env, data_dir, load_config
 from tui.engine.service import Engine
 from tui.gateway.errors import CsmsError
@@ -17,13 +18,16 @@ from tui.ledger import LedgerError
 
 
 def run_cli(work: Coroutine[Any, Any, int]) -> int:
-    """Run one command's coroutine; a problem the user can fix is one line on
-    standard error and exit code 1, never a traceback."""
+    """Run one command's coroutine; a problem the user can fix is one sentence
+    (or, with ``--json``, one JSON object) and exit code 1, never a traceback."""
     try:
         return asyncio.run(work)
+    except BrokenPipeError:
+        raise  # the reader went away: ``main`` stops quietly
     except (CliError, CsmsError, LedgerError, OSError) as error:
-        print(f"csms: {error}", file=sys.stderr)
-        return 1
+        return output.report_failure(
+            str(error), exit_code=output.EXIT_FAILED, code=output.error_code(error)
+        )
 
 
 class CliError(Exception):
@@ -66,6 +70,7 @@ async def cli_engine(args: argparse.Namespace) -> AsyncIterator[Engine]:
         profile = resolve_profile(args)
         engine = await Engine.open(profile, data_dir=data_dir(profile.name))
     try:
+        engine.recover_intents()
         yield engine
     finally:
         await engine.stop()

@@ -9,9 +9,11 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from tui.cli import output
 from tui.cli.engine_session import CliError, cli_engine
+from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_UNKNOWN
 from tui.config import tls_warning
-from tui.engine.service import Engine, SendOutcome
+from tui.engine.service import Engine, SendOutcome, plural
 from tui.gateway import validate
 from tui.gateway.errors import (
     CsmsError,
@@ -23,15 +25,16 @@ from tui.gateway.errors import (
 from tui.gateway.numbers import parse_recipients
 from tui.ledger import LedgerError
 
-#: Exit codes (also listed in ``csms send --help``).
-EXIT_OK, EXIT_FAILED, EXIT_REFUSED, EXIT_UNKNOWN = 0, 1, 2, 3
-
 EXIT_HELP = """\
 exit status:
   0  every recipient was sent the message
   1  the gateway refused or could not be reached (see the message)
   2  refused before sending: bad numbers, empty text, missing credentials
-  3  the outcome is unknown for some recipients: check before sending again"""
+  3  the outcome is unknown for some recipients (the request may have reached
+     the gateway): see `csms unknown`; never simply send again
+ 70  an unexpected error (the log file has the details)
+With --json, a failure is one JSON object on standard output:
+  {"error": sentence, "code": ..., "exit": n}"""
 
 
 def register(subparsers: Any) -> None:
@@ -87,15 +90,15 @@ def _run(args: argparse.Namespace, command: Command) -> int:
     try:
         return asyncio.run(_with_engine(args, command))
     except (InvalidInput, CliError) as error:
-        _fail(error)
-        return EXIT_REFUSED
-    except (CsmsError, LedgerError) as error:
-        _fail(error)
-        return EXIT_FAILED
+        return _fail(error, EXIT_REFUSED)
+    except (CsmsError, LedgerError, OSError) as error:
+        if isinstance(error, BrokenPipeError):
+            raise
+        return _fail(error, EXIT_FAILED)
 
 
-def _fail(error: BaseException) -> None:
-    print(f"csms: {error}", file=sys.stderr)
+def _fail(error: BaseException, exit_code: int) -> int:
+    return output.report_failure(str(error), exit_code=exit_code, code=output.error_code(error))
 
 
 async def _with_engine(args: argparse.Namespace, command: Command) -> int:
@@ -104,7 +107,7 @@ async def _with_engine(args: argparse.Namespace, command: Command) -> int:
     async with cli_engine(args) as engine:
         warning = tls_warning(engine.profile)
         if warning and not engine.demo:
-            print(f"csms: warning: {warning}", file=sys.stderr)
+            output.warn(warning)
         return await command(engine, args)
 
 
@@ -118,59 +121,88 @@ def _recipients(values: Sequence[str]) -> list[str]:
     if not parsed.valid:
         raise InvalidInput("No recipients were given; add at least one number with --to.")
     if parsed.duplicates:
-        print(
-            f"csms: {len(parsed.duplicates)} repeated number(s) left out.",
-            file=sys.stderr,
-        )
+        output.warn(f"{plural(len(parsed.duplicates), 'repeated number')} left out.")
     return parsed.valid
 
 
 def _send_command(args: argparse.Namespace) -> int:
     # The numbers and the text are checked before any credentials are needed.
     try:
-        text = sys.stdin.read().rstrip("\r\n") if args.text == "-" else args.text
+        text = _read_stdin() if args.text == "-" else args.text
         args.message = validate.message_text(text)
         args.recipients = _recipients(args.to)
     except InvalidInput as error:
-        _fail(error)
-        return EXIT_REFUSED
+        return _fail(error, EXIT_REFUSED)
     return _run(args, _send)
+
+
+def _read_stdin() -> str:
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # already text (an embedding program's own stream)
+        return str(sys.stdin.read()).rstrip("\r\n")
+    data = stream.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(
+            f"The message on standard input is not valid UTF-8 (byte {error.start + 1} cannot"
+            " be decoded); save it as UTF-8 and send again. Nothing was sent."
+        ) from None
+    return text.rstrip("\r\n")
 
 
 async def _send(engine: Engine, args: argparse.Namespace) -> int:
     outcome = await engine.send_sms(
         args.recipients, args.message, mask=args.mask, operator=args.operator
     )
-    _print_ids(outcome, args.json)
+    exit_code = _exit_code(outcome)
+    if args.json:
+        _print_json(outcome, exit_code)
+    else:
+        _print_text(outcome)
+    return exit_code
+
+
+def _exit_code(outcome: SendOutcome) -> int:
+    if outcome.outcome_unknown:
+        return EXIT_UNKNOWN
+    return EXIT_OK if outcome.error is None else EXIT_FAILED
+
+
+def _print_json(outcome: SendOutcome, exit_code: int) -> None:
+    document: dict[str, object] = {"sent": [{"to": to, "id": i} for to, i in outcome.ids]}
+    if outcome.error is not None:
+        document.update(
+            error=outcome.error,
+            code="outcome_unknown" if outcome.outcome_unknown else "failed",
+            exit=exit_code,
+            unknown=outcome.unknown,
+            unsent=outcome.unsent,
+            recorded=not outcome.unrecorded,
+        )
+    print(json.dumps(document, ensure_ascii=False))
+
+
+def _print_text(outcome: SendOutcome) -> None:
+    for to, message_id in outcome.ids:
+        print(f"{to}\t{message_id}")
     if outcome.error is None:
-        return EXIT_OK
+        return
+    sys.stdout.flush()
     print(f"csms: {outcome.error}", file=sys.stderr)
     if outcome.unknown:
         print(
-            f"csms: {len(outcome.unknown)} recipient(s) may have got it: "
-            f"{', '.join(outcome.unknown)}",
+            f"csms: the outcome is unknown for {plural(len(outcome.unknown), 'recipient')}"
+            f" (they may have got it): {', '.join(outcome.unknown)}. Do not send to them again"
+            " before checking; `csms unknown` lists it and settles it.",
             file=sys.stderr,
         )
     if outcome.unsent:
         print(
-            f"csms: {len(outcome.unsent)} recipient(s) were not sent it: "
-            f"{', '.join(outcome.unsent)}",
+            f"csms: {plural(len(outcome.unsent), 'recipient')} certainly did not get it:"
+            f" {', '.join(outcome.unsent)}.",
             file=sys.stderr,
         )
-    return EXIT_UNKNOWN if outcome.unknown else EXIT_FAILED
-
-
-def _print_ids(outcome: SendOutcome, as_json: bool) -> None:
-    if as_json:
-        document: dict[str, object] = {"sent": [{"to": to, "id": i} for to, i in outcome.ids]}
-        if outcome.error is not None:
-            document["error"] = outcome.error
-            document["unknown"] = outcome.unknown
-            document["unsent"] = outcome.unsent
-        print(json.dumps(document, ensure_ascii=False))
-        return
-    for to, message_id in outcome.ids:
-        print(f"{to}\t{message_id}")
 
 
 # csms status -------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine, Sequence
+import sqlite3
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +30,7 @@ from tui.gateway.errors import CsmsError, OutcomeUnknown
 from tui.gateway.results import Submitted
 from tui.gateway.session import SessionState
 from tui.gateway.text import analyze
-from tui.ledger import Ledger, NewCall, NewMessage
+from tui.ledger import Ledger, LedgerError, NewCall, NewMessage, UnknownOutcome
 
 log = logging.getLogger("csms.engine")
 
@@ -64,6 +65,27 @@ class SendOutcome:
     #: Recipients never sent (a refusal stopped the run before them).
     unsent: list[str] = field(default_factory=list)
     error: str | None = None
+    #: The gateway answered but the ledger could not record it: the submit
+    #: stays an open intent and shows as an unknown outcome later.
+    unrecorded: bool = False
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """Some recipients may or may not have it: never advise a plain resend."""
+        return bool(self.unknown) or self.unrecorded
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitRecords:
+    """What an accepted submit adds to the ledger."""
+
+    messages: list[NewMessage] = field(default_factory=list)
+    calls: list[NewCall] = field(default_factory=list)
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 recipient``, ``3 recipients``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _now() -> datetime:
@@ -126,11 +148,25 @@ class Engine:
     async def start(self) -> None:
         """Resume tracking and start the background tasks."""
         self.ledger.recover_interrupted(_now())
+        self.recover_intents()
         self.inbox.recover()
         self.tracker.resume()
         self._spawn(self._track(), "tracker")
         self._spawn(self._inbox_loop(), "inbox")
         self._spawn(self._keepalive_loop(), "keepalive")
+
+    def recover_intents(self) -> int:
+        """Submits left in flight by a run that has gone become unknown outcomes."""
+        promoted = self.ledger.promote_stale_intents(_now())
+        if promoted:
+            self.bus.publish(
+                events.OutcomeUnknownRecorded(
+                    at=_now(),
+                    kind="message",
+                    summary=f"{plural(promoted, 'submit')} interrupted by a stopped run",
+                )
+            )
+        return promoted
 
     async def stop(self) -> None:
         """Stop the background tasks and close the client and the ledger."""
@@ -237,29 +273,34 @@ class Engine:
         goes out; what did go out is recorded and tracked whatever happens later."""
         analysis = analyze(text)
         mask = mask or self.profile.default_mask
+        targets = list(recipients)
 
-        def record(done: Submitted) -> None:
+        def records(done: Submitted) -> SubmitRecords:
             at = _now()
-            self.ledger.record_messages(
-                NewMessage(
-                    id=msg_id,
-                    recipient=number,
-                    text=text,
-                    encoding=analysis.encoding,
-                    segments=analysis.segments,
-                    submitted_at=at,
-                    mask=mask,
-                    operator=operator,
-                )
-                for number, msg_id in done.ids
+            return SubmitRecords(
+                messages=[
+                    NewMessage(
+                        id=msg_id,
+                        recipient=number,
+                        text=text,
+                        encoding=analysis.encoding,
+                        segments=analysis.segments,
+                        submitted_at=at,
+                        mask=mask,
+                        operator=operator,
+                    )
+                    for number, msg_id in done.ids
+                ]
             )
 
+        segments = plural(analysis.segments, "segment")
         return await self._submit(
             "message",
             "sendsms.jsp",
-            f"SMS of {analysis.segments} segment(s): {text[:60]}",
-            self.client.send_sms(list(recipients), text, mask=mask, operator=operator),
-            record,
+            f"SMS of {segments}: {text[:60]}",
+            targets,
+            lambda: self.client.send_sms(targets, text, mask=mask, operator=operator),
+            records,
         )
 
     async def make_call(
@@ -270,26 +311,31 @@ class Engine:
         max_retries: int = 0,
         mask: str | None = None,
     ) -> SendOutcome:
-        def record(done: Submitted) -> None:
+        targets = list(recipients)
+
+        def records(done: Submitted) -> SubmitRecords:
             at = _now()
-            self.ledger.record_calls(
-                NewCall(
-                    id=call_id,
-                    recipient=number,
-                    file_id=file_id,
-                    submitted_at=at,
-                    max_retries=max_retries,
-                    mask=mask,
-                )
-                for number, call_id in done.ids
+            return SubmitRecords(
+                calls=[
+                    NewCall(
+                        id=call_id,
+                        recipient=number,
+                        file_id=file_id,
+                        submitted_at=at,
+                        max_retries=max_retries,
+                        mask=mask,
+                    )
+                    for number, call_id in done.ids
+                ]
             )
 
         return await self._submit(
             "call",
             "makecall.jsp",
             f"call playing audio {file_id}",
-            self.client.make_call(list(recipients), file_id, max_retries=max_retries, mask=mask),
-            record,
+            targets,
+            lambda: self.client.make_call(targets, file_id, max_retries=max_retries, mask=mask),
+            records,
         )
 
     async def make_feedback_call(
@@ -303,30 +349,35 @@ class Engine:
         max_retries: int = 0,
         mask: str | None = None,
     ) -> SendOutcome:
-        def record(done: Submitted) -> None:
+        targets = list(recipients)
+
+        def records(done: Submitted) -> SubmitRecords:
             at = _now()
-            self.ledger.record_calls(
-                NewCall(
-                    id=call_id,
-                    recipient=number,
-                    file_id=file_id,
-                    submitted_at=at,
-                    kind="feedback",
-                    max_retries=max_retries,
-                    mask=mask,
-                    valid_options=str(valid_options),
-                    valid_file_id=valid_feedback_file_id,
-                    invalid_file_id=invalid_feedback_file_id,
-                )
-                for number, call_id in done.ids
+            return SubmitRecords(
+                calls=[
+                    NewCall(
+                        id=call_id,
+                        recipient=number,
+                        file_id=file_id,
+                        submitted_at=at,
+                        kind="feedback",
+                        max_retries=max_retries,
+                        mask=mask,
+                        valid_options=str(valid_options),
+                        valid_file_id=valid_feedback_file_id,
+                        invalid_file_id=invalid_feedback_file_id,
+                    )
+                    for number, call_id in done.ids
+                ]
             )
 
         return await self._submit(
             "call",
             "make_feedback_call.jsp",
             f"feedback call playing audio {file_id}, options 1-{valid_options}",
-            self.client.make_feedback_call(
-                list(recipients),
+            targets,
+            lambda: self.client.make_feedback_call(
+                targets,
                 file_id,
                 valid_options=valid_options,
                 valid_feedback_file_id=valid_feedback_file_id,
@@ -334,7 +385,7 @@ class Engine:
                 max_retries=max_retries,
                 mask=mask,
             ),
-            record,
+            records,
         )
 
     async def _submit(
@@ -342,28 +393,104 @@ class Engine:
         kind: events.ItemKind,
         command: str,
         summary: str,
-        request: Coroutine[Any, Any, Submitted],
-        record: Any,
+        targets: Sequence[str],
+        request: Callable[[], Coroutine[Any, Any, Submitted]],
+        records: Callable[[Submitted], SubmitRecords],
     ) -> SendOutcome:
+        """Send with an intent committed first; its outcome replaces it in one transaction.
+
+        Nothing leaves when the intent cannot be written. A request interrupted
+        (Ctrl+C, a kill) leaves its intent open: the next run shows it as an
+        unknown outcome.
+        """
+        intent_id = self.open_intent(kind, command, summary, targets)
         try:
-            done = await request
+            done = await request()
         except CsmsError as error:
-            partial: Submitted | None = getattr(error, "done", None)
-            unknown: list[str] = list(getattr(error, "unknown_recipients", []) or [])
-            unsent: list[str] = list(getattr(error, "unsent_recipients", []) or [])
+            partial, unknown, unsent = error.done, error.unknown_recipients, error.unsent_recipients
             if partial is None and not unknown:
-                raise  # refused before anything went out
-            outcome = SendOutcome(unknown=unknown, unsent=unsent, error=str(error))
+                self._forget_intent(intent_id)  # refused before anything went out
+                raise
+            outcome = SendOutcome(
+                ids=list(partial.ids) if partial else [],
+                unknown=list(unknown),
+                unsent=list(unsent),
+                error=str(error),
+            )
+            unknown_record = None
+            if unknown:
+                unknown_record = UnknownOutcome(
+                    kind,
+                    command,
+                    f"{summary} ({error})" if isinstance(error, OutcomeUnknown) else summary,
+                    list(unknown),
+                    _now(),
+                    unsent=list(unsent),
+                )
+            self._complete(
+                intent_id, outcome, records(partial) if partial else None, unknown_record
+            )
             if partial is not None:
-                record(partial)
-                outcome.ids = list(partial.ids)
                 self._announce(kind, partial, summary)
             if unknown:
-                self.record_unknown(kind, command, summary, unknown, error)
+                self.bus.publish(
+                    events.OutcomeUnknownRecorded(at=_now(), kind=kind, summary=summary)
+                )
             return outcome
-        record(done)
+        outcome = SendOutcome(ids=list(done.ids))
+        self._complete(intent_id, outcome, records(done), None)
         self._announce(kind, done, summary)
-        return SendOutcome(ids=list(done.ids))
+        return outcome
+
+    def open_intent(
+        self, kind: str, command: str, summary: str, targets: Sequence[str], ref: str | None = None
+    ) -> int:
+        """Commit what is about to be sent; a LedgerError here means nothing was sent."""
+        try:
+            return self.ledger.open_intent(kind, command, summary, targets, _now(), ref=ref)
+        except LedgerError as error:
+            raise LedgerError(
+                f"Nothing was sent: csms could not record the {kind} before sending it"
+                f" ({error.problem}). Fix that, then send again.",
+                problem=error.problem,
+            ) from None
+
+    def _forget_intent(self, intent_id: int) -> None:
+        try:
+            self.ledger.discard_intent(intent_id)
+        except LedgerError as error:
+            # Left open, it will show as an unknown outcome: cautious, not wrong.
+            log.warning("could not close a refused submit's intent: %s", error.problem)
+
+    def _complete(
+        self,
+        intent_id: int,
+        outcome: SendOutcome,
+        done: SubmitRecords | None,
+        unknown: UnknownOutcome | None,
+    ) -> None:
+        """Record the outcome; when that fails, say so on ``outcome`` (never "try again")."""
+        try:
+            self.ledger.complete_submit(
+                intent_id,
+                messages=done.messages if done else (),
+                calls=done.calls if done else (),
+                unknown=unknown,
+            )
+        except (LedgerError, sqlite3.Error) as error:
+            problem = error.problem if isinstance(error, LedgerError) else str(error)
+            log.error("a submit's outcome could not be recorded: %s", problem)
+            outcome.unrecorded = True
+            accepted = len(outcome.ids)
+            parts = [outcome.error] if outcome.error else []
+            parts.append(
+                f"The gateway accepted {plural(accepted, 'recipient')} but csms could not"
+                f" record the outcome ({problem}). Do not send it again: "
+                + ("the IDs are listed; " if accepted else "")
+                + "once the ledger can be written, csms shows this send as an unknown"
+                " outcome to settle."
+            )
+            outcome.error = " ".join(parts)
 
     def _announce(self, kind: events.ItemKind, done: Submitted, summary: str) -> None:
         self.tracker.wake()
@@ -379,18 +506,17 @@ class Engine:
         targets: Sequence[str],
         error: CsmsError,
         ref: str | None = None,
+        unsent: Sequence[str] = (),
     ) -> int:
-        """Remember a submit that may or may not have taken effect."""
-        target = ", ".join(targets[:50]) + (
-            f" and {len(targets) - 50} more" if len(targets) > 50 else ""
-        )
+        """Remember a submit that may or may not have taken effect (every target kept)."""
         unknown_id = self.ledger.add_unknown(
             kind,
             command,
             f"{summary} ({error})" if isinstance(error, OutcomeUnknown) else summary,
-            target,
+            list(targets),
             _now(),
             ref=ref,
+            unsent=unsent,
         )
         self.bus.publish(events.OutcomeUnknownRecorded(at=_now(), kind=kind, summary=summary))
         return unknown_id

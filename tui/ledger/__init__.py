@@ -6,7 +6,8 @@ from tui.ledger.campaigns import RecipientStatus, SmsCampaign
 from tui.ledger.errors import LedgerError
 from tui.ledger.imports import ImportBatch, ImportSummary
 from tui.ledger.inbox import InboxMessage, QuarantineEntry, RawReply
-from tui.ledger.ledger import DashboardCounts, Ledger
+from tui.ledger.intents import SubmitIntent
+from tui.ledger.ledger import DashboardCounts, Ledger, UnknownOutcome
 from tui.ledger.lists import ListSummary, Member
 from tui.ledger.messages import MessageRecord, NewMessage
 from tui.ledger.schema import CURRENT_VERSION
@@ -39,6 +40,8 @@ __all__ = [
     "SendRow",
     "SmsCampaign",
     "StatusChange",
+    "SubmitIntent",
+    "UnknownOutcome",
     "UnknownSubmit",
     "VoiceCampaign",
     "VoiceSnapshot",

@@ -41,15 +41,23 @@ def storage_error(path: Path, error: sqlite3.OperationalError) -> LedgerError | 
     """The user's sentence for a storage problem (busy, disk full, read-only), if it is one."""
     text = str(error).lower()
     if "locked" in text or "busy" in text:
+        problem = f"the ledger {path} is busy in another csms process"
         return LedgerError(
-            f"The ledger {path} is busy in another csms process; close it or try again."
+            f"{problem[0].upper()}{problem[1:]}; close it or try again.", problem=problem
         )
     if "full" in text:
+        problem = f"the disk holding the ledger {path} is full"
         return LedgerError(
-            f"The disk holding the ledger {path} is full; free some space and try again."
+            f"{problem[0].upper()}{problem[1:]}; free some space and try again.", problem=problem
         )
     if "readonly" in text or "read-only" in text:
-        return LedgerError(f"The ledger {path} is read-only; check the file's permissions.")
+        problem = f"the ledger {path} is read-only"
+        return LedgerError(
+            f"{problem[0].upper()}{problem[1:]}; check the file's permissions.", problem=problem
+        )
+    if "disk i/o" in text:
+        problem = f"the disk holding the ledger {path} gave an input/output error"
+        return LedgerError(f"{problem[0].upper()}{problem[1:]}; check the disk.", problem=problem)
     return None
 
 

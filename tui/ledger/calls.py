@@ -85,36 +85,41 @@ def _call(row: sqlite3.Row) -> CallRecord:
     )
 
 
+def insert_calls(conn: sqlite3.Connection, items: Iterable[NewCall]) -> int:
+    """Insert within the caller's transaction; an ID already known is left alone."""
+    before = conn.total_changes
+    conn.executemany(
+        """INSERT OR IGNORE INTO calls (id, recipient, kind, file_id, max_retries, mask,
+               valid_options, valid_file_id, invalid_file_id, origin, batch,
+               submitted_at, next_poll_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            (
+                c.id,
+                c.recipient,
+                c.kind,
+                c.file_id,
+                c.max_retries,
+                c.mask,
+                None if c.valid_options is None else str(c.valid_options),
+                c.valid_file_id,
+                c.invalid_file_id,
+                c.origin,
+                c.batch,
+                to_db(c.submitted_at),
+                to_db(c.next_poll_at or c.submitted_at),
+            )
+            for c in items
+        ),
+    )
+    return conn.total_changes - before
+
+
 class CallStore(Store):
     def record_calls(self, items: Iterable[NewCall]) -> int:
         """Remember accepted calls; returns how many were new."""
         with self._tx() as conn:
-            before = conn.total_changes
-            conn.executemany(
-                """INSERT OR IGNORE INTO calls (id, recipient, kind, file_id, max_retries, mask,
-                       valid_options, valid_file_id, invalid_file_id, origin, batch,
-                       submitted_at, next_poll_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    (
-                        c.id,
-                        c.recipient,
-                        c.kind,
-                        c.file_id,
-                        c.max_retries,
-                        c.mask,
-                        None if c.valid_options is None else str(c.valid_options),
-                        c.valid_file_id,
-                        c.invalid_file_id,
-                        c.origin,
-                        c.batch,
-                        to_db(c.submitted_at),
-                        to_db(c.next_poll_at or c.submitted_at),
-                    )
-                    for c in items
-                ),
-            )
-            return conn.total_changes - before
+            return insert_calls(conn, items)
 
     def call(self, call_id: str) -> CallRecord | None:
         row = self._one("SELECT * FROM calls WHERE id = ?", (call_id,))

@@ -6,7 +6,7 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,18 +16,32 @@ from typing import Self
 from tui.ledger import export
 from tui.ledger.audiofiles import AudioStore
 from tui.ledger.base import now_utc, storage_error
-from tui.ledger.calls import CallStore
+from tui.ledger.calls import CallStore, NewCall, insert_calls
 from tui.ledger.campaigns import CampaignStore
 from tui.ledger.errors import LedgerError
 from tui.ledger.imports import ImportStore, mark_interrupted_imports
 from tui.ledger.inbox import InboxStore
+from tui.ledger.intents import IntentStore, close_intent
 from tui.ledger.lists import ListStore
-from tui.ledger.messages import MessageStore
+from tui.ledger.messages import MessageStore, NewMessage, insert_messages
 from tui.ledger.schema import APPLICATION_ID, migrate, user_version
 from tui.ledger.sendjobs import SendJobStore, mark_interrupted_sends
 from tui.ledger.tracking import TrackingStore
-from tui.ledger.unknown import UnknownStore
+from tui.ledger.unknown import UnknownStore, insert_unknown
 from tui.ledger.voice import VoiceStore
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownOutcome:
+    """Part of a submit whose outcome is unknown, as ``complete_submit`` records it."""
+
+    kind: str
+    command: str
+    summary: str
+    targets: Sequence[str]
+    at: datetime
+    unsent: Sequence[str] = ()
+    ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +100,7 @@ class Ledger(
     AudioStore,
     InboxStore,
     UnknownStore,
+    IntentStore,
 ):
     """One profile's ledger. Methods are synchronous and safe to call from any thread."""
 
@@ -187,6 +202,38 @@ class Ledger(
         moment = at or now_utc()
         with self._tx() as conn:
             return mark_interrupted_imports(conn, moment) + mark_interrupted_sends(conn, moment)
+
+    def complete_submit(
+        self,
+        intent_id: int,
+        *,
+        messages: Iterable[NewMessage] = (),
+        calls: Iterable[NewCall] = (),
+        unknown: UnknownOutcome | None = None,
+    ) -> int | None:
+        """Replace a submit's intent by its outcome, in one transaction.
+
+        Records the accepted messages or calls, and, when part of the submit's
+        outcome is unknown, one unknown-outcome entry holding every recipient
+        concerned and those certainly not sent. Returns that entry's id.
+        """
+        unknown_id: int | None = None
+        with self._tx() as conn:
+            insert_messages(conn, messages)
+            insert_calls(conn, calls)
+            if unknown is not None:
+                unknown_id = insert_unknown(
+                    conn,
+                    unknown.kind,
+                    unknown.command,
+                    unknown.summary,
+                    unknown.targets,
+                    unknown.at,
+                    ref=unknown.ref,
+                    unsent=unknown.unsent,
+                )
+            close_intent(conn, intent_id)
+        return unknown_id
 
     # Exports ------------------------------------------------------------------
 

@@ -275,10 +275,28 @@ _V3 = _statements(
     "CREATE INDEX send_rows_state ON send_rows(state, job_id)",
 )
 
+_V5 = _statements(
+    # What is about to be sent, committed before the request leaves
+    # (ledger/intents.py); replaced by its outcome in one transaction.
+    """CREATE TABLE submit_intents (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        command TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        targets TEXT NOT NULL,
+        ref TEXT,
+        created_at TEXT NOT NULL,
+        pid INTEGER NOT NULL
+    )""",
+    # Recipients of an unknown-outcome submit that were certainly not sent.
+    "ALTER TABLE unknown_submits ADD COLUMN unsent TEXT NOT NULL DEFAULT ''",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "messages, calls, lists, campaigns, audio, inbox, unknown submits", _V1),
     Migration(2, "full-text search index over the inbox", _v2),
     Migration(3, "resumable list import journal and personalised send jobs", _V3),
+    Migration(5, "submit intents; recipients never sent of unknown outcomes", _V5),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,7 +25,8 @@ class UnknownSubmit:
     #: The command page (``sendsms.jsp``...).
     command: str
     summary: str
-    #: Recipients, list or campaign the submit was aimed at.
+    #: Every recipient (comma-separated), or the list, campaign or file the
+    #: submit was aimed at.
     target: str
     #: The journal entry this submit belongs to (``import:3:2``, ``send:4:12``), if any.
     ref: str | None
@@ -32,6 +34,14 @@ class UnknownSubmit:
     settled: bool
     settled_at: datetime | None
     note: str | None
+    #: Recipients of the same submit that were never sent (a refusal or a
+    #: stop came before their request): they certainly do not have it.
+    unsent: tuple[str, ...] = ()
+
+    @property
+    def targets(self) -> list[str]:
+        """The recipients (or list, campaign, file) one by one."""
+        return [part for part in self.target.split(", ") if part]
 
 
 def _unknown(row: sqlite3.Row) -> UnknownSubmit:
@@ -46,7 +56,12 @@ def _unknown(row: sqlite3.Row) -> UnknownSubmit:
         settled=bool(row["settled"]),
         settled_at=from_db(row["settled_at"]),
         note=row["note"],
+        unsent=tuple(t for t in (row["unsent"] or "").split("\n") if t),
     )
+
+
+def _joined(value: str | Sequence[str]) -> str:
+    return value if isinstance(value, str) else ", ".join(value)
 
 
 def insert_unknown(
@@ -54,14 +69,28 @@ def insert_unknown(
     kind: str,
     command: str,
     summary: str,
-    target: str,
+    target: str | Sequence[str],
     at: datetime,
     ref: str | None = None,
+    unsent: Sequence[str] = (),
 ) -> int:
+    """Record, in the caller's transaction, a submit that may or may not have acted.
+
+    ``target`` keeps every recipient; ``unsent`` those of the same submit that
+    were certainly not sent.
+    """
     cursor = conn.execute(
-        "INSERT INTO unknown_submits (kind, command, summary, target, ref, at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (kind, command, scrub(summary), scrub(target), ref, to_db(at)),
+        "INSERT INTO unknown_submits (kind, command, summary, target, ref, at, unsent)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            kind,
+            command,
+            scrub(summary),
+            scrub(_joined(target)),
+            ref,
+            to_db(at),
+            "\n".join(unsent),
+        ),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
@@ -82,9 +111,10 @@ class UnknownStore(Store):
         kind: str,
         command: str,
         summary: str,
-        target: str,
+        target: str | Sequence[str],
         at: datetime,
         ref: str | None = None,
+        unsent: Sequence[str] = (),
     ) -> int:
         """Record a submit whose outcome is unknown; returns its id.
 
@@ -92,7 +122,11 @@ class UnknownStore(Store):
         blanked before storing.
         """
         with self._tx() as conn:
-            return insert_unknown(conn, kind, command, summary, target, at, ref)
+            return insert_unknown(conn, kind, command, summary, target, at, ref, unsent)
+
+    def unknown_submit(self, unknown_id: int) -> UnknownSubmit | None:
+        row = self._one("SELECT * FROM unknown_submits WHERE id = ?", (unknown_id,))
+        return None if row is None else _unknown(row)
 
     def unknown_submits(self, settled: bool = False) -> list[UnknownSubmit]:
         """Open (or, with ``settled=True``, settled) entries, newest first."""

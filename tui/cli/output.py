@@ -1,0 +1,73 @@
+"""How a command reports that it failed: one sentence, or one JSON object.
+
+Without ``--json`` the sentence goes to standard error as ``csms: ...``. With
+``--json`` (set once per run by ``use_json``) a failure is a JSON object on
+standard output, ``{"error": sentence, "code": ..., "exit": n}``, so a script
+that parses the output always gets JSON, whatever happened.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+#: Exit codes shared by every command (``csms send --help`` lists them).
+EXIT_OK, EXIT_FAILED, EXIT_REFUSED, EXIT_UNKNOWN = 0, 1, 2, 3
+EXIT_SOFTWARE = 70
+EXIT_INTERRUPTED = 130
+
+_json_mode = False
+
+
+def use_json(on: bool) -> None:
+    """Report failures of this run as JSON objects on standard output."""
+    global _json_mode
+    _json_mode = on
+
+
+def json_mode() -> bool:
+    return _json_mode
+
+
+def error_code(error: BaseException) -> str | int:
+    """A machine-readable code: the gateway's error number, or a category."""
+    from tui.gateway.errors import (
+        GatewayError,
+        GatewayUnavailable,
+        InvalidInput,
+        OutcomeUnknown,
+    )
+    from tui.ledger import LedgerError
+
+    if isinstance(error, GatewayError):
+        return error.code
+    if isinstance(error, OutcomeUnknown):
+        return "outcome_unknown"
+    if isinstance(error, GatewayUnavailable):
+        return "unreachable"
+    if isinstance(error, InvalidInput):
+        return "refused"
+    if isinstance(error, LedgerError):
+        return "storage"
+    if isinstance(error, OSError):
+        return "os_error"
+    return "failed"
+
+
+def report_failure(
+    message: str, *, exit_code: int, code: str | int = "failed", **extra: Any
+) -> int:
+    """Say that the command failed; returns ``exit_code`` for the caller to return."""
+    if _json_mode:
+        document: dict[str, Any] = {"error": message, "code": code, "exit": exit_code}
+        document.update(extra)
+        print(json.dumps(document, ensure_ascii=False), flush=True)
+    else:
+        print(f"csms: {message}", file=sys.stderr, flush=True)
+    return exit_code
+
+
+def warn(message: str) -> None:
+    """A warning: always on standard error (JSON output stays one document)."""
+    print(f"csms: warning: {message}", file=sys.stderr, flush=True)
