@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tui.cli import output
 from tui.cli.engine_session import CliError, cli_engine, run_cli
 from tui.engine.imports import preview_file
 from tui.engine.list_upload import ListUploader, UploadProgress, UploadResult
+from tui.engine.service import Engine
 from tui.engine.sms_campaigns import profile_zone
 from tui.ledger import ListSummary
 
@@ -165,12 +167,9 @@ async def _resume(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
         uploader = ListUploader(engine)
         list_id = _find(uploader, args.list_name).id if args.list_name else None
-        jobs = [
-            job
-            for job in uploader.unfinished_jobs(list_id)
-            if job.batches.get("pending") or job.batches.get("sending")
-        ]
-        if not jobs and not as_json:
+        unfinished = uploader.unfinished_jobs(list_id)
+        jobs = [job for job in unfinished if not job.finished]
+        if not unfinished and not as_json:
             print("No upload is waiting to be finished.")
         results: list[UploadResult] = []
         with _graceful_interrupt() as cancel:
@@ -181,7 +180,53 @@ async def _resume(args: argparse.Namespace) -> int:
                 results.append(result)
                 if result.cancelled or result.error:
                     break
-    return _finish(results, {"results": [r.as_dict() for r in results]}, as_json)
+        stuck = [
+            _stuck(engine, job.job_id, job.list_id)
+            for job in uploader.unfinished_jobs(list_id)
+            if job.finished and job.needs_attention
+        ]
+    report: dict[str, Any] = {"results": [r.as_dict() for r in results], "unfinished": stuck}
+    code = _finish(results, report, as_json)
+    if stuck and not as_json:
+        for item in stuck:
+            print(item["why"], file=sys.stderr)
+    if any(item["unknown"] for item in stuck):
+        return output.EXIT_UNKNOWN
+    return output.EXIT_FAILED if stuck else code
+
+
+def _batches(count: int) -> str:
+    return f"{count} batch" if count == 1 else f"{count} batches"
+
+
+def _stuck(engine: Engine, job_id: int, list_id: str) -> dict[str, Any]:
+    """Why an import cannot go on by itself: its batches of unknown outcome or that failed."""
+    batches = engine.ledger.import_batches(job_id)
+    unknown = [b.seq for b in batches if b.state == "unknown"]
+    failed = [b.seq for b in batches if b.state == "failed"]
+    summary = engine.ledger.list_by_id(list_id)
+    name = summary.name if summary else list_id
+    refs = {u.ref: u.id for u in engine.ledger.unknown_submits()}
+    parts = []
+    if unknown:
+        ids = ", ".join(str(refs.get(f"import:{job_id}:{seq}", "?")) for seq in unknown)
+        parts.append(
+            f"{_batches(len(unknown))} of unknown outcome ({', '.join(map(str, unknown))}):"
+            f" check the list, then `csms unknown settle ID --sent` or `--not-sent`"
+            f" (unknown outcome {ids})"
+        )
+    if failed:
+        parts.append(
+            f"{_batches(len(failed))} failed ({', '.join(map(str, failed))}): see the Lists"
+            " screen to send them again"
+        )
+    return {
+        "job": job_id,
+        "list": name,
+        "unknown": unknown,
+        "failed": failed,
+        "why": f"csms: the import into {name!r} is unfinished: " + "; ".join(parts) + ".",
+    }
 
 
 def _finish(results: list[UploadResult], report: dict[str, Any], as_json: bool) -> int:

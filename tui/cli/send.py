@@ -86,12 +86,19 @@ def _common(parser: argparse.ArgumentParser) -> None:
 Command = Callable[[Engine, argparse.Namespace], Awaitable[int]]
 
 
-def _run(args: argparse.Namespace, command: Command) -> int:
+def _run(args: argparse.Namespace, command: Command, *, sends: bool = False) -> int:
+    """Run ``command``; with ``sends``, a failure that escapes it happened before
+    anything was sent (the engine reports the rest in the outcome), and says so."""
     try:
         return asyncio.run(_with_engine(args, command))
     except (InvalidInput, CliError) as error:
         return _fail(error, EXIT_REFUSED)
-    except (CsmsError, LedgerError, OSError) as error:
+    except LedgerError as error:
+        text = str(error)
+        if sends and not text.startswith("Nothing was sent"):
+            text = f"Nothing was sent: {text}"
+        return output.report_failure(text, exit_code=EXIT_FAILED, code="storage")
+    except (CsmsError, OSError) as error:
         if isinstance(error, BrokenPipeError):
             raise
         return _fail(error, EXIT_FAILED)
@@ -133,7 +140,7 @@ def _send_command(args: argparse.Namespace) -> int:
         args.recipients = _recipients(args.to)
     except InvalidInput as error:
         return _fail(error, EXIT_REFUSED)
-    return _run(args, _send)
+    return _run(args, _send, sends=True)
 
 
 def _read_stdin() -> str:

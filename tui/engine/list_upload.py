@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from tui.engine import events
 from tui.gateway.codes import CREATE_LIST
 from tui.gateway.errors import CsmsError, GatewayError, InvalidInput, OutcomeUnknown
-from tui.ledger import ImportBatch, ImportSummary, LedgerError, ListSummary
+from tui.ledger import ImportBatch, ImportSummary, LedgerError, ListSummary, UnknownOutcome
 from tui.ledger.import_steps import step_import
 
 if TYPE_CHECKING:
@@ -43,6 +43,15 @@ MAX_UNKNOWN_IN_A_ROW = 2
 #: batches of unknown outcome.
 MAX_PARALLEL = 4
 KIND = "list_import"
+#: Unknown-outcome kind of a list creation; its ref is ``create_list_ref(name)``.
+CREATE_KIND = "list"
+#: The gateway's "Duplicate list name" error.
+DUPLICATE_LIST_NAME = 400
+
+
+def create_list_ref(name: str) -> str:
+    return f"create-list:{name}"
+
 
 ProgressCallback = Callable[["UploadProgress"], None]
 
@@ -197,19 +206,48 @@ class ListUploader:
         return clean
 
     async def create_list(self, name: str) -> ListSummary:
-        """Create a list at the gateway and remember it; the name is checked first."""
+        """Create a list at the gateway and remember it; the name is checked first.
+
+        The creation is journalled before it leaves: when its answer is lost
+        (or the run is killed), it becomes an unknown outcome that the user
+        settles with the list's ID (``csms unknown settle N --list-id ID``).
+        """
         clean = self.check_new_name(name)
+        ref = create_list_ref(clean)
+        summary = f"Create list {clean!r}"
+        intent = self.engine.open_intent(CREATE_KIND, CREATE_LIST.page, summary, [clean], ref=ref)
         try:
             list_id = await self.engine.client.create_list(clean)
         except OutcomeUnknown as error:
-            self.engine.record_unknown(
-                KIND, CREATE_LIST.page, f"Create list {clean!r}", [clean], error
+            self.ledger.complete_submit(
+                intent,
+                unknown=UnknownOutcome(
+                    CREATE_KIND, CREATE_LIST.page, f"{summary} ({error})", [clean], _now(), ref=ref
+                ),
+            )
+            self.engine.bus.publish(
+                events.OutcomeUnknownRecorded(at=_now(), kind=CREATE_KIND, summary=summary)
             )
             raise
-        self.ledger.add_list(list_id, clean, _now())
-        summary = self.ledger.list_by_id(list_id)
-        assert summary is not None
-        return summary
+        except CsmsError as error:
+            self.ledger.discard_intent(intent)
+            earlier = self._unsettled_creation(ref)
+            if isinstance(error, GatewayError) and error.code == DUPLICATE_LIST_NAME and earlier:
+                raise InvalidInput(
+                    f"The gateway already has a list named {clean!r}, most likely made by the"
+                    f" earlier run whose answer was lost (unknown outcome {earlier}). Find the"
+                    " list's ID on the portal and settle it with `csms unknown settle"
+                    f" {earlier} --list-id ID` (or in Activity); then run this again and the"
+                    " numbers go into that list."
+                ) from None
+            raise
+        self.ledger.add_list(list_id, clean, _now(), intent_id=intent)
+        summary_row = self.ledger.list_by_id(list_id)
+        assert summary_row is not None
+        return summary_row
+
+    def _unsettled_creation(self, ref: str) -> int | None:
+        return next((u.id for u in self.ledger.unknown_submits() if u.ref == ref), None)
 
     async def export_list(self, list_id: str, path: str | os.PathLike[str]) -> int:
         """Write the list's members (as the ledger knows them) to a CSV file."""

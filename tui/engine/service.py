@@ -25,6 +25,7 @@ from tui.engine import events
 from tui.engine.events import EventBus, Subscription
 from tui.engine.inbox import FetchOutcome, InboxFetcher
 from tui.engine.tracker import Backoff, StatusTracker
+from tui.engine.unknown_outcomes import UnknownOutcomes
 from tui.gateway.client import CsmsClient
 from tui.gateway.errors import CsmsError, OutcomeUnknown
 from tui.gateway.results import Submitted
@@ -129,6 +130,8 @@ class Engine:
         #: Set in demo mode: the in-process simulator behind the client.
         self.simulator: Any = None
         self.tracker.gateway_now = self.gateway_now
+        #: Settling submits whose outcome is unknown, for every kind.
+        self.unknown = UnknownOutcomes(self)
 
     # Life cycle --------------------------------------------------------------------
 

@@ -82,7 +82,10 @@ def _is_ours(conn: sqlite3.Connection) -> bool:
         has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
         version = user_version(conn)
     finally:
-        conn.execute("COMMIT")
+        # A failed read (a full disk cannot make the shared-memory file) has
+        # already ended the transaction: its own error is the one to report.
+        if conn.in_transaction:
+            conn.execute("COMMIT")
     if app_id == APPLICATION_ID:
         return True
     return app_id == 0 and version == 0 and not has_tables

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from tui.ledger.base import Store, req_from_db, to_db
 from tui.ledger.errors import LedgerError
+from tui.ledger.intents import close_intent
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +61,19 @@ def insert_members(
 
 
 class ListStore(Store):
-    def add_list(self, list_id: str, name: str, created_at: datetime) -> None:
-        """Remember a list the gateway created."""
+    def add_list(
+        self, list_id: str, name: str, created_at: datetime, *, intent_id: int | None = None
+    ) -> None:
+        """Remember a list the gateway created (closing its submit intent, if given,
+        in the same transaction)."""
         try:
             with self._tx() as conn:
                 conn.execute(
                     "INSERT INTO lists (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
                     (list_id, name, to_db(created_at), to_db(created_at)),
                 )
+                if intent_id is not None:
+                    close_intent(conn, intent_id)
         except sqlite3.IntegrityError as error:
             if "lists.name" in str(error):
                 raise LedgerError(

@@ -226,6 +226,22 @@ class SendJobStore(Store):
             for number in rows:
                 settle_ref(conn, f"send:{job_id}:{number}", "Row queued to be sent again.", at)
 
+    def confirm_send_rows(self, job_id: int, rows: Sequence[int], at: datetime) -> None:
+        """The user checked that unknown rows did arrive: count them as sent (no ID)."""
+        with self._tx() as conn:
+            move(
+                conn,
+                table="send_rows",
+                job_id=job_id,
+                key="row",
+                units=rows,
+                allowed=("unknown",),
+                to="sent",
+                what="Send row",
+            )
+            for number in rows:
+                settle_ref(conn, f"send:{job_id}:{number}", "Confirmed as sent.", at)
+
     def send_job_summary(self, job_id: int) -> SendJobSummary:
         with self._lock:
             job = self._conn.execute("SELECT * FROM send_jobs WHERE id = ?", (job_id,)).fetchone()
