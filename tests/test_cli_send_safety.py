@@ -49,8 +49,17 @@ def _env(server: SimulatorServer, home: Path, data: Path) -> dict[str, str]:
 
 def _start_send(env: dict[str, str], *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", CHILD, "send", "--to", ",".join(NUMBERS), "--text", "Bill due"]
-        + list(extra),
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            "send",
+            "--to",
+            ",".join(NUMBERS),
+            "--text",
+            "Bill due",
+            *list(extra),
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
