@@ -70,7 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     output.use_json("--json" in arguments)
     try:
-        return _main(arguments)
+        code = _main(arguments)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handling below
+        return code
     except KeyboardInterrupt:
         return output.report_failure(
             "Interrupted.", exit_code=output.EXIT_INTERRUPTED, code="interrupted"
@@ -79,8 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``csms ... | head``): stop writing, quietly.
         _silence_stdout()
         return 141
-    except SystemExit:
-        raise
+    except SystemExit as stop:  # argparse's --help and usage errors
+        return stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 2
     except Exception as error:
         logging.getLogger("csms.cli").exception("unexpected error")
         return output.report_failure(
@@ -112,7 +114,6 @@ def _main(arguments: list[str]) -> int:
         return run_app(args)
     _start_logging()
     code: int = handler(args)
-    sys.stdout.flush()  # a closed pipe shows here, inside the handling above
     return code
 
 

@@ -94,7 +94,15 @@ def _now() -> datetime:
 
 
 def _open_ledger(data_dir: Path) -> Ledger:
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        problem = f"the data folder {data_dir} cannot be created ({error.strerror})"
+        raise LedgerError(
+            f"{problem[0].upper()}{problem[1:]}; point XDG_DATA_HOME at a folder you can"
+            " write, or fix that path.",
+            problem=problem,
+        ) from None
     return Ledger.open(data_dir / LEDGER_FILE)
 
 

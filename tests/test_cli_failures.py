@@ -1,0 +1,131 @@
+"""Every failure of a command is one sentence (or, with --json, one JSON object on
+standard output) and the right exit code: never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "exit_code", "words"),
+    [
+        (["send", "--to", "0300123", "--text", "hi", "--json"], "refused", 2, "invalid number"),
+        (["send", "--to", "03001234567", "--text", "", "--json"], "refused", 2, "empty"),
+        (["status", "123", "--json"], "usage", 2, None),
+        (["send", "--json", "--to", "03001234567"], "usage", 2, "--text"),
+        (["lists", "import", "X", "/nonexistent/file.csv", "--json"], None, 1, "file.csv"),
+    ],
+)
+def test_json_failures_are_json_objects_on_stdout(
+    argv: list[str],
+    code: str | None,
+    exit_code: int,
+    words: str | None,
+    account_env: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if argv[0] == "status":  # no credentials at all: refused before anything
+        os.environ.pop("CSMS_MSISDN")
+        argv = ["status", "--bogus-option", *argv[1:]]
+    assert main(argv) == exit_code
+    out = capsys.readouterr().out
+    document = json.loads(out)
+    assert set(document) >= {"error", "code", "exit"}
+    assert document["exit"] == exit_code
+    if code is not None:
+        assert document["code"] == code
+    if words is not None:
+        assert words in document["error"]
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tui", "--demo", "unknown", "--all"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # `| head -0`: the reader is gone before anything is written
+    err = child.stderr.read().decode()
+    child.stderr.close()
+    child.wait(timeout=60)
+    assert "Traceback" not in err and "Exception ignored" not in err
+    assert child.returncode in (0, 141)
+
+
+def test_text_that_is_not_utf8_is_refused_with_its_position(account_env: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "send", "--to", "03001234567", "--text", b"Rs \xff 500"],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert "Traceback" not in err
+    assert "argument 5 is not valid UTF-8 text" in err and "character 4" in err
+    assert "Nothing was sent" in err
+
+
+def test_text_on_stdin_that_is_not_utf8_is_refused(account_env: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "send", "--to", "03001234567", "--text", "-", "--json"],
+        input=b"Bill \xe9t\xe9",
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert done.returncode == 2
+    document = json.loads(done.stdout)
+    assert "not valid UTF-8" in document["error"] and "Traceback" not in done.stderr.decode()
+
+
+def test_an_unusable_data_folder_is_one_sentence(account_env: Path) -> None:
+    blocker = account_env / "a-file"
+    blocker.write_text("not a folder")
+    done = _run("send", "--to", "03001234567", "--text", "hi", env={"XDG_DATA_HOME": str(blocker)})
+    err = done.stderr.decode()
+    assert done.returncode == 1, err
+    assert "Traceback" not in err
+    assert err.startswith("csms: Nothing was sent: ") and err.count("\n") == 1
+
+
+def test_ctrl_c_during_start_up_is_a_clean_exit(account_env: Path) -> None:
+    for delay in (0.15, 0.3, 0.6):
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tui", "--demo", "send", "--to", "03001234567", "--text", "hi"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        time.sleep(delay)
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+        text = err.decode()
+        assert "Traceback" not in text, (delay, text)
+        # 130, or ended by the signal itself after saying so (a shell shows 130 too).
+        assert child.returncode in (0, 130, -signal.SIGINT), (delay, child.returncode, text)
+        if child.returncode:
+            assert text == "csms: Interrupted.\n"
