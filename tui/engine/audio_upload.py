@@ -33,7 +33,7 @@ from tui.audio.readiness import problems_of
 from tui.engine import events
 from tui.gateway import codes
 from tui.gateway.codes import AudioStatus
-from tui.gateway.errors import InvalidInput, OutcomeUnknown
+from tui.gateway.errors import InvalidInput
 from tui.ledger import AudioFile
 
 if TYPE_CHECKING:
@@ -223,32 +223,36 @@ class AudioUploader:
         upload = await asyncio.to_thread(_read_upload, wav, source, source_sha256)
         path, info, data, digest, source_path = upload
         summary = f"upload of the recording {clean_name!r} ({path.name})"
-        try:
-            file_id = await self.engine.client.upload_audio(clean_name, data, path.name)
-        except OutcomeUnknown as error:
-            self.engine.record_unknown(
-                "audio", codes.AUDIO_UPLOAD.page, summary, [clean_name], error
-            )
-            raise
-        at = _now()
         ledger = self.engine.ledger
-        ledger.add_audio(
-            file_id,
-            clean_name,
-            at,
-            source_path=source_path,
-            source_sha256=digest,
-            size=len(data),
-            duration=info.duration_s,
-            status=AudioStatus.NOT_READY,
+        at = _now()
+
+        def record(new_id: str) -> None:
+            ledger.add_audio(
+                new_id,
+                clean_name,
+                at,
+                source_path=source_path,
+                source_sha256=digest,
+                size=len(data),
+                duration=info.duration_s,
+                status=AudioStatus.NOT_READY,
+            )
+
+        file_id = await self.engine.journalled(
+            "audio",
+            codes.AUDIO_UPLOAD.page,
+            summary,
+            [clean_name],
+            lambda: self.engine.client.upload_audio(clean_name, data, path.name),
+            record,
         )
         self.engine.tracker.watch("audio", file_id)
         self.engine.bus.publish(
             events.Submitted(at=at, kind="audio", ids=[(clean_name, file_id)], summary=summary)
         )
-        record = ledger.audio(file_id)
-        assert record is not None
-        return record
+        stored = ledger.audio(file_id)
+        assert stored is not None
+        return stored
 
     async def wait_ready(self, file_id: str) -> AudioFile:
         """Wait until the tracker has seen ``file_id`` Ready; returns its record.

@@ -12,11 +12,11 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -36,6 +36,8 @@ from tui.ledger import Ledger, LedgerError, NewCall, NewMessage, UnknownOutcome
 log = logging.getLogger("csms.engine")
 
 LEDGER_FILE = "ledger.sqlite3"
+
+T = TypeVar("T")
 
 __all__ = ["Engine", "EngineStatus", "FetchOutcome", "SendOutcome"]
 
@@ -465,6 +467,52 @@ class Engine:
                 f" ({error.problem}). Fix that, then send again.",
                 problem=error.problem,
             ) from None
+
+    async def journalled(
+        self,
+        kind: str,
+        command: str,
+        summary: str,
+        targets: Sequence[str],
+        request: Callable[[], Awaitable[T]],
+        record: Callable[[T], None],
+        *,
+        ref: str | None = None,
+    ) -> T:
+        """One submit that is not a quick send (a campaign, an upload, ...), journalled.
+
+        The intent is committed first (nothing leaves if that fails); a lost
+        answer becomes an unknown outcome in the same transaction that closes
+        the intent; ``record`` stores an accepted result, then the intent is
+        closed. If ``record`` fails, the intent stays and shows as an unknown
+        outcome: the error says so and never advises sending again.
+        """
+        intent_id = self.open_intent(kind, command, summary, targets, ref=ref)
+        try:
+            result = await request()
+        except OutcomeUnknown as error:
+            self.ledger.complete_submit(
+                intent_id,
+                unknown=UnknownOutcome(
+                    kind, command, f"{summary} ({error})", list(targets), _now(), ref=ref
+                ),
+            )
+            self.bus.publish(events.OutcomeUnknownRecorded(at=_now(), kind=kind, summary=summary))
+            raise
+        except CsmsError:
+            self._forget_intent(intent_id)  # refused: nothing was done
+            raise
+        try:
+            record(result)
+        except LedgerError as error:
+            raise LedgerError(
+                f"The gateway accepted the {summary} but csms could not record it"
+                f" ({error.problem}). Do not send it again: once the ledger can be written,"
+                " it shows as an unknown outcome to settle.",
+                problem=error.problem,
+            ) from None
+        self._forget_intent(intent_id)
+        return result
 
     def _forget_intent(self, intent_id: int) -> None:
         try:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from tui.engine import events
 from tui.gateway.codes import CREATE_CAMPAIGN, MessageStatus
-from tui.gateway.errors import InvalidInput, OutcomeUnknown
+from tui.gateway.errors import InvalidInput
 from tui.gateway.text import TextAnalysis, analyze
 from tui.gateway.validate import GATEWAY_TZ, schedule_time
 from tui.ledger import ListSummary, SmsCampaign
@@ -241,24 +241,28 @@ class SmsCampaigns:
         when = checked.when or gateway_now(self.engine).replace(microsecond=0)
         engine = self.engine
         summary = f"SMS campaign {checked.name!r} to {review.audience.unique} numbers"
-        try:
-            campaign_id = await engine.client.create_campaign(
-                checked.name, checked.list_ids, checked.text, when, mask=checked.mask
-            )
-        except OutcomeUnknown as error:
-            engine.record_unknown(
-                "sms_campaign", CREATE_CAMPAIGN.page, summary, [checked.name], error
-            )
-            raise
         created = datetime.now(UTC)
-        engine.ledger.add_campaign(
-            campaign_id,
-            checked.name,
-            checked.list_ids,
-            checked.text,
-            created,
-            scheduled_at=when,
-            mask=checked.mask,
+
+        def record(new_id: str) -> None:
+            engine.ledger.add_campaign(
+                new_id,
+                checked.name,
+                checked.list_ids,
+                checked.text,
+                created,
+                scheduled_at=when,
+                mask=checked.mask,
+            )
+
+        campaign_id = await engine.journalled(
+            "sms_campaign",
+            CREATE_CAMPAIGN.page,
+            summary,
+            [checked.name],
+            lambda: engine.client.create_campaign(
+                checked.name, checked.list_ids, checked.text, when, mask=checked.mask
+            ),
+            record,
         )
         engine.tracker.watch("sms_campaign", campaign_id)
         engine.bus.publish(

@@ -37,7 +37,7 @@ from tui.engine.voice_plan import (
 )
 from tui.gateway import codes, validate
 from tui.gateway.codes import AudioStatus
-from tui.gateway.errors import InvalidInput, OutcomeUnknown
+from tui.gateway.errors import InvalidInput
 from tui.ledger import VoiceCampaign
 
 if TYPE_CHECKING:
@@ -341,14 +341,13 @@ class VoiceCampaigns:
         }
         lists = list(plan.list_ids)
         summary = f"{plan.kind} voice campaign {plan.name!r} to {plan.recipients} numbers"
-        try:
+
+        async def request() -> str:
             if plan.kind == "broadcast":
-                camp_id = await client.create_voice_broadcast(
-                    plan.name, lists, plan.file_id, **common
-                )
+                return await client.create_voice_broadcast(plan.name, lists, plan.file_id, **common)
             elif plan.kind == "feedback":
                 assert plan.valid_options is not None
-                camp_id = await client.create_voice_feedback(
+                return await client.create_voice_feedback(
                     plan.name,
                     lists,
                     plan.file_id,
@@ -359,7 +358,7 @@ class VoiceCampaigns:
                 )
             else:
                 assert plan.language and plan.digits and plan.voice
-                camp_id = await client.create_voice_dynamic(
+                return await client.create_voice_dynamic(
                     plan.name,
                     lists,
                     plan.file_id,
@@ -369,13 +368,15 @@ class VoiceCampaigns:
                     ending_audio_id=plan.ending_file_id,
                     **common,
                 )
-        except OutcomeUnknown as error:
-            engine.record_unknown(
-                "voice_campaign", COMMANDS[plan.kind].page, summary, [plan.name], error
-            )
-            raise
+
         at = datetime.now(UTC)
-        engine.ledger.add_voice_campaign(camp_id, plan.name, plan.kind, plan.params(), at)
+
+        def record(new_id: str) -> None:
+            engine.ledger.add_voice_campaign(new_id, plan.name, plan.kind, plan.params(), at)
+
+        camp_id = await engine.journalled(
+            "voice_campaign", COMMANDS[plan.kind].page, summary, [plan.name], request, record
+        )
         engine.tracker.watch("voice_campaign", camp_id)
         engine.bus.publish(
             events.Submitted(
