@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from tui import __version__
-from tui.gateway.codes import AUTH, Command
+from tui.gateway.codes import API_PREFIX, AUTH, DEFAULT_BASE_URL, Command
 from tui.gateway.envelope import Reply, decode_reply, raise_for_error
 from tui.gateway.errors import (
     AmbiguousReply,
@@ -92,7 +92,7 @@ class Connection:
         verify: bool | str = True,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = normalise_base_url(base_url)
         self.login_name = login
         self._password = password
         if password:
@@ -252,6 +252,17 @@ class Connection:
 
     def _read(self, command: Command, response: httpx.Response, keep_unreadable: bool) -> Exchange:
         status, body = response.status_code, response.content
+        if status == 404:
+            # No such page: the API is not where the base URL points.
+            self.session.mark_offline("the base URL looks wrong")
+            raise GatewayUnavailable(
+                f"{self.base_url} has no {command.page} (HTTP 404): the base URL looks wrong."
+                f" It should be the gateway's address, like {DEFAULT_BASE_URL}"
+                f" (or the same followed by {API_PREFIX.rstrip('/')}); fix it in Settings or"
+                " CSMS_BASE_URL.",
+                command=command.name,
+                status=status,
+            )
         try:
             reply = decode_reply(body, status=status, command=command.name)
         except GatewayUnavailable as exc:
@@ -266,6 +277,20 @@ class Connection:
     def _log(self, command: Command, outcome: str, started: float) -> None:
         elapsed = (time.monotonic() - started) * 1000
         log.info("%s -> %s (%.0f ms)", command.page, outcome, elapsed)
+
+
+def normalise_base_url(url: str) -> str:
+    """The gateway's address without the API's path.
+
+    Accepts it as a host (``https://host:27677``) or the way the API document
+    writes it (``https://host:27677/corporate_sms2/api``), with or without a
+    trailing slash; command paths add the API's path themselves.
+    """
+    clean = url.strip().rstrip("/")
+    suffix = API_PREFIX.rstrip("/")
+    if clean.lower().endswith(suffix):
+        clean = clean[: -len(suffix)].rstrip("/")
+    return clean
 
 
 def _describe(exc: httpx.TransportError) -> str:
@@ -284,4 +309,12 @@ def _describe(exc: httpx.TransportError) -> str:
     return f"network error: {exc.__class__.__name__}"
 
 
-__all__ = ["NOT_SENT", "Connection", "CsmsError", "Exchange", "Limits", "tls_verify"]
+__all__ = [
+    "NOT_SENT",
+    "Connection",
+    "CsmsError",
+    "Exchange",
+    "Limits",
+    "normalise_base_url",
+    "tls_verify",
+]
