@@ -196,3 +196,24 @@ def _wav_bytes(seconds: float = 1.0) -> bytes:
             )
         )
     return buffer.getvalue()
+
+
+async def test_stopping_mid_round_leaves_no_request_never_awaited(
+    engine: Engine, simulator: Simulator
+) -> None:
+    import gc
+    import warnings
+
+    simulator.faults.add("audio_status", "latency", seconds=5.0)  # every query hangs
+    for number in range(3 * engine.profile.concurrency):  # more than the slots
+        engine.tracker.watch("audio", str(9000 + number))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        task = asyncio.create_task(engine.tracker.run_round())
+        while not simulator.pages_requested().count("audio_status.jsp"):  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+        task.cancel()  # shutdown while most watches wait for a slot
+        await asyncio.gather(task, return_exceptions=True)
+        gc.collect()
+    never_awaited = [w for w in caught if "was never awaited" in str(w.message)]
+    assert never_awaited == []

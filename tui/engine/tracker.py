@@ -197,15 +197,17 @@ class StatusTracker:
 
         async def worker() -> None:
             for index in cursor:
-                results[index] = await self._ask(queries[index]())
+                results[index] = await self._ask(queries[index])
 
         await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(queries)))))
         return results
 
-    async def _limited(self, call: Awaitable[T]) -> T:
+    async def _limited(self, call: Callable[[], Awaitable[T]]) -> T:
+        # The request is created only once it holds a slot: a cancellation
+        # while waiting (shutdown) leaves no coroutine that was never awaited.
         async with self._limit:
             self.requests += 1
-            return await call
+            return await call()
 
     # Messages and calls -------------------------------------------------------------
 
@@ -299,7 +301,7 @@ class StatusTracker:
     def _interval(self, polls: int) -> timedelta:
         return timedelta(seconds=self.backoff.after(polls))
 
-    async def _ask(self, call: Awaitable[T]) -> T | CsmsError:
+    async def _ask(self, call: Callable[[], Awaitable[T]]) -> T | CsmsError:
         # Give the event loop a turn between queries: with a gateway that answers
         # at once (the in-process demo), a worker could otherwise run dozens of
         # queries in one turn and hold up the interface.
@@ -320,7 +322,7 @@ class StatusTracker:
             "audio": self._poll_audio,
         }
         try:
-            final = await self._limited(pollers[watch.kind](watch.item_id))
+            final = await self._limited(lambda: pollers[watch.kind](watch.item_id))
         except CsmsError as error:
             log.info("%s %s query failed: %s", watch.kind, watch.item_id, error)
             final = False
