@@ -146,3 +146,22 @@ def test_bad_format_arguments_do_not_lose_the_record() -> None:
     message = record.getMessage()
     assert "two %s %s" in message
     assert "zzz" not in message
+
+
+def test_a_command_logs_counts_and_ids_not_subscribers_numbers(
+    account_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli.main import main
+    from tui.config import log_dir
+
+    numbers = ["03001112223", "03214445556", "03337778889"]
+    assert main(["send", "--to", ",".join(numbers), "--text", "Private bill text"]) == 0
+    ids = [line.split("\t")[1] for line in capsys.readouterr().out.splitlines()]
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = (log_dir() / logs.LOG_FILE).read_text(encoding="utf-8")
+    assert "sendsms.jsp -> OK" in text
+    for number in numbers:
+        assert number[1:] not in text  # neither 03.. nor 923.. forms
+    assert "Private bill text" not in text
+    assert len(ids) == 3

@@ -161,6 +161,11 @@ def setup_logging(path: Path | None = None, level: int = logging.INFO) -> Path:
     handler.csms_log_file = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    # httpx logs each request's full URL, which holds every recipient's number
+    # and the message text; the gateway connection logs the command, its outcome
+    # and timing instead (counts and IDs, never subscribers' numbers).
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.captureWarnings(True)
     _installed = handler
     return path
