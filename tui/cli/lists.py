@@ -256,29 +256,35 @@ def _progress_printer() -> Any:
 
 @contextlib.contextmanager
 def _graceful_interrupt() -> Iterator[asyncio.Event]:
-    """The first Ctrl+C stops the upload after the batch on its way; a second one
-    stops at once (that batch then shows as unknown on the next run)."""
+    """The first Ctrl+C (or SIGTERM, from a service manager or ``kill``) stops the
+    upload after the batch on its way, recorded; a second one stops at once
+    (that batch then shows as unknown on the next run)."""
     cancel = asyncio.Event()
     loop = asyncio.get_running_loop()
+    stops = (signal.SIGINT, signal.SIGTERM)
 
-    def first() -> None:
+    def first(signum: int) -> None:
         cancel.set()
+        how = "Ctrl+C" if signum == signal.SIGINT else "the stop signal"
         print(
-            "\nStopping after the batch on its way (Ctrl+C again to stop at once)…",
+            f"\nStopping after the batch on its way ({how} again to stop at once)…",
             file=sys.stderr,
         )
-        loop.remove_signal_handler(signal.SIGINT)
+        for stop in stops:
+            loop.remove_signal_handler(stop)
 
-    try:
-        loop.add_signal_handler(signal.SIGINT, first)
-        installed = True
-    except (NotImplementedError, RuntimeError, ValueError):
-        installed = False  # no signal handlers here (Windows, not the main thread)
+    installed: list[int] = []
+    for stop in stops:
+        try:
+            loop.add_signal_handler(stop, first, stop)
+            installed.append(stop)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # no signal handlers here (Windows, not the main thread)
     try:
         yield cancel
     finally:
-        if installed:
-            loop.remove_signal_handler(signal.SIGINT)
+        for signum in installed:
+            loop.remove_signal_handler(signum)
 
 
 # Exporting ------------------------------------------------------------------------------
