@@ -202,3 +202,21 @@ def test_nothing_is_sent_when_the_intent_cannot_be_written(
     assert child.returncode == 1
     assert document["exit"] == 1 and document["error"].startswith("Nothing was sent")
     assert _executed(sim_server) == []
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_mid_send_lets_it_finish_and_be_recorded(
+    stop: signal.Signals,
+    sim_server: SimulatorServer,
+    account_env: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sim_server.sim.faults.add("sendsms", "late", seconds=1.5, count=1)
+    child = _start_send(_env(sim_server, account_env, account_env / "data"))
+    _wait_for_send(sim_server, child)
+    child.send_signal(stop)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 0, err
+    assert "Stopping after this send is recorded" in err and "Traceback" not in err
+    assert [line.split("\t")[0] for line in out.splitlines()] == NUMBERS
+    assert _unknown_json(capsys) == []  # recorded: nothing of unknown outcome

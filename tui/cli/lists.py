@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import json
-import signal
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from tui.cli import output
 from tui.cli.engine_session import CliError, cli_engine, run_cli
+from tui.cli.stopping import graceful_stop
 from tui.engine.imports import preview_file
 from tui.engine.list_upload import ListUploader, UploadProgress, UploadResult
 from tui.engine.service import Engine
@@ -148,7 +145,7 @@ async def _import(args: argparse.Namespace) -> int:
                 if target is None:
                     target = await uploader.create_list(args.list_name)
                     _say(f"Created list {target.name!r} (ID {target.id}).", as_json)
-                with _graceful_interrupt() as cancel:
+                with graceful_stop() as cancel:
                     results = await uploader.upload(
                         target.id,
                         preview.numbers,
@@ -172,7 +169,7 @@ async def _resume(args: argparse.Namespace) -> int:
         if not unfinished and not as_json:
             print("No upload is waiting to be finished.")
         results: list[UploadResult] = []
-        with _graceful_interrupt() as cancel:
+        with graceful_stop() as cancel:
             for job in jobs:
                 result = await uploader.run(
                     job.job_id, cancel=cancel, on_progress=_progress_printer()
@@ -252,39 +249,6 @@ def _progress_printer() -> Any:
         print(f"\r\x1b[KUploading: {progress.describe()}", end=end, file=sys.stderr, flush=True)
 
     return show
-
-
-@contextlib.contextmanager
-def _graceful_interrupt() -> Iterator[asyncio.Event]:
-    """The first Ctrl+C (or SIGTERM, from a service manager or ``kill``) stops the
-    upload after the batch on its way, recorded; a second one stops at once
-    (that batch then shows as unknown on the next run)."""
-    cancel = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    stops = (signal.SIGINT, signal.SIGTERM)
-
-    def first(signum: int) -> None:
-        cancel.set()
-        how = "Ctrl+C" if signum == signal.SIGINT else "the stop signal"
-        print(
-            f"\nStopping after the batch on its way ({how} again to stop at once)…",
-            file=sys.stderr,
-        )
-        for stop in stops:
-            loop.remove_signal_handler(stop)
-
-    installed: list[int] = []
-    for stop in stops:
-        try:
-            loop.add_signal_handler(stop, first, stop)
-            installed.append(stop)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # no signal handlers here (Windows, not the main thread)
-    try:
-        yield cancel
-    finally:
-        for signum in installed:
-            loop.remove_signal_handler(signum)
 
 
 # Exporting ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 from tui.cli import output
 from tui.cli.engine_session import CliError, cli_engine
 from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_UNKNOWN
+from tui.cli.stopping import graceful_stop
 from tui.config import tls_warning
 from tui.engine.service import Engine, SendOutcome, plural
 from tui.gateway import validate
@@ -159,9 +160,12 @@ def _read_stdin() -> str:
 
 
 async def _send(engine: Engine, args: argparse.Namespace) -> int:
-    outcome = await engine.send_sms(
-        args.recipients, args.message, mask=args.mask, operator=args.operator
-    )
+    # A first Ctrl+C or SIGTERM lets the send finish and be recorded: stopping
+    # it half-way would leave recipients of unknown outcome.
+    with graceful_stop("this send is recorded"):
+        outcome = await engine.send_sms(
+            args.recipients, args.message, mask=args.mask, operator=args.operator
+        )
     exit_code = _exit_code(outcome)
     if args.json:
         _print_json(outcome, exit_code)
