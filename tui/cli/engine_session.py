@@ -8,6 +8,7 @@ import getpass
 import sys
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from tui.cli import output
@@ -58,6 +59,18 @@ def resolve_profile(args: argparse.Namespace) -> Profile:
     return profile
 
 
+def _data_folder(profile: str) -> Path:
+    try:
+        return data_dir(profile)
+    except OSError as error:
+        problem = f"the data folder for profile {profile!r} cannot be created ({error.strerror})"
+        raise LedgerError(
+            f"{problem[0].upper()}{problem[1:]}: {error.filename}; point XDG_DATA_HOME at a"
+            " folder you can write, or fix that path.",
+            problem=problem,
+        ) from None
+
+
 @asynccontextmanager
 async def cli_engine(args: argparse.Namespace) -> AsyncIterator[Engine]:
     """An engine for one command: the demo simulator with ``--demo``, else the
@@ -68,7 +81,7 @@ async def cli_engine(args: argparse.Namespace) -> AsyncIterator[Engine]:
         engine = await open_demo_engine()
     else:
         profile = resolve_profile(args)
-        engine = await Engine.open(profile, data_dir=data_dir(profile.name))
+        engine = await Engine.open(profile, data_dir=_data_folder(profile.name))
     try:
         engine.recover_intents()
         yield engine

@@ -6,25 +6,18 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from tui.cli import output
-from tui.cli.engine_session import CliError, cli_engine
-from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_UNKNOWN
+from tui.cli import submits
+from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED
 from tui.cli.stopping import graceful_stop
-from tui.config import tls_warning
-from tui.engine.service import Engine, SendOutcome, plural
+from tui.engine.service import Engine
 from tui.gateway import validate
 from tui.gateway.errors import (
-    CsmsError,
     GatewayError,
     InvalidInput,
-    InvalidNumbers,
     LoginFailed,
 )
-from tui.gateway.numbers import parse_recipients
-from tui.ledger import LedgerError
 
 EXIT_HELP = """\
 exit status:
@@ -73,7 +66,7 @@ def register(subparsers: Any) -> None:
     )
     status.add_argument("ids", nargs="+", metavar="MSG_ID", help="message IDs from csms send")
     _common(status)
-    status.set_defaults(handler=lambda args: _run(args, _status))
+    status.set_defaults(handler=lambda args: submits.run_command(args, _status))
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -84,53 +77,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-Command = Callable[[Engine, argparse.Namespace], Awaitable[int]]
-
-
-def _run(args: argparse.Namespace, command: Command, *, sends: bool = False) -> int:
-    """Run ``command``; with ``sends``, a failure that escapes it happened before
-    anything was sent (the engine reports the rest in the outcome), and says so."""
-    try:
-        return asyncio.run(_with_engine(args, command))
-    except (InvalidInput, CliError) as error:
-        return _fail(error, EXIT_REFUSED)
-    except LedgerError as error:
-        text = str(error)
-        if sends and not text.startswith("Nothing was sent"):
-            text = f"Nothing was sent: {text}"
-        return output.report_failure(text, exit_code=EXIT_FAILED, code="storage")
-    except (CsmsError, OSError) as error:
-        if isinstance(error, BrokenPipeError):
-            raise
-        return _fail(error, EXIT_FAILED)
-
-
-def _fail(error: BaseException, exit_code: int) -> int:
-    return output.report_failure(str(error), exit_code=exit_code, code=output.error_code(error))
-
-
-async def _with_engine(args: argparse.Namespace, command: Command) -> int:
-    """Run ``command`` on an engine, so what is sent is in the ledger (and shows
-    in the app's Activity, tracked to its final status)."""
-    async with cli_engine(args) as engine:
-        warning = tls_warning(engine.profile)
-        if warning and not engine.demo:
-            output.warn(warning)
-        return await command(engine, args)
-
-
 # csms send --------------------------------------------------------------------------------
-
-
-def _recipients(values: Sequence[str]) -> list[str]:
-    parsed = parse_recipients("\n".join(values))
-    if parsed.invalid:
-        raise InvalidNumbers(parsed.invalid)
-    if not parsed.valid:
-        raise InvalidInput("No recipients were given; add at least one number with --to.")
-    if parsed.duplicates:
-        output.warn(f"{plural(len(parsed.duplicates), 'repeated number')} left out.")
-    return parsed.valid
 
 
 def _send_command(args: argparse.Namespace) -> int:
@@ -138,10 +85,10 @@ def _send_command(args: argparse.Namespace) -> int:
     try:
         text = _read_stdin() if args.text == "-" else args.text
         args.message = validate.message_text(text)
-        args.recipients = _recipients(args.to)
+        args.recipients = submits.recipients(args.to)
     except InvalidInput as error:
-        return _fail(error, EXIT_REFUSED)
-    return _run(args, _send, sends=True)
+        return submits.fail(error, EXIT_REFUSED)
+    return submits.run_command(args, _send, sends=True)
 
 
 def _read_stdin() -> str:
@@ -166,54 +113,7 @@ async def _send(engine: Engine, args: argparse.Namespace) -> int:
         outcome = await engine.send_sms(
             args.recipients, args.message, mask=args.mask, operator=args.operator
         )
-    exit_code = _exit_code(outcome)
-    if args.json:
-        _print_json(outcome, exit_code)
-    else:
-        _print_text(outcome)
-    return exit_code
-
-
-def _exit_code(outcome: SendOutcome) -> int:
-    if outcome.outcome_unknown:
-        return EXIT_UNKNOWN
-    return EXIT_OK if outcome.error is None else EXIT_FAILED
-
-
-def _print_json(outcome: SendOutcome, exit_code: int) -> None:
-    document: dict[str, object] = {"sent": [{"to": to, "id": i} for to, i in outcome.ids]}
-    if outcome.error is not None:
-        document.update(
-            error=outcome.error,
-            code="outcome_unknown" if outcome.outcome_unknown else "failed",
-            exit=exit_code,
-            unknown=outcome.unknown,
-            unsent=outcome.unsent,
-            recorded=not outcome.unrecorded,
-        )
-    print(json.dumps(document, ensure_ascii=False))
-
-
-def _print_text(outcome: SendOutcome) -> None:
-    for to, message_id in outcome.ids:
-        print(f"{to}\t{message_id}")
-    if outcome.error is None:
-        return
-    sys.stdout.flush()
-    print(f"csms: {outcome.error}", file=sys.stderr)
-    if outcome.unknown:
-        print(
-            f"csms: the outcome is unknown for {plural(len(outcome.unknown), 'recipient')}"
-            f" (they may have got it): {', '.join(outcome.unknown)}. Do not send to them again"
-            " before checking; `csms unknown` lists it and settles it.",
-            file=sys.stderr,
-        )
-    if outcome.unsent:
-        print(
-            f"csms: {plural(len(outcome.unsent), 'recipient')} certainly did not get it:"
-            f" {', '.join(outcome.unsent)}.",
-            file=sys.stderr,
-        )
+    return submits.report(outcome, args.json)
 
 
 # csms status -------------------------------------------------------------------------------

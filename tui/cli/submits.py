@@ -1,0 +1,116 @@
+"""What every submitting command shares: the engine for one run, the recipients
+given with ``--to``, and how an outcome is printed and turned into an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+
+from tui.cli import output
+from tui.cli.engine_session import CliError, cli_engine
+from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_UNKNOWN
+from tui.config import tls_warning
+from tui.engine.service import Engine, SendOutcome, plural
+from tui.gateway.errors import CsmsError, InvalidInput, InvalidNumbers
+from tui.gateway.numbers import parse_recipients
+from tui.ledger import LedgerError
+
+Command = Callable[[Engine, argparse.Namespace], Awaitable[int]]
+
+
+def run_command(args: argparse.Namespace, command: Command, *, sends: bool = False) -> int:
+    """Run ``command``; with ``sends``, a failure that escapes it happened before
+    anything was sent (the engine reports the rest in the outcome), and says so."""
+    try:
+        return asyncio.run(_with_engine(args, command))
+    except (InvalidInput, CliError) as error:
+        return fail(error, EXIT_REFUSED)
+    except LedgerError as error:
+        text = str(error)
+        if sends and not text.startswith("Nothing was sent"):
+            text = f"Nothing was sent: {text}"
+        return output.report_failure(text, exit_code=EXIT_FAILED, code="storage")
+    except (CsmsError, OSError) as error:
+        if isinstance(error, BrokenPipeError):
+            raise
+        return fail(error, EXIT_FAILED)
+
+
+def fail(error: BaseException, exit_code: int) -> int:
+    return output.report_failure(str(error), exit_code=exit_code, code=output.error_code(error))
+
+
+async def _with_engine(args: argparse.Namespace, command: Command) -> int:
+    """Run ``command`` on an engine, so what is sent is in the ledger (and shows
+    in the app's Activity, tracked to its final status)."""
+    async with cli_engine(args) as engine:
+        warning = tls_warning(engine.profile)
+        if warning and not engine.demo:
+            output.warn(warning)
+        return await command(engine, args)
+
+
+def recipients(values: Sequence[str]) -> list[str]:
+    parsed = parse_recipients("\n".join(values))
+    if parsed.invalid:
+        raise InvalidNumbers(parsed.invalid)
+    if not parsed.valid:
+        raise InvalidInput("No recipients were given; add at least one number with --to.")
+    if parsed.duplicates:
+        output.warn(f"{plural(len(parsed.duplicates), 'repeated number')} left out.")
+    return parsed.valid
+
+
+def exit_code(outcome: SendOutcome) -> int:
+    if outcome.outcome_unknown:
+        return EXIT_UNKNOWN
+    return EXIT_OK if outcome.error is None else EXIT_FAILED
+
+
+def print_json(outcome: SendOutcome, exit_code: int) -> None:
+    document: dict[str, object] = {"sent": [{"to": to, "id": i} for to, i in outcome.ids]}
+    if outcome.error is not None:
+        document.update(
+            error=outcome.error,
+            code="outcome_unknown" if outcome.outcome_unknown else "failed",
+            exit=exit_code,
+            unknown=outcome.unknown,
+            unsent=outcome.unsent,
+            recorded=not outcome.unrecorded,
+        )
+    print(json.dumps(document, ensure_ascii=False))
+
+
+def print_text(outcome: SendOutcome) -> None:
+    for to, message_id in outcome.ids:
+        print(f"{to}\t{message_id}")
+    if outcome.error is None:
+        return
+    sys.stdout.flush()
+    print(f"csms: {outcome.error}", file=sys.stderr)
+    if outcome.unknown:
+        print(
+            f"csms: the outcome is unknown for {plural(len(outcome.unknown), 'recipient')}"
+            f" (they may have got it): {', '.join(outcome.unknown)}. Do not send to them again"
+            " before checking; `csms unknown` lists it and settles it.",
+            file=sys.stderr,
+        )
+    if outcome.unsent:
+        print(
+            f"csms: {plural(len(outcome.unsent), 'recipient')} certainly did not get it:"
+            f" {', '.join(outcome.unsent)}.",
+            file=sys.stderr,
+        )
+
+
+def report(outcome: SendOutcome, as_json: bool) -> int:
+    """Print what happened (IDs first) and return the exit code."""
+    code = exit_code(outcome)
+    if as_json:
+        print_json(outcome, code)
+    else:
+        print_text(outcome)
+    return code
