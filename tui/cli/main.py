@@ -21,6 +21,7 @@ from tui.cli import output
 #: Subcommand modules, in the order their commands appear in ``csms --help``.
 SUBCOMMAND_MODULES = (
     "tui.cli.send",
+    "tui.cli.call",
     "tui.cli.unknown",
     "tui.cli.inbox",
     "tui.cli.lists",

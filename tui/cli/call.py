@@ -1,0 +1,152 @@
+"""``csms call``: quick voice calls and feedback (keypress) calls from scripts and cron."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import Any
+
+from tui.cli import submits
+from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED
+from tui.cli.send import EXIT_HELP
+from tui.cli.stopping import graceful_stop
+from tui.engine.service import Engine
+from tui.gateway.errors import GatewayError, InvalidInput, LoginFailed
+
+DESCRIPTION = """\
+Call one or more numbers and play a recording uploaded to the gateway (give its
+file ID, or the name csms knows it by). With --feedback the call asks for a key:
+--options N keys are valid (1..N), --valid-audio plays after a valid key and
+--invalid-audio after any other. Each call is tracked to its final status (and
+key) in the ledger; `csms call status ID...` asks the gateway again."""
+
+
+def register(subparsers: Any) -> None:
+    call = subparsers.add_parser(
+        "call",
+        help="make a quick voice or feedback call",
+        description=DESCRIPTION,
+        epilog=EXIT_HELP.replace("sent the message", "called"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    call.add_argument(
+        "--to", action="append", metavar="NUMBERS", help="numbers to call (repeatable)"
+    )
+    call.add_argument("--audio", metavar="ID_OR_NAME", help="the recording to play")
+    call.add_argument(
+        "--retries", type=int, default=0, metavar="N", help="retries when unanswered, 0-2"
+    )
+    call.add_argument("--mask", metavar="M", help="caller ID mask (default: the account's)")
+    call.add_argument("--feedback", action="store_true", help="ask for a key (a survey)")
+    call.add_argument("--options", type=int, metavar="N", help="valid keys are 1..N (1-9)")
+    call.add_argument("--valid-audio", metavar="ID_OR_NAME", help="played after a valid key")
+    call.add_argument("--invalid-audio", metavar="ID_OR_NAME", help="played after another key")
+    _common(call)
+    call.set_defaults(handler=_call_command)
+    actions = call.add_subparsers(dest="call_command", metavar="ACTION")
+    status = actions.add_parser("status", help="status (and key pressed) of calls")
+    status.add_argument("ids", nargs="+", metavar="CALL_ID")
+    _common(status)
+    status.set_defaults(handler=lambda args: submits.run_command(args, _status))
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    parser.add_argument(
+        "--profile", metavar="NAME", default=argparse.SUPPRESS, help="use this profile"
+    )
+
+
+def _call_command(args: argparse.Namespace) -> int:
+    args.json = getattr(args, "json", False)
+    try:
+        if not args.to:
+            raise InvalidInput("No numbers were given; add them with --to.")
+        if not args.audio:
+            raise InvalidInput("No recording was given; name it with --audio ID_OR_NAME.")
+        if args.feedback:
+            missing = [
+                flag
+                for flag, value in (
+                    ("--options", args.options),
+                    ("--valid-audio", args.valid_audio),
+                    ("--invalid-audio", args.invalid_audio),
+                )
+                if value is None
+            ]
+            if missing:
+                raise InvalidInput(f"A feedback call needs {', '.join(missing)} too.")
+        elif args.options is not None or args.valid_audio or args.invalid_audio:
+            raise InvalidInput(
+                "--options, --valid-audio and --invalid-audio are for feedback calls;"
+                " add --feedback."
+            )
+        args.recipients = submits.recipients(args.to)
+    except InvalidInput as error:
+        return submits.fail(error, EXIT_REFUSED)
+    return submits.run_command(args, _call, sends=True)
+
+
+def _file_id(engine: Engine, value: str) -> str:
+    """A recording's file ID, from its ID or the name csms knows it by."""
+    known = engine.ledger.audio_by_name(value.strip())
+    if known is not None:
+        return known.id
+    if engine.ledger.audio(value.strip()) is not None or value.strip().isdigit():
+        return value.strip()
+    raise InvalidInput(
+        f"No recording named {value!r} is known and it is not a file ID; "
+        "upload it first or give the ID the portal shows."
+    )
+
+
+async def _call(engine: Engine, args: argparse.Namespace) -> int:
+    file_id = _file_id(engine, args.audio)
+    with graceful_stop("these calls are recorded"):
+        if args.feedback:
+            outcome = await engine.make_feedback_call(
+                args.recipients,
+                file_id,
+                valid_options=args.options,
+                valid_feedback_file_id=_file_id(engine, args.valid_audio),
+                invalid_feedback_file_id=_file_id(engine, args.invalid_audio),
+                max_retries=args.retries,
+                mask=args.mask,
+            )
+        else:
+            outcome = await engine.make_call(
+                args.recipients, file_id, max_retries=args.retries, mask=args.mask
+            )
+    return submits.report(outcome, args.json)
+
+
+async def _status(engine: Engine, args: argparse.Namespace) -> int:
+    async def one(call_id: str) -> dict[str, Any]:
+        try:
+            state = await engine.client.query_call(call_id)
+        except LoginFailed:
+            raise
+        except GatewayError as error:  # about this ID
+            return {"id": call_id, "status": None, "error": str(error)}
+        return {
+            "id": call_id,
+            "to": state.msisdn,
+            "status": state.status.label,
+            "key": state.option_selected,
+        }
+
+    results = await asyncio.gather(*(one(i) for i in args.ids))
+    failed = False
+    for entry in results:
+        if getattr(args, "json", False):
+            print(json.dumps(entry, ensure_ascii=False))
+        elif entry["status"] is None:
+            failed = True
+            print(f"csms: {entry['id']}: {entry['error']}", file=sys.stderr)
+        else:
+            key = f"\tkey {entry['key']}" if entry["key"] else ""
+            print(f"{entry['id']}\t{entry['to']}\t{entry['status']}{key}")
+        failed = failed or entry["status"] is None
+    return EXIT_FAILED if failed else EXIT_OK
