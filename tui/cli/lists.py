@@ -15,6 +15,7 @@ from tui.engine.imports import preview_file
 from tui.engine.list_upload import ListUploader, UploadProgress, UploadResult
 from tui.engine.service import Engine
 from tui.engine.sms_campaigns import profile_zone
+from tui.gateway import operators
 from tui.ledger import ListSummary
 
 
@@ -66,6 +67,19 @@ def register(subparsers: Any) -> None:
     resume.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     resume.set_defaults(handler=lambda args: run_cli(_resume(args)))
 
+    show = actions.add_parser(
+        "show",
+        help="one list: its members, their count per network prefix",
+        description="Shows what csms knows of one list: its ID, member count, members per "
+        "mobile prefix (and the network that issued it) and the members themselves "
+        "(--search keeps those whose number contains the digits; --limit caps the list).",
+    )
+    show.add_argument("list_name", metavar="LIST_NAME")
+    show.add_argument("--search", metavar="DIGITS", help="members whose number holds these")
+    show.add_argument("--limit", type=int, default=100, metavar="N", help="members shown (100)")
+    show.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    show.set_defaults(handler=lambda args: run_cli(_show_one(args)))
+
     export = actions.add_parser("export", help="write a list's members to a CSV file")
     export.add_argument("list_name", metavar="LIST_NAME")
     export.add_argument("file", type=Path, metavar="FILE.csv")
@@ -106,6 +120,45 @@ async def _show(args: argparse.Namespace) -> int:
             f"Import {job.job_id} into {names.get(job.list_id, job.list_id)!r} is unfinished "
             f"(batches: {states}); `csms lists resume` sends what is waiting."
         )
+    return 0
+
+
+async def _show_one(args: argparse.Namespace) -> int:
+    digits = "".join(ch for ch in (args.search or "") if ch.isdigit())
+    if args.search is not None and not digits:
+        raise CliError(f"--search {args.search!r} holds no digits; give part of a number.")
+    if digits.startswith("0"):
+        digits = digits[1:]  # 0300... is written 92300... in the list
+    async with cli_engine(args) as engine:
+        found = _find(ListUploader(engine), args.list_name)
+        ledger = engine.ledger
+        prefixes = ledger.member_prefix_counts(found.id)
+        members = (
+            ledger.search_members(found.id, digits, args.limit)
+            if digits
+            else ledger.members(found.id, limit=args.limit)
+        )
+    networks: dict[str, int] = {}
+    for code, count in prefixes.items():
+        network = operators.issuing_network(code)
+        networks[network] = networks.get(network, 0) + count
+    if getattr(args, "json", False):
+        document = {
+            **_list_dict(found),
+            "prefixes": prefixes,
+            "networks": networks,
+            "members_shown": [m.msisdn for m in members],
+        }
+        print(json.dumps(document, ensure_ascii=False))
+        return 0
+    print(f"{found.name} (ID {found.id}): {found.members:,} members")
+    print("Per prefix (the network that issued it; a number may have moved since):")
+    for code, count in prefixes.items():
+        print(f"  0{code}  {operators.issuing_network(code):<13} {count:>9,}")
+    shown = "matching " + repr(args.search) if digits else "first"
+    print(f"Members ({shown}, up to {args.limit:,}):")
+    for member in members:
+        print(f"  {member.msisdn}")
     return 0
 
 

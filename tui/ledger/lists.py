@@ -115,5 +115,23 @@ class ListStore(Store):
         rows = self._rows("SELECT msisdn FROM list_members WHERE list_id = ?", (list_id,))
         return {row[0] for row in rows}
 
+    def member_prefix_counts(self, list_id: str) -> dict[str, int]:
+        """Members per 3-digit mobile prefix (``300``, ``345``, ...), counted in SQL."""
+        rows = self._rows(
+            "SELECT substr(msisdn, 3, 3), count(*) FROM list_members WHERE list_id = ?"
+            " GROUP BY 1 ORDER BY 1",
+            (list_id,),
+        )
+        return {row[0]: row[1] for row in rows}
+
+    def search_members(self, list_id: str, digits: str, limit: int = 100) -> list[Member]:
+        """Members whose number contains ``digits``, in number order."""
+        rows = self._rows(
+            "SELECT msisdn, added_at, batch FROM list_members WHERE list_id = ?"
+            " AND instr(msisdn, ?) > 0 ORDER BY msisdn LIMIT ?",
+            (list_id, digits, limit),
+        )
+        return [Member(row[0], req_from_db(row[1]), row[2]) for row in rows]
+
     def member_count(self, list_id: str) -> int:
         return int(self._scalar("SELECT count(*) FROM list_members WHERE list_id = ?", (list_id,)))
