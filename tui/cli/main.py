@@ -22,6 +22,7 @@ from tui.cli import output
 SUBCOMMAND_MODULES = (
     "tui.cli.send",
     "tui.cli.call",
+    "tui.cli.campaign",
     "tui.cli.unknown",
     "tui.cli.inbox",
     "tui.cli.lists",

@@ -315,12 +315,21 @@ class StatusTracker:
 
     # Campaigns and audio --------------------------------------------------------------
 
-    async def _poll_watch(self, watch: _Watch) -> bool:
-        pollers: dict[str, Callable[[str], Awaitable[bool]]] = {
+    def _pollers(self) -> dict[str, Callable[[str], Awaitable[bool]]]:
+        return {
             "sms_campaign": self._poll_sms_campaign,
             "voice_campaign": self._poll_voice_campaign,
             "audio": self._poll_audio,
         }
+
+    async def poll_now(self, kind: ItemKind, item_id: str) -> bool:
+        """Ask the gateway about one campaign or audio file now and record the
+        answer; True when it is final. The client's errors are raised."""
+        poller = self._pollers()[kind]
+        return await self._limited(lambda: poller(item_id))
+
+    async def _poll_watch(self, watch: _Watch) -> bool:
+        pollers = self._pollers()
         try:
             final = await self._limited(lambda: pollers[watch.kind](watch.item_id))
         except CsmsError as error:
