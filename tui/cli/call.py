@@ -12,6 +12,7 @@ from tui.cli import submits
 from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED
 from tui.cli.send import EXIT_HELP
 from tui.cli.stopping import graceful_stop
+from tui.engine.audio_upload import AudioUploader
 from tui.engine.service import Engine
 from tui.gateway.errors import GatewayError, InvalidInput, LoginFailed
 
@@ -89,29 +90,17 @@ def _call_command(args: argparse.Namespace) -> int:
     return submits.run_command(args, _call, sends=True)
 
 
-def _file_id(engine: Engine, value: str) -> str:
-    """A recording's file ID, from its ID or the name csms knows it by."""
-    known = engine.ledger.audio_by_name(value.strip())
-    if known is not None:
-        return known.id
-    if engine.ledger.audio(value.strip()) is not None or value.strip().isdigit():
-        return value.strip()
-    raise InvalidInput(
-        f"No recording named {value!r} is known and it is not a file ID; "
-        "upload it first or give the ID the portal shows."
-    )
-
-
 async def _call(engine: Engine, args: argparse.Namespace) -> int:
-    file_id = _file_id(engine, args.audio)
+    recordings = AudioUploader(engine)
+    file_id = await recordings.resolve(args.audio)
     with graceful_stop("these calls are recorded"):
         if args.feedback:
             outcome = await engine.make_feedback_call(
                 args.recipients,
                 file_id,
                 valid_options=args.options,
-                valid_feedback_file_id=_file_id(engine, args.valid_audio),
-                invalid_feedback_file_id=_file_id(engine, args.invalid_audio),
+                valid_feedback_file_id=await recordings.resolve(args.valid_audio),
+                invalid_feedback_file_id=await recordings.resolve(args.invalid_audio),
                 max_retries=args.retries,
                 mask=args.mask,
             )

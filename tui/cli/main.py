@@ -23,6 +23,7 @@ SUBCOMMAND_MODULES = (
     "tui.cli.send",
     "tui.cli.call",
     "tui.cli.campaign",
+    "tui.cli.voice",
     "tui.cli.unknown",
     "tui.cli.inbox",
     "tui.cli.lists",

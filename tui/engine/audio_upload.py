@@ -33,7 +33,7 @@ from tui.audio.readiness import problems_of
 from tui.engine import events
 from tui.gateway import codes
 from tui.gateway.codes import AudioStatus
-from tui.gateway.errors import InvalidInput
+from tui.gateway.errors import GatewayError, InvalidInput
 from tui.ledger import AudioFile
 
 if TYPE_CHECKING:
@@ -62,6 +62,10 @@ def sha256_of(path: Path) -> str:
         while block := handle.read(_HASH_CHUNK):
             digest.update(block)
     return digest.hexdigest()
+
+
+#: Audio status errors meaning "no such file" (appendix E).
+UNKNOWN_FILE_CODES = frozenset({700, 701, 712})
 
 
 class AudioUploader:
@@ -251,6 +255,50 @@ class AudioUploader:
             events.Submitted(at=at, kind="audio", ids=[(clean_name, file_id)], summary=summary)
         )
         stored = ledger.audio(file_id)
+        assert stored is not None
+        return stored
+
+    async def resolve(self, value: str) -> str:
+        """The file ID of a recording named by the name csms knows it by, or by its
+        ID; an ID csms does not know yet is checked with the gateway and added."""
+        clean = value.strip()
+        known = self.engine.ledger.audio_by_name(clean)
+        if known is not None:
+            return known.id
+        if self.engine.ledger.audio(clean) is not None:
+            return clean
+        if not clean.isdigit():
+            raise InvalidInput(
+                f"No recording named {value!r} is known and it is not a file ID; upload it"
+                " first, or give the ID the portal shows."
+            )
+        return (await self.add_existing(clean)).id
+
+    async def add_existing(self, file_id: str, name: str | None = None) -> AudioFile:
+        """Remember a recording already on the gateway (uploaded from the portal or
+        another computer), after checking its ID with the gateway's audio status.
+
+        Its name defaults to ``recording <ID>``; the gateway's own name for it is
+        not available through the API.
+        """
+        clean_id = file_id.strip()
+        known = self.engine.ledger.audio(clean_id)
+        if known is not None:
+            return known
+        clean_name = self.check_name(name or f"recording {clean_id}")
+        try:
+            status = await self.engine.client.audio_status(clean_id)
+        except GatewayError as error:
+            if error.code not in UNKNOWN_FILE_CODES:
+                raise
+            raise InvalidInput(
+                f"The gateway does not know an audio file {clean_id} ({error.info.meaning});"
+                " check the ID on the portal."
+            ) from None
+        self.engine.ledger.add_audio(clean_id, clean_name, _now(), status=status)
+        if status is not AudioStatus.READY:
+            self.engine.tracker.watch("audio", clean_id)
+        stored = self.engine.ledger.audio(clean_id)
         assert stored is not None
         return stored
 
