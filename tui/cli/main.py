@@ -24,6 +24,7 @@ SUBCOMMAND_MODULES = (
     "tui.cli.call",
     "tui.cli.campaign",
     "tui.cli.voice",
+    "tui.cli.survey",
     "tui.cli.unknown",
     "tui.cli.inbox",
     "tui.cli.lists",

@@ -23,7 +23,15 @@ from tui.ledger.errors import LedgerError
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+class KeepAsText(str):
+    """A value csms made itself (a 12-digit number) that spreadsheets must keep as
+    text: written as ``="923001234567"``, which Excel and LibreOffice show as
+    923001234567 instead of 9.23E+11 (and never round)."""
+
+
 def _cell(value: object) -> object:
+    if isinstance(value, KeepAsText):
+        return f'="{value}"'
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

@@ -26,6 +26,7 @@ from tui.ledger.lists import ListStore
 from tui.ledger.messages import MessageStore, NewMessage, insert_messages
 from tui.ledger.schema import APPLICATION_ID, migrate, user_version
 from tui.ledger.sendjobs import SendJobStore, mark_interrupted_sends
+from tui.ledger.surveys import SurveyStore, mark_interrupted_surveys
 from tui.ledger.tracking import TrackingStore
 from tui.ledger.unknown import UnknownStore, insert_unknown
 from tui.ledger.voice import VoiceStore
@@ -104,6 +105,7 @@ class Ledger(
     InboxStore,
     UnknownStore,
     IntentStore,
+    SurveyStore,
 ):
     """One profile's ledger. Methods are synchronous and safe to call from any thread."""
 
@@ -204,7 +206,11 @@ class Ledger(
         """
         moment = at or now_utc()
         with self._tx() as conn:
-            return mark_interrupted_imports(conn, moment) + mark_interrupted_sends(conn, moment)
+            return (
+                mark_interrupted_imports(conn, moment)
+                + mark_interrupted_sends(conn, moment)
+                + mark_interrupted_surveys(conn, moment)
+            )
 
     def complete_submit(
         self,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from tui.ledger.errors import LedgerError
 from tui.ledger.search import fold
+from tui.ledger.surveys import SURVEY_TABLES_SQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,11 +293,15 @@ _V5 = _statements(
     "ALTER TABLE unknown_submits ADD COLUMN unsent TEXT NOT NULL DEFAULT ''",
 )
 
+# Surveys: feedback calls journalled per number (ledger/surveys.py).
+_V7 = _statements(*SURVEY_TABLES_SQL)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "messages, calls, lists, campaigns, audio, inbox, unknown submits", _V1),
     Migration(2, "full-text search index over the inbox", _v2),
     Migration(3, "resumable list import journal and personalised send jobs", _V3),
     Migration(5, "submit intents; recipients never sent of unknown outcomes", _V5),
+    Migration(7, "surveys: feedback calls journalled per number", _V7),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 
