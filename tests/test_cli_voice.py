@@ -81,3 +81,13 @@ def test_a_portal_recording_is_added_by_its_id(
     review = json.loads(capsys.readouterr().out)["review"]
     assert review["Audio"] == "recording 152 (ID 152)"
     assert "audio_status.jsp" in simulator.pages_requested()  # checked with the gateway
+
+
+def test_a_window_that_never_opens_is_refused(
+    ready: None, simulator: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["voice", "create", "Night", "--list", "Customers", "--audio", "151", "--json"]
+    argv += ["--start", "2024-03-04 18:00", "--end", "2024-03-04 22:00"]
+    assert main([*argv, "--daily-start", "09:00", "--daily-end", "17:00"]) == 2
+    [problem] = json.loads(capsys.readouterr().out)["problems"]
+    assert problem["field"] == "daily_start" and "never opens" in problem["message"]

@@ -261,3 +261,19 @@ def test_option_tally_counts_keys_of_feedback_calls(tmp_path: Path) -> None:
         one = option_tally(ledger, file_id="q1")
         assert one.counts == {"1": 2, "2": 1}
         assert (one.no_key, one.unanswered, one.total) == (1, 1, 5)
+
+
+def test_a_daily_window_that_never_opens_between_start_and_end_is_refused() -> None:
+    from datetime import time as clock
+    from zoneinfo import ZoneInfo
+
+    from tui.engine.voice_campaigns import window_overlaps
+
+    karachi = ZoneInfo("Asia/Karachi")
+    evening = datetime(2026, 12, 4, 18, 0, tzinfo=karachi)
+    night = datetime(2026, 12, 4, 22, 0, tzinfo=karachi)
+    assert not window_overlaps(evening, night, clock(9, 0), clock(17, 0))
+    assert window_overlaps(evening, night, clock(21, 0), clock(23, 0))
+    assert window_overlaps(evening, evening + timedelta(hours=16), clock(9, 0), clock(17, 0))
+    assert not window_overlaps(evening, evening + timedelta(hours=14), clock(9, 0), clock(17, 0))
+    assert window_overlaps(evening, night, None, None)

@@ -73,6 +73,25 @@ _BAD_NAME = re.compile(r"[\x00-\x1f<>\"\\]")
 Report = Callable[[str, str], None]
 
 
+def window_overlaps(
+    start: datetime, end: datetime, daily_start: time | None, daily_end: time | None
+) -> bool:
+    """True when the daily window is open at some moment between ``start`` and ``end``."""
+    if daily_start is None and daily_end is None:
+        return True
+    if end - start >= timedelta(days=1):
+        return True  # a whole day holds every (non-empty) window
+    opens, closes = daily_start or time(0, 0), daily_end or time(23, 59, 59)
+    day = start.date()
+    while day <= end.date():
+        window_open = datetime.combine(day, opens, tzinfo=start.tzinfo)
+        window_close = datetime.combine(day, closes, tzinfo=start.tzinfo)
+        if window_open < end and window_close > start:
+            return True
+        day += timedelta(days=1)
+    return False
+
+
 def gateway_now(engine: Engine) -> datetime:
     """The gateway's current time (see ``Engine.gateway_now``)."""
     return engine.gateway_now()
@@ -141,6 +160,15 @@ class VoiceCampaigns:
             bad("max_retries", f"Retries must be 0, 1 or 2, not {draft.max_retries}.")
         start, start_given, end = self._check_dates(draft.start, draft.end, bad)
         daily_start, daily_end = self._check_window(draft.daily_start, draft.daily_end, bad)
+        if not problems and start is not None and end is not None:
+            if not window_overlaps(start, end, daily_start, daily_end):
+                bad(
+                    "daily_start",
+                    f"No call could be made: between {start:%Y-%m-%d %H:%M} and"
+                    f" {end:%Y-%m-%d %H:%M} the daily window"
+                    f" {daily_text(daily_start) or '00:00'}-{daily_text(daily_end) or '23:59'}"
+                    " never opens; widen the window or move the dates.",
+                )
         if problems:
             return None, problems
         assert draft.file_id is not None and start is not None and end is not None
