@@ -6,11 +6,13 @@ import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.engine.conftest import engine_profile
 from tui.engine import events
 from tui.engine.service import Engine
 from tui.gateway.codes import AudioStatus, CallStatus, MessageStatus
-from tui.simulator import Simulator
+from tui.simulator import Simulator, SimulatorServer
 
 NUMBERS = [f"0300{1000000 + i}" for i in range(50)]
 
@@ -217,3 +219,22 @@ async def test_stopping_mid_round_leaves_no_request_never_awaited(
         gc.collect()
     never_awaited = [w for w in caught if "was never awaited" in str(w.message)]
     assert never_awaited == []
+
+
+async def test_the_engine_notices_the_gateway_going_away_and_coming_back(
+    sim_server: SimulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.engine import service
+
+    monkeypatch.setattr(service, "PROBE_INTERVAL", 0.1)
+    engine = await Engine.open(engine_profile(sim_server.base_url), data_dir=tmp_path)
+    try:
+        await engine.start()
+        await engine.client.login()
+        sim_server.stop()
+        async with asyncio.timeout(5):
+            while engine.status.session_state != "offline":  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+        assert "the gateway cannot be reached" in engine.status.session_reason
+    finally:
+        await engine.stop()

@@ -37,6 +37,7 @@ from tui.gateway.errors import (
     Throttled,
 )
 from tui.logs import setup_logging
+from tui.simulator import SimulatorServer
 
 __all__ = ["scripted", "scripted_server"]  # fixtures
 
@@ -82,8 +83,31 @@ async def test_dropped_connection_after_a_submit_is_outcome_unknown(
     async with client(scripted) as c:
         with pytest.raises(OutcomeUnknown, match="may or may not have taken effect"):
             await c.make_call(["03001234567"], "55")
-        assert c.session is SessionState.OFFLINE
+        # One lost reply is not "offline": the gateway still accepts connections.
+        assert c.session is SessionState.LOGGED_IN
+        assert await c.probe() is True and c.session is SessionState.LOGGED_IN
     assert len(scripted.pages("makecall.jsp")) == 1
+
+
+async def test_two_failed_probes_mark_offline_and_one_that_succeeds_brings_it_back(
+    sim_server: SimulatorServer, tmp_path: Path
+) -> None:
+    async with CsmsClient(sim_server.base_url, "923001234567", "demo") as c:
+        await c.login()
+        assert await c.probe(idle_for=60) is None  # a request just succeeded: no probe
+        host, port = sim_server.base_url.removeprefix("http://").split(":")
+        sim_server.stop()
+        assert await c.probe() is False
+        assert c.session is SessionState.LOGGED_IN  # one failure is not enough
+        assert await c.probe() is False
+        assert c.session is SessionState.OFFLINE
+        assert c.session_reason == "the gateway cannot be reached"
+        with socket.socket() as listener:  # something accepts connections again
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind((host, int(port)))
+            listener.listen()
+            assert await c.probe() is True
+        assert c.session is SessionState.LOGGED_IN
 
 
 async def test_queries_are_retried_after_a_drop_or_timeout(scripted: ScriptedServer) -> None:

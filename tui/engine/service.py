@@ -39,6 +39,10 @@ LEDGER_FILE = "ledger.sqlite3"
 
 T = TypeVar("T")
 
+#: Seconds between reachability probes while the gateway is idle: with two failed
+#: probes needed and a 2 s probe timeout, "offline" shows within 10 seconds.
+PROBE_INTERVAL = 3.0
+
 __all__ = ["Engine", "EngineStatus", "FetchOutcome", "SendOutcome"]
 
 
@@ -255,11 +259,18 @@ class Engine:
                 await asyncio.wait_for(self._inbox_wake.wait(), self.profile.inbox_interval)
 
     async def _keepalive_loop(self) -> None:
+        """Keep the session alive, and notice within seconds when the gateway goes
+        away (or comes back) while nothing else is talking to it."""
         interval = max(1.0, min(60.0, self.profile.keepalive_idle / 4))
+        since_keepalive = 0.0
         while True:
-            await asyncio.sleep(interval)
+            await asyncio.sleep(PROBE_INTERVAL)
+            since_keepalive += PROBE_INTERVAL
             try:
-                await self.client.keepalive()
+                await self.client.probe(idle_for=PROBE_INTERVAL)
+                if since_keepalive >= interval:
+                    since_keepalive = 0.0
+                    await self.client.keepalive()
             except asyncio.CancelledError:
                 raise
             except CsmsError as error:

@@ -165,6 +165,18 @@ class CsmsClient:
     async def ping(self) -> None:
         await self._call(codes.PING, {})
 
+    async def probe(self, *, idle_for: float = 0.0) -> bool | None:
+        """Can the gateway be reached? (A TCP connection, no request; see
+        ``Connection.probe``.) Updates the session's offline state. Skipped (None)
+        before the first login, or when a request succeeded in the last
+        ``idle_for`` seconds."""
+        session = self._conn.session
+        if session.state not in (SessionState.LOGGED_IN, SessionState.OFFLINE):
+            return None
+        if session.idle_seconds < idle_for:
+            return None
+        return await self._conn.probe()
+
     async def keepalive(self) -> bool:
         """Ping if logged in and idle for ``keepalive_idle`` seconds; True if it pinged."""
         session = self._conn.session

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import ssl
 import time
@@ -78,6 +79,10 @@ def tls_verify(verify: bool | str) -> bool | ssl.SSLContext:
     return verify
 
 
+#: Seconds a reachability probe waits for the gateway to accept a connection.
+PROBE_TIMEOUT = 2.0
+
+
 class Connection:
     """The shared HTTP client, throttle and session behind every command."""
 
@@ -103,6 +108,8 @@ class Connection:
         self._sleep = sleep
         self.session = Session(self._login)
         self.requests_sent = 0
+        self._transport_given = transport is not None
+        self._failed_probes = 0
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             transport=transport,
@@ -111,6 +118,31 @@ class Connection:
             limits=httpx.Limits(max_connections=max(limits.concurrency, 1)),
             headers={"User-Agent": f"csms/{__version__}"},
         )
+
+    async def probe(self) -> bool:
+        """Is the gateway's host accepting connections? A TCP connection is opened
+        and closed: no request, nothing executed, no session used. After a failed
+        request, two failed probes in a row mark the session offline; one that
+        succeeds brings it back. True when the gateway can be reached (always, for
+        an in-process transport such as the demo's)."""
+        if self._transport_given:
+            return True
+        url = httpx.URL(self.base_url)
+        port = url.port or (443 if url.scheme == "https" else 80)
+        try:
+            async with asyncio.timeout(PROBE_TIMEOUT):
+                _, writer = await asyncio.open_connection(url.host, port)
+        except (OSError, TimeoutError):
+            self._failed_probes += 1
+            if self._failed_probes >= 2:
+                self.session.mark_offline("the gateway cannot be reached")
+            return False
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+        self._failed_probes = 0
+        self.session.mark_reachable()
+        return True
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -233,13 +265,12 @@ class Connection:
         not_sent = isinstance(exc, NOT_SENT)
         self._log(command, f"{'not sent' if not_sent else 'no reply'} ({kind})", started)
         if not not_sent and command.submits:
-            error = OutcomeUnknown(
+            # One reply lost is not "offline": the engine's probe decides that.
+            raise OutcomeUnknown(
                 f"No answer to {command.name} ({_describe(exc)}); it may or may not have "
                 "taken effect. Check before sending it again.",
                 command=command.name,
-            )
-            self.session.mark_offline(_describe(exc))
-            raise error from None
+            ) from None
         if failures < self.limits.query_retries:
             return
         reason = _describe(exc)
