@@ -46,7 +46,7 @@ async def test_dashboard_follows_sends_and_deliveries(tmp_path: Path) -> None:
             "in-flight count",
         )
         recent = str(screen.query_one("#recent", Static).content)
-        assert "SMS of 1 segment(s): Your order is ready." in recent
+        assert "SMS of 1 segment: Your order is ready." in recent
 
         sim.clock.advance(120)
         await wait_until(

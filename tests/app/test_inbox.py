@@ -44,7 +44,9 @@ async def pay_and_fetch(app: Any, pilot: Any) -> int:
     assert pending >= 2  # the demo's own and the two pushed here
     assert f"Pay for and fetch {pending} pending messages" in confirm.question
     assert "charge" in confirm.question
-    await pilot.press("enter")
+    # Paying: the safe button has the focus, so a stray Enter cannot pay.
+    assert confirm.focused is not None and confirm.focused.id == "cancel"
+    await pilot.press("right", "enter")
     return int(pending)
 
 
@@ -123,7 +125,14 @@ async def test_discard_says_what_is_lost(tmp_path: Path) -> None:
         assert pending >= 2
         assert f"Discard {pending} pending messages" in confirm.question
         assert "lost for good" in confirm.question
-        await pilot.press("enter")
+        assert confirm.focused is not None and confirm.focused.id == "cancel"
+        await pilot.press("enter")  # Enter on the focused Cancel: nothing is discarded
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "closed")
+        assert sim.pages_requested().count("getdiscardpending.jsp") == 0
+        assert app.engine.status.unpaid_pending == pending
+        await pilot.press("D")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation")
+        await pilot.press("tab", "enter")
         assert app.engine is not None
         engine = app.engine
         await wait_until(pilot, lambda: engine.status.unpaid_pending == 0, "discarded")

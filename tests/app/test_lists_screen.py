@@ -94,8 +94,9 @@ async def test_create_import_confirm_and_watch_the_upload(tmp_path: Path) -> Non
         invalid = preview.query_one("#preview-invalid", DataTable)
         assert [str(c) for c in invalid.get_row_at(0)[:2]] == ["1203", "9.23001E+11"]
 
-        # Export the invalid rows for fixing, from the preview.
-        await pilot.click("#preview-export")
+        # Export the invalid rows for fixing, from the preview, by keyboard.
+        assert preview.focused is not None and preview.focused.id == "preview-upload"
+        await pilot.press("ctrl+e")
         await wait_until(pilot, lambda: isinstance(app.screen, PathPrompt), "path prompt")
         target = tmp_path / "fix.csv"
         app.screen.query_one(Input).value = str(target)
@@ -103,6 +104,17 @@ async def test_create_import_confirm_and_watch_the_upload(tmp_path: Path) -> Non
         await wait_until(pilot, target.exists, "the invalid rows file")
         assert "1203,9.23001E+11" in target.read_text(encoding="utf-8-sig")
         await wait_until(pilot, lambda: app.screen is preview, "back to the preview")
+
+        # Enter on the focused Cancel uploads nothing; Enter on Upload does.
+        preview.query_one("#preview-cancel").focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen, "preview closed")
+        assert "addcontacts.jsp" not in sim.pages_requested()
+        path_field.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ImportPreviewScreen), "preview")
+        preview = app.screen
+        assert preview.focused is not None and preview.focused.id == "preview-upload"
 
         # Confirm: the upload runs to the end and the table shows the members.
         await pilot.press("enter")

@@ -125,7 +125,12 @@ async def test_add_then_delete_a_profile_after_confirming(tmp_path: Path) -> Non
 
         await pilot.click("#settings-delete")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
-        await pilot.press("enter")
+        await pilot.press("enter")  # the safe button has the focus: nothing is deleted
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "closed")
+        assert "branch" in load_config(config_file).profiles
+        await pilot.click("#settings-delete")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("right", "enter")
         await wait_until(
             pilot, lambda: "branch" not in load_config(config_file).profiles, "the deletion"
         )

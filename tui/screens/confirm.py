@@ -1,4 +1,9 @@
-"""A yes/no question in a modal: Enter confirms, Escape cancels."""
+"""A yes/no question in a modal: Enter presses the focused button, Escape cancels.
+
+Nothing runs because Enter was pressed somewhere: only the button that has
+focus acts, and for destructive or paying actions (``safe_default``) the
+focus starts on the safe button, so a stray Enter cancels.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -17,18 +22,19 @@ class ConfirmScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > #confirm-dialog {
-        width: 70; max-width: 90%; height: auto; padding: 1 2;
+        width: 70; max-width: 100%; height: auto; max-height: 100%; padding: 1 2;
         border: thick $primary; background: $surface;
     }
     ConfirmScreen #confirm-title { text-style: bold; margin-bottom: 1; }
+    ConfirmScreen #confirm-body { height: auto; max-height: 16; }
     ConfirmScreen #confirm-question { margin-bottom: 1; }
     ConfirmScreen #confirm-buttons { height: auto; align-horizontal: right; }
     ConfirmScreen #confirm-buttons Button { margin-left: 2; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "confirm", "Confirm", priority=True),
         Binding("escape", "cancel", "Cancel"),
+        Binding("left,right", "switch", "Other button", show=False),
     ]
 
     def __init__(
@@ -39,35 +45,44 @@ class ConfirmScreen(ModalScreen[bool]):
         confirm_label: str = "Confirm",
         cancel_label: str = "Cancel",
         danger: bool = False,
+        safe_default: bool | None = None,
     ) -> None:
+        """``danger`` colours the confirm button; ``safe_default`` (default: the same
+        as ``danger``) puts the focus on Cancel first, for actions that delete,
+        pay or may repeat a send."""
         super().__init__()
         self.question = question
         self.title_text = title
         self.confirm_label = confirm_label
         self.cancel_label = cancel_label
         self.danger = danger
+        self.safe_default = danger if safe_default is None else safe_default
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
             yield Static(self.title_text, id="confirm-title", markup=False)
-            yield Static(self.question, id="confirm-question", markup=False)
+            with VerticalScroll(id="confirm-body"):
+                yield Static(self.question, id="confirm-question", markup=False)
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.cancel_label, id="cancel")
                 yield Button(
-                    f"{self.confirm_label} (Enter)",
+                    self.confirm_label,
                     id="confirm",
                     variant="error" if self.danger else "primary",
                 )
 
     def on_mount(self) -> None:
-        self.query_one("#confirm", Button).focus()
+        first = "#cancel" if self.safe_default else "#confirm"
+        self.query_one(first, Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id == "confirm")
 
-    def action_confirm(self) -> None:
-        self.dismiss(True)
+    def action_switch(self) -> None:
+        focused = self.focused
+        target = "#confirm" if focused is not None and focused.id == "cancel" else "#cancel"
+        self.query_one(target, Button).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -375,7 +375,10 @@ class InboxScreen(EngineScreen):
             f"The gateway deducts its incoming-message charge from the credit for each "
             f"one{credit_text}."
         )
-        if not await self.app.push_screen_wait(ConfirmScreen(question, title="Pay and fetch")):
+        pay = ConfirmScreen(
+            question, title="Pay and fetch", confirm_label="Pay and fetch", safe_default=True
+        )
+        if not await self.app.push_screen_wait(pay):
             return
         try:
             outcome = await self.engine.pay_and_fetch()

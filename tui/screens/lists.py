@@ -81,8 +81,9 @@ class ImportPreviewScreen(ModalScreen[bool]):
 
     CSS_PATH = LISTS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "upload", "Upload", priority=True),
+        # Enter presses the focused button; nothing uploads unless Upload has focus.
         Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+e", "export_invalid", "Export invalid rows"),
     ]
 
     def __init__(self, list_name: str, preview: ImportPreview) -> None:
@@ -94,13 +95,17 @@ class ImportPreviewScreen(ModalScreen[bool]):
         count = self.preview.to_upload
         with Vertical(classes="dialog-box", id="preview-dialog"):
             yield Static(f"Import into {self.list_name!r}", classes="dialog-title", markup=False)
-            yield Static("\n".join(self.preview.report_lines()), id="preview-report", markup=False)
-            yield DataTable[str](id="preview-invalid", cursor_type="row", zebra_stripes=True)
+            # The report and the invalid rows scroll; the buttons stay in view.
+            with VerticalScroll(id="preview-body"):
+                yield Static(
+                    "\n".join(self.preview.report_lines()), id="preview-report", markup=False
+                )
+                yield DataTable[str](id="preview-invalid", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Export invalid rows…", id="preview-export")
+                yield Button("Export invalid rows… (ctrl+e)", id="preview-export")
                 yield Button("Cancel", id="preview-cancel")
                 yield Button(
-                    f"Upload {count:,} number{'s' if count != 1 else ''} (Enter)",
+                    f"Upload {count:,} number{'s' if count != 1 else ''}",
                     id="preview-upload",
                     variant="primary",
                     disabled=count == 0,
@@ -128,7 +133,10 @@ class ImportPreviewScreen(ModalScreen[bool]):
         self.dismiss(False)
 
     @on(Button.Pressed, "#preview-export")
-    def _export_pressed(self) -> None:
+    def action_export_invalid(self) -> None:
+        if not self.preview.invalid:
+            self.notify("There are no invalid rows to export.")
+            return
         default = Path.cwd() / f"{_slug(self.list_name)}-invalid-rows.csv"
         self.app.push_screen(PathPrompt("Write the invalid rows to", default), self._export)
 
@@ -493,7 +501,10 @@ class ListsScreen(EngineScreen):
                 self.uploader.close_job(job_id)
                 self._load_jobs()
 
-        self.app.push_screen(ConfirmScreen(question, title="Close import"), decided)
+        self.app.push_screen(
+            ConfirmScreen(question, title="Close import", confirm_label="Close", danger=True),
+            decided,
+        )
 
     # -- exporting -----------------------------------------------------------------
 

@@ -1,0 +1,57 @@
+"""The confirmation dialog: Enter presses the focused button, never the other one."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Button, Label
+
+from tui.screens.confirm import ConfirmScreen
+
+
+class Host(App[None]):
+    def __init__(self, dialog: ConfirmScreen) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.answers: list[bool | None] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label("behind the dialog")
+
+    def on_mount(self) -> None:
+        self.push_screen(self.dialog, self.answers.append)
+
+
+@pytest.mark.parametrize(
+    ("options", "first", "keys", "answer"),
+    [
+        ({}, "confirm", ["enter"], True),
+        ({}, "confirm", ["left", "enter"], False),
+        ({"danger": True}, "cancel", ["enter"], False),  # Discard, Delete, Resend
+        ({"danger": True}, "cancel", ["right", "enter"], True),
+        ({"safe_default": True}, "cancel", ["enter"], False),  # Pay
+        ({"safe_default": True}, "cancel", ["tab", "enter"], True),
+        ({}, "confirm", ["escape"], False),
+        ({"danger": True}, "cancel", ["right", "escape"], False),
+    ],
+)
+async def test_enter_presses_the_focused_button(
+    options: dict[str, bool], first: str, keys: list[str], answer: bool
+) -> None:
+    app = Host(ConfirmScreen("Send 1 message to 3 numbers (3 segments)?", **options))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.focused is not None and app.screen.focused.id == first
+        await pilot.press(*keys)
+        await pilot.pause()
+    assert app.answers == [answer]
+
+
+async def test_a_long_question_scrolls_and_the_buttons_stay_on_screen() -> None:
+    question = "\n".join(f"Line {n}: 0300-12345{n:02d} will be charged." for n in range(60))
+    app = Host(ConfirmScreen(question, confirm_label="Pay", safe_default=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for button in app.screen.query(Button):
+            region = button.region
+            assert region.height > 0 and region.bottom <= 24 and region.right <= 80
