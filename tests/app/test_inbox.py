@@ -14,8 +14,9 @@ from tests.app.harness import demo_app, wait_until, workers_done
 from tui.gateway.results import IncomingMessage
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.inbox import PAGE_SIZE, UNREAD_MARK, InboxScreen, InboxTable, is_rtl
-from tui.screens.quick_send import QuickSendScreen
+from tui.screens.quick_send import QuickSendScreen, ResultsTable
 from tui.widgets import MessageComposer, RecipientsBox
+from tui.widgets.reply_quote import ReplyQuote
 
 URDU = "آپ کا آرڈر تیار ہے، کل صبح 10 بجے لے جائیں۔ شکریہ!"
 URDU_SENDER = "923451234567"
@@ -214,3 +215,44 @@ def test_direction_is_read_from_the_first_letter() -> None:
     assert not is_rtl(ENGLISH)
     assert not is_rtl("Order 5: شکریہ")
     assert not is_rtl("12345")
+
+
+async def test_a_reply_after_a_send_starts_empty_and_quotes_the_message(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
+        quick = app.screen
+        assert isinstance(quick, QuickSendScreen)
+        # An earlier send leaves its text and results on Quick send.
+        quick.query_one(RecipientsBox).text = "03001234567"
+        quick.query_one(MessageComposer).text = "Your bill of Rs 1500 is due"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: quick.query_one(ResultsTable).row_count == 1, "result")
+
+        assert app.engine is not None
+        ledger = app.engine.ledger
+        raw = ledger.store_incoming_reply(b"<test/>", datetime.now(UTC))
+        incoming = IncomingMessage("77", ENGLISH_SENDER, ENGLISH, "8111", "2024,03,04 10:00", None)
+        ledger.store_incoming_messages(raw, [incoming])
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: isinstance(app.screen, InboxScreen), "inbox")
+        inbox = app.screen
+        assert isinstance(inbox, InboxScreen)
+        inbox.catch_up()
+        table = inbox.query_one(InboxTable)
+        await wait_until(pilot, lambda: ENGLISH_SENDER in cells(table, 2), "the message")
+        table.focus()
+        table.move_cursor(row=cells(table, 2).index(ENGLISH_SENDER))
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.screen is quick, "quick send")
+
+        assert quick.query_one(MessageComposer).text == ""  # never the old text
+        assert quick.query_one(RecipientsBox).numbers == [ENGLISH_SENDER]
+        assert not quick.query_one(ResultsTable).display  # old results gone
+        quote = quick.query_one(ReplyQuote)
+        assert quote.replying_to == ENGLISH_SENDER and ENGLISH[:40] in str(quote.content)
+        sends = sim.pages_requested().count("sendsms.jsp")
+        await pilot.press("ctrl+s")  # an empty reply is refused, nothing is sent
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert sim.pages_requested().count("sendsms.jsp") == sends

@@ -444,7 +444,9 @@ class InboxScreen(EngineScreen):
         await self.app.switch_mode("quick_send")
         screen = self.app.screen
         if isinstance(screen, QuickSendScreen):
-            screen.prefill(message.msisdn)
+            screen.start_reply(
+                message.msisdn, message.text, message.timestamp or message.received_at
+            )
 
     def action_export(self) -> None:
         field = self.query_one("#export-path", Input)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar, Literal
 
 from textual import on, work
@@ -24,6 +25,7 @@ from tui.gateway.errors import CsmsError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets import MessageComposer, RecipientsBox
+from tui.widgets.reply_quote import ReplyQuote
 
 SendKind = Literal["sms", "call", "feedback"]
 KIND_LABELS: dict[SendKind, str] = {"sms": "SMS", "call": "Call", "feedback": "Feedback call"}
@@ -132,7 +134,8 @@ class QuickSendScreen(EngineScreen):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind: SendKind = "sms"
-        self._prefill: str | None = None
+        #: A reply asked for before the screen was mounted: (sender, text, time).
+        self._prefill: tuple[str, str, datetime | None] | None = None
         self._early: OrderedDict[str, str] = OrderedDict()
         self._audio_options: list[tuple[str, str]] = []
         self._audio_names: dict[str, str] = {}
@@ -151,6 +154,7 @@ class QuickSendScreen(EngineScreen):
             yield Label("Recipients", classes="field-label")
             yield RecipientsBox(id="recipients")
             with Vertical(id="sms-fields"):
+                yield ReplyQuote(id="reply-quote")
                 yield Label("Message", classes="field-label")
                 yield MessageComposer(id="message")
             with Vertical(id="call-fields"):
@@ -197,8 +201,8 @@ class QuickSendScreen(EngineScreen):
         self._show_kind()
         self.catch_up()
         if self._prefill is not None:
-            text, self._prefill = self._prefill, None
-            self.prefill(text)
+            waiting, self._prefill = self._prefill, None
+            self.start_reply(*waiting)
 
     def catch_up(self) -> None:
         if not has_engine(self):
@@ -265,20 +269,31 @@ class QuickSendScreen(EngineScreen):
 
     # -- public ---------------------------------------------------------------
 
-    def prefill(self, recipients: str) -> None:
-        """Fill the recipients box (e.g. replying from the inbox) and go to the message."""
+    def start_reply(self, sender: str, text: str, at: datetime | None) -> None:
+        """A fresh SMS to ``sender``: empty message, no old results, and the
+        message being answered shown above the composer."""
         if not self.is_mounted:
-            self._prefill = recipients
+            self._prefill = (sender, text, at)
             return
         self.select_kind("sms")
-        self.query_one(RecipientsBox).text = recipients
+        self.query_one(RecipientsBox).text = sender
+        self.query_one(MessageComposer).text = ""
+        self._clear_results()
+        self._show_error(None)
+        self.query_one(ReplyQuote).show(sender, text, at)
         self.query_one(MessageComposer).focus()
+
+    def _clear_results(self) -> None:
+        table = self.query_one(ResultsTable)
+        table.clear()
+        table.display = False
 
     # -- sending --------------------------------------------------------------
 
     def action_clear_form(self) -> None:
         self.query_one(RecipientsBox).text = ""
         self.query_one(MessageComposer).text = ""
+        self.query_one(ReplyQuote).clear()
         self._show_error(None)
         self.query_one(RecipientsBox).focus()
 
