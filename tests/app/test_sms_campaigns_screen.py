@@ -21,6 +21,7 @@ from tui.screens.campaign_wizard import CampaignWizard
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.personalised import PersonalisedScreen
 from tui.screens.sms_campaigns import ExportPrompt, SmsCampaignsScreen
+from tui.widgets import MessageComposer
 from tui.widgets.progress_chart import ProgressChart
 
 KARACHI = ZoneInfo("Asia/Karachi")
@@ -376,3 +377,43 @@ async def test_palette_opens_the_wizard_and_the_personalised_send(tmp_path: Path
         await wait_until(pilot, lambda: palette_hits(app) > 0, "hits")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, CampaignWizard), "wizard")
+
+
+def burst(app: Any, text: str, *then: str) -> None:
+    """Keys as a fast typist (or a paste) sends them: all queued before any is handled."""
+    from textual import events as textual_events
+
+    for character in text:
+        key = "space" if character == " " else character
+        app.post_message(textual_events.Key(key, character))
+    for key in then:
+        app.post_message(textual_events.Key(key, None))
+
+
+async def test_a_step_typed_and_advanced_in_one_burst_keeps_every_character(
+    tmp_path: Path,
+) -> None:
+    async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, _sim):
+        wizard = await open_wizard(app, pilot)
+        burst(app, "Bill reminders", "ctrl+n")
+        await wait_until(pilot, lambda: wizard.step_name == "lists", "the lists step")
+        assert wizard.name_value == "Bill reminders"
+        await pilot.press("space", "ctrl+n")
+        await wait_until(pilot, lambda: wizard.step_name == "message", "the message step")
+        text = "Dear customer, your bill of Rs 1500 is due on Friday."
+        burst(app, text, "ctrl+n")
+        await wait_until(pilot, lambda: wizard.step_name == "when", "the when step")
+        assert wizard.text == text
+        # A paste followed at once by Ctrl+N: the pasted text is what is kept.
+        await pilot.press("ctrl+b")
+        await wait_until(pilot, lambda: wizard.step_name == "message", "back to the message")
+        wizard.query_one(MessageComposer).text = ""
+        from textual import events as textual_events
+
+        app.screen.focused.post_message(textual_events.Paste(" Pasted reminder text."))  # type: ignore[union-attr]
+        app.post_message(textual_events.Key("ctrl+n", None))
+        await wait_until(pilot, lambda: wizard.step_name == "when", "the when step again")
+        assert wizard.text == " Pasted reminder text."
+        await pilot.press("ctrl+n")  # "Now" is chosen: on to the review
+        await wait_until(pilot, lambda: wizard.step_name == "review", "the review")
+        assert "Message:   Pasted reminder text." in text_of(wizard, "#wizard-review")

@@ -44,6 +44,7 @@ from tui.gateway.errors import CsmsError, InvalidInput
 from tui.gateway.text import TextAnalysis
 from tui.ledger import LedgerError
 from tui.screens.base import engine_of
+from tui.screens.pending_input import after_pending_input
 from tui.widgets import MessageComposer
 
 STEPS: tuple[tuple[str, str], ...] = (
@@ -234,6 +235,9 @@ class CampaignWizard(Screen[str | None]):
         self.notify(message, severity="error")
 
     def action_next(self) -> None:
+        after_pending_input(self, self._next)
+
+    def _next(self) -> None:
         if self.creating:
             return
         if self.step_name == "review":
@@ -248,6 +252,9 @@ class CampaignWizard(Screen[str | None]):
         self._show_step()
 
     def action_back(self) -> None:
+        after_pending_input(self, self._back)
+
+    def _back(self) -> None:
         if self.creating:
             return
         if self.step == 0:

@@ -42,6 +42,7 @@ from tui.gateway.codes import MAX_RETRIES, DynamicDigits, DynamicLanguage, Dynam
 from tui.gateway.errors import CsmsError, OutcomeUnknown
 from tui.ledger import LedgerError, VoiceCampaign
 from tui.screens.base import engine_of
+from tui.screens.pending_input import after_pending_input
 from tui.widgets import MessageComposer
 
 STEPS = ("kind", "basics", "audio", "delivery", "review")
@@ -342,6 +343,9 @@ class VoiceWizard(Vertical):
         self.query_one(first).focus()
 
     def action_next(self) -> None:
+        after_pending_input(self, self._next)
+
+    def _next(self) -> None:
         if self.step == "review":
             return
         plan, problems = self.voice.check(self.draft())
@@ -387,6 +391,9 @@ class VoiceWizard(Vertical):
     # -- creating -----------------------------------------------------------------
 
     def action_create(self) -> None:
+        after_pending_input(self, self._create_now)
+
+    def _create_now(self) -> None:
         if self.creating:
             return
         plan, problems = self.voice.check(self.draft())
