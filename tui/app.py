@@ -4,6 +4,7 @@ the engine's lifecycle (open, follow its events, switch profile, close)."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
@@ -21,7 +22,15 @@ from textual.theme import Theme
 from textual.widgets import Static
 from textual.worker import Worker, WorkerFailed, WorkerState
 
-from tui.config import Config, ConfigError, Profile, save_config
+from tui.config import (
+    ENV_BASE_URL,
+    ENV_MSISDN,
+    Config,
+    ConfigError,
+    Profile,
+    apply_env,
+    save_config,
+)
 from tui.gateway.errors import CsmsError, LoginFailed
 from tui.screens.base import EngineScreen, ShellScreen
 from tui.screens.display_time import set_zone
@@ -154,6 +163,8 @@ class CsmsApp(App[None]):
         profile_name = profile_name or config.active_profile
         available = [e for e in SCREENS if e.is_available()]
         profile = config.profiles.get(profile_name)
+        if profile is not None and not demo:
+            profile = apply_env(profile)
         #: Whether the dashboard is the first screen, painted before the engine is
         #: opened (opening it imports the gateway client and, in the demo, the
         #: simulator: most of the start-up time); it fills in once attached.
@@ -189,7 +200,40 @@ class CsmsApp(App[None]):
 
     @property
     def profile(self) -> Profile:
+        """The profile in use as the config file has it (what Settings edits)."""
         return self.config.profile(self.profile_name)
+
+    @property
+    def account_profile(self) -> Profile:
+        """The profile to connect with: the file's, with CSMS_BASE_URL, CSMS_MSISDN
+        and CSMS_PASSWORD applied exactly as the command line applies them."""
+        return self.profile if self.demo else apply_env(self.profile)
+
+    def _as_saved(self, profile: Profile) -> Profile:
+        """``profile`` without what the environment set, so a save never writes an
+        overridden URL or account into the file (an environment password is
+        never saved anyway)."""
+        on_file = self.config.profiles.get(profile.name)
+        if on_file is None:
+            return profile
+        if os.environ.get(ENV_BASE_URL):
+            profile = replace(profile, base_url=on_file.base_url)
+        if os.environ.get(ENV_MSISDN):
+            profile = replace(profile, msisdn=on_file.msisdn)
+        return profile
+
+    def make_default_profile(self, name: str) -> bool:
+        """Start on profile ``name`` from now on (csms, and commands without
+        --profile or CSMS_PROFILE); False if it could not be saved."""
+        if name not in self.config.profiles:
+            self.notify(f"There is no profile called {name!r}.", severity="error")
+            return False
+        previous = self.config.active_profile
+        self.config.active_profile = name
+        if not self.save_settings():
+            self.config.active_profile = previous
+            return False
+        return True
 
     def save_settings(self) -> bool:
         """Write the config file; False (and a notification) if it could not be written."""
@@ -290,7 +334,7 @@ class CsmsApp(App[None]):
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def _start(self) -> None:
-        await self._connect_or_ask(self.profile)
+        await self._connect_or_ask(self.account_profile)
 
     async def _connect_or_ask(self, profile: Profile) -> bool:
         """Connect with ``profile``; show the login screen if it lacks credentials
@@ -327,7 +371,7 @@ class CsmsApp(App[None]):
             if problem:
                 self.screen.show_problem(problem)
             return
-        self.push_screen(LoginScreen(self.profile, problem=problem))
+        self.push_screen(LoginScreen(self.account_profile, problem=problem))
 
     def submit_login(self, profile: Profile) -> None:
         """Log in with what the login screen collected (runs in the background)."""
@@ -337,7 +381,7 @@ class CsmsApp(App[None]):
     async def _log_in(self, profile: Profile) -> None:
         from tui.screens.login import LoginScreen
 
-        self.config.profiles[profile.name] = profile
+        self.config.profiles[profile.name] = self._as_saved(profile)
         self.profile_name = profile.name
         try:
             await self.connect(profile, verify=True)
@@ -348,7 +392,8 @@ class CsmsApp(App[None]):
                     screen.show_problem(str(error))
             return
         if not self.demo:
-            self.config.active_profile = profile.name
+            # The profile is saved; which one is the default is never changed by a
+            # login (``--profile`` and CSMS_PROFILE choose for one run only).
             if self.save_settings():
                 self.notify(f"Logged in; profile {profile.name!r} saved.")
 
@@ -506,17 +551,15 @@ class CsmsApp(App[None]):
         )
 
     async def switch_profile(self, name: str) -> None:
-        """Stop the current engine and connect with profile ``name`` (saved as active)."""
+        """Stop the current engine and connect with profile ``name``, for this run
+        (the default profile changes only through ``make_default_profile``)."""
         if name not in self.config.profiles:
             self.notify(f"There is no profile called {name!r}.", severity="error")
             return
         await self._detach_engine()
         self.profile_name = name
         self._publish_status(ShellStatus(profile=name, demo=self.demo))
-        if not self.demo:
-            self.config.active_profile = name
-            self.save_settings()
-        if await self._connect_or_ask(self.profile):
+        if await self._connect_or_ask(self.account_profile):
             self.notify(f"Now using profile {name!r}.")
 
     # -- errors ---------------------------------------------------------------

@@ -427,7 +427,56 @@ async def test_switch_profile_restarts_the_engine_for_the_new_profile(
     assert first is not None
     with pytest.raises(sqlite3.ProgrammingError):
         first.ledger.inbox_page(0, 1)
+    # Switching is for this run: the default changes only by "Make default".
+    assert load_config(config_file).active_profile == "main"
+
+
+async def test_logging_in_on_another_profile_never_changes_the_default(
+    xdg_dirs: Path, sim_server: SimulatorServer
+) -> None:
+    config_file = xdg_dirs / "config.toml"
+    config = Config(
+        active_profile="main",
+        profiles={
+            "main": Profile("main", base_url=sim_server.base_url, msisdn=SIM_MSISDN),
+            "branch": Profile("branch", base_url=sim_server.base_url),
+        },
+    )
+    save_config(config, config_file)
+    app = CsmsApp(config, config_path=config_file, profile_name="branch")  # --profile branch
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), "login screen")
+        await fill_login(pilot, SIM_MSISDN, SIM_PASSWORD, remember=False)
+        await wait_until(pilot, lambda: app.current_mode == "dashboard", "the dashboard")
+        saved = load_config(config_file)
+        assert saved.profile("branch").msisdn == SIM_MSISDN  # the login is kept
+        assert saved.active_profile == "main"  # the default is not
+        assert app.make_default_profile("branch")  # Settings' explicit action
+        await pilot.press("ctrl+q")
     assert load_config(config_file).active_profile == "branch"
+
+
+async def test_environment_credentials_log_in_with_no_prompt_and_are_not_saved(
+    xdg_dirs: Path, sim_server: SimulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config_file = xdg_dirs / "config.toml"
+    dead = "http://127.0.0.1:9"  # the file's URL: nothing listens there
+    config = Config(profiles={"default": Profile("default", base_url=dead, msisdn="923339999999")})
+    save_config(config, config_file)
+    monkeypatch.setenv("CSMS_BASE_URL", sim_server.base_url + "/corporate_sms2/api/")
+    monkeypatch.setenv("CSMS_MSISDN", SIM_MSISDN)
+    monkeypatch.setenv("CSMS_PASSWORD", SIM_PASSWORD)
+    app = CsmsApp(load_config(config_file), config_path=config_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.engine is not None, "an engine")
+        await wait_until(pilot, lambda: "logged in" in header_text(app), "logged in")
+        assert not any(isinstance(s, LoginScreen) for s in app.screen_stack)
+        assert app.engine is not None and app.engine.profile.msisdn == SIM_MSISDN
+        app.save_settings()
+        await pilot.press("ctrl+q")
+    text = config_file.read_text()
+    assert SIM_PASSWORD not in text and sim_server.base_url not in text
+    assert load_config(config_file).profile("default").base_url == dead
 
 
 def test_registry_names_every_main_screen() -> None:

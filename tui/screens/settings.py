@@ -54,6 +54,11 @@ FIELDS: tuple[Field, ...] = (
 )
 
 
+def _profile_label(name: str, in_use: bool, default: bool) -> str:
+    marks = [mark for mark, on in (("in use", in_use), ("default", default)) if on]
+    return f"{name} ({', '.join(marks)})" if marks else name
+
+
 def field_text(profile: Profile, field: Field) -> str:
     """How a profile value is shown in its input."""
     value = getattr(profile, field.name)
@@ -147,6 +152,7 @@ class SettingsScreen(ShellScreen):
                 )
             with Horizontal(classes="settings-row settings-buttons"):
                 yield Button("Use this profile", id="settings-switch")
+                yield Button("Make default", id="settings-default")
                 yield Button("Delete profile", id="settings-delete", variant="error")
             with Horizontal(classes="settings-row"):
                 yield Label("New profile name", classes="settings-label")
@@ -192,7 +198,10 @@ class SettingsScreen(ShellScreen):
     def _profile_options(self) -> list[tuple[str, str]]:
         app = self.csms
         return [
-            (f"{name} (active)" if name == app.profile_name else name, name)
+            (
+                _profile_label(name, name == app.profile_name, name == app.config.active_profile),
+                name,
+            )
             for name in app.config.profiles
         ]
 
@@ -259,6 +268,7 @@ class SettingsScreen(ShellScreen):
             "settings-add": self.add_profile,
             "settings-delete": self.delete_profile,
             "settings-switch": self.switch_profile,
+            "settings-default": self.make_default,
         }
         handler = handlers.get(event.button.id or "")
         if handler is not None:
@@ -351,6 +361,19 @@ class SettingsScreen(ShellScreen):
             )
             return
         app.action_switch_profile(self.editing)
+
+    def make_default(self) -> None:
+        """The profile csms (and every command without --profile) starts on."""
+        app = self.csms
+        if app.demo:
+            self.notify("The demo has no default profile to change.", severity="warning")
+            return
+        if app.make_default_profile(self.editing):
+            self._refresh_profiles(self.editing)
+            self.notify(
+                f"{self.editing!r} is now the default profile: csms and commands without"
+                " --profile use it."
+            )
 
     def on_screen_resume(self) -> None:
         # The active profile may have changed (palette switch): mark it in the list.
