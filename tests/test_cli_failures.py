@@ -129,3 +129,22 @@ def test_ctrl_c_during_start_up_is_a_clean_exit(account_env: Path) -> None:
         assert child.returncode in (0, 130, -signal.SIGINT), (delay, child.returncode, text)
         if child.returncode:
             assert text == "csms: Interrupted.\n"
+
+
+def test_a_nul_in_the_text_is_refused_and_nothing_is_sent(
+    account_env: Path, sim_server: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.simulator import SimulatorServer
+
+    assert isinstance(sim_server, SimulatorServer)
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "send", "--to", "03001234567", "--text", "-", "--json"],
+        input=b"Bill\x00 due",
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert done.returncode == 2
+    document = json.loads(done.stdout)
+    assert "control character (U+0000) at character 5" in document["error"]
+    assert "sendsms.jsp" not in sim_server.sim.pages_requested()

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from tui.engine import events
+from tui.gateway import validate
 from tui.gateway.codes import CREATE_CAMPAIGN, MessageStatus
 from tui.gateway.errors import InvalidInput
 from tui.gateway.text import TextAnalysis, analyze
@@ -192,7 +193,7 @@ class SmsCampaigns:
     def check_text(self, text: str) -> TextAnalysis:
         if not text.strip():
             raise InvalidInput("Write the message the campaign sends.")
-        return analyze(text)
+        return analyze(validate.message_text(text))
 
     def check_when(self, when: datetime | None) -> datetime | None:
         if when is None:

@@ -20,6 +20,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
 from tui.gateway.codes import SESSION_EXPIRED, THROTTLE_CODES
 from tui.gateway.errors import (
     GatewayError,
@@ -245,11 +248,23 @@ def _scalar(value: object) -> str:
     return str(value)
 
 
+#: A document type or entity declaration: a gateway reply never has one, and one
+#: can expand entities into IDs (``&lol9;``) or read local files.
+_DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
+
+
 def _from_xml(body: bytes) -> Reply:
+    if _DECLARATION.search(body):
+        raise _Unreadable("it declares a DTD or entities, which a gateway reply never does")
     try:
-        element = ET.fromstring(body)
+        # defusedxml refuses DTDs and entities here too, whatever the check above missed.
+        element = SafeET.fromstring(body, forbid_dtd=True)
     except ET.ParseError:
         return _envelope(_recover(body.decode("utf-8", errors="replace")), recovered=True)
+    except DefusedXmlException:
+        raise _Unreadable(
+            "it declares a DTD or entities, which a gateway reply never does"
+        ) from None
     return _envelope(_element_node(element), recovered=False)
 
 

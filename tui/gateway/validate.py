@@ -48,9 +48,29 @@ def recipients(to: Sequence[str] | str, *, command: str | None = None) -> list[s
 
 
 def message_text(value: str, *, what: str = "message text", command: str | None = None) -> str:
+    """The text to send: not empty, Windows line ends made plain, and no control
+    character (a NUL and the like are refused, with their position, never sent)."""
     if not value or not value.strip():
         raise InvalidInput(f"The {what} is empty; write the message first.", command=command)
-    return value
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    for position, character in enumerate(text, start=1):
+        code = ord(character)
+        if character in "\n\t":
+            continue
+        if code < 0x20 or 0x7F <= code < 0xA0:
+            raise InvalidInput(
+                f"The {what} holds a control character (U+{code:04X}) at character"
+                f" {position}; remove it (it often comes from copying out of another"
+                " program) and send again. Nothing was sent.",
+                command=command,
+            )
+        if 0xD800 <= code < 0xE000:
+            raise InvalidInput(
+                f"The {what} is not valid text at character {position} (a byte that is not"
+                " UTF-8); save or paste it as UTF-8 and send again. Nothing was sent.",
+                command=command,
+            )
+    return text
 
 
 def name(value: str, *, what: str, command: str | None = None) -> str:
