@@ -23,6 +23,7 @@ Keys this version does not know are kept as they are.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import stat
@@ -51,6 +52,7 @@ __all__ = [
     "config_dir",
     "config_path",
     "data_dir",
+    "limit_problems",
     "load_config",
     "log_dir",
     "save_config",
@@ -224,7 +226,10 @@ def _fits(value: object, kind: str) -> bool:
     if kind == _BOOL:
         return isinstance(value, bool)
     if kind in (_FLOAT, _OPT_FLOAT):
-        return isinstance(value, int | float) and not isinstance(value, bool)
+        # nan and inf are TOML floats, but no setting can use them.
+        return (
+            isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        )
     if kind == _INT:
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == _STR_LIST:
@@ -315,7 +320,13 @@ class _Reader:
             values[key] = value
         if "password" in values and "save_password" not in values:
             values["save_password"] = True  # the user chose to keep it in the file
-        return Profile(name=name, extra=extra, **values)
+        profile = Profile(name=name, extra=extra, **values)
+        problems = limit_problems(profile)
+        if problems:
+            raise ConfigError(
+                f"In {self.path}, profile {name!r}: {problems[0]} Correct or remove it."
+            )
+        return profile
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -480,8 +491,9 @@ def tls_warning(profile: Profile) -> str | None:
     return None
 
 
-def validate_profile(profile: Profile) -> list[str]:
-    """Problems with ``profile``, one sentence each (empty if it is usable)."""
+def limit_problems(profile: Profile) -> list[str]:
+    """Problems with the gateway address and the numeric settings: values that no
+    run can use (checked when the file is read)."""
     problems: list[str] = []
     parts = urlsplit(profile.base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -491,29 +503,13 @@ def validate_profile(profile: Profile) -> list[str]:
         )
     else:
         try:
-            parts.port  # noqa: B018 - raises ValueError for a bad port
+            port = parts.port
         except ValueError:
-            problems.append(f"The gateway address {profile.base_url!r} has an invalid port.")
-    login = profile.msisdn.strip()
-    if login and re.fullmatch(r"[\d\s+\-().]+", login):
-        try:
-            normalize(login)
-        except NumberError as error:
+            port = -1
+        if port is not None and not 0 < port < 65536:
             problems.append(
-                f"The account number {login!r} is not a Pakistani mobile number ({error}); "
-                "give it as 923XXXXXXXXX, or give the sub-user name."
-            )
-    try:
-        ZoneInfo(profile.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        problems.append(
-            f"The time zone {profile.timezone!r} is unknown; use a name like Asia/Karachi."
-        )
-    if profile.default_mask is not None and profile.masks:
-        if profile.default_mask not in profile.masks:
-            problems.append(
-                f"The default mask {profile.default_mask!r} is not in the profile's masks; "
-                "add it to the list or choose another."
+                f"The gateway address {profile.base_url!r} has an invalid port; ports are"
+                " 1 to 65535 (the gateway's is 27677)."
             )
     if profile.poll_initial <= 0:
         problems.append("The first poll interval must be more than 0 seconds.")
@@ -538,6 +534,33 @@ def validate_profile(profile: Profile) -> list[str]:
         problems.append(f"The URL length limit must be at least {MIN_URL_LIMIT} characters.")
     if profile.timeout <= 0:
         problems.append("The request timeout must be more than 0 seconds.")
+    return problems
+
+
+def validate_profile(profile: Profile) -> list[str]:
+    """Problems with ``profile``, one sentence each (empty if it is usable)."""
+    problems = limit_problems(profile)
+    login = profile.msisdn.strip()
+    if login and re.fullmatch(r"[\d\s+\-().]+", login):
+        try:
+            normalize(login)
+        except NumberError as error:
+            problems.append(
+                f"The account number {login!r} is not a Pakistani mobile number ({error}); "
+                "give it as 923XXXXXXXXX, or give the sub-user name."
+            )
+    try:
+        ZoneInfo(profile.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(
+            f"The time zone {profile.timezone!r} is unknown; use a name like Asia/Karachi."
+        )
+    if profile.default_mask is not None and profile.masks:
+        if profile.default_mask not in profile.masks:
+            problems.append(
+                f"The default mask {profile.default_mask!r} is not in the profile's masks; "
+                "add it to the list or choose another."
+            )
     if profile.ca_bundle is not None and not Path(profile.ca_bundle).expanduser().is_file():
         problems.append(
             f"The CA bundle {profile.ca_bundle!r} does not exist; give the path of a PEM file."

@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from tui.cli import output
-from tui.config import ConfigError, Profile, active_profile_name, apply_env, data_dir, load_config
+from tui.config import (
+    ConfigError,
+    Profile,
+    active_profile_name,
+    apply_env,
+    data_dir,
+    limit_problems,
+    load_config,
+)
 from tui.engine.service import Engine
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
@@ -44,6 +52,9 @@ def resolve_profile(args: argparse.Namespace) -> Profile:
         profile = apply_env(config.profile(name))
     except ConfigError as error:
         raise CliError(str(error)) from None
+    problems = limit_problems(profile)
+    if problems:  # the environment's CSMS_BASE_URL is checked like the file's
+        raise CliError(f"Profile {profile.name!r}: {problems[0]}")
     if not profile.msisdn:
         raise CliError(
             f"Profile {profile.name!r} has no login: run csms once to log in, "

@@ -1,0 +1,58 @@
+"""Settings no run can use are refused when the file is read, in one sentence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.cli.main import main
+from tui.config import ConfigError, config_path, load_config
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("concurrency = 0", "Concurrency must be at least 1"),
+        ("concurrency = -3", "Concurrency must be at least 1"),
+        ("rate_limit = -1.0", "rate limit must be more than 0"),
+        ("timeout = nan", "timeout must be a number"),
+        ("timeout = inf", "timeout must be a number"),
+        ("timeout = -5", "request timeout must be more than 0"),
+        ('base_url = "https://gateway.example:99999"', "invalid port"),
+        ('base_url = "gateway.example"', "not an http(s) URL"),
+        ("poll_backoff = 0.5", "backoff factor must be 1 or more"),
+    ],
+)
+def test_unusable_values_are_one_sentence_naming_the_profile(
+    line: str, words: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[profiles.office]\nmsisdn = "923001234567"\n{line}\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert words in message and str(path) in message
+    assert "office" in message and "\n" not in message
+
+
+def test_a_command_with_such_a_file_fails_in_one_sentence(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[profiles.default]\nconcurrency = 0\n")
+    assert main(["send", "--to", "03001234567", "--text", "hi", "--json"]) == 2
+    out = capsys.readouterr().out
+    assert "Concurrency must be at least 1" in out and "Traceback" not in out
+
+
+def test_an_environment_url_with_a_bad_port_is_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CSMS_BASE_URL", "http://127.0.0.1:99999")
+    monkeypatch.setenv("CSMS_MSISDN", "923001234567")
+    monkeypatch.setenv("CSMS_PASSWORD", "demo")
+    assert main(["send", "--to", "03001234567", "--text", "hi"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid port" in err and err.count("\n") == 1
