@@ -56,3 +56,24 @@ def test_an_environment_url_with_a_bad_port_is_one_sentence(
     assert main(["send", "--to", "03001234567", "--text", "hi"]) == 2
     err = capsys.readouterr().err
     assert "invalid port" in err and err.count("\n") == 1
+
+
+def test_a_readable_file_holding_a_password_is_warned_about(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from tui.config import permission_warning
+
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('[profiles.default]\nmsisdn = "923001234567"\npassword = "s3cret"\n')
+    os.chmod(path, 0o644)
+    warning = permission_warning(load_config(path))
+    assert warning is not None and "chmod 600" in warning and "s3cret" not in warning
+    monkeypatch.setenv("CSMS_BASE_URL", "http://127.0.0.1:9")
+    main(["status", "1"])  # any command that reads the profile says it once
+    err = capsys.readouterr().err
+    assert err.count("holds a saved password") == 1 and "s3cret" not in err
+    os.chmod(path, 0o600)
+    assert permission_warning(load_config(path)) is None

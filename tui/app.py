@@ -29,6 +29,7 @@ from tui.config import (
     ConfigError,
     Profile,
     apply_env,
+    permission_warning,
     save_config,
 )
 from tui.gateway.errors import CsmsError, LoginFailed
@@ -321,6 +322,9 @@ class CsmsApp(App[None]):
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        warning = None if self.demo else permission_warning(self.config)
+        if warning:
+            self.notify(warning, severity="warning", timeout=20)
         if self._dashboard_first:
             # Connect once the dashboard is on screen.
             self.call_after_refresh(self._start)

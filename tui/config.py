@@ -55,6 +55,7 @@ __all__ = [
     "limit_problems",
     "load_config",
     "log_dir",
+    "permission_warning",
     "save_config",
     "tls_warning",
     "validate_profile",
@@ -376,6 +377,23 @@ def _profile_table(profile: Profile) -> dict[str, Any]:
 
 def _has_secret(config: Config) -> bool:
     return any(p.save_password and p.password for p in config.profiles.values())
+
+
+def permission_warning(config: Config) -> str | None:
+    """A warning when the file holds a saved password and others can read it."""
+    if config.source is None or not _has_secret(config):
+        return None
+    try:
+        mode = stat.S_IMODE(config.source.stat().st_mode)
+    except OSError:
+        return None
+    if not mode & 0o077:
+        return None
+    return (
+        f"{config.source} holds a saved password and other users of this computer can"
+        f" read it (mode {mode:o}); run `chmod 600 {config.source}` (csms also fixes it"
+        " the next time it saves the settings)."
+    )
 
 
 def save_config(config: Config, path: Path | None = None) -> None:

@@ -20,6 +20,7 @@ from tui.config import (
     data_dir,
     limit_problems,
     load_config,
+    permission_warning,
 )
 from tui.engine.service import Engine
 from tui.gateway.errors import CsmsError
@@ -52,6 +53,9 @@ def resolve_profile(args: argparse.Namespace) -> Profile:
         profile = apply_env(config.profile(name))
     except ConfigError as error:
         raise CliError(str(error)) from None
+    warning = permission_warning(config)
+    if warning:
+        output.warn(warning)
     problems = limit_problems(profile)
     if problems:  # the environment's CSMS_BASE_URL is checked like the file's
         raise CliError(f"Profile {profile.name!r}: {problems[0]}")
