@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tui.ledger.errors import LedgerError
+from tui.ledger.optouts import OPTOUT_TABLES_SQL
 from tui.ledger.search import fold
 from tui.ledger.surveys import SURVEY_TABLES_SQL
 
@@ -301,6 +302,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "full-text search index over the inbox", _v2),
     Migration(3, "resumable list import journal and personalised send jobs", _V3),
     Migration(5, "submit intents; recipients never sent of unknown outcomes", _V5),
+    Migration(6, "do-not-contact list; indexes for conversations", _statements(*OPTOUT_TABLES_SQL)),
     Migration(7, "surveys: feedback calls journalled per number", _V7),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,344 @@
+"""The do-not-contact list as sends, the inbox and the command line use it.
+
+``OptOuts(engine)`` checks recipients against the list before a send (fast: the
+list is cached as a set, reloaded only when the ledger's change counter moved,
+whichever process changed it), applies keyword replies from the inbox
+(``scan_incoming``, ``record_incoming``; see ``tui.engine.keywords``), records
+explicit per-send overrides, and adds, removes, searches, imports and exports
+entries. Every number is normalised to the gateway form ``92XXXXXXXXXX``.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from itertools import filterfalse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui.engine.keywords import (
+    DEFAULT_OPT_IN,
+    DEFAULT_OPT_OUT,
+    Classification,
+    KeywordMatcher,
+)
+from tui.engine.sms_campaigns import profile_zone
+from tui.gateway.errors import InvalidInput
+from tui.gateway.numbers import NumberError, normalize
+from tui.gateway.protocol import GATEWAY_TZ
+from tui.ledger.base import req_from_db
+from tui.ledger.optouts import NewOptOut, OptOut, OptOutStore, Reply, ReplyResult
+
+if TYPE_CHECKING:
+    from tui.engine.service import Engine
+
+__all__ = [
+    "IncomingOutcome",
+    "ListChange",
+    "OptOutCheck",
+    "OptOutCounts",
+    "OptOuts",
+]
+
+#: Incoming messages read per transaction while scanning for keywords.
+SCAN_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class OptOutCheck:
+    """Recipients split by the list: ``allowed`` keeps the order given; ``blocked``
+    holds the entries of the numbers left out, by number."""
+
+    allowed: list[str]
+    blocked: list[OptOut]
+
+    @property
+    def blocked_numbers(self) -> list[str]:
+        return [entry.msisdn for entry in self.blocked]
+
+    def summary(self) -> str:
+        """One sentence for a send's review (empty when nobody is blocked)."""
+        if not self.blocked:
+            return ""
+        count = len(self.blocked)
+        subject = "1 number is" if count == 1 else f"{count:,} numbers are"
+        return f"{subject} on the do-not-contact list and will not be sent to."
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingOutcome:
+    """What one incoming message did to the list."""
+
+    msisdn: str
+    keyword: Classification
+    #: None when the message is no keyword (or its sender no mobile number).
+    result: ReplyResult | None
+    message_id: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.result in ("opted_out", "opted_in")
+
+
+@dataclass(frozen=True, slots=True)
+class OptOutCounts:
+    """Entries added since some moment and still on the list, per source."""
+
+    replies: int = 0
+    imports: int = 0
+    manual: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.replies + self.imports + self.manual
+
+
+@dataclass(frozen=True, slots=True)
+class ListChange:
+    """What an add, remove or import did: numbers changed, unchanged, unreadable."""
+
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    #: (where: the argument or "line N", what was read, why it is no number).
+    invalid: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def login_name() -> str:
+    """Who is at the keyboard, for the list's "by" column."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "csms"
+
+
+def _profile_keywords(profile: Any, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = getattr(profile, key, None)
+    if value is None:
+        value = getattr(profile, "extra", {}).get(key)
+    if value is None:
+        return default
+    if isinstance(value, str):  # "STOP, BAND" as one string
+        value = value.split(",")
+    return tuple(str(word) for word in value)
+
+
+def _aware(at: datetime | None) -> datetime:
+    if at is None:
+        return _now()
+    # The gateway's clock without a zone is Pakistan time.
+    return at if at.tzinfo is not None else at.replace(tzinfo=GATEWAY_TZ)
+
+
+def _unwrap(cell: str) -> str:
+    """A number cell as spreadsheets write it back: ``="92..."`` or ``'92...``."""
+    cell = cell.strip()
+    if cell.startswith('="') and cell.endswith('"'):
+        return cell[2:-1]
+    return cell.lstrip("'")
+
+
+class OptOuts:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.store = OptOutStore(engine.ledger)
+        profile = engine.profile
+        self.matcher = KeywordMatcher(
+            _profile_keywords(profile, "optout_keywords", DEFAULT_OPT_OUT),
+            _profile_keywords(profile, "optin_keywords", DEFAULT_OPT_IN),
+        )
+        self._cache: tuple[int, frozenset[str]] = (-1, frozenset())
+
+    @property
+    def zone(self) -> tzinfo:
+        """The profile's time zone (Pakistan time if it cannot be found)."""
+        return profile_zone(self.engine)
+
+    # Checking a send ----------------------------------------------------------------
+
+    def numbers(self) -> frozenset[str]:
+        """Every number on the list (cached until the list changes)."""
+        generation = self.store.generation()
+        if generation != self._cache[0]:
+            self._cache = self.store.snapshot()
+        return self._cache[1]
+
+    def check(self, numbers: Sequence[str]) -> OptOutCheck:
+        """Split gateway-form numbers (as ``parse_recipients`` gives them) by the list."""
+        if not isinstance(numbers, list | tuple):
+            numbers = list(numbers)
+        hits = self.numbers().intersection(numbers)
+        if not hits:
+            return OptOutCheck(allowed=list(numbers), blocked=[])
+        entries = self.store.entries(hits)
+        if len(entries) != len(hits):  # taken off the list a moment ago
+            hits = frozenset(entries)
+        allowed = list(filterfalse(hits.__contains__, numbers))
+        return OptOutCheck(allowed=allowed, blocked=[entries[n] for n in sorted(entries)])
+
+    def override_recorded(self, numbers: Iterable[str], reason: str, by: str | None = None) -> int:
+        """Record that listed ``numbers`` are sent to once anyway, and why; returns how
+        many were recorded. Call it after the user confirmed, before the send."""
+        wanted = [normalize(number) for number in numbers]
+        if wanted and not reason.strip():
+            raise InvalidInput("Say why the do-not-contact list is overridden for this send.")
+        return self.store.record_overrides(wanted, reason.strip(), by or login_name(), _now())
+
+    # Replies ------------------------------------------------------------------------
+
+    def classify(self, text: str) -> Classification:
+        return self.matcher.classify(text)
+
+    def record_incoming(
+        self, msisdn: str, text: str, message_id: str | None = None, at: datetime | None = None
+    ) -> IncomingOutcome:
+        """Apply one incoming message's keyword, if it is one (``at``: when it was sent)."""
+        keyword = self.matcher.classify(text)
+        try:
+            number = normalize(msisdn)
+        except NumberError:
+            return IncomingOutcome(msisdn, keyword, None, message_id)
+        if keyword is None:
+            return IncomingOutcome(number, None, None, message_id)
+        reply = Reply(number, keyword, text.strip(), message_id, _aware(at))
+        (result,) = self.store.apply_replies([reply])
+        return IncomingOutcome(number, keyword, result, message_id)
+
+    def scan_incoming(self) -> list[IncomingOutcome]:
+        """Apply the keywords of every stored incoming message not scanned yet, oldest
+        first; the position is saved with the changes, so nothing is applied twice.
+        Returns the outcomes of keyword messages."""
+        outcomes: list[IncomingOutcome] = []
+        while True:
+            rows = self.store.incoming_after(self.store.incoming_scanned(), SCAN_BATCH)
+            if not rows:
+                return outcomes
+            replies: list[Reply] = []
+            for row_id, msisdn, text, stamp, received in rows:
+                keyword = self.matcher.classify(text)
+                if keyword is None:
+                    continue
+                try:
+                    number = normalize(msisdn)
+                except NumberError:
+                    continue
+                at = datetime.fromisoformat(stamp) if stamp else req_from_db(received)
+                replies.append(Reply(number, keyword, text.strip(), str(row_id), _aware(at)))
+            results = self.store.apply_replies(replies, scanned_to=rows[-1][0])
+            outcomes += [
+                IncomingOutcome(r.msisdn, r.kind, result, r.message_id)
+                for r, result in zip(replies, results, strict=True)
+            ]
+
+    def new_since(self, at: datetime) -> OptOutCounts:
+        """Entries added since ``at`` that are still on the list (for the dashboard)."""
+        counts = self.store.new_since(at)
+        return OptOutCounts(
+            counts.get("reply", 0), counts.get("import", 0), counts.get("manual", 0)
+        )
+
+    # Managing the list ----------------------------------------------------------------
+
+    def search(self, query: str = "", limit: int = 100, offset: int = 0) -> list[OptOut]:
+        """Entries matching every word of ``query`` (a number in any form too), newest first."""
+        try:
+            query = normalize(query)
+        except NumberError:
+            pass
+        return self.store.search(query, limit, offset)
+
+    def count(self, query: str = "") -> int:
+        try:
+            query = normalize(query)
+        except NumberError:
+            pass
+        return self.store.count(query)
+
+    def add(self, numbers: Iterable[str], note: str = "", by: str | None = None) -> ListChange:
+        """Put numbers on the list by hand; the ``note`` says why."""
+        valid, invalid = _normalise(numbers)
+        who = by or login_name()
+        items = [NewOptOut(n, "manual", note.strip(), who) for n in valid]
+        added = self.store.add(items, _now())
+        return ListChange(added, _rest(valid, added), invalid)
+
+    def remove(self, numbers: Iterable[str], note: str = "", by: str | None = None) -> ListChange:
+        valid, invalid = _normalise(numbers)
+        removed = self.store.remove(
+            valid, _now(), source="manual", text=note.strip(), by=by or login_name()
+        )
+        return ListChange(removed, _rest(valid, removed), invalid)
+
+    def import_csv(self, path: Path, note: str = "", by: str | None = None) -> ListChange:
+        """Put every number of a CSV file (or a plain list, one per line) on the list.
+
+        The first cell of a row that is a mobile number is used (so files this
+        module exports import again); a first line without digits is a header.
+        """
+        valid, invalid = read_numbers(path)
+        why = note.strip() or Path(path).name
+        items = [NewOptOut(n, "import", why, by or login_name()) for n in valid]
+        added = self.store.add(items, _now())
+        return ListChange(added, _rest(valid, added), invalid)
+
+    def export_csv(self, path: Path, *, overwrite: bool = False) -> int:
+        """Write the list to ``path`` (numbers as ``="92..."`` so spreadsheets keep all
+        12 digits, times in the profile's zone to the second); returns the row count."""
+        if path.exists() and not overwrite:
+            raise InvalidInput(f"{path} exists; nothing was written. Choose another name.")
+        return self.store.export_csv(path, self.zone)
+
+
+def _normalise(numbers: Iterable[str]) -> tuple[list[str], list[tuple[str, str, str]]]:
+    valid: dict[str, None] = {}
+    invalid: list[tuple[str, str, str]] = []
+    for raw in numbers:
+        try:
+            valid[normalize(raw)] = None
+        except NumberError as error:
+            invalid.append((raw, raw, error.reason))
+    return list(valid), invalid
+
+
+def _rest(wanted: list[str], done: list[str]) -> list[str]:
+    changed = set(done)
+    return [n for n in wanted if n not in changed]
+
+
+def read_numbers(path: Path) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """The numbers of a CSV file, in order without repeats, and the unreadable rows."""
+    data = Path(path).read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        text = data.decode("utf-8-sig", errors="replace")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    valid: dict[str, None] = {}
+    invalid: list[tuple[str, str, str]] = []
+    for line, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+        cells = [_unwrap(cell) for cell in row if cell.strip()]
+        if not cells:
+            continue
+        reasons: list[tuple[bool, str]] = []
+        for cell in cells:
+            try:
+                valid[normalize(cell)] = None
+                break
+            except NumberError as error:
+                reasons.append((not any(ch.isdigit() for ch in cell), error.reason))
+        else:
+            reason = min(reasons)[1]  # a cell with digits says most
+            if line == 1 and not any(ch.isdigit() for cell in cells for ch in cell):
+                continue  # a header
+            invalid.append((f"line {line}", ",".join(cells), reason))
+    return list(valid), invalid
