@@ -85,8 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``csms ... | head``): stop writing, quietly.
         _silence_stdout()
         return 141
-    except SystemExit as stop:  # argparse's --help and usage errors
-        return stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 2
+    except SystemExit:  # argparse's --help and usage errors carry their own code
+        raise
     except Exception as error:
         logging.getLogger("csms.cli").exception("unexpected error")
         return output.report_failure(

@@ -316,7 +316,11 @@ class QuickSendScreen(EngineScreen):
                 self._send(request)
 
         self.app.push_screen(
-            ConfirmScreen(request.question(), title=f"Send {KIND_LABELS[request.kind]}"),
+            ConfirmScreen(
+                request.question(),
+                title=f"Send {KIND_LABELS[request.kind]}",
+                confirm_label="Send" if request.kind == "sms" else "Call",
+            ),
             confirmed,
         )
 
