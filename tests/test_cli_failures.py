@@ -152,3 +152,9 @@ def test_a_nul_in_the_text_is_refused_and_nothing_is_sent(
     document = json.loads(done.stdout)
     assert "control character (U+0000) at character 5" in document["error"]
     assert "sendsms.jsp" not in sim_server.sim.pages_requested()
+
+
+def test_demo_commands_say_they_start_afresh(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--demo", "lists"]) == 0
+    captured = capsys.readouterr()
+    assert "fresh simulated account" in captured.err and "Customers" in captured.out

@@ -94,6 +94,10 @@ async def cli_engine(args: argparse.Namespace) -> AsyncIterator[Engine]:
         from tui.engine.demo import open_demo_engine
 
         engine = await open_demo_engine()
+        output.note(
+            "--demo: this command runs on a fresh simulated account; nothing it does is"
+            " kept for the next command (`csms simulate` keeps one running)."
+        )
     else:
         profile = resolve_profile(args)
         engine = await Engine.open(profile, data_dir=_data_folder(profile.name))

@@ -68,6 +68,11 @@ def report_failure(
     return exit_code
 
 
+def note(message: str) -> None:
+    """Something worth knowing, on standard error (kept out of JSON output)."""
+    print(f"csms: {message}", file=sys.stderr, flush=True)
+
+
 def warn(message: str) -> None:
     """A warning: always on standard error (JSON output stays one document)."""
     print(f"csms: warning: {message}", file=sys.stderr, flush=True)
