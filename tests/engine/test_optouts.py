@@ -78,6 +78,13 @@ async def test_a_stop_reply_opts_out_and_start_opts_back_in(
     assert optouts.scan_incoming() == []  # nothing is applied twice
 
 
+async def test_a_check_applies_replies_fetched_but_not_scanned(
+    engine: Engine, simulator: Simulator
+) -> None:
+    await _reply(engine, simulator, A, "بند کرو")
+    assert OptOuts(engine).check([A, B]).allowed == [B]
+
+
 async def test_start_does_not_lift_an_entry_made_by_hand(engine: Engine) -> None:
     optouts = OptOuts(engine)
     assert optouts.add(["0345-1000001"], note="asked on the phone", by="Sana").changed == [A]

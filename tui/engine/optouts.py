@@ -171,9 +171,14 @@ class OptOuts:
         return self._cache[1]
 
     def check(self, numbers: Sequence[str]) -> OptOutCheck:
-        """Split gateway-form numbers (as ``parse_recipients`` gives them) by the list."""
+        """Split gateway-form numbers (as ``parse_recipients`` gives them) by the list.
+
+        Keyword replies stored but not applied yet are applied first, so a STOP
+        in the inbox always counts, whoever fetched it.
+        """
         if not isinstance(numbers, list | tuple):
             numbers = list(numbers)
+        self.scan_incoming()
         hits = self.numbers().intersection(numbers)
         if not hits:
             return OptOutCheck(allowed=list(numbers), blocked=[])
@@ -217,7 +222,7 @@ class OptOuts:
         Returns the outcomes of keyword messages."""
         outcomes: list[IncomingOutcome] = []
         while True:
-            rows = self.store.incoming_after(self.store.incoming_scanned(), SCAN_BATCH)
+            rows = self.store.unscanned_incoming(SCAN_BATCH)
             if not rows:
                 return outcomes
             replies: list[Reply] = []

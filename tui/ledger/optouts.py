@@ -304,16 +304,13 @@ class OptOutStore(Store):
                 )
         return results
 
-    def incoming_scanned(self) -> int:
-        """The last incoming message id already scanned for keywords."""
-        return int(self._scalar("SELECT incoming_scanned FROM optout_state"))
-
-    def incoming_after(self, after: int, limit: int) -> list[tuple[int, str, str, str | None, str]]:
-        """(id, msisdn, text, gateway timestamp, received_at) of incoming rows after ``after``."""
+    def unscanned_incoming(self, limit: int) -> list[tuple[int, str, str, str | None, str]]:
+        """(id, msisdn, text, gateway timestamp, received_at) of the oldest incoming
+        messages not scanned for keywords yet."""
         rows = self._rows(
-            "SELECT id, msisdn, text, timestamp, received_at FROM incoming WHERE id > ?"
-            " ORDER BY id LIMIT ?",
-            (after, limit),
+            "SELECT id, msisdn, text, timestamp, received_at FROM incoming"
+            " WHERE id > (SELECT incoming_scanned FROM optout_state) ORDER BY id LIMIT ?",
+            (limit,),
         )
         return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
