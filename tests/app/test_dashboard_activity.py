@@ -42,7 +42,7 @@ async def test_dashboard_follows_sends_and_deliveries(tmp_path: Path) -> None:
         ids = [item_id for _, item_id in outcome.ids]
         await wait_until(
             pilot,
-            lambda: f"{tracked + 2} message(s) being tracked" in card(screen, "in-flight"),
+            lambda: f"{tracked + 2} messages being tracked" in card(screen, "in-flight"),
             "in-flight count",
         )
         recent = str(screen.query_one("#recent", Static).content)

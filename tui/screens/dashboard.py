@@ -46,6 +46,11 @@ KIND_NAMES = {
 }
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 message``, ``3 messages``: never ``message(s)``."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def clock(at: datetime | None) -> str:
     """A time as HH:MM:SS in the display zone, or a dash."""
     return "—" if at is None else local(at).strftime("%H:%M:%S")
@@ -182,7 +187,8 @@ class DashboardScreen(EngineScreen):
         self._set(
             "incoming",
             Content.from_markup(
-                "[b]$unpaid[/] waiting to be paid for\n[b]$free[/] free to fetch\n"
+                "[b]$unpaid[/] waiting to be paid for\n"
+                "[b]$free[/] left in the free allowance\n"
                 "[b]$unread[/] unread in the inbox",
                 unpaid=self._unpaid,
                 free=self._free,
@@ -193,7 +199,7 @@ class DashboardScreen(EngineScreen):
     def _show_polling(
         self, last: datetime | None, following: datetime | None, in_flight: int | None
     ) -> None:
-        flight = "" if in_flight is None else f"\n{in_flight} item(s) tracked"
+        flight = "" if in_flight is None else f"\n{counted(in_flight, 'item')} tracked"
         self._set(
             "polling",
             Content.from_markup(
@@ -218,22 +224,21 @@ class DashboardScreen(EngineScreen):
         self._set(
             "in-flight",
             Content.from_markup(
-                "[b]$messages[/] message(s) being tracked\n[b]$calls[/] call(s) being tracked\n"
-                "[b $unknown_style]$unknown[/] unknown outcome(s) to settle",
-                messages=counts.in_flight_messages,
-                calls=counts.in_flight_calls,
-                unknown=counts.unknown,
+                "[b]$messages[/] being tracked\n[b]$calls[/] being tracked\n"
+                "[b $unknown_style]$unknown[/] to settle",
+                messages=counted(counts.in_flight_messages, "message"),
+                calls=counted(counts.in_flight_calls, "call"),
+                unknown=counted(counts.unknown, "unknown outcome"),
                 unknown_style="$warning" if counts.unknown else "$text",
             ),
         )
         self._set(
             "campaigns",
             Content.from_markup(
-                "[b]$sms[/] SMS campaign(s) running\n[b]$voice[/] voice campaign(s) running\n"
-                "[b]$audio[/] audio file(s) not ready yet",
-                sms=counts.running_sms_campaigns,
-                voice=counts.running_voice_campaigns,
-                audio=counts.audio_not_ready,
+                "[b]$sms[/] running\n[b]$voice[/] running\n[b]$audio[/] not ready yet",
+                sms=counted(counts.running_sms_campaigns, "SMS campaign"),
+                voice=counted(counts.running_voice_campaigns, "voice campaign"),
+                audio=counted(counts.audio_not_ready, "audio file"),
             ),
         )
         self._show_incoming(counts.unread)
