@@ -43,6 +43,7 @@ def test_review_then_create_then_status_then_export(
     review = capsys.readouterr().out
     assert "Audience   3 distinct numbers" in review and "x 3 = 3 segments" in review
     assert "Nothing was created" in review
+    assert "Cost       1 segment x 3 recipients = 3 segments" in review
     assert "campaign.jsp" not in simulator.pages_requested()
 
     assert main([*argv, "--yes", "--json"]) == 0

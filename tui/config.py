@@ -102,6 +102,9 @@ class Profile:
     timeout: float = 30.0
     verify_tls: bool = True
     ca_bundle: str | None = None
+    #: The account's price of one SMS segment in credit, when the user knows it
+    #: (the API does not say): costs before sending are then shown in credit.
+    price_per_segment: float | None = None
     #: Keys of the profile's table this version does not know, kept on save.
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -218,6 +221,7 @@ _PROFILE_KINDS: dict[str, str] = {
     "timeout": _FLOAT,
     "verify_tls": _BOOL,
     "ca_bundle": _OPT_STR,
+    "price_per_segment": _OPT_FLOAT,
 }
 
 
@@ -552,6 +556,10 @@ def limit_problems(profile: Profile) -> list[str]:
         problems.append(f"The URL length limit must be at least {MIN_URL_LIMIT} characters.")
     if profile.timeout <= 0:
         problems.append("The request timeout must be more than 0 seconds.")
+    if profile.price_per_segment is not None and profile.price_per_segment < 0:
+        problems.append(
+            "The price per segment must be 0 or more credit (leave it out when unknown)."
+        )
     return problems
 
 

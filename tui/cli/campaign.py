@@ -56,6 +56,9 @@ def register(subparsers: Any) -> None:
     create.add_argument("--at", metavar="WHEN", help=f"start time, {WHEN_HINT} (local)")
     create.add_argument("--mask", metavar="M", help="sender mask (default: the account's)")
     create.add_argument("--yes", action="store_true", help="create it after the review")
+    create.add_argument(
+        "--force", action="store_true", help="create it even when the credit looks too short"
+    )
     _common(create)
     create.set_defaults(handler=lambda args: run_cli(_create(args)))
 
@@ -164,13 +167,21 @@ async def _create(args: argparse.Namespace) -> int:
             mask=args.mask,
         )  # fmt: skip
         review = campaigns.review(draft)
+        cost = await engine.cost_of(review.audience.unique, review.draft.text)
+        lines = [*_review_lines(review), f"Cost       {cost.sentence()}"]
         if not args.yes:
             if _as_json(args):
-                print(json.dumps({"review": _review_lines(review), "created": False}))
+                print(json.dumps({"review": lines, "created": False}, ensure_ascii=False))
             else:
-                print("\n".join(_review_lines(review)))
+                print("\n".join(lines))
                 print("Nothing was created; run again with --yes to create it.")
             return 0
+        if cost.short and not args.force:
+            return output.report_failure(
+                f"Nothing was created: {cost.sentence()} Add --force to create it anyway.",
+                exit_code=output.EXIT_REFUSED,
+                code="credit",
+            )
         created = await campaigns.create(draft)
         document = _campaign_dict(engine, created)
     if _as_json(args):

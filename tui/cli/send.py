@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from tui.cli import submits
+from tui.cli import output, submits
 from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED
 from tui.cli.stopping import graceful_stop
 from tui.engine.service import Engine
@@ -55,6 +55,11 @@ def register(subparsers: Any) -> None:
         type=int,
         metavar="ID",
         help="send through one operator: 1 Telenor, 2 Jazz, 3 Zong, 4 Warid, 5 Ufone",
+    )
+    send.add_argument(
+        "--force",
+        action="store_true",
+        help="send even when the credit looks too short for it (see price_per_segment)",
     )
     _common(send)
     send.set_defaults(handler=_send_command)
@@ -107,6 +112,13 @@ def _read_stdin() -> str:
 
 
 async def _send(engine: Engine, args: argparse.Namespace) -> int:
+    cost = await engine.cost_of(len(args.recipients), args.message)
+    if cost.short and not args.force:
+        return output.report_failure(
+            f"Nothing was sent: {cost.sentence()} Add --force to send anyway.",
+            exit_code=EXIT_REFUSED,
+            code="credit",
+        )
     # A first Ctrl+C or SIGTERM lets the send finish and be recorded: stopping
     # it half-way would leave recipients of unknown outcome.
     with graceful_stop("this send is recorded"):

@@ -22,6 +22,7 @@ import httpx
 
 from tui.config import Profile
 from tui.engine import events
+from tui.engine.costs import CostEstimate, estimate
 from tui.engine.events import EventBus, Subscription
 from tui.engine.inbox import FetchOutcome, InboxFetcher
 from tui.engine.tracker import Backoff, StatusTracker
@@ -465,6 +466,15 @@ class Engine:
         self._complete(intent_id, outcome, records(done), None)
         self._announce(kind, done, summary)
         return outcome
+
+    async def cost_of(self, recipients: int, text: str) -> CostEstimate:
+        """What sending ``text`` to ``recipients`` numbers costs. The credit is asked
+        of the gateway first when the profile knows the price of a segment (it is
+        only needed then, to say whether it is enough)."""
+        price = self.profile.price_per_segment
+        if price is not None and self._status.credit is None:
+            await self.refresh_account()
+        return estimate(recipients, analyze(text).segments, price=price, credit=self._status.credit)
 
     def open_intent(
         self, kind: str, command: str, summary: str, targets: Sequence[str], ref: str | None = None

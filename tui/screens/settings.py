@@ -51,6 +51,13 @@ FIELDS: tuple[Field, ...] = (
     Field("url_limit", "Longest request URL (characters)", "int", minimum=500),
     Field("verify_tls", "Verify the gateway's TLS certificate", "bool"),
     Field("ca_bundle", "CA bundle file", "optional_text", "empty = system certificates"),
+    Field(
+        "price_per_segment",
+        "Price of one SMS segment (credit)",
+        "optional_float",
+        "empty = not known; costs are then shown in segments",
+        0.0,
+    ),
 )
 
 
