@@ -13,9 +13,10 @@ from __future__ import annotations
 import csv
 import getpass
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from functools import cached_property
 from itertools import filterfalse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,23 +49,27 @@ __all__ = [
 SCAN_BATCH = 500
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class OptOutCheck:
-    """Recipients split by the list: ``allowed`` keeps the order given; ``blocked``
-    holds the entries of the numbers left out, by number."""
+    """Recipients split by the list: ``allowed`` keeps the order given;
+    ``blocked_numbers`` (by number) are left out. Their entries (since when,
+    why) are read from the ledger the first time ``blocked`` is used."""
 
     allowed: list[str]
-    blocked: list[OptOut]
+    blocked_numbers: list[str]
+    _entries: Callable[[], dict[str, OptOut]] = field(default=dict, repr=False, compare=False)
 
-    @property
-    def blocked_numbers(self) -> list[str]:
-        return [entry.msisdn for entry in self.blocked]
+    @cached_property
+    def blocked(self) -> list[OptOut]:
+        """The entries of ``blocked_numbers`` (one taken off the list since is omitted)."""
+        entries = self._entries()
+        return [entries[n] for n in self.blocked_numbers if n in entries]
 
     def summary(self) -> str:
         """One sentence for a send's review (empty when nobody is blocked)."""
-        if not self.blocked:
+        count = len(self.blocked_numbers)
+        if not count:
             return ""
-        count = len(self.blocked)
         subject = "1 number is" if count == 1 else f"{count:,} numbers are"
         return f"{subject} on the do-not-contact list and will not be sent to."
 
@@ -181,12 +186,9 @@ class OptOuts:
         self.scan_incoming()
         hits = self.numbers().intersection(numbers)
         if not hits:
-            return OptOutCheck(allowed=list(numbers), blocked=[])
-        entries = self.store.entries(hits)
-        if len(entries) != len(hits):  # taken off the list a moment ago
-            hits = frozenset(entries)
+            return OptOutCheck(allowed=list(numbers), blocked_numbers=[])
         allowed = list(filterfalse(hits.__contains__, numbers))
-        return OptOutCheck(allowed=allowed, blocked=[entries[n] for n in sorted(entries)])
+        return OptOutCheck(allowed, sorted(hits), lambda: self.store.entries(hits))
 
     def override_recorded(self, numbers: Iterable[str], reason: str, by: str | None = None) -> int:
         """Record that listed ``numbers`` are sent to once anyway, and why; returns how
