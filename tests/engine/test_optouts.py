@@ -225,3 +225,13 @@ async def test_a_new_ledger_has_the_list(engine: Engine, tmp_path: Path) -> None
     path = tmp_path / "data" / LEDGER_FILE
     assert engine.ledger.path == path
     assert OptOutStore(engine.ledger).snapshot() == (0, frozenset())
+
+
+async def test_members_of_subscriber_lists_on_the_list(engine: Engine) -> None:
+    at = datetime.now(UTC)
+    engine.ledger.add_list("L1", "Customers", at)
+    engine.ledger.add_members("L1", [A, B, C], "b1", at)
+    optouts = OptOuts(engine)
+    optouts.add([C, A])
+    assert optouts.listed_members(["L1"]) == [A, C]
+    assert optouts.listed_members(["nothing"]) == []

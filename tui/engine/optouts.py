@@ -190,6 +190,13 @@ class OptOuts:
         allowed = list(filterfalse(hits.__contains__, numbers))
         return OptOutCheck(allowed, sorted(hits), lambda: self.store.entries(hits))
 
+    def listed_members(self, list_ids: Sequence[str]) -> list[str]:
+        """Members of subscriber lists on the do-not-contact list. The gateway cannot
+        take members off a list, so a campaign to those lists would reach them: say so
+        in its review (and keep them out of lists: ``check`` before each upload)."""
+        self.scan_incoming()
+        return self.store.listed_members(list_ids)
+
     def override_recorded(self, numbers: Iterable[str], reason: str, by: str | None = None) -> int:
         """Record that listed ``numbers`` are sent to once anyway, and why; returns how
         many were recorded. Call it after the user confirmed, before the send."""

@@ -219,6 +219,16 @@ class OptOutStore(Store):
         where, params = self._where(query)
         return int(self._scalar(f"SELECT count(*) FROM optouts{where}", params))
 
+    def listed_members(self, list_ids: Sequence[str]) -> list[str]:
+        """Members of subscriber lists (as the ledger knows them) on the do-not-contact list."""
+        marks = ",".join("?" * len(list_ids))
+        rows = self._rows(
+            "SELECT DISTINCT m.msisdn FROM list_members m JOIN optouts o ON o.msisdn = m.msisdn"
+            f" WHERE m.list_id IN ({marks}) ORDER BY m.msisdn",
+            list(list_ids),
+        )
+        return [row[0] for row in rows]
+
     def new_since(self, at: datetime) -> dict[str, int]:
         """Entries on the list whose ``since`` is at or after ``at``, per source."""
         rows = self._rows(
