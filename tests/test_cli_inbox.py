@@ -53,7 +53,7 @@ def test_discard_says_how_many(
     for i in range(3):
         simulator.push_incoming(msisdn=f"92345111223{i}", text="x", short_code="8111")
     assert main(["inbox", "fetch", "--discard"]) == 0
-    assert "Discarded 3 unpaid pending message(s)." in capsys.readouterr().err
+    assert "Discarded 3 unpaid pending messages." in capsys.readouterr().err
 
 
 def test_no_password_and_no_terminal_is_one_clear_sentence(

@@ -84,15 +84,15 @@ CHILD = textwrap.dedent(
 
     async def main() -> None:
         engine = await Engine.open(engine_profile(sys.argv[1]), data_dir=Path(sys.argv[2]))
-        store = engine.ledger.store_incoming_reply
+        store = engine.ledger.store_fetched_reply
 
-        def stored_then_hang(body, at):
-            raw_id = store(body, at)
+        def stored_then_hang(fetch_id, body, at):
+            raw_id = store(fetch_id, body, at)
             print("STORED", flush=True)
             time.sleep(60)  # killed here: after receipt, before parsing and display
             return raw_id
 
-        engine.ledger.store_incoming_reply = stored_then_hang
+        engine.ledger.store_fetched_reply = stored_then_hang
         await engine.pay_and_fetch()
 
     asyncio.run(main())

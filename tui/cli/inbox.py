@@ -5,10 +5,30 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tui.cli import output
 from tui.cli.engine_session import cli_engine, run_cli
+from tui.engine.inbox import InboxNotStored
+from tui.engine.service import Engine
+from tui.gateway.errors import CsmsError, OutcomeUnknown
+from tui.gateway.protocol import parse_incoming
+from tui.ledger import LedgerError
+
+FETCH_HELP = """\
+Fetches the paid incoming messages waiting at the gateway, a small page at a time,
+committing each reply to the ledger the moment it arrives; then prints every
+stored message this command has not printed before (one killed half-way
+included), oldest first, and marks them printed. The gateway hands each message
+out once: when a fetch was cut off before its reply was stored (a kill, a full
+disk, a lost connection), csms says so at every run, with the time and the most
+messages it can concern, until you acknowledge it with --ack-loss.
+
+exit status: 0 done; 1 failed (nothing was asked for when the ledger cannot be
+written); 3 the outcome of a pay is unknown (see `csms unknown`)."""
 
 
 def register(subparsers: Any) -> None:
@@ -18,7 +38,8 @@ def register(subparsers: Any) -> None:
     fetch = commands.add_parser(
         "fetch",
         help="store and print the paid incoming messages waiting",
-        description="Each message is stored in the ledger before it is printed, and printed once.",
+        description=FETCH_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     action = fetch.add_mutually_exclusive_group()
     action.add_argument(
@@ -26,6 +47,9 @@ def register(subparsers: Any) -> None:
     )
     action.add_argument(
         "--discard", action="store_true", help="first discard the unpaid pending messages"
+    )
+    fetch.add_argument(
+        "--ack-loss", action="store_true", help="acknowledge the possible losses it reports"
     )
     fetch.add_argument("--json", action="store_true", help="print JSON lines")
     fetch.set_defaults(handler=lambda args: run_cli(_fetch(args)))
@@ -35,43 +59,124 @@ def register(subparsers: Any) -> None:
     export.set_defaults(handler=lambda args: run_cli(_export(args)))
 
 
+#: Messages printed, then marked printed, at a time: a kill in between prints
+#: them again next time rather than never.
+HAND_OUT_BATCH = 200
+
+
 async def _fetch(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
+        engine.inbox.recover()
+        _report_losses(engine, args)
         before = engine.ledger.inbox_count()
-        newest_id = _newest_id(engine)
-        recovered = engine.inbox.recover()
-        if args.discard:
-            discarded = await engine.discard_pending()
-            print(f"Discarded {discarded} unpaid pending message(s).", file=sys.stderr)
-        if args.pay:
-            outcome = await engine.pay_and_fetch()
-            print(f"Paid for {outcome.paid} pending message(s).", file=sys.stderr)
-        else:
-            outcome = await engine.fetch_inbox()
-        count = outcome.new_messages + recovered
-        fresh = [m for m in engine.ledger.inbox_page(0, count) if m.id > newest_id]
-        for message in reversed(fresh):
-            if args.json:
-                print(json.dumps(_as_dict(message), ensure_ascii=False))
+        code = output.EXIT_OK
+        outcome = None
+        try:
+            if args.discard:
+                discarded = await engine.discard_pending()
+                print(f"Discarded {_count(discarded, 'unpaid pending message')}.", file=sys.stderr)
+            if args.pay:
+                outcome = await engine.pay_and_fetch()
+                print(f"Paid for {_count(outcome.paid, 'pending message')}.", file=sys.stderr)
             else:
-                stamp = message.timestamp.isoformat(" ") if message.timestamp else ""
-                print(f"{message.msisdn}\t{stamp or message.timestamp_raw}\t{message.text}")
-        if outcome.quarantined:
+                outcome = await engine.fetch_inbox()
+        except InboxNotStored as error:
+            _print_unstored(error.body, args.json)
+            code = output.report_failure(str(error), exit_code=output.EXIT_FAILED, code="storage")
+        except OutcomeUnknown as error:
+            code = output.report_failure(
+                f"{error} Nothing is sent again by itself: `csms unknown` lists it.",
+                exit_code=output.EXIT_UNKNOWN,
+                code="outcome_unknown",
+            )
+        except (CsmsError, LedgerError) as error:
+            code = output.report_failure(
+                str(error), exit_code=output.EXIT_FAILED, code=output.error_code(error)
+            )
+        printed = _hand_out(engine, args.json)
+        if outcome is not None and outcome.quarantined:
             print(
-                f"{outcome.quarantined} reply could not be read and is kept in the ledger's "
-                "quarantine; nothing was lost.",
+                f"{_count(outcome.quarantined, 'reply')} could not be read and is kept in the"
+                " ledger's quarantine (its messages are not lost, but are not shown here).",
                 file=sys.stderr,
             )
         total = engine.ledger.inbox_count()
-        waiting = outcome.info.unpaid_pending if outcome.info else 0
+        waiting = outcome.info.unpaid_pending if outcome and outcome.info else 0
         note = f"; {waiting} unpaid pending (use --pay or --discard)" if waiting else ""
-        print(f"{total - before} new message(s); {total} stored{note}.", file=sys.stderr)
-    return 0
+        print(
+            f"{_count(total - before, 'new message')}, {printed} printed; {total:,} stored{note}.",
+            file=sys.stderr,
+        )
+    return code
 
 
-def _newest_id(engine: Any) -> int:
-    page = engine.ledger.inbox_page(0, 1)
-    return int(page[0].id) if page else 0
+def _count(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def _report_losses(engine: Engine, args: argparse.Namespace) -> None:
+    losses = engine.inbox.possible_losses()
+    zone = engine.profile.timezone
+    for loss in losses:
+        when = _local(loss.started_at, zone)
+        print(f"csms: warning: {loss.sentence(when)}", file=sys.stderr)
+    if losses and args.ack_loss:
+        engine.inbox.acknowledge_losses()
+        print("csms: acknowledged; these are not reported again.", file=sys.stderr)
+    elif losses:
+        print("csms: run with --ack-loss once you have taken note.", file=sys.stderr)
+
+
+def _local(at: datetime, zone: str) -> str:
+    try:
+        return at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S %Z")
+    except (ZoneInfoNotFoundError, ValueError):
+        return at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _hand_out(engine: Engine, as_json: bool) -> int:
+    """Print the stored messages not printed before, then mark them, batch by batch."""
+    printed = 0
+    while True:
+        batch = engine.ledger.not_handed_out(HAND_OUT_BATCH)
+        if not batch:
+            return printed
+        for message in batch:
+            _print_message(message, as_json)
+        sys.stdout.flush()
+        engine.ledger.mark_handed_out(m.id for m in batch)
+        printed += len(batch)
+
+
+def _print_message(message: Any, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(_as_dict(message), ensure_ascii=False))
+    else:
+        stamp = message.timestamp.isoformat(" ") if message.timestamp else ""
+        print(f"{message.msisdn}\t{stamp or message.timestamp_raw}\t{message.text}")
+
+
+def _print_unstored(body: bytes, as_json: bool) -> None:
+    """Show the messages of a reply that could not be stored, so they are not lost."""
+    try:
+        batch = parse_incoming(body)
+    except CsmsError:
+        sys.stdout.write(body.decode("utf-8", errors="replace") + "\n")
+        return
+    for message in batch.messages:
+        if as_json:
+            document = {
+                "id": message.id,
+                "msisdn": message.msisdn,
+                "text": message.message,
+                "short_code": message.short_code,
+                "timestamp": message.timestamp_raw,
+                "stored": False,
+            }
+            print(json.dumps(document, ensure_ascii=False))
+        else:
+            print(f"{message.msisdn}\t{message.timestamp_raw}\t{message.message}")
+    sys.stdout.flush()
 
 
 def _as_dict(message: Any) -> dict[str, Any]:

@@ -73,6 +73,15 @@ class OutcomeUnknownRecorded(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class InboxLossNoticed(Event):
+    """Fetches whose reply may have held messages that were never stored, not yet
+    acknowledged (0 once they are): shown on the Dashboard and in the Inbox."""
+
+    fetches: int
+    messages_at_most: int
+
+
+@dataclass(frozen=True, slots=True)
 class Progress(Event):
     """Progress of a long job (list upload, personalised send, audio conversion)."""
 

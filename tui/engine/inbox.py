@@ -9,7 +9,9 @@ by a crash is parsed again at the next start (``recover``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,19 +19,39 @@ from datetime import UTC, datetime
 from tui.engine import events
 from tui.engine.events import EventBus
 from tui.gateway.client import CsmsClient
-from tui.gateway.codes import PendingAction
-from tui.gateway.errors import CsmsError
+from tui.gateway.codes import PENDING_ACTION, PendingAction
+from tui.gateway.errors import CsmsError, OutcomeUnknown
 from tui.gateway.protocol import parse_incoming
 from tui.gateway.results import IncomingInfo
-from tui.ledger import Ledger
+from tui.ledger import Ledger, LedgerError
+from tui.ledger.inbox_fetches import PossibleLoss
 
 log = logging.getLogger("csms.engine")
 
-#: Messages asked for per request; the loop stops at a short page.
-PAGE_SIZE = 100
+#: Messages asked for per request; the loop stops at a short page. Small pages
+#: bound what one reply lost to a crash or a full disk can hold.
+PAGE_SIZE = 20
 #: Upper bound on requests in one fetch, so a misbehaving gateway that never
 #: returns a short page cannot keep the loop going for ever.
 MAX_PAGES = 1000
+
+
+#: The start of an ERROR reply (XML or JSON), which carries no messages.
+_ERROR_REPLY = re.compile(rb"<response>\s*ERROR|\"response\"\s*:\s*\"ERROR\"", re.I)
+
+
+class InboxNotStored(LedgerError):
+    """A reply of incoming messages arrived but could not be committed (a full
+    disk). ``body`` holds it, so the caller can show the messages at least."""
+
+    def __init__(self, error: LedgerError, body: bytes) -> None:
+        super().__init__(
+            f"Incoming messages arrived but could not be stored ({error.problem}); they"
+            " are shown here and nowhere else: the gateway hands each out once."
+            " Free some space before fetching again.",
+            problem=error.problem,
+        )
+        self.body = body
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +101,36 @@ class InboxFetcher:
         )
 
     def recover(self) -> int:
-        """Parse replies stored before a crash cut their parsing short."""
+        """After a restart: fetches left in flight by a run that has gone become
+        possible losses (announced until acknowledged), and replies stored before
+        a crash cut their parsing short are parsed now."""
+        if self.ledger.mark_stale_fetches(self._now()):
+            self.announce_losses()
         stored = 0
         for raw in self.ledger.unparsed_replies():
             stored += self._store(raw.id, raw.body)[0]
         if stored:
             self._announce(stored)
         return stored
+
+    def possible_losses(self) -> list[PossibleLoss]:
+        """Fetches whose reply may have held messages that were never stored."""
+        return self.ledger.possible_losses()
+
+    def acknowledge_losses(self) -> int:
+        count = self.ledger.acknowledge_losses()
+        self.announce_losses()
+        return count
+
+    def announce_losses(self) -> None:
+        losses = self.ledger.possible_losses()
+        self.bus.publish(
+            events.InboxLossNoticed(
+                at=self._now(),
+                fetches=len(losses),
+                messages_at_most=sum(loss.page_size for loss in losses),
+            )
+        )
 
     def _store(self, raw_id: int, body: bytes) -> tuple[int, int, bool]:
         """Parse one stored reply: (new messages, messages in it, quarantined)."""
@@ -100,11 +145,17 @@ class InboxFetcher:
         return new, len(batch.messages), False
 
     async def fetch(self) -> FetchOutcome:
-        """Fetch every paid message waiting; each is in the ledger before this returns."""
+        """Fetch every paid message waiting, a small page at a time; each page's
+        reply is committed the moment it arrives, before it is parsed or logged.
+
+        Before each request a marker is committed, which also proves the ledger
+        can take a write: if it cannot, nothing is asked for (LedgerError).
+        """
         new = quarantined = 0
         for _ in range(MAX_PAGES):
-            body = await self.client.fetch_incoming_raw(size=self.page_size)
-            raw_id = self.ledger.store_incoming_reply(body, self._now())
+            body, raw_id = await self._fetch_page()
+            if raw_id is None:
+                break  # an ERROR reply holds no messages
             added, count, bad = self._store(raw_id, body)
             new += added
             quarantined += int(bad)
@@ -114,8 +165,54 @@ class InboxFetcher:
             self._announce(new)
         return FetchOutcome(new_messages=new, quarantined=quarantined, info=self.info)
 
+    async def _fetch_page(self) -> tuple[bytes, int | None]:
+        fetch_id = self.ledger.begin_fetch(self.page_size, self._now())
+        received: list[bytes] = []
+        stored: list[int] = []
+
+        def keep(body: bytes) -> None:
+            # Error replies hold no messages; everything else is committed as is.
+            received.append(body)
+            if not _ERROR_REPLY.search(body[:512]):
+                stored.append(self.ledger.store_fetched_reply(fetch_id, body, self._now()))
+
+        try:
+            body = await self.client.fetch_incoming_raw(size=self.page_size, keep=keep)
+        except OutcomeUnknown as error:
+            self.ledger.end_fetch(fetch_id, lost=f"no answer came back: {error}")
+            self.announce_losses()
+            raise
+        except LedgerError as error:
+            # The reply arrived but could not be committed (a full disk): its
+            # messages exist only in memory. Keep the marker as a loss and hand
+            # the body to the caller with the error, so they can be shown.
+            with contextlib.suppress(LedgerError):
+                self.ledger.end_fetch(fetch_id, lost=f"the reply could not be stored: {error}")
+            raise InboxNotStored(error, received[-1] if received else b"") from None
+        except CsmsError:
+            with contextlib.suppress(LedgerError):
+                self.ledger.end_fetch(fetch_id)  # refused: nothing was handed out
+            raise
+        return body, (stored[-1] if stored else None)
+
     async def pay_and_fetch(self) -> FetchOutcome:
-        result = await self.client.pending_action(PendingAction.PAY)
+        try:
+            result = await self.client.pending_action(PendingAction.PAY)
+        except OutcomeUnknown as error:
+            pending = self.info.unpaid_pending if self.info else 0
+            self.ledger.add_unknown(
+                "pay",
+                PENDING_ACTION.page,
+                f"Pay for {pending} pending incoming messages ({error})",
+                [f"{pending} pending messages"],
+                self._now(),
+            )
+            self.bus.publish(
+                events.OutcomeUnknownRecorded(
+                    at=self._now(), kind="pay", summary="pay for pending messages"
+                )
+            )
+            raise
         self._set_info(result)
         fetched = await self.fetch()
         return FetchOutcome(

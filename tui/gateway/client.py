@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -344,13 +344,19 @@ class CsmsClient:
         return protocol.parse_pending_action(reply)
 
     async def fetch_incoming_raw(
-        self, *, size: int | None = None, date: date | None = None
+        self,
+        *,
+        size: int | None = None,
+        date: date | None = None,
+        keep: Callable[[bytes], object] | None = None,
     ) -> bytes:
         """Fetch paid pending messages and return the reply body as received.
 
         The gateway hands each message out once, so the body comes back even
-        when it cannot be read (for the caller to keep before parsing). ERROR
-        replies and HTTP errors raise; a lost answer raises ``OutcomeUnknown``.
+        when it cannot be read (for the caller to keep before parsing), and
+        ``keep`` is given it the moment it arrives, before any parsing or
+        logging. ERROR replies and HTTP errors raise; a lost answer raises
+        ``OutcomeUnknown``.
         """
         if size is not None and (not isinstance(size, int) or size < 1):
             raise InvalidInput(f"Size must be a positive whole number, not {size!r}.")
@@ -358,7 +364,9 @@ class CsmsClient:
             "size": None if size is None else str(size),
             "date": None if date is None else date.strftime(codes.INCOMING_DATE_FORMAT),
         }
-        exchange = await self._conn.call(codes.GET_INCOMING, params, keep_unreadable=True)
+        exchange = await self._conn.call(
+            codes.GET_INCOMING, params, keep_unreadable=True, on_body=keep
+        )
         return exchange.body
 
     async def get_incoming(

@@ -186,11 +186,15 @@ class Connection:
         files: Mapping[str, Any] | None = None,
         authenticated: bool = True,
         keep_unreadable: bool = False,
+        on_body: Callable[[bytes], object] | None = None,
     ) -> Exchange:
         """Send ``command`` until it has an answer or a final failure.
 
         With ``keep_unreadable``, a 200 reply that cannot be read is returned
-        (``reply`` None) instead of raised, so its body can be kept.
+        (``reply`` None) instead of raised, so its body can be kept. ``on_body``
+        is given each 200 reply's body the moment it has arrived, before it is
+        parsed or logged (the inbox commits it there: the gateway hands each
+        incoming message out once).
         """
         query = self.common_params(params)
         renewed = False
@@ -208,6 +212,8 @@ class Connection:
                 await self._sleep(self.backoff.delay(transport_failures))
                 transport_failures += 1
                 continue
+            if on_body is not None and response.status_code == 200:
+                on_body(response.content)
             self.session.mark_reachable()
             try:
                 exchange = self._read(command, response, keep_unreadable)

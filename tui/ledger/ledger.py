@@ -21,6 +21,7 @@ from tui.ledger.campaigns import CampaignStore
 from tui.ledger.errors import LedgerError
 from tui.ledger.imports import ImportStore, mark_interrupted_imports
 from tui.ledger.inbox import InboxStore
+from tui.ledger.inbox_fetches import InboxFetchStore
 from tui.ledger.intents import IntentStore, close_intent
 from tui.ledger.lists import ListStore
 from tui.ledger.messages import MessageStore, NewMessage, insert_messages
@@ -106,6 +107,7 @@ class Ledger(
     UnknownStore,
     IntentStore,
     SurveyStore,
+    InboxFetchStore,
 ):
     """One profile's ledger. Methods are synchronous and safe to call from any thread."""
 

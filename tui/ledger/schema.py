@@ -294,6 +294,26 @@ _V5 = _statements(
     "ALTER TABLE unknown_submits ADD COLUMN unsent TEXT NOT NULL DEFAULT ''",
 )
 
+_V4 = _statements(
+    # Each get_incoming_messages request, committed before it leaves: a row left
+    # "in_flight" by a run that died means messages may have been handed out and
+    # lost; it becomes "lost" and is shown until acknowledged (ledger/inbox.py).
+    """CREATE TABLE inbox_fetches (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        page_size INTEGER NOT NULL,
+        pid INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'in_flight'
+            CHECK (state IN ('in_flight', 'done', 'lost')),
+        reason TEXT,
+        acknowledged INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX inbox_fetches_open ON inbox_fetches(state) WHERE state != 'done'",
+    # Messages `csms inbox fetch` has printed (each is printed once, across runs).
+    "ALTER TABLE incoming ADD COLUMN handed_out INTEGER NOT NULL DEFAULT 0",
+    "UPDATE incoming SET handed_out = 1",
+)
+
 # Surveys: feedback calls journalled per number (ledger/surveys.py).
 _V7 = _statements(*SURVEY_TABLES_SQL)
 
@@ -301,6 +321,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "messages, calls, lists, campaigns, audio, inbox, unknown submits", _V1),
     Migration(2, "full-text search index over the inbox", _v2),
     Migration(3, "resumable list import journal and personalised send jobs", _V3),
+    Migration(4, "inbox fetches in flight; messages handed out by the command line", _V4),
     Migration(5, "submit intents; recipients never sent of unknown outcomes", _V5),
     Migration(6, "do-not-contact list; indexes for conversations", _statements(*OPTOUT_TABLES_SQL)),
     Migration(7, "surveys: feedback calls journalled per number", _V7),
