@@ -256,3 +256,29 @@ async def test_a_reply_after_a_send_starts_empty_and_quotes_the_message(tmp_path
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
         assert sim.pages_requested().count("sendsms.jsp") == sends
+
+
+async def test_a_possible_loss_is_shown_until_acknowledged(tmp_path: Path) -> None:
+    from tui.widgets.loss_notice import LossNotice
+
+    async with demo_app(tmp_path, "dashboard") as (app, pilot, _sim):
+        assert app.engine is not None
+        engine = app.engine
+        notice = app.screen.query_one(LossNotice)
+        assert not notice.has_class("-shown")
+        engine.ledger.begin_fetch(20, datetime.now(UTC))  # a run died with this in flight
+        engine.ledger.mark_stale_fetches(datetime.now(UTC), alive=lambda pid: False)
+        engine.inbox.announce_losses()
+        await wait_until(pilot, lambda: notice.has_class("-shown"), "the dashboard warning")
+        assert "Up to 20 incoming messages may have been lost" in str(notice.content)
+
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: isinstance(app.screen, InboxScreen), "inbox")
+        inbox_notice = app.screen.query_one(LossNotice)
+        assert inbox_notice.has_class("-shown")
+        app.screen.query_one(InboxTable).focus()
+        await pilot.press("K")
+        await wait_until(pilot, lambda: not inbox_notice.has_class("-shown"), "acknowledged")
+        assert engine.ledger.possible_losses() == []
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: not notice.has_class("-shown"), "dashboard cleared")

@@ -21,6 +21,7 @@ from textual.widgets import Label, Static
 from tui.gateway.errors import CsmsError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.display_time import local
+from tui.widgets.loss_notice import LossNotice
 
 if TYPE_CHECKING:
     from tui.engine import events
@@ -116,6 +117,9 @@ class DashboardScreen(EngineScreen):
         # The first frame holds a blank block the size of the cards (styling
         # the cards' widgets would delay it); the cards replace it right after.
         with VerticalScroll(id="dashboard"):
+            yield LossNotice(
+                how_to_acknowledge="Acknowledge it in the Inbox (K).", id="loss-notice"
+            )
             yield Static(id="cards-placeholder")
             yield Label("Recent events", classes="section-title")
             yield Static("Nothing yet.", id="recent")
@@ -149,6 +153,12 @@ class DashboardScreen(EngineScreen):
         self._show_account(status.credit, status.unpaid_pending, status.free_incoming)
         self._show_polling(status.last_poll, status.next_poll, None)
         self._show_counts()
+        self._show_losses()
+
+    def _show_losses(self) -> None:
+        losses = self.engine.inbox.possible_losses()
+        when = local(losses[-1].started_at).strftime("%Y-%m-%d %H:%M") if losses else None
+        self.query_one(LossNotice).show_losses(losses, when)
 
     # -- cards ------------------------------------------------------------------
 
@@ -267,6 +277,8 @@ class DashboardScreen(EngineScreen):
             self._show_account(event.credit, event.unpaid_pending, event.free_incoming)
         elif isinstance(event, events.PollCycle):
             self._show_polling(event.last_poll, event.next_poll, event.in_flight)
+        elif isinstance(event, events.InboxLossNoticed):
+            self._show_losses()
         if isinstance(
             event,
             events.StatusChanged

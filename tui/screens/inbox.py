@@ -27,6 +27,8 @@ from tui.gateway.errors import CsmsError
 from tui.ledger import InboxMessage, LedgerError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.display_time import local
+from tui.widgets.loss_notice import LossNotice
 
 PAGE_SIZE = 100
 PREVIEW_CHARS = 80
@@ -102,6 +104,7 @@ class InboxScreen(EngineScreen):
         Binding("slash", "focus_search", "Search", id="inbox.search"),
         Binding("escape", "clear_search", "Clear search", show=False, id="inbox.clear_search"),
         Binding("r", "reply", "Reply", id="inbox.reply"),
+        Binding("K", "acknowledge_losses", "Acknowledge lost-message warning", show=False),
         Binding("f", "fetch", "Fetch", id="inbox.fetch"),
         Binding("P", "pay_and_fetch", "Pay and fetch", show=False, id="inbox.pay"),
         Binding("D", "discard", "Discard pending", show=False, id="inbox.discard"),
@@ -121,6 +124,7 @@ class InboxScreen(EngineScreen):
     # -- layout -------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield LossNotice(how_to_acknowledge="Press K once noted.", id="loss-notice")
         with Horizontal(id="inbox-top"):
             yield Input(
                 placeholder="Search messages and numbers (Enter; Escape clears)", id="search"
@@ -158,6 +162,7 @@ class InboxScreen(EngineScreen):
             return
         status = self.engine.status
         self._show_pending(status.unpaid_pending, status.free_incoming)
+        self._show_losses()
         toggle = self.query_one("#auto-fetch", Checkbox)
         if toggle.value != status.auto_fetch:
             with toggle.prevent(Checkbox.Changed):
@@ -491,8 +496,23 @@ class InboxScreen(EngineScreen):
 
     # -- events ------------------------------------------------------------------------
 
+    def _show_losses(self) -> None:
+        losses = self.engine.inbox.possible_losses()
+        when = local(losses[-1].started_at).strftime("%Y-%m-%d %H:%M") if losses else None
+        self.query_one(LossNotice).show_losses(losses, when)
+
+    def action_acknowledge_losses(self) -> None:
+        if not self.query_one(LossNotice).at_most:
+            self.notify("No possible loss of incoming messages to acknowledge.")
+            return
+        self.engine.inbox.acknowledge_losses()
+        self._show_losses()
+        self.notify("Noted; the warning is not shown again for these fetches.")
+
     def on_engine_event(self, event: events.Event) -> None:
-        if isinstance(event, events.AccountChanged):
+        if isinstance(event, events.InboxLossNoticed):
+            self._show_losses()
+        elif isinstance(event, events.AccountChanged):
             self._show_pending(event.unpaid_pending, event.free_incoming)
         elif isinstance(event, events.InboxChanged) and event.new_messages and self.is_active:
             self.reload()
