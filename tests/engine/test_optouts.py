@@ -22,7 +22,8 @@ A, B, C = "923451000001", "923451000002", "923451000003"
 
 async def _reply(engine: Engine, simulator: Simulator, sender: str, text: str) -> None:
     simulator.push_incoming(msisdn=sender, text=text, short_code="8111")
-    await engine.pay_and_fetch()
+    # The fetcher alone: the engine's own fetch applies keyword replies itself.
+    await engine.inbox.pay_and_fetch()
 
 
 @pytest.mark.parametrize(

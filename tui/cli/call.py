@@ -41,6 +41,7 @@ def register(subparsers: Any) -> None:
     )
     call.add_argument("--mask", metavar="M", help="caller ID mask (default: the account's)")
     call.add_argument("--feedback", action="store_true", help="ask for a key (a survey)")
+    submits.add_override(call)
     call.add_argument("--options", type=int, metavar="N", help="valid keys are 1..N (1-9)")
     call.add_argument("--valid-audio", metavar="ID_OR_NAME", help="played after a valid key")
     call.add_argument("--invalid-audio", metavar="ID_OR_NAME", help="played after another key")
@@ -103,10 +104,15 @@ async def _call(engine: Engine, args: argparse.Namespace) -> int:
                 invalid_feedback_file_id=await recordings.resolve(args.invalid_audio),
                 max_retries=args.retries,
                 mask=args.mask,
+                override_reason=args.include_opted_out,
             )
         else:
             outcome = await engine.make_call(
-                args.recipients, file_id, max_retries=args.retries, mask=args.mask
+                args.recipients,
+                file_id,
+                max_retries=args.retries,
+                mask=args.mask,
+                override_reason=args.include_opted_out,
             )
     return submits.report(outcome, args.json)
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui.cli import output
+from tui.cli import output, submits
 from tui.cli.engine_session import CliError, cli_engine, run_cli
 from tui.cli.send import _read_stdin
 from tui.engine.list_upload import ListUploader
@@ -59,6 +59,7 @@ def register(subparsers: Any) -> None:
     create.add_argument(
         "--force", action="store_true", help="create it even when the credit looks too short"
     )
+    submits.add_override(create)
     _common(create)
     create.set_defaults(handler=lambda args: run_cli(_create(args)))
 
@@ -169,6 +170,13 @@ async def _create(args: argparse.Namespace) -> int:
         review = campaigns.review(draft)
         cost = await engine.cost_of(review.audience.unique, review.draft.text)
         lines = [*_review_lines(review), f"Cost       {cost.sentence()}"]
+        listed = engine.optouts.listed_members(review.draft.list_ids)
+        if listed:
+            lines.append(
+                f"Warning    {len(listed):,} members of these lists are on the do-not-contact"
+                " list and would still get it (the gateway cannot take members off a list):"
+                " make a clean list first, or create with --include-opted-out REASON."
+            )
         if not args.yes:
             if _as_json(args):
                 print(json.dumps({"review": lines, "created": False}, ensure_ascii=False))
@@ -176,6 +184,16 @@ async def _create(args: argparse.Namespace) -> int:
                 print("\n".join(lines))
                 print("Nothing was created; run again with --yes to create it.")
             return 0
+        if listed and args.include_opted_out is None:
+            return output.report_failure(
+                f"Nothing was created: {len(listed):,} members of these lists are on the"
+                " do-not-contact list; make a clean list first, or add --include-opted-out"
+                " REASON.",
+                exit_code=output.EXIT_REFUSED,
+                code="do_not_contact",
+            )
+        if listed:
+            engine.optouts.override_recorded(listed, args.include_opted_out)
         if cost.short and not args.force:
             return output.report_failure(
                 f"Nothing was created: {cost.sentence()} Add --force to create it anyway.",

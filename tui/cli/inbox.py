@@ -61,7 +61,7 @@ def register(subparsers: Any) -> None:
 
 #: Messages printed, then marked printed, at a time: a kill in between prints
 #: them again next time rather than never.
-HAND_OUT_BATCH = 200
+HAND_OUT_BATCH = 20
 
 
 async def _fetch(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from tui.cli.engine_session import CliError, cli_engine, run_cli
 from tui.cli.stopping import graceful_stop
 from tui.engine.imports import preview_file
 from tui.engine.list_upload import ListUploader, UploadProgress, UploadResult
-from tui.engine.service import Engine
+from tui.engine.service import Engine, plural
 from tui.engine.sms_campaigns import profile_zone
 from tui.gateway import operators
 from tui.ledger import ListSummary
@@ -205,6 +205,13 @@ async def _import(args: argparse.Namespace) -> int:
                         str(args.file.resolve()),
                         cancel=cancel,
                         on_progress=_progress_printer(),
+                    )
+                if uploader.left_out:
+                    print(
+                        f"Left out {plural(len(uploader.left_out), 'number')} on the"
+                        f" do-not-contact list: {', '.join(uploader.left_out[:10])}"
+                        + (" and more." if len(uploader.left_out) > 10 else "."),
+                        file=sys.stderr,
                     )
             elif not as_json:
                 print("No new numbers to upload.")

@@ -25,6 +25,8 @@ SUBCOMMAND_MODULES = (
     "tui.cli.campaign",
     "tui.cli.voice",
     "tui.cli.survey",
+    "tui.cli.optout",
+    "tui.cli.thread",
     "tui.cli.unknown",
     "tui.cli.inbox",
     "tui.cli.lists",

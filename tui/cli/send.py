@@ -56,6 +56,7 @@ def register(subparsers: Any) -> None:
         metavar="ID",
         help="send through one operator: 1 Telenor, 2 Jazz, 3 Zong, 4 Warid, 5 Ufone",
     )
+    submits.add_override(send)
     send.add_argument(
         "--force",
         action="store_true",
@@ -123,7 +124,11 @@ async def _send(engine: Engine, args: argparse.Namespace) -> int:
     # it half-way would leave recipients of unknown outcome.
     with graceful_stop("this send is recorded"):
         outcome = await engine.send_sms(
-            args.recipients, args.message, mask=args.mask, operator=args.operator
+            args.recipients,
+            args.message,
+            mask=args.mask,
+            operator=args.operator,
+            override_reason=args.include_opted_out,
         )
     return submits.report(outcome, args.json)
 

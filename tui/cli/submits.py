@@ -53,6 +53,14 @@ async def _with_engine(args: argparse.Namespace, command: Command) -> int:
         return await command(engine, args)
 
 
+def add_override(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--include-opted-out",
+        metavar="REASON",
+        help="also send to numbers on the do-not-contact list (the reason is recorded)",
+    )
+
+
 def recipients(values: Sequence[str]) -> list[str]:
     parsed = parse_recipients("\n".join(values))
     if parsed.invalid:
@@ -72,6 +80,8 @@ def exit_code(outcome: SendOutcome) -> int:
 
 def print_json(outcome: SendOutcome, exit_code: int) -> None:
     document: dict[str, object] = {"sent": [{"to": to, "id": i} for to, i in outcome.ids]}
+    if outcome.blocked:
+        document["left_out_do_not_contact"] = outcome.blocked
     if outcome.error is not None:
         document.update(
             error=outcome.error,
@@ -109,6 +119,11 @@ def print_text(outcome: SendOutcome) -> None:
 def report(outcome: SendOutcome, as_json: bool) -> int:
     """Print what happened (IDs first) and return the exit code."""
     code = exit_code(outcome)
+    if outcome.blocked and not as_json:
+        output.note(
+            f"{plural(len(outcome.blocked), 'number')} on the do-not-contact list left out:"
+            f" {', '.join(outcome.blocked)} (--include-opted-out REASON sends to them anyway)."
+        )
     if as_json:
         print_json(outcome, code)
     else:

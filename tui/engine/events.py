@@ -82,6 +82,13 @@ class InboxLossNoticed(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class OptOutsChanged(Event):
+    """Keyword replies (STOP, START, ...) changed the do-not-contact list."""
+
+    changed: int
+
+
+@dataclass(frozen=True, slots=True)
 class Progress(Event):
     """Progress of a long job (list upload, personalised send, audio conversion)."""
 

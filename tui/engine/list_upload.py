@@ -184,6 +184,8 @@ class ListUploader:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.ledger = engine.ledger
+        #: Numbers the last ``upload`` left out, being on the do-not-contact list.
+        self.left_out: list[str] = []
 
     # Lists ---------------------------------------------------------------------------
 
@@ -323,8 +325,12 @@ class ListUploader:
                 results.append(result)
                 if result.cancelled or result.error:
                     return results
-        if numbers:
-            job_id = self.start_job(list_id, numbers, source)
+        # Numbers on the do-not-contact list are left out: the gateway cannot
+        # remove a list's members, so a campaign to the list would reach them.
+        check = self.engine.optouts.check(list(numbers))
+        self.left_out = check.blocked_numbers
+        if check.allowed:
+            job_id = self.start_job(list_id, check.allowed, source)
             results.append(await self.run(job_id, cancel=cancel, on_progress=on_progress))
         return results
 

@@ -25,10 +25,13 @@ from tui.engine import events
 from tui.engine.costs import CostEstimate, estimate
 from tui.engine.events import EventBus, Subscription
 from tui.engine.inbox import FetchOutcome, InboxFetcher
+from tui.engine.optouts import OptOuts
+from tui.engine.threads import Threads
 from tui.engine.tracker import Backoff, StatusTracker
 from tui.engine.unknown_outcomes import UnknownOutcomes
 from tui.gateway.client import CsmsClient
-from tui.gateway.errors import CsmsError, OutcomeUnknown
+from tui.gateway.errors import CsmsError, InvalidInput, OutcomeUnknown
+from tui.gateway.numbers import NumberError, normalize
 from tui.gateway.results import Submitted
 from tui.gateway.session import SessionState
 from tui.gateway.text import analyze
@@ -76,6 +79,8 @@ class SendOutcome:
     #: The gateway answered but the ledger could not record it: the submit
     #: stays an open intent and shows as an unknown outcome later.
     unrecorded: bool = False
+    #: Recipients left out because they are on the do-not-contact list.
+    blocked: list[str] = field(default_factory=list)
 
     @property
     def outcome_unknown(self) -> bool:
@@ -89,6 +94,15 @@ class SubmitRecords:
 
     messages: list[NewMessage] = field(default_factory=list)
     calls: list[NewCall] = field(default_factory=list)
+
+
+def _gateway_form(number: str) -> str:
+    """``number`` as the gateway writes it (923XXXXXXXXX), or as given when it is
+    not a mobile number (the client then refuses it, naming it)."""
+    try:
+        return normalize(number)
+    except NumberError:
+        return number
 
 
 def plural(count: int, noun: str) -> str:
@@ -147,6 +161,10 @@ class Engine:
         self.tracker.gateway_now = self.gateway_now
         #: Settling submits whose outcome is unknown, for every kind.
         self.unknown = UnknownOutcomes(self)
+        #: The do-not-contact list, checked before every send.
+        self.optouts = OptOuts(self)
+        #: Conversations: everything exchanged with one number.
+        self.threads = Threads(self)
 
     # Life cycle --------------------------------------------------------------------
 
@@ -251,6 +269,7 @@ class Engine:
                 try:
                     await self.inbox.cycle(auto_pay=self.profile.auto_pay)
                     self._sync_account()
+                    self.apply_keyword_replies()
                 except asyncio.CancelledError:
                     raise
                 except Exception as error:
@@ -293,12 +312,15 @@ class Engine:
         *,
         mask: str | None = None,
         operator: int | None = None,
+        override_reason: str | None = None,
     ) -> SendOutcome:
         """Send one text to ``recipients``. Invalid input raises before anything
-        goes out; what did go out is recorded and tracked whatever happens later."""
+        goes out; what did go out is recorded and tracked whatever happens later.
+        Numbers on the do-not-contact list are left out (``outcome.blocked``)
+        unless ``override_reason`` says why they are sent to anyway."""
         analysis = analyze(text)
         mask = mask or self.profile.default_mask
-        targets = list(recipients)
+        targets, blocked = self._allowed(recipients, override_reason)
 
         def records(done: Submitted) -> SubmitRecords:
             at = _now()
@@ -319,7 +341,7 @@ class Engine:
             )
 
         segments = plural(analysis.segments, "segment")
-        return await self._submit(
+        outcome = await self._submit(
             "message",
             "sendsms.jsp",
             f"SMS of {segments}: {text[:60]}",
@@ -327,6 +349,8 @@ class Engine:
             lambda: self.client.send_sms(targets, text, mask=mask, operator=operator),
             records,
         )
+        outcome.blocked = blocked
+        return outcome
 
     async def make_call(
         self,
@@ -335,8 +359,9 @@ class Engine:
         *,
         max_retries: int = 0,
         mask: str | None = None,
+        override_reason: str | None = None,
     ) -> SendOutcome:
-        targets = list(recipients)
+        targets, blocked = self._allowed(recipients, override_reason)
 
         def records(done: Submitted) -> SubmitRecords:
             at = _now()
@@ -354,7 +379,7 @@ class Engine:
                 ]
             )
 
-        return await self._submit(
+        outcome = await self._submit(
             "call",
             "makecall.jsp",
             f"call playing audio {file_id}",
@@ -362,6 +387,8 @@ class Engine:
             lambda: self.client.make_call(targets, file_id, max_retries=max_retries, mask=mask),
             records,
         )
+        outcome.blocked = blocked
+        return outcome
 
     async def make_feedback_call(
         self,
@@ -373,8 +400,9 @@ class Engine:
         invalid_feedback_file_id: str,
         max_retries: int = 0,
         mask: str | None = None,
+        override_reason: str | None = None,
     ) -> SendOutcome:
-        targets = list(recipients)
+        targets, blocked = self._allowed(recipients, override_reason)
 
         def records(done: Submitted) -> SubmitRecords:
             at = _now()
@@ -396,7 +424,7 @@ class Engine:
                 ]
             )
 
-        return await self._submit(
+        outcome = await self._submit(
             "call",
             "make_feedback_call.jsp",
             f"feedback call playing audio {file_id}, options 1-{valid_options}",
@@ -412,6 +440,27 @@ class Engine:
             ),
             records,
         )
+        outcome.blocked = blocked
+        return outcome
+
+    def _allowed(
+        self, recipients: Sequence[str], override_reason: str | None
+    ) -> tuple[list[str], list[str]]:
+        """Recipients to send to, and those left out for being on the do-not-contact
+        list; with ``override_reason`` nobody is left out and the override is recorded."""
+        numbers = [_gateway_form(number) for number in recipients]
+        check = self.optouts.check(numbers)
+        if not check.blocked_numbers:
+            return numbers, []
+        if override_reason is not None:
+            self.optouts.override_recorded(check.blocked_numbers, override_reason)
+            return numbers, []
+        if not check.allowed:
+            shown = ", ".join(check.blocked_numbers[:10])
+            raise InvalidInput(
+                f"Nothing was sent: every recipient is on the do-not-contact list ({shown})."
+            )
+        return check.allowed, check.blocked_numbers
 
     async def _submit(
         self,
@@ -613,12 +662,22 @@ class Engine:
     async def fetch_inbox(self) -> FetchOutcome:
         outcome = await self.inbox.fetch()
         self._sync_account()
+        self.apply_keyword_replies()
         return outcome
 
     async def pay_and_fetch(self) -> FetchOutcome:
         outcome = await self.inbox.pay_and_fetch()
         self._sync_account()
+        self.apply_keyword_replies()
         return outcome
+
+    def apply_keyword_replies(self) -> int:
+        """Put senders of STOP (and equivalents) on the do-not-contact list, and take
+        senders of START off it; returns how many changed the list."""
+        changed = [o for o in self.optouts.scan_incoming() if o.changed]
+        if changed:
+            self.bus.publish(events.OptOutsChanged(at=_now(), changed=len(changed)))
+        return len(changed)
 
     async def discard_pending(self) -> int:
         discarded = await self.inbox.discard_pending()

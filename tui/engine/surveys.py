@@ -82,9 +82,12 @@ class Surveys:
             chosen += parsed.valid
             sources.append(f"{len(parsed.valid)} numbers given")
         unique = list(dict.fromkeys(chosen))
-        if not unique:
+        check = self.engine.optouts.check(unique)
+        if check.blocked_numbers:
+            sources.append(f"less {len(check.blocked_numbers)} on the do-not-contact list")
+        if not check.allowed:
             raise InvalidInput("The survey has nobody to call; choose a list or give numbers.")
-        return unique, " and ".join(sources)
+        return check.allowed, " and ".join(sources)
 
     def create(
         self,
