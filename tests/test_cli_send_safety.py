@@ -103,7 +103,7 @@ def test_a_send_killed_mid_request_leaves_a_visible_unknown_outcome(
     child = _start_send(env)
     _wait_for_send(late_server, child)
     child.send_signal(signal.SIGKILL)
-    child.wait(timeout=10)
+    child.communicate(timeout=10)  # also closes the pipes
     assert sorted(_executed(late_server)) == NUMBERS  # the gateway did send all 20
 
     [entry] = _unknown_json(capsys)
