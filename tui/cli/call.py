@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from tui.cli import submits
+from tui.cli.options import add_common
 from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED
 from tui.cli.send import EXIT_HELP
 from tui.cli.stopping import graceful_stop
@@ -45,20 +46,13 @@ def register(subparsers: Any) -> None:
     call.add_argument("--options", type=int, metavar="N", help="valid keys are 1..N (1-9)")
     call.add_argument("--valid-audio", metavar="ID_OR_NAME", help="played after a valid key")
     call.add_argument("--invalid-audio", metavar="ID_OR_NAME", help="played after another key")
-    _common(call)
+    add_common(call)
     call.set_defaults(handler=_call_command)
     actions = call.add_subparsers(dest="call_command", metavar="ACTION")
     status = actions.add_parser("status", help="status (and key pressed) of calls")
     status.add_argument("ids", nargs="+", metavar="CALL_ID")
-    _common(status)
+    add_common(status)
     status.set_defaults(handler=lambda args: submits.run_command(args, _status))
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
-    parser.add_argument(
-        "--profile", metavar="NAME", default=argparse.SUPPRESS, help="use this profile"
-    )
 
 
 def _call_command(args: argparse.Namespace) -> int:

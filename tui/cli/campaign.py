@@ -10,8 +10,8 @@ from typing import Any
 
 from tui.cli import output, submits
 from tui.cli.engine_session import CliError, cli_engine, run_cli
+from tui.cli.options import add_common, as_json, list_ids, unless_it_exists
 from tui.cli.send import _read_stdin
-from tui.engine.list_upload import ListUploader
 from tui.engine.service import Engine, plural
 from tui.engine.sms_campaigns import (
     WHEN_HINT,
@@ -37,7 +37,7 @@ def register(subparsers: Any) -> None:
         description="Without an action, lists the campaigns csms knows (the gateway "
         "cannot list them).",
     )
-    _common(campaign)
+    add_common(campaign)
     campaign.set_defaults(handler=lambda args: run_cli(_list(args)))
     actions = campaign.add_subparsers(dest="campaign_command", metavar="ACTION")
 
@@ -60,33 +60,22 @@ def register(subparsers: Any) -> None:
         "--force", action="store_true", help="create it even when the credit looks too short"
     )
     submits.add_override(create)
-    _common(create)
+    add_common(create)
     create.set_defaults(handler=lambda args: run_cli(_create(args)))
 
     status = actions.add_parser(
         "status", help="ask the gateway how far a campaign is, and record it"
     )
     status.add_argument("campaign", metavar="NAME_OR_ID")
-    _common(status)
+    add_common(status)
     status.set_defaults(handler=lambda args: run_cli(_status(args)))
 
     export = actions.add_parser("export", help="write each recipient's status to a CSV file")
     export.add_argument("campaign", metavar="NAME_OR_ID")
     export.add_argument("file", type=Path, metavar="FILE.csv")
     export.add_argument("--force", action="store_true", help="replace an existing file")
-    _common(export)
+    add_common(export)
     export.set_defaults(handler=_export_command)
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
-    parser.add_argument(
-        "--profile", metavar="NAME", default=argparse.SUPPRESS, help="use this profile"
-    )
-
-
-def _as_json(args: argparse.Namespace) -> bool:
-    return bool(getattr(args, "json", False))
 
 
 def _find_campaign(engine: Engine, wanted: str) -> SmsCampaign:
@@ -95,16 +84,6 @@ def _find_campaign(engine: Engine, wanted: str) -> SmsCampaign:
     if found is None:
         raise CliError(f"No campaign {wanted!r} is known; `csms campaign` lists them.")
     return found
-
-
-def _list_ids(engine: Engine, names: list[str]) -> list[str]:
-    ids = []
-    for name in names:
-        found = ListUploader(engine).find_list(name) or engine.ledger.list_by_id(name.strip())
-        if found is None:
-            raise CliError(f"No list {name!r} is known; `csms lists` shows the known lists.")
-        ids.append(found.id)
-    return ids
 
 
 def _campaign_dict(engine: Engine, item: SmsCampaign) -> dict[str, Any]:
@@ -130,11 +109,11 @@ def _campaign_dict(engine: Engine, item: SmsCampaign) -> dict[str, Any]:
 async def _list(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
         items = [_campaign_dict(engine, item) for item in engine.ledger.campaigns()]
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps(items, ensure_ascii=False))
     elif not items:
         print("No campaigns yet; create one with `csms campaign create NAME --list L --text T`.")
-    for item in [] if _as_json(args) else items:
+    for item in [] if as_json(args) else items:
         print(
             f"{item['id']}\t{item['name']}\t{item['state']}\t"
             f"{item['sent']} of {item['recipients_reported']} sent"
@@ -164,7 +143,7 @@ async def _create(args: argparse.Namespace) -> int:
         campaigns = SmsCampaigns(engine)
         when = campaigns.parse_when(args.at) if args.at else None
         draft = CampaignDraft(
-            name=args.name, list_ids=_list_ids(engine, args.lists), text=text, when=when,
+            name=args.name, list_ids=list(list_ids(engine, args.lists)), text=text, when=when,
             mask=args.mask,
         )  # fmt: skip
         review = campaigns.review(draft)
@@ -178,7 +157,7 @@ async def _create(args: argparse.Namespace) -> int:
                 " make a clean list first, or create with --include-opted-out REASON."
             )
         if not args.yes:
-            if _as_json(args):
+            if as_json(args):
                 print(json.dumps({"review": lines, "created": False}, ensure_ascii=False))
             else:
                 print("\n".join(lines))
@@ -202,7 +181,7 @@ async def _create(args: argparse.Namespace) -> int:
             )
         created = await campaigns.create(draft)
         document = _campaign_dict(engine, created)
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps({**document, "created": True}, ensure_ascii=False))
     else:
         print(f"Created campaign {created.name!r} (ID {created.id}), {created.state.lower()}.")
@@ -215,7 +194,7 @@ async def _status(args: argparse.Namespace) -> int:
         await engine.tracker.poll_now("sms_campaign", found.id)
         document = _campaign_dict(engine, _find_campaign(engine, found.id))
         zone = profile_zone(engine)
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps(document, ensure_ascii=False))
         return 0
     print(f"{document['name']} (ID {document['id']}): {document['state']}")
@@ -234,13 +213,7 @@ async def _status(args: argparse.Namespace) -> int:
 
 def _export_command(args: argparse.Namespace) -> int:
     target: Path = args.file.expanduser()
-    if target.exists() and not args.force:
-        return output.report_failure(
-            f"{target} exists; add --force to replace it, or give another name.",
-            exit_code=output.EXIT_REFUSED,
-            code="refused",
-        )
-    return run_cli(_export(args, target))
+    return unless_it_exists(target, args.force, lambda: run_cli(_export(args, target)))
 
 
 async def _export(args: argparse.Namespace, target: Path) -> int:
@@ -250,7 +223,7 @@ async def _export(args: argparse.Namespace, target: Path) -> int:
             rows = await SmsCampaigns(engine).export(found.id, target)
         except InvalidInput as error:
             raise CliError(str(error)) from None
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps({"file": str(target), "rows": rows}))
     else:
         print(f"Wrote {plural(rows, 'recipient')} of {found.name!r} to {target}.", file=sys.stderr)

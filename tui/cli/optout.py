@@ -17,6 +17,7 @@ from typing import Any
 
 from tui.cli import output
 from tui.cli.engine_session import cli_engine, run_cli
+from tui.cli.options import add_common, as_json
 from tui.engine.optouts import ListChange, OptOuts
 from tui.engine.service import plural
 from tui.gateway.numbers import NumberError, normalize
@@ -43,7 +44,7 @@ def register(subparsers: Any) -> None:
     add.add_argument("numbers", nargs="+", metavar="NUMBER")
     add.add_argument("--note", default="", help="why (kept with each number)")
     add.add_argument("--by", metavar="NAME", help="who asked (default: your login name)")
-    _common(add)
+    add_common(add)
     add.set_defaults(handler=lambda args: _refuse_bad_numbers(args) or run_cli(_add(args)))
 
     remove = actions.add_parser(
@@ -55,7 +56,7 @@ def register(subparsers: Any) -> None:
     remove.add_argument("--note", default="", help="why (kept in the list's history)")
     remove.add_argument("--by", metavar="NAME", help="who asked (default: your login name)")
     remove.add_argument("--yes", action="store_true", help="remove without asking")
-    _common(remove)
+    add_common(remove)
     remove.set_defaults(handler=lambda args: _refuse_bad_numbers(args) or run_cli(_remove(args)))
 
     imports = actions.add_parser(
@@ -67,7 +68,7 @@ def register(subparsers: Any) -> None:
     imports.add_argument("file", type=Path, metavar="FILE.csv")
     imports.add_argument("--note", default="", help="why (default: the file's name)")
     imports.add_argument("--by", metavar="NAME", help="who asked (default: your login name)")
-    _common(imports)
+    add_common(imports)
     imports.set_defaults(handler=lambda args: run_cli(_import(args)))
 
     export = actions.add_parser(
@@ -78,26 +79,15 @@ def register(subparsers: Any) -> None:
     )
     export.add_argument("file", type=Path, metavar="FILE.csv")
     export.add_argument("--force", action="store_true", help="replace an existing file")
-    _common(export)
+    add_common(export)
     export.set_defaults(handler=_export_command)
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
-    parser.add_argument(
-        "--profile", metavar="NAME", default=argparse.SUPPRESS, help="use this profile"
-    )
 
 
 def _list_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--search", default="", metavar="TEXT", help="numbers, why or by")
     parser.add_argument("--limit", type=int, default=1000, help="at most this many (1000)")
     parser.add_argument("--offset", type=int, default=0, help="skip this many first")
-    _common(parser)
-
-
-def _as_json(args: argparse.Namespace) -> bool:
-    return bool(getattr(args, "json", False))
+    add_common(parser)
 
 
 def entry_dict(entry: OptOut, zone: tzinfo) -> dict[str, Any]:
@@ -132,7 +122,7 @@ async def _list(args: argparse.Namespace) -> int:
         entries = optouts.search(args.search, args.limit, args.offset)
         total = optouts.count(args.search)
         zone = optouts.zone
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps([entry_dict(e, zone) for e in entries], ensure_ascii=False))
         return 0
     for e in entries:
@@ -154,7 +144,7 @@ def _change_dict(change: ListChange, key: str) -> dict[str, Any]:
 async def _add(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
         change = OptOuts(engine).add(args.numbers, note=args.note, by=args.by)
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps(_change_dict(change, "added"), ensure_ascii=False))
         return 0
     already = f"; {len(change.unchanged)} already on it" if change.unchanged else ""
@@ -188,7 +178,7 @@ async def _remove(args: argparse.Namespace) -> int:
             if not _confirm(listed, optouts.zone):
                 return _refused("Nothing was removed.")
         change = optouts.remove(wanted, note=args.note, by=args.by)
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps(_change_dict(change, "removed"), ensure_ascii=False))
         return 0
     absent = f"; {len(change.unchanged)} not on it" if change.unchanged else ""
@@ -204,7 +194,7 @@ async def _import(args: argparse.Namespace) -> int:
     path: Path = args.file.expanduser()
     async with cli_engine(args) as engine:
         change = OptOuts(engine).import_csv(path, note=args.note, by=args.by)
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps(_change_dict(change, "added"), ensure_ascii=False))
     else:
         already = f"; {len(change.unchanged)} already on it" if change.unchanged else ""
@@ -226,7 +216,7 @@ def _export_command(args: argparse.Namespace) -> int:
 async def _export(args: argparse.Namespace, target: Path) -> int:
     async with cli_engine(args) as engine:
         rows = OptOuts(engine).export_csv(target, overwrite=True)
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps({"file": str(target), "rows": rows}))
     else:
         print(f"Wrote {plural(rows, 'number')} to {target}.", file=sys.stderr)

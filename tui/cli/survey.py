@@ -10,6 +10,7 @@ from typing import Any
 
 from tui.cli import output
 from tui.cli.engine_session import CliError, cli_engine, run_cli
+from tui.cli.options import add_common, as_json, unless_it_exists
 from tui.cli.stopping import graceful_stop
 from tui.engine.audio_upload import AudioUploader
 from tui.engine.service import Engine, plural
@@ -34,7 +35,7 @@ def register(subparsers: Any) -> None:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _common(survey)
+    add_common(survey)
     survey.set_defaults(handler=lambda args: run_cli(_list(args)))
     actions = survey.add_subparsers(dest="survey_command", metavar="ACTION")
 
@@ -49,36 +50,25 @@ def register(subparsers: Any) -> None:
     start.add_argument("--retries", type=int, default=0, metavar="N", help="0-2")
     start.add_argument("--mask", metavar="M")
     start.add_argument("--yes", action="store_true", help="start calling (else: review only)")
-    _common(start)
+    add_common(start)
     start.set_defaults(handler=lambda args: run_cli(_start(args)))
 
     resume = actions.add_parser("resume", help="call the numbers a stopped run left")
     resume.add_argument("survey", metavar="NAME_OR_ID")
-    _common(resume)
+    add_common(resume)
     resume.set_defaults(handler=lambda args: run_cli(_resume(args)))
 
     status = actions.add_parser("status", help="results so far, per key")
     status.add_argument("survey", metavar="NAME_OR_ID")
-    _common(status)
+    add_common(status)
     status.set_defaults(handler=lambda args: run_cli(_status(args)))
 
     export = actions.add_parser("export", help="each number's result to a CSV file")
     export.add_argument("survey", metavar="NAME_OR_ID")
     export.add_argument("file", type=Path, metavar="FILE.csv")
     export.add_argument("--force", action="store_true", help="replace an existing file")
-    _common(export)
+    add_common(export)
     export.set_defaults(handler=_export_command)
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
-    parser.add_argument(
-        "--profile", metavar="NAME", default=argparse.SUPPRESS, help="use this profile"
-    )
-
-
-def _as_json(args: argparse.Namespace) -> bool:
-    return bool(getattr(args, "json", False))
 
 
 def _tally_dict(tally: SurveyTally) -> dict[str, Any]:
@@ -121,11 +111,11 @@ async def _list(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
         surveys = Surveys(engine)
         items = [_survey_dict(s, surveys.tally(s.id)) for s in engine.ledger.surveys()]
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps(items, ensure_ascii=False))
     elif not items:
         print("No surveys yet; start one with `csms survey start NAME --list L ...`.")
-    for item in [] if _as_json(args) else items:
+    for item in [] if as_json(args) else items:
         results = item["results"]
         print(
             f"{item['id']}\t{item['name']}\t{results['answered']} answered of"
@@ -151,7 +141,7 @@ async def _start(args: argparse.Namespace) -> int:
             f" {files[2]} (invalid); {args.retries} retries."
         )
         if not args.yes:
-            if _as_json(args):
+            if as_json(args):
                 print(json.dumps({"review": review, "started": False}, ensure_ascii=False))
             else:
                 print(review)
@@ -184,7 +174,7 @@ async def _resume(args: argparse.Namespace) -> int:
 async def _run(engine: Engine, surveys: Surveys, survey: Survey, args: argparse.Namespace) -> int:
     # Rows an earlier run left "sending" become unknown: they are never called again.
     engine.ledger.recover_interrupted()
-    show = sys.stderr.isatty() and not _as_json(args)
+    show = sys.stderr.isatty() and not as_json(args)
 
     def progress(current: Survey) -> None:
         if show:
@@ -196,7 +186,7 @@ async def _run(engine: Engine, surveys: Surveys, survey: Survey, args: argparse.
         run = await surveys.run(survey.id, cancel=cancel, on_progress=progress)
     if show:
         print(file=sys.stderr)
-    return _report(run, surveys.tally(survey.id), _as_json(args))
+    return _report(run, surveys.tally(survey.id), as_json(args))
 
 
 def _report(run: SurveyRun, tally: SurveyTally, as_json: bool) -> int:
@@ -236,7 +226,7 @@ async def _status(args: argparse.Namespace) -> int:
         await engine.tracker.run_round()  # ask the gateway about calls not final yet
         tally = surveys.tally(survey.id)
         survey = engine.ledger.survey(survey.id)
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps(_survey_dict(survey, tally), ensure_ascii=False))
         return 0
     answered = tally.answered
@@ -261,13 +251,7 @@ async def _status(args: argparse.Namespace) -> int:
 
 def _export_command(args: argparse.Namespace) -> int:
     target: Path = args.file.expanduser()
-    if target.exists() and not args.force:
-        return output.report_failure(
-            f"{target} exists; add --force to replace it, or give another name.",
-            exit_code=output.EXIT_REFUSED,
-            code="refused",
-        )
-    return run_cli(_export(args, target))
+    return unless_it_exists(target, args.force, lambda: run_cli(_export(args, target)))
 
 
 async def _export(args: argparse.Namespace, target: Path) -> int:
@@ -278,7 +262,7 @@ async def _export(args: argparse.Namespace, target: Path) -> int:
         except InvalidInput as error:
             raise CliError(str(error)) from None
         rows = await surveys.export(survey.id, target, engine.profile.timezone)
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps({"file": str(target), "rows": rows}))
     else:
         print(f"Wrote {plural(rows, 'number')} of {survey.name!r} to {target}.", file=sys.stderr)

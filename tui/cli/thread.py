@@ -17,6 +17,7 @@ from typing import Any
 
 from tui.cli import output
 from tui.cli.engine_session import cli_engine, run_cli
+from tui.cli.options import as_json
 from tui.engine.service import plural
 from tui.engine.threads import Conversation, ThreadItem, Threads, thread_key
 from tui.gateway.numbers import NumberError
@@ -50,10 +51,6 @@ def register(subparsers: Any) -> None:
         "--profile", metavar="NAME", default=argparse.SUPPRESS, help="use this profile"
     )
     thread.set_defaults(handler=_command)
-
-
-def _as_json(args: argparse.Namespace) -> bool:
-    return bool(getattr(args, "json", False))
 
 
 def _command(args: argparse.Namespace) -> int:
@@ -96,7 +93,7 @@ async def _thread(args: argparse.Namespace) -> int:
         key, _ = thread_key(args.number)
         items = threads.thread(args.number)
         zone = threads.zone
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps({"msisdn": key, "items": [item_dict(i, zone) for i in items]},
                          ensure_ascii=False))  # fmt: skip
         return 0
@@ -123,7 +120,7 @@ async def _conversations(args: argparse.Namespace) -> int:
         rows = threads.conversations(args.offset, args.limit, unread_only=args.unread)
         total = threads.conversation_count(unread_only=args.unread)
         zone = threads.zone
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps([conversation_dict(r, zone) for r in rows], ensure_ascii=False))
         return 0
     for r in rows:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui.cli import output
 from tui.cli.engine_session import cli_engine, run_cli
+from tui.cli.options import add_common
 from tui.engine.unknown_outcomes import Resolution
 from tui.gateway.errors import InvalidInput
 from tui.ledger import UnknownSubmit
@@ -35,12 +36,12 @@ def register(subparsers: Any) -> None:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _common(unknown)
+    add_common(unknown)
     unknown.add_argument("--all", action="store_true", help="also list settled ones")
     unknown.set_defaults(handler=lambda args: run_cli(_list(args)))
     actions = unknown.add_subparsers(dest="unknown_command", metavar="ACTION")
     listing = actions.add_parser("list", help="list open unknown outcomes (the default)")
-    _common(listing)
+    add_common(listing)
     listing.add_argument(
         "--all", action="store_true", default=argparse.SUPPRESS, help="also list settled ones"
     )
@@ -52,15 +53,8 @@ def register(subparsers: Any) -> None:
     how.add_argument("--not-sent", action="store_true", help="it did not")
     how.add_argument("--list-id", metavar="N", help="a list creation: the list's ID")
     settle.add_argument("--note", default="", help="your note (default: what you chose)")
-    _common(settle)
+    add_common(settle)
     settle.set_defaults(handler=lambda args: run_cli(_settle(args)))
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
-    parser.add_argument(
-        "--profile", metavar="NAME", default=argparse.SUPPRESS, help="use this profile"
-    )
 
 
 def _local(at: datetime, zone: str) -> str:

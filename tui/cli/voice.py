@@ -10,8 +10,8 @@ from typing import Any
 
 from tui.cli import output
 from tui.cli.engine_session import CliError, cli_engine, run_cli
+from tui.cli.options import add_common, as_json, list_ids, unless_it_exists
 from tui.engine.audio_upload import AudioUploader
-from tui.engine.list_upload import ListUploader
 from tui.engine.service import Engine, plural
 from tui.engine.voice_campaigns import VoiceCampaigns
 from tui.engine.voice_plan import VoiceDraft
@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
         help="voice campaigns: list, create, status, export",
         description="Without an action, lists the voice campaigns csms knows.",
     )
-    _common(voice)
+    add_common(voice)
     voice.set_defaults(handler=lambda args: run_cli(_list(args)))
     actions = voice.add_subparsers(dest="voice_command", metavar="ACTION")
 
@@ -71,31 +71,20 @@ def register(subparsers: Any) -> None:
     create.add_argument("--voice", choices=("male", "female"))
     create.add_argument("--ending-audio", metavar="ID_OR_NAME")
     create.add_argument("--yes", action="store_true", help="create it after the review")
-    _common(create)
+    add_common(create)
     create.set_defaults(handler=lambda args: run_cli(_create(args)))
 
     status = actions.add_parser("status", help="ask the gateway how a campaign is doing")
     status.add_argument("campaign", metavar="NAME_OR_ID")
-    _common(status)
+    add_common(status)
     status.set_defaults(handler=lambda args: run_cli(_status(args)))
 
     export = actions.add_parser("export", help="write its recorded statuses to a CSV file")
     export.add_argument("campaign", metavar="NAME_OR_ID")
     export.add_argument("file", type=Path, metavar="FILE.csv")
     export.add_argument("--force", action="store_true", help="replace an existing file")
-    _common(export)
+    add_common(export)
     export.set_defaults(handler=_export_command)
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
-    parser.add_argument(
-        "--profile", metavar="NAME", default=argparse.SUPPRESS, help="use this profile"
-    )
-
-
-def _as_json(args: argparse.Namespace) -> bool:
-    return bool(getattr(args, "json", False))
 
 
 def _find(engine: Engine, wanted: str) -> VoiceCampaign:
@@ -111,16 +100,6 @@ def _find(engine: Engine, wanted: str) -> VoiceCampaign:
 
 async def _audio(engine: Engine, value: str | None) -> str | None:
     return None if value is None else await AudioUploader(engine).resolve(value)
-
-
-def _list_ids(engine: Engine, names: list[str]) -> tuple[str, ...]:
-    ids = []
-    for name in names:
-        found = ListUploader(engine).find_list(name) or engine.ledger.list_by_id(name.strip())
-        if found is None:
-            raise CliError(f"No list {name!r} is known; `csms lists` shows the known lists.")
-        ids.append(found.id)
-    return tuple(ids)
 
 
 def _summary(engine: Engine, item: VoiceCampaign) -> dict[str, Any]:
@@ -150,7 +129,7 @@ def _summary(engine: Engine, item: VoiceCampaign) -> dict[str, Any]:
 async def _list(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
         items = [_summary(engine, item) for item in engine.ledger.voice_campaigns()]
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps(items, ensure_ascii=False))
         return 0
     if not items:
@@ -165,7 +144,7 @@ async def _create(args: argparse.Namespace) -> int:
         draft = VoiceDraft(
             kind=args.kind,
             name=args.name,
-            list_ids=_list_ids(engine, args.lists),
+            list_ids=list_ids(engine, args.lists),
             file_id=await _audio(engine, args.audio),
             text=args.sms,
             max_retries=args.retries,
@@ -193,7 +172,7 @@ async def _create(args: argparse.Namespace) -> int:
             )
         review = plan.review()
         if not args.yes:
-            if _as_json(args):
+            if as_json(args):
                 print(json.dumps({"review": dict(review), "created": False}, ensure_ascii=False))
             else:
                 width = max(len(label) for label, _ in review)
@@ -203,7 +182,7 @@ async def _create(args: argparse.Namespace) -> int:
             return 0
         created = await campaigns.create(plan)
         document = _summary(engine, created)
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps({**document, "created": True}, ensure_ascii=False))
     else:
         print(f"Created {created.kind} voice campaign {created.name!r} (ID {created.id}).")
@@ -215,7 +194,7 @@ async def _status(args: argparse.Namespace) -> int:
         found = _find(engine, args.campaign)
         await engine.tracker.poll_now("voice_campaign", found.id)
         document = _summary(engine, _find(engine, found.id))
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps(document, ensure_ascii=False))
         return 0
     print(f"{document['name']} (ID {document['id']}, {document['type']}): {document['status']}")
@@ -239,20 +218,14 @@ async def _status(args: argparse.Namespace) -> int:
 
 def _export_command(args: argparse.Namespace) -> int:
     target: Path = args.file.expanduser()
-    if target.exists() and not args.force:
-        return output.report_failure(
-            f"{target} exists; add --force to replace it, or give another name.",
-            exit_code=output.EXIT_REFUSED,
-            code="refused",
-        )
-    return run_cli(_export(args, target))
+    return unless_it_exists(target, args.force, lambda: run_cli(_export(args, target)))
 
 
 async def _export(args: argparse.Namespace, target: Path) -> int:
     async with cli_engine(args) as engine:
         found = _find(engine, args.campaign)
         rows = engine.ledger.export_voice_csv(found.id, target)
-    if _as_json(args):
+    if as_json(args):
         print(json.dumps({"file": str(target), "rows": rows}))
     else:
         print(f"Wrote {plural(rows, 'status row')} of {found.name!r} to {target}.", file=sys.stderr)
