@@ -161,6 +161,9 @@ def setup_logging(path: Path | None = None, level: int = logging.INFO) -> Path:
     handler.csms_log_file = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    # A log write that fails (a full disk) must not print a traceback in the
+    # middle of a command's output: the log is a diagnosis aid, not the product.
+    logging.raiseExceptions = False
     # httpx logs each request's full URL, which holds every recipient's number
     # and the message text; the gateway connection logs the command, its outcome
     # and timing instead (counts and IDs, never subscribers' numbers).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -35,16 +37,26 @@ def write_wav(segment: AudioSegment, dst: Path) -> None:
             f"Cannot write in {dst.parent} ({exc.strerror}); choose another folder."
         ) from None
     tmp = Path(tmp_name)
+    # pydub writes WAV itself (no ffmpeg) with the plain 44-byte header. It is
+    # rendered in memory first (a gateway clip is a few megabytes at most), so a
+    # disk that fills up fails one plain write, not the ``wave`` writer half-way
+    # (whose clean-up would then fail again, loudly, on a closed file).
+    rendered = io.BytesIO()
+    segment.export(rendered, format="wav")
     try:
         with os.fdopen(fd, "wb") as f:
-            # pydub writes WAV itself (no ffmpeg) with the plain 44-byte header.
-            segment.export(f, format="wav")
+            f.write(rendered.getbuffer())
             f.flush()
             os.fsync(f.fileno())
         tmp.chmod(0o644)
         os.replace(tmp, dst)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise AudioWriteError(
+                f"No space left on the disk holding {dst.parent}; free some space and"
+                " convert again. Nothing was written."
+            ) from None
         raise AudioWriteError(
             f"Cannot write {dst} ({exc.strerror}); nothing was written."
         ) from None
