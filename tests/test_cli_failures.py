@@ -159,3 +159,9 @@ def test_demo_commands_say_they_start_afresh(capsys: pytest.CaptureFixture[str])
     assert main(["--demo", "lists"]) == 0
     captured = capsys.readouterr()
     assert "fresh simulated account" in captured.err and "Customers" in captured.out
+
+
+def test_audio_check_json_fails_in_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audio", "check", str(tmp_path / "missing.wav"), "--json"]) == 2
+    document = json.loads(capsys.readouterr().out)
+    assert document["exit"] == 2 and "does not exist" in document["error"]

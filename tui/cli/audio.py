@@ -16,6 +16,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.cli import output
+
 if TYPE_CHECKING:
     from tui.audio import AudioAnalysis
 
@@ -118,8 +120,7 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         analysis = analyze(args.file, envelope_points=SPARK_WIDTH)
     except AudioError as exc:
-        print(exc.reason, file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return output.report_failure(exc.reason, exit_code=EXIT_BAD_INPUT, code="audio")
     if args.json:
         print(json.dumps(_as_json(analysis), indent=2))
     else:
@@ -233,8 +234,12 @@ def run_convert(args: argparse.Namespace) -> int:
     except AudioError as exc:
         if show_progress:
             print(file=sys.stderr)
-        print(exc.reason, file=sys.stderr)
-        return EXIT_TOO_LONG if isinstance(exc, AudioTooLong) else EXIT_BAD_INPUT
+        too_long = isinstance(exc, AudioTooLong)
+        return output.report_failure(
+            exc.reason,
+            exit_code=EXIT_TOO_LONG if too_long else EXIT_BAD_INPUT,
+            code="too_long" if too_long else "audio",
+        )
     if show_progress:
         print(file=sys.stderr)
     for note in result.notes:
