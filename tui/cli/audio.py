@@ -114,13 +114,21 @@ def _seconds(text: str) -> float:
 # check ---------------------------------------------------------------------------
 
 
+def _fail(reason: str, exit_code: int, code: str) -> int:
+    """The audio code's own sentence on standard error, or a JSON object with --json."""
+    if output.json_mode():
+        return output.report_failure(reason, exit_code=exit_code, code=code)
+    print(reason, file=sys.stderr)
+    return exit_code
+
+
 def run_check(args: argparse.Namespace) -> int:
     from tui.audio import AudioError, analyze
 
     try:
         analysis = analyze(args.file, envelope_points=SPARK_WIDTH)
     except AudioError as exc:
-        return output.report_failure(exc.reason, exit_code=EXIT_BAD_INPUT, code="audio")
+        return _fail(exc.reason, EXIT_BAD_INPUT, "audio")
     if args.json:
         print(json.dumps(_as_json(analysis), indent=2))
     else:
@@ -235,10 +243,10 @@ def run_convert(args: argparse.Namespace) -> int:
         if show_progress:
             print(file=sys.stderr)
         too_long = isinstance(exc, AudioTooLong)
-        return output.report_failure(
+        return _fail(
             exc.reason,
-            exit_code=EXIT_TOO_LONG if too_long else EXIT_BAD_INPUT,
-            code="too_long" if too_long else "audio",
+            EXIT_TOO_LONG if too_long else EXIT_BAD_INPUT,
+            "too_long" if too_long else "audio",
         )
     if show_progress:
         print(file=sys.stderr)
