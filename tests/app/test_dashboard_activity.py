@@ -129,3 +129,31 @@ async def test_unknown_outcome_is_listed_and_settled_with_a_note(tmp_path: Path)
         assert "0 open" in str(screen.query_one("#unknown-title").render())
         # Nothing was sent again.
         assert [r.page for r in sim.requests].count("sendsms.jsp") == 1
+
+
+async def test_a_lost_list_creation_is_settled_with_its_id_in_activity(tmp_path: Path) -> None:
+    from tui.engine.list_upload import ListUploader
+    from tui.gateway.errors import OutcomeUnknown
+
+    async with demo_app(tmp_path, "activity") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, ActivityScreen)
+        engine = app.engine
+        assert engine is not None
+        sim.faults.add("list", kind="drop", probability=1.0, count=1)
+        try:
+            await ListUploader(engine).create_list("Winter offer")
+        except OutcomeUnknown:
+            pass
+        unknown = screen.query_one("#unknown", DataTable)
+        screen.reload_unknown()
+        await wait_until(pilot, lambda: unknown.row_count >= 1, "unknown listed")
+        assert screen.query_one("#settle-list-bar").display
+        [created] = [lst for lst in sim.state.lists.values() if lst.name == "Winter offer"]
+        unknown.focus()
+        screen.query_one("#settle-list-id", Input).value = created.id
+        screen.query_one("#settle-list").focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not engine.ledger.unknown_submits(), "settled")
+        found = engine.ledger.list_by_name("Winter offer")
+        assert found is not None and found.id == created.id

@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from tui.engine import events
+from tui.gateway.errors import CsmsError
 from tui.ledger import Ledger
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.dashboard import clock
@@ -189,6 +190,11 @@ class ActivityScreen(EngineScreen):
                     id="settle-note",
                 )
                 yield Button("Mark settled", id="settle", variant="primary")
+                yield Button("It arrived", id="settle-sent")
+                yield Button("It did not", id="settle-not-sent")
+            with Horizontal(id="settle-list-bar"):
+                yield Input(placeholder="List ID (for a list creation)", id="settle-list-id")
+                yield Button("Record list ID", id="settle-list")
 
     def on_mount(self) -> None:
         items = self.query_one(ActivityTable)
@@ -288,6 +294,9 @@ class ActivityScreen(EngineScreen):
         )
         self.open_unknown = {item.id for item in open_items}
         self.query_one("#settle-bar").display = bool(open_items)
+        self.query_one("#settle-list-bar").display = any(
+            (item.ref or "").startswith("create-list:") for item in open_items
+        )
 
     def action_settle(self) -> None:
         table = self.query_one("#unknown", DataTable)
@@ -314,6 +323,48 @@ class ActivityScreen(EngineScreen):
     def _settle_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_settle()
+
+    @on(Button.Pressed, "#settle-sent, #settle-not-sent, #settle-list")
+    def _settle_as(self, event: Button.Pressed) -> None:
+        """Settle the selected entry as arrived / not arrived / created with a list ID:
+        import batches and personalised rows are counted or queued again, a list
+        creation records the list (the same as ``csms unknown settle``)."""
+        from tui.engine.unknown_outcomes import Resolution
+
+        event.stop()
+        unknown_id = self._selected_unknown()
+        if unknown_id is None:
+            return
+        note = self.query_one("#settle-note", Input).value.strip()
+        list_field = self.query_one("#settle-list-id", Input)
+        try:
+            if event.button.id == "settle-list":
+                settled = self.engine.unknown.settle(
+                    unknown_id, None, list_id=list_field.value, note=note
+                )
+            else:
+                sent = event.button.id == "settle-sent"
+                resolution = Resolution.SENT if sent else Resolution.NOT_SENT
+                settled = self.engine.unknown.settle(unknown_id, resolution, note=note)
+        except CsmsError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        self.query_one("#settle-note", Input).value = ""
+        list_field.value = ""
+        self.reload_unknown()
+        self.notify(settled.effect)
+
+    def _selected_unknown(self) -> int | None:
+        table = self.query_one("#unknown", DataTable)
+        if table.row_count == 0:
+            self.notify("There is no unknown outcome to settle.")
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        unknown_id = int(str(row_key.value))
+        if unknown_id not in self.open_unknown:
+            self.notify("That one is already settled; select an open one.", severity="warning")
+            return None
+        return unknown_id
 
     @on(Input.Submitted, "#settle-note")
     def _note_submitted(self, event: Input.Submitted) -> None:
