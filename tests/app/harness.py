@@ -71,3 +71,30 @@ async def demo_app(
         assert app.engine is not None
         yield app, pilot, app.engine.simulator
         await app.action_quit()
+
+
+def burst(app: Any, *keys: str) -> None:
+    """Keys as a fast typist sends them: all queued at once, before any is handled
+    (``pilot.press`` waits for the app to be idle after each key). A key longer
+    than one character is a key name (``ctrl+n``, ``space``); a one-character key
+    is typed as that character."""
+    from textual import events
+
+    for key in keys:
+        if len(key) == 1:
+            name = "space" if key == " " else key
+            app.post_message(events.Key(name, key))
+        else:
+            app.post_message(events.Key(key, " " if key == "space" else None))
+
+
+def type_burst(app: Any, text: str, *then: str) -> None:
+    """``text`` typed character by character, then the keys ``then``, in one burst."""
+    burst(app, *text, *then)
+
+
+def paste(app: Any, text: str) -> None:
+    """A terminal paste, as the driver hands it to the app."""
+    from textual import events
+
+    app.post_message(events.Paste(text))

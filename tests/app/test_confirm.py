@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.widgets import Button, Label
 
 from tui.screens.confirm import ConfirmScreen
@@ -47,11 +48,37 @@ async def test_enter_presses_the_focused_button(
     assert app.answers == [answer]
 
 
-async def test_a_long_question_scrolls_and_the_buttons_stay_on_screen() -> None:
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_long_question_scrolls_and_the_buttons_stay_on_screen(
+    size: tuple[int, int],
+) -> None:
     question = "\n".join(f"Line {n}: 0300-12345{n:02d} will be charged." for n in range(60))
     app = Host(ConfirmScreen(question, confirm_label="Pay", safe_default=True))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
+        width, height = size
         for button in app.screen.query(Button):
             region = button.region
-            assert region.height > 0 and region.bottom <= 24 and region.right <= 80
+            # Whole buttons, above the footer that says Escape cancels.
+            assert region.height == 3 and region.bottom <= height - 1 and region.right <= width
+        body = app.screen.query_one("#confirm-body")
+        assert body.max_scroll_y > 0  # the rest of the question is a scroll away
+        assert body.region.height >= height - 12
+        footer = {b.binding.key for b in app.screen.active_bindings.values() if b.binding.show}
+        assert "escape" in footer and "enter" not in footer
+
+
+async def test_there_is_no_enter_binding_to_bypass_the_focus() -> None:
+    keys = {
+        key.strip()
+        for binding in ConfirmScreen.BINDINGS
+        if isinstance(binding, Binding)
+        for key in binding.key.split(",")
+    }
+    assert "enter" not in keys
+    app = Host(ConfirmScreen("Send?"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # Enter is the focused button's own key, nobody else's.
+        enter = app.screen.active_bindings["enter"]
+        assert enter.node is app.screen.focused and isinstance(enter.node, Button)

@@ -16,7 +16,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.inbox import PAGE_SIZE, UNREAD_MARK, InboxScreen, InboxTable, is_rtl
 from tui.screens.quick_send import QuickSendScreen, ResultsTable
 from tui.widgets import MessageComposer, RecipientsBox
-from tui.widgets.reply_quote import ReplyQuote
+from tui.widgets.reply_quote import Reply, ReplyQuote
 
 URDU = "آپ کا آرڈر تیار ہے، کل صبح 10 بجے لے جائیں۔ شکریہ!"
 URDU_SENDER = "923451234567"
@@ -250,12 +250,52 @@ async def test_a_reply_after_a_send_starts_empty_and_quotes_the_message(tmp_path
         assert quick.query_one(RecipientsBox).numbers == [ENGLISH_SENDER]
         assert not quick.query_one(ResultsTable).display  # old results gone
         quote = quick.query_one(ReplyQuote)
-        assert quote.replying_to == ENGLISH_SENDER and ENGLISH[:40] in str(quote.content)
+        assert quote.reply is not None and quote.reply.sender == ENGLISH_SENDER
+        # From whom, when (as the inbox shows it) and what, above the composer.
+        assert (
+            str(quote.content) == f"Replying to {ENGLISH_SENDER} (2024,03,04 10:00):\n“{ENGLISH}”"
+        )
+        assert quote.display and quote.region.bottom <= quick.query_one(MessageComposer).region.y
         sends = sim.pages_requested().count("sendsms.jsp")
-        await pilot.press("ctrl+s")  # an empty reply is refused, nothing is sent
+        # Ctrl+S, Enter (the keys that used to send the old text): nothing is sent.
+        await pilot.press("ctrl+s", "enter")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
         assert sim.pages_requested().count("sendsms.jsp") == sends
+        # The reply itself goes to the sender only, with its own text.
+        quick.query_one(MessageComposer).text = "Yes, 10 to 6."
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation")
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert f"To: {ENGLISH_SENDER}\nText:\nYes, 10 to 6." in confirm.question
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: quick.query_one(ResultsTable).row_count == 1, "sent")
+        with sim.lock:
+            last = list(sim.state.messages.values())[-1]
+        assert (last.recipient, last.text) == (ENGLISH_SENDER, "Yes, 10 to 6.")
+
+
+async def test_a_reply_cancels_a_question_about_the_previous_form(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
+        quick = app.screen
+        assert isinstance(quick, QuickSendScreen)
+        quick.query_one(RecipientsBox).text = "03001234567, 03217654321"
+        quick.query_one(MessageComposer).text = "Your bill of Rs 1500 is due"
+        quick.query_one(ResultsTable).focus()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation")
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        sends = sim.pages_requested().count("sendsms.jsp")
+        # A reply begins while the question about the old form is still open.
+        quick.start_reply(Reply(ENGLISH_SENDER, "2024-03-04 10:00", ENGLISH))
+        await wait_until(pilot, lambda: app.screen is quick, "question closed")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert sim.pages_requested().count("sendsms.jsp") == sends
+        assert quick.query_one(MessageComposer).text == "\n"  # Enter typed in the reply
+        assert quick.query_one(RecipientsBox).numbers == [ENGLISH_SENDER]
 
 
 async def test_a_possible_loss_is_shown_until_acknowledged(tmp_path: Path) -> None:

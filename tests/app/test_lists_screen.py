@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from tests.app.harness import demo_app, wait_until, workers_done
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.lists import ImportPreviewScreen, ListsScreen, PathPrompt
+from tui.widgets import RecipientsBox
 
 
 def write_file(path: Path) -> list[str]:
@@ -185,3 +187,65 @@ async def test_an_interrupted_import_is_resumed_from_the_table(tmp_path: Path) -
         members = sim.state.lists[target.id].members
         assert {"923451000001", "923451000002", "923451000003"} <= set(members)
         assert jobs.row_count == 0 and not jobs.display
+
+
+async def test_invalid_rows_are_exported_by_tab_and_enter_and_named_in_the_footer(
+    tmp_path: Path,
+) -> None:
+    async with demo_app(tmp_path, "lists", size=(80, 24)) as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, ListsScreen)
+        screen.query_one(RecipientsBox).text = "03001234567\n12345\nabc"
+        screen.query_one(RecipientsBox).focus()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ImportPreviewScreen), "preview")
+        preview = app.screen
+        assert isinstance(preview, ImportPreviewScreen)
+        # The footer names the key; every button is on the 80x24 screen.
+        footer_keys = {b.binding.key for b in preview.active_bindings.values() if b.binding.show}
+        assert "ctrl+e" in footer_keys and preview.query(Footer)
+        for button in preview.query(Button):
+            assert button.region.height and button.region.right <= 80
+            assert button.region.bottom <= 23  # above the footer
+            assert button.region.width >= button.label.cell_length + 2  # label not cut
+        # Shift+Tab from Upload reaches Cancel, then Export; Enter on it asks for a file.
+        assert preview.focused is not None and preview.focused.id == "preview-upload"
+        await pilot.press("shift+tab", "shift+tab")
+        assert preview.focused is not None and preview.focused.id == "preview-export"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PathPrompt), "path prompt")
+        target = tmp_path / "bad.csv"
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await wait_until(pilot, target.exists, "the invalid rows file")
+        assert "12345" in target.read_text(encoding="utf-8-sig")
+        await wait_until(pilot, lambda: app.screen is preview, "back to the preview")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, "preview closed")
+        assert "addcontacts.jsp" not in sim.pages_requested()
+
+
+async def test_closing_an_import_starts_on_cancel(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "lists") as (app, pilot, _sim):
+        screen = app.screen
+        assert isinstance(screen, ListsScreen) and app.engine is not None
+        ledger = app.engine.ledger
+        target = ledger.list_by_name("Staff")
+        assert target is not None
+        ledger.create_import(target.id, "later.csv", [["923451000001"]], datetime.now(UTC))
+        screen.catch_up()
+        jobs = screen.query_one("#jobs-table", DataTable)
+        jobs.focus()
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "question")
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert "will not be sent" in confirm.question
+        assert confirm.focused is not None and confirm.focused.id == "cancel"
+        await pilot.press("enter")  # a stray Enter keeps the import
+        await wait_until(pilot, lambda: app.screen is screen, "closed")
+        assert jobs.row_count == 1
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "question")
+        await pilot.press("tab", "enter")
+        await wait_until(pilot, lambda: jobs.row_count == 0, "import closed")

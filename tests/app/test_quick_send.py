@@ -7,7 +7,7 @@ from typing import Any
 
 from textual import events as textual_events
 from textual.pilot import Pilot
-from textual.widgets import Select, Static, TextArea
+from textual.widgets import Button, Select, Static, TextArea
 
 from tests.app.harness import demo_app, wait_until
 from tui.gateway.codes import AudioStatus
@@ -49,9 +49,13 @@ async def test_sms_to_three_pasted_numbers_reaches_sent(tmp_path: Path) -> None:
         await pilot.pause()
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
-        assert "3 recipients" in confirm.question
-        assert "1 repeated number sent once" in confirm.question
-        assert "3 segments in all" in confirm.question
+        assert confirm.question.startswith(
+            "Send 1 message of 1 segment (GSM-7) to 3 numbers (3 segments in all)?"
+        )
+        assert "1 repeated number in the list sent once" in confirm.question
+        assert "To: 923001234567, 923217654321, 923331112223" in confirm.question
+        assert confirm.question.endswith("Text:\nHello from csms")
+        assert confirm.focused is not None and confirm.focused.id == "confirm"
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.query_one(ResultsTable).row_count == 3)
 
@@ -119,6 +123,56 @@ async def test_cancelled_confirmation_sends_nothing(tmp_path: Path) -> None:
         assert screen.query_one(ResultsTable).row_count == 0
 
 
+def sent_texts(sim: Any) -> list[str]:
+    """The text of every SMS the gateway accepted."""
+    with sim.lock:
+        return [m.text for m in sim.state.messages.values()]
+
+
+async def test_enter_presses_the_focused_button_of_the_confirmation(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "quick_send", size=(80, 24)) as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, QuickSendScreen)
+        await paste(pilot, "03001234567, 03217654321")
+        await pilot.press("tab", *"Meeting moved to 3 pm")
+        assert app.engine is not None
+        ledger = app.engine.ledger
+        tracked = ledger.in_flight().messages
+        seeded = sent_texts(sim)  # the demo's own
+
+        async def ask() -> ConfirmScreen:
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "question")
+            confirm = app.screen
+            assert isinstance(confirm, ConfirmScreen)
+            # The whole dialog, buttons included, is on the 80x24 screen.
+            for button in confirm.query(Button):
+                assert button.region.height and button.region.bottom <= 24
+            return confirm
+
+        # Cancel focused, Enter: nothing goes out.
+        confirm = await ask()
+        await pilot.press("left")
+        assert confirm.focused is not None and confirm.focused.id == "cancel"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen, "closed")
+        # Send focused, Escape: nothing goes out either.
+        confirm = await ask()
+        assert confirm.focused is not None and confirm.focused.id == "confirm"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, "closed")
+        await pilot.pause(0.2)
+        assert "sendsms.jsp" not in sent_pages(sim) and sent_texts(sim) == seeded
+        assert ledger.in_flight().messages == tracked  # nothing recorded as sent
+        # Tab from Cancel to Send, Enter: sent once.
+        confirm = await ask()
+        await pilot.press("left", "tab")
+        assert confirm.focused is not None and confirm.focused.id == "confirm"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.query_one(ResultsTable).row_count == 2, "sent")
+        assert sent_texts(sim) == [*seeded, "Meeting moved to 3 pm", "Meeting moved to 3 pm"]
+
+
 async def test_empty_message_is_refused(tmp_path: Path) -> None:
     async with demo_app(tmp_path, "quick_send") as (app, pilot, _sim):
         screen = app.screen
@@ -174,7 +228,7 @@ async def test_call_with_a_ready_recording(tmp_path: Path) -> None:
         await pilot.pause()
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
-        assert f"Call 2 recipients with the recording {ready[0].name!r}" in confirm.question
+        assert f"Call 2 numbers with the recording {ready[0].name!r}" in confirm.question
         assert "(1 retry)" in confirm.question
         await pilot.press("enter")
         table = screen.query_one(ResultsTable)

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from textual.command import CommandList
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
+from textual.widgets import Button, DataTable, Input, SelectionList, Static, TextArea
 
-from tests.app.harness import demo_app, wait_until
+from tests.app.harness import burst, demo_app, paste, type_burst, wait_until
 from tui.engine.sms_campaigns import SmsCampaigns
 from tui.screens.campaign_wizard import CampaignWizard
 from tui.screens.confirm import ConfirmScreen
@@ -104,12 +104,12 @@ async def test_wizard_schedules_a_campaign_that_delivers_on_the_stepped_clock(
         await pilot.press("enter")
         # 5 Review: everything in one view.
         assert wizard.step_name == "review"
-        review = text_of(wizard, "#wizard-review")
+        review = wizard.review_shown
         assert "Eid greetings" in review and "Customers (12), Staff (5)" in review
         assert f"{audience.unique} distinct numbers" in review
         stamp = at.strftime("%Y-%m-%d %H:%M")
         assert f"{stamp} Asia/Karachi (sent to the gateway as {stamp}:00)" in review
-        assert f"Mask:     {engine.profile.default_mask}" in review
+        assert f"Mask     {engine.profile.default_mask}" in review
         before = pages(sim).count("campaign.jsp")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, SmsCampaignsScreen), "monitor")
@@ -379,41 +379,95 @@ async def test_palette_opens_the_wizard_and_the_personalised_send(tmp_path: Path
         await wait_until(pilot, lambda: isinstance(app.screen, CampaignWizard), "wizard")
 
 
-def burst(app: Any, text: str, *then: str) -> None:
-    """Keys as a fast typist (or a paste) sends them: all queued before any is handled."""
-    from textual import events as textual_events
+def created_campaigns(sim: Any) -> list[dict[str, str]]:
+    """The parameters of every campaign creation the gateway received."""
+    return [dict(r.params) for r in sim.requests if r.page == "campaign.jsp"]
 
-    for character in text:
-        key = "space" if character == " " else character
-        app.post_message(textual_events.Key(key, character))
-    for key in then:
-        app.post_message(textual_events.Key(key, None))
+
+BILL = "Dear customer, your bill of Rs 1500 is due on Friday. Pay by Easypaisa or at any shop."
 
 
 async def test_a_step_typed_and_advanced_in_one_burst_keeps_every_character(
     tmp_path: Path,
 ) -> None:
-    async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, _sim):
+    async with demo_app(tmp_path, "sms_campaigns", size=(80, 24)) as (app, pilot, sim):
+        customers = next(i.id for i in app.engine.ledger.lists() if i.name == "Customers")
         wizard = await open_wizard(app, pilot)
-        burst(app, "Bill reminders", "ctrl+n")
+        type_burst(app, "Bill reminders", "ctrl+n")
         await wait_until(pilot, lambda: wizard.step_name == "lists", "the lists step")
         assert wizard.name_value == "Bill reminders"
-        await pilot.press("space", "ctrl+n")
+        # Space ticks the list through a binding and a message of the list's own:
+        # Ctrl+N right behind it still sees the list ticked.
+        burst(app, "space", "ctrl+n")
         await wait_until(pilot, lambda: wizard.step_name == "message", "the message step")
-        text = "Dear customer, your bill of Rs 1500 is due on Friday."
-        burst(app, text, "ctrl+n")
+        assert wizard.list_ids == [customers]
+        type_burst(app, BILL, "ctrl+n")
         await wait_until(pilot, lambda: wizard.step_name == "when", "the when step")
-        assert wizard.text == text
-        # A paste followed at once by Ctrl+N: the pasted text is what is kept.
+        assert wizard.text == BILL
+        # Typed with pilot.press, then Ctrl+N, with no pause between.
         await pilot.press("ctrl+b")
         await wait_until(pilot, lambda: wizard.step_name == "message", "back to the message")
-        wizard.query_one(MessageComposer).text = ""
-        from textual import events as textual_events
-
-        app.screen.focused.post_message(textual_events.Paste(" Pasted reminder text."))  # type: ignore[union-attr]
-        app.post_message(textual_events.Key("ctrl+n", None))
+        await pilot.press(*" Thank you.", "ctrl+n")
         await wait_until(pilot, lambda: wizard.step_name == "when", "the when step again")
-        assert wizard.text == " Pasted reminder text."
-        await pilot.press("ctrl+n")  # "Now" is chosen: on to the review
+        assert wizard.text == BILL + " Thank you."
+        # A paste followed at once by Ctrl+N: the pasted text is what is kept.
+        await pilot.press("ctrl+b")
+        await wait_until(pilot, lambda: wizard.step_name == "message", "back again")
+        wizard.query_one(MessageComposer).text = ""
+        paste(app, "Pasted reminder:\nyour bill is due.")
+        burst(app, "ctrl+n")
+        await wait_until(pilot, lambda: wizard.step_name == "when", "the when step, pasted")
+        assert wizard.text == "Pasted reminder:\nyour bill is due."
+        # A time typed and advanced in one burst is read whole, not as "2026-12-0".
+        at = (sim.clock.now().astimezone(KARACHI) + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+        burst(app, "down", "enter")
+        when = wizard.query_one("#wizard-when", Input)
+        await wait_until(pilot, lambda: app.focused is when, "the time field")
+        when.value = ""
+        type_burst(app, at, "ctrl+n")
         await wait_until(pilot, lambda: wizard.step_name == "review", "the review")
-        assert "Message:   Pasted reminder text." in text_of(wizard, "#wizard-review")
+        review = wizard.review_shown
+        assert "Message  Pasted reminder:\n         your bill is due." in review
+        assert f"When     {at} Asia/Karachi" in review and "Customers (12)" in review
+        # The review's buttons are on an 80x24 screen.
+        create = wizard.query_one("#wizard-create", Button)
+        assert create.region.height and create.region.bottom <= 24
+        assert created_campaigns(sim) == []
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(created_campaigns(sim)) == 1, "the creation")
+        sent = created_campaigns(sim)[0]
+        assert sent["text"] == "Pasted reminder:\nyour bill is due."
+        assert sent["time"] == f"{at}:00" and sent["group_ids"] == customers
+
+
+async def test_ctrl_n_never_creates_and_the_review_waits_for_create(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, sim):
+        wizard = await open_wizard(app, pilot)
+        await pilot.press(*"Twice", "ctrl+n", "space", "ctrl+n", *"Hello", "ctrl+n")
+        await wait_until(pilot, lambda: wizard.step_name == "when", "the when step")
+        # Ctrl+N pressed twice (or held down) opens the review and stops there.
+        burst(app, "ctrl+n", "ctrl+n", "ctrl+n")
+        await wait_until(pilot, lambda: wizard.step_name == "review", "the review")
+        await pilot.pause(0.2)
+        assert wizard.step_name == "review" and created_campaigns(sim) == []
+        assert "Message  Hello" in wizard.review_shown
+        # Only Create acts; Enter on the focused Create button is that.
+        assert app.focused is wizard.query_one("#wizard-create", Button)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(created_campaigns(sim)) == 1, "the creation")
+        assert created_campaigns(sim)[0]["text"] == "Hello"
+
+
+async def test_a_new_wizard_starts_empty(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, _sim):
+        wizard = await open_wizard(app, pilot)
+        await pilot.press(*"Left over", "ctrl+n", "space", "ctrl+n", *"Old text")
+        await wait_until(pilot, lambda: wizard.step_name == "message", "the message step")
+        await pilot.press("escape", "escape", "escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, SmsCampaignsScreen), "closed")
+        app.screen.query_one("#campaigns", DataTable).focus()
+        fresh = await open_wizard(app, pilot)
+        assert fresh is not wizard and fresh.step_name == "name"
+        assert fresh.query_one("#wizard-name", Input).value == ""
+        assert list(fresh.query_one(SelectionList).selected) == []
+        assert fresh.query_one(MessageComposer).text == ""

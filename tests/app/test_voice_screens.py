@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, SelectionList, Static
 
-from tests.app.harness import wait_until
+from tests.app.harness import burst, paste, type_burst, wait_until
 from tests.app.test_audio_screen import demo_engine_app, make_clip
 from tui.engine.service import Engine
 from tui.engine.voice_campaigns import VoiceCampaigns
@@ -99,7 +99,7 @@ async def test_broadcast_created_and_followed_to_sent(tmp_path: Path) -> None:
         assert "19 of 160 units" in text_of(wizard, "#wiz-sms-limit")
         await pilot.press("ctrl+n")
         assert wizard.step == "review"
-        review = text_of(wizard, "#wiz-review")
+        review = wizard.review_shown
         assert "Clinic reminder" in review and "Staff (ID" in review and "(5 numbers" in review
         assert "Welcome message (ID" in review and "Sorry we missed you" in review
         assert "as soon as approved" in review
@@ -154,7 +154,7 @@ async def test_feedback_campaign_with_the_key_tally(tmp_path: Path) -> None:
         wizard.query_one("#wiz-options", Input).value = "3"
         choose(wizard, "#wiz-valid-clip", known["Payment reminder"])
         await pilot.press("ctrl+n", "ctrl+n")
-        review = text_of(wizard, "#wiz-review")
+        review = wizard.review_shown
         assert "Valid options" in review and "3 (keys 1-3)" in review
         assert "Payment reminder (ID" in review
         await pilot.press("ctrl+s")
@@ -196,7 +196,7 @@ async def test_dynamic_campaign_is_created(tmp_path: Path) -> None:
         wizard.query_one("#wiz-daily-start", Input).value = "09:00"
         wizard.query_one("#wiz-daily-end", Input).value = "17:30"
         await pilot.press("ctrl+n")
-        review = text_of(wizard, "#wiz-review")
+        review = wizard.review_shown
         assert "Urdu" in review and "numbers" in review and "Male" in review
         lines = dict(line.split(None, 1) for line in review.splitlines())
         assert lines["End"].strip() == (start + timedelta(days=2)).strftime(FMT)
@@ -328,3 +328,98 @@ async def test_a_recording_added_from_the_wizard_is_used_once_ready(tmp_path: Pa
         await pilot.press("ctrl+n")
         assert wizard.step == "delivery"
         assert wizard.query_one("#wiz-audio", Select).value == new.id
+
+
+REMINDER = "Dear customer, your bill of Rs 1500 is due on Friday; call 111 to pay."
+
+
+def flat(text: str) -> str:
+    """``text`` with every run of spaces and line ends made one space."""
+    return " ".join(text.split())
+
+
+async def test_every_step_reads_what_a_fast_typist_sent(tmp_path: Path) -> None:
+    async with demo_engine_app(tmp_path, "voice_campaigns", size=(80, 24)) as (
+        app,
+        pilot,
+        engine,
+    ):
+        screen = app.screen
+        assert isinstance(screen, VoiceCampaignsScreen)
+        known = ids(engine)
+        wizard = await open_wizard(pilot, screen)
+        # A radio button chosen and the step left in one burst: the choice counts.
+        burst(app, "down", "enter", "ctrl+n")
+        await wait_until(pilot, lambda: wizard.step == "basics", "the basics")
+        assert wizard.kind == "feedback"
+        type_burst(app, "Payment survey", "ctrl+n")
+        await wait_until(pilot, lambda: "contact list" in text_of(wizard, "#wiz-error"), "refusal")
+        assert wizard.draft().name == "Payment survey"
+        lists = wizard.query_one(SelectionList)
+        lists.focus()
+        lists.highlighted = next(
+            i
+            for i in range(lists.option_count)
+            if lists.get_option_at_index(i).value == known["Staff"]
+        )
+        burst(app, "space", "ctrl+n")
+        await wait_until(pilot, lambda: wizard.step == "audio", "the audio step")
+        assert wizard.draft().list_ids == (known["Staff"],)
+        choose(wizard, "#wiz-audio", known["Welcome message"])
+        wizard.query_one("#wiz-options", Input).focus()
+        type_burst(app, "3", "ctrl+n")
+        await wait_until(pilot, lambda: wizard.step == "delivery", "the delivery step")
+        assert wizard.draft().valid_options == "3"
+        type_burst(app, REMINDER, "ctrl+n")
+        await wait_until(pilot, lambda: wizard.step == "review", "the review")
+        assert f"Fallback SMS {REMINDER} Retries" in flat(wizard.review_shown)
+        # Pasted, then Ctrl+N at once.
+        await pilot.press("ctrl+b")
+        await wait_until(pilot, lambda: wizard.step == "delivery", "back to delivery")
+        wizard.query_one(MessageComposer).text = ""
+        paste(app, "Missed you.\nCall 111.")
+        burst(app, "ctrl+n")
+        await wait_until(pilot, lambda: wizard.step == "review", "the review again")
+        assert "Fallback SMS Missed you. Call 111. Retries" in flat(wizard.review_shown)
+        # A start time typed and Create pressed twice in one burst: the review
+        # shows the whole time and nothing is created until Create is pressed on it.
+        await pilot.press("ctrl+b")
+        await wait_until(pilot, lambda: wizard.step == "delivery", "delivery again")
+        start = (VoiceCampaigns(engine).now() + timedelta(hours=3)).strftime(FMT)
+        wizard.query_one("#wiz-start", Input).focus()
+        type_burst(app, start, "ctrl+s", "ctrl+s")
+        await wait_until(pilot, lambda: wizard.step == "review", "the review, by Create")
+        await pilot.pause(0.2)
+        assert creations(engine) == []
+        assert f"Start {start} End" in flat(wizard.review_shown)
+        create = wizard.query_one("#wiz-create")
+        assert app.focused is create and 0 < create.region.bottom <= 24
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(creations(engine)) == 1, "create request")
+        page, params = creations(engine)[0]
+        assert page == "voice_feedback_campaign.jsp"
+        assert params["valid_options"] == "3" and params["group_ids"] == known["Staff"]
+        assert params["start_date"] == f"{start}:00"
+
+
+async def test_a_new_voice_wizard_starts_empty(tmp_path: Path) -> None:
+    async with demo_engine_app(tmp_path, "voice_campaigns") as (app, pilot, engine):
+        screen = app.screen
+        assert isinstance(screen, VoiceCampaignsScreen)
+        known = ids(engine)
+        wizard = await open_wizard(pilot, screen)
+        await pilot.press("down", "enter")
+        await fill_basics(pilot, wizard, "Left over", known["Staff"])
+        choose(wizard, "#wiz-audio", known["Welcome message"])
+        wizard.query_one("#wiz-options", Input).value = "4"
+        await pilot.press("ctrl+n")
+        assert wizard.step == "delivery"
+        await pilot.press(*"Old text")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not wizard.display, "wizard closed")
+
+        wizard = await open_wizard(pilot, screen)
+        draft = wizard.draft()
+        assert (draft.kind, draft.name, draft.list_ids, draft.text) == ("broadcast", "", (), "")
+        assert (draft.file_id, draft.valid_options, draft.start) == (None, "", "")
+        assert list(wizard.query_one(SelectionList).selected) == []

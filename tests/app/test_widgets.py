@@ -11,6 +11,8 @@ from tui.gateway.numbers import ParsedRecipients
 from tui.gateway.text import TextAnalysis
 from tui.widgets import MessageComposer, RecipientsBox
 from tui.widgets import recipients as recipients_module
+from tui.widgets.reply_quote import QUOTE_CHARS, Reply, quote_text
+from tui.widgets.tick_list import TickList
 
 
 class WidgetApp(App[None]):
@@ -145,3 +147,36 @@ async def test_composer_names_the_characters_that_forced_unicode() -> None:
         assert "ش" in forcing
         assert composer.query_one(".composer-forcing").display
         assert composer.analysis.is_unicode
+
+
+class TickApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield TickList(("Customers", "1001"), ("Staff", "1002", True), id="ticks")
+
+
+async def test_tick_list_marks_only_ticked_options() -> None:
+    app = TickApp()
+    async with app.run_test(size=(40, 6)) as pilot:
+        ticks = app.query_one(TickList)
+        ticks.focus()
+        await pilot.pause()
+
+        def boxes() -> list[str]:
+            return [ticks.render_line(y).text[:3] for y in range(2)]
+
+        # On a monochrome screen the state is in the glyph, not in the colour.
+        assert boxes() == ["▐ ▌", "▐X▌"]
+        await pilot.press("space")  # ticks the highlighted first option
+        await pilot.pause()
+        assert boxes() == ["▐X▌", "▐X▌"]
+        assert set(ticks.selected) == {"1001", "1002"}
+
+
+def test_reply_quote_says_from_whom_when_and_what() -> None:
+    reply = Reply("923001234567", "2026-12-04 09:15", "Is the Eid sale\nstill on?")
+    assert quote_text(reply) == (
+        "Replying to 923001234567 (2026-12-04 09:15):\n“Is the Eid sale still on?”"
+    )
+    long = quote_text(Reply("92300", "", "x" * 500))
+    assert long.startswith("Replying to 92300:\n“") and long.endswith("…”")
+    assert len(long.splitlines()[1]) == QUOTE_CHARS + 2

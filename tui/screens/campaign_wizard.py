@@ -2,7 +2,10 @@
 
 Each step is checked before the next one opens (the checks are the engine's,
 so the wizard says exactly what the gateway would refuse). Enter or Ctrl+N
-goes on, Escape or Ctrl+B goes back; Escape on the first step cancels. The
+goes on, Escape or Ctrl+B goes back; Escape on the first step cancels. A step
+is read only after every key typed or pasted before Ctrl+N has reached its
+field. The review shows the whole message, the lists and the schedule; only
+its Create button (or Ctrl+S there) creates the campaign, never Ctrl+N. The
 wizard dismisses with the new campaign's ID, which the campaigns screen opens
 in its monitor.
 """
@@ -15,7 +18,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Button,
@@ -30,6 +33,7 @@ from textual.widgets import (
     Static,
 )
 
+from tui.engine.costs import CostEstimate, estimate
 from tui.engine.sms_campaigns import (
     WHEN_FORMATS,
     WHEN_HINT,
@@ -44,8 +48,10 @@ from tui.gateway.errors import CsmsError, InvalidInput
 from tui.gateway.text import TextAnalysis
 from tui.ledger import LedgerError
 from tui.screens.base import engine_of
-from tui.screens.pending_input import after_pending_input
 from tui.widgets import MessageComposer
+from tui.widgets.pending_input import after_pending_input
+from tui.widgets.review import review_plain, review_table
+from tui.widgets.tick_list import TickList
 
 STEPS: tuple[tuple[str, str], ...] = (
     ("name", "Name"),
@@ -79,19 +85,20 @@ def segments_text(analysis: TextAnalysis, recipients: int) -> str:
     )
 
 
-def review_text(review: CampaignReview) -> str:
+def review_rows(review: CampaignReview, cost: CostEstimate | None = None) -> list[tuple[str, str]]:
+    """Exactly what the campaign will send, to whom, when and at what cost: the
+    whole text, as (label, value) rows."""
     draft = review.draft
     lists = ", ".join(f"{item.name} ({item.members:,})" for item in review.audience.lists)
-    lines = [
-        f"Name:     {draft.name}",
-        f"Lists:    {lists}",
-        f"          {audience_text(review.audience)}",
-        f"Message:  {draft.text}",
-        f"          {segments_text(review.analysis, review.audience.unique)}",
-        f"When:     {review.when_text}",
-        f"Mask:     {draft.mask or 'the account default'}",
+    segments = segments_text(review.analysis, review.audience.unique)
+    return [
+        ("Name", draft.name),
+        ("Lists", f"{lists}\n{audience_text(review.audience)}"),
+        ("Message", draft.text),
+        ("Cost", segments if cost is None else f"{segments}\n{cost.sentence()}"),
+        ("When", review.when_text),
+        ("Mask", draft.mask or "the account default"),
     ]
-    return "\n".join(lines)
 
 
 class CampaignWizard(Screen[str | None]):
@@ -99,8 +106,10 @@ class CampaignWizard(Screen[str | None]):
 
     CSS_PATH = "../styles/sms_campaigns.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+n", "next", "Next", priority=True, id="campaign_wizard.next"),
-        Binding("ctrl+b", "back", "Back", priority=True, id="campaign_wizard.back"),
+        # Not priority bindings: Ctrl+N travels behind the keys typed before it.
+        Binding("ctrl+n", "next", "Next", id="campaign_wizard.next"),
+        Binding("ctrl+b", "back", "Back", id="campaign_wizard.back"),
+        Binding("ctrl+s", "create", "Create", id="campaign_wizard.create"),
         Binding("escape", "back", "Back / cancel", id="campaign_wizard.cancel"),
     ]
 
@@ -112,6 +121,8 @@ class CampaignWizard(Screen[str | None]):
         self.audience: Audience | None = None
         self.text = ""
         self.review: CampaignReview | None = None
+        #: The review as shown, in plain text.
+        self.review_shown = ""
         self.creating = False
 
     @property
@@ -132,7 +143,7 @@ class CampaignWizard(Screen[str | None]):
                 yield Input(placeholder="e.g. Eid greetings", id="wizard-name")
             with Vertical(id="step-lists", classes="wizard-step"):
                 yield Label("Lists to send to (Space toggles a list)")
-                yield SelectionList[str](id="wizard-lists")
+                yield TickList(id="wizard-lists")
                 yield Static("", id="wizard-audience", markup=False)
             with Vertical(id="step-message", classes="wizard-step"):
                 yield Label("Message (one text for every recipient)")
@@ -148,8 +159,9 @@ class CampaignWizard(Screen[str | None]):
                 yield Label("Mask")
                 yield Select[str]([], prompt="The account's default mask", id="wizard-mask")
             with Vertical(id="step-review", classes="wizard-step"):
-                yield Static("", id="wizard-review", markup=False)
-                yield Button("Create campaign (Enter)", variant="primary", id="wizard-create")
+                with VerticalScroll(id="wizard-review-scroll"):
+                    yield Static("", id="wizard-review", markup=False)
+                yield Button("Create campaign (Ctrl+S)", variant="primary", id="wizard-create")
         yield Static("", id="wizard-error", markup=False)
         with Horizontal(id="wizard-buttons"):
             yield Button("Back (Ctrl+B)", id="wizard-back")
@@ -207,6 +219,7 @@ class CampaignWizard(Screen[str | None]):
             "Cancel (Esc)" if self.step == 0 else "Back (Ctrl+B)"
         )
         self.query_one("#wizard-next").display = name != "review"
+        self.refresh_bindings()
         self._error(None)
         focus = {
             "name": "#wizard-name",
@@ -234,14 +247,19 @@ class CampaignWizard(Screen[str | None]):
         self._error(message)
         self.notify(message, severity="error")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Ctrl+S creates from the review only; Ctrl+N never creates.
+        if action == "create":
+            return self.step_name == "review"
+        if action == "next":
+            return self.step_name != "review"
+        return True
+
     def action_next(self) -> None:
         after_pending_input(self, self._next)
 
     def _next(self) -> None:
-        if self.creating:
-            return
-        if self.step_name == "review":
-            self._create()
+        if self.creating or self.step_name == "review":
             return
         try:
             self._check_step()
@@ -253,6 +271,13 @@ class CampaignWizard(Screen[str | None]):
 
     def action_back(self) -> None:
         after_pending_input(self, self._back)
+
+    def action_create(self) -> None:
+        after_pending_input(self, self._create_from_review)
+
+    def _create_from_review(self) -> None:
+        if self.step_name == "review" and not self.creating:
+            self._create()
 
     def _back(self) -> None:
         if self.creating:
@@ -279,8 +304,17 @@ class CampaignWizard(Screen[str | None]):
             self.text = text
         elif name == "when":
             draft = self._draft()
-            self.review = campaigns.review(draft)
-            self.query_one("#wizard-review", Static).update(review_text(self.review))
+            self.review = review = campaigns.review(draft)
+            engine = engine_of(self)
+            cost = estimate(
+                review.audience.unique,
+                review.analysis.segments,
+                price=engine.profile.price_per_segment,
+                credit=engine.status.credit,
+            )
+            rows = review_rows(review, cost)
+            self.review_shown = review_plain(rows)
+            self.query_one("#wizard-review", Static).update(review_table(rows))
 
     def _draft(self) -> CampaignDraft:
         campaigns = self.campaigns
@@ -345,7 +379,7 @@ class CampaignWizard(Screen[str | None]):
         elif event.button.id == "wizard-back":
             self.action_back()
         elif event.button.id == "wizard-create":
-            self._create()
+            self._create_from_review()
 
     # -- creating ----------------------------------------------------------------------
 
@@ -370,6 +404,6 @@ class CampaignWizard(Screen[str | None]):
         finally:
             self.creating = False
             button.disabled = False
-            button.label = "Create campaign (Enter)"
+            button.label = "Create campaign (Ctrl+S)"
         self.notify(f"Campaign {campaign.name!r} created (ID {campaign.id}).")
         self.dismiss(campaign.id)

@@ -1,19 +1,26 @@
 """A yes/no question in a modal: Enter presses the focused button, Escape cancels.
 
 Nothing runs because Enter was pressed somewhere: only the button that has
-focus acts, and for destructive or paying actions (``safe_default``) the
-focus starts on the safe button, so a stray Enter cancels.
+focus acts (there is no Enter binding), and for destructive or paying actions
+(``safe_default``) the focus starts on the safe button, so a stray Enter
+cancels. The question says what the action costs or loses; however long it
+is, it scrolls and the buttons stay on screen (80x24 included).
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
+
+#: Rows of the dialog around its question: border, padding, title, buttons, and
+#: the footer below the dialog.
+CHROME_ROWS = 10
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -26,7 +33,7 @@ class ConfirmScreen(ModalScreen[bool]):
         border: thick $primary; background: $surface;
     }
     ConfirmScreen #confirm-title { text-style: bold; margin-bottom: 1; }
-    ConfirmScreen #confirm-body { height: auto; max-height: 16; }
+    ConfirmScreen #confirm-body { height: auto; max-height: 14; }
     ConfirmScreen #confirm-question { margin-bottom: 1; }
     ConfirmScreen #confirm-buttons { height: auto; align-horizontal: right; }
     ConfirmScreen #confirm-buttons Button { margin-left: 2; }
@@ -34,7 +41,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("left,right", "switch", "Other button", show=False),
+        Binding("left,right", "switch", "Other button"),
     ]
 
     def __init__(
@@ -70,10 +77,16 @@ class ConfirmScreen(ModalScreen[bool]):
                     id="confirm",
                     variant="error" if self.danger else "primary",
                 )
+        yield Footer()
 
     def on_mount(self) -> None:
         first = "#cancel" if self.safe_default else "#confirm"
         self.query_one(first, Button).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The question scrolls in what the terminal leaves; the buttons never go.
+        body = self.query_one("#confirm-body")
+        body.styles.max_height = max(3, event.size.height - CHROME_ROWS)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -29,6 +29,7 @@ from tui.screens.base import EngineScreen, has_engine
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.display_time import local
 from tui.widgets.loss_notice import LossNotice
+from tui.widgets.reply_quote import Reply
 
 PAGE_SIZE = 100
 PREVIEW_CHARS = 80
@@ -440,18 +441,21 @@ class InboxScreen(EngineScreen):
         return self.page.get(key) if key is not None else self.opened
 
     async def action_reply(self) -> None:
+        """Open Quick send on a fresh form addressed to the selected message's
+        sender, quoting it (never on what was last typed or sent there)."""
         message = self._selected()
         if message is None:
             self.notify("Select a message to reply to.", severity="warning")
             return
         from tui.screens.quick_send import QuickSendScreen
 
+        reply = Reply(sender=message.msisdn, received=self._when(message), text=message.text)
         await self.app.switch_mode("quick_send")
-        screen = self.app.screen
-        if isinstance(screen, QuickSendScreen):
-            screen.start_reply(
-                message.msisdn, message.text, message.timestamp or message.received_at
-            )
+        screen = next(
+            (s for s in reversed(self.app.screen_stack) if isinstance(s, QuickSendScreen)), None
+        )
+        if screen is not None:
+            screen.start_reply(reply)
 
     def action_export(self) -> None:
         field = self.query_one("#export-path", Input)

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
+from textual.widgets import Button, DataTable, Footer, Input, Label, ProgressBar, Static
 
 from tui.engine.imports import ImportPreview, preview_file, preview_text
 from tui.engine.list_upload import ListUploader, UploadProgress, UploadResult
@@ -43,7 +43,7 @@ LISTS_CSS = "../styles/lists.tcss"
 
 
 class PathPrompt(ModalScreen[Path | None]):
-    """Ask for a file to write; Enter accepts, Escape cancels."""
+    """Ask for a file to write; Enter in the field (or on Write) accepts, Escape cancels."""
 
     CSS_PATH = LISTS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -59,7 +59,8 @@ class PathPrompt(ModalScreen[Path | None]):
             yield Input(str(self.default), id="path-input")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="path-cancel")
-                yield Button("Write (Enter)", id="path-ok", variant="primary")
+                yield Button("Write", id="path-ok", variant="primary")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -77,11 +78,15 @@ class PathPrompt(ModalScreen[Path | None]):
 
 
 class ImportPreviewScreen(ModalScreen[bool]):
-    """The preview of an import: upload (Enter), export the invalid rows, or cancel."""
+    """The preview of an import: upload, export the invalid rows, or cancel.
+
+    Enter presses the focused button (Upload at first); nothing uploads unless
+    Upload has focus. The invalid rows are exported with Ctrl+E (in the footer)
+    or from their button, which Tab reaches like the others.
+    """
 
     CSS_PATH = LISTS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Enter presses the focused button; nothing uploads unless Upload has focus.
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+e", "export_invalid", "Export invalid rows"),
     ]
@@ -102,7 +107,7 @@ class ImportPreviewScreen(ModalScreen[bool]):
                 )
                 yield DataTable[str](id="preview-invalid", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Export invalid rows… (ctrl+e)", id="preview-export")
+                yield Button("Export invalid… (Ctrl+E)", id="preview-export")
                 yield Button("Cancel", id="preview-cancel")
                 yield Button(
                     f"Upload {count:,} number{'s' if count != 1 else ''}",
@@ -110,6 +115,12 @@ class ImportPreviewScreen(ModalScreen[bool]):
                     variant="primary",
                     disabled=count == 0,
                 )
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export_invalid":
+            return bool(self.preview.invalid)
+        return True
 
     def on_mount(self) -> None:
         table = self.query_one("#preview-invalid", DataTable)

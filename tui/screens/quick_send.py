@@ -1,16 +1,23 @@
 """Quick send: one SMS, call or feedback call to numbers pasted in any format.
 
 The form checks everything it can before anything goes out (invalid numbers,
-empty text, missing audio) and asks for confirmation stating what will be sent.
-After sending, a table lists each recipient's message or call ID and its live
-status, updated in place from the engine's events.
+empty text, missing audio) and asks for confirmation stating what will be sent:
+how many messages of how many segments to how many numbers, what that costs,
+the numbers and the whole text. After sending, a table lists each recipient's
+message or call ID and its live status, updated in place from the engine's
+events.
+
+A reply from the Inbox (and Ctrl+L, New) starts a fresh form: one definition of
+"fresh" (``new_form``) empties the text, clears the results and closes any
+question still open about the previous form. A confirmation only ever sends
+the form it was asked about: answered after the form was renewed, it sends
+nothing.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, ClassVar, Literal
 
 from textual import on, work
@@ -20,12 +27,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Label, Select, Static, Tab, Tabs
 
 from tui.engine import events
+from tui.engine.costs import estimate
 from tui.gateway.codes import MAX_RETRIES, AudioStatus, Operator
 from tui.gateway.errors import CsmsError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets import MessageComposer, RecipientsBox
-from tui.widgets.reply_quote import ReplyQuote
+from tui.widgets.reply_quote import Reply, ReplyQuote
 
 SendKind = Literal["sms", "call", "feedback"]
 KIND_LABELS: dict[SendKind, str] = {"sms": "SMS", "call": "Call", "feedback": "Feedback call"}
@@ -33,6 +41,20 @@ KIND_LABELS: dict[SendKind, str] = {"sms": "SMS", "call": "Call", "feedback": "F
 EARLY_STATUSES = 2_000
 UNKNOWN_STATUS = "Unknown outcome"
 NOT_SENT_STATUS = "Not sent"
+#: Numbers named in the confirmation (the count is always given).
+SHOWN_NUMBERS = 10
+DEFAULT_VALID_OPTIONS = 2
+
+
+def _plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def numbers_line(recipients: list[str], limit: int = SHOWN_NUMBERS) -> str:
+    """``To: a, b, c`` naming at most ``limit`` numbers, then how many more."""
+    shown = ", ".join(recipients[:limit])
+    hidden = len(recipients) - limit
+    return f"To: {shown}" + (f" and {hidden:,} more" if hidden > 0 else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +75,9 @@ class SendRequest:
     valid_options: int = 0
     valid_file: tuple[str, str] = ("", "")
     invalid_file: tuple[str, str] = ("", "")
+    #: The profile's price of a segment and the credit last reported, if known.
+    price: float | None = None
+    credit: float | None = None
 
     @property
     def tracked_kind(self) -> str:
@@ -60,33 +85,47 @@ class SendRequest:
         return "message" if self.kind == "sms" else "call"
 
     def question(self) -> str:
-        """The confirmation: who receives what, and what it costs in segments."""
+        """The confirmation: what goes to how many numbers, what it costs, the
+        numbers and, for an SMS, the whole text."""
         count = len(self.recipients)
-        who = f"{count} recipient{'' if count == 1 else 's'}"
+        numbers = _plural(count, "number")
         repeats = (
-            f" ({self.repeats} repeated number{'' if self.repeats == 1 else 's'} sent once)"
+            f"{_plural(self.repeats, 'repeated number')} in the list sent once.\n"
             if self.repeats
             else ""
         )
-        mask = f" Mask: {self.mask}." if self.mask else ""
+        mask = f"Mask: {self.mask or 'the account default'}."
         if self.kind == "sms":
-            total = count * self.segments
-            per = f"{self.segments} segment{'' if self.segments == 1 else 's'}"
-            operator = f" Operator: {Operator(self.operator).label}." if self.operator else ""
-            return (
-                f"Send this SMS to {who}{repeats}?\n"
-                f"{per} each ({self.encoding}), {total} segment{'' if total == 1 else 's'} "
-                f"in all.{mask}{operator}"
-            )
-        retries = f"{self.retries} retr{'y' if self.retries == 1 else 'ies'}"
-        question = f"Call {who}{repeats} with the recording {self.file_name!r} ({retries})?"
+            cost = estimate(count, self.segments, price=self.price, credit=self.credit)
+            operator = Operator(self.operator).label if self.operator else "any"
+            lines = [
+                f"Send 1 message of {_plural(self.segments, 'segment')} ({self.encoding}) "
+                f"to {numbers} ({_plural(cost.segments, 'segment')} in all)?",
+                f"{repeats}{mask} Operator: {operator}.",
+            ]
+            if cost.cost is not None:
+                lines.append(
+                    f"About {cost.cost:,.2f} credit at {cost.price:g} a segment "
+                    "(the profile's price)."
+                )
+            if cost.credit is not None:
+                lines.append(f"Credit now {cost.credit:,.2f}.")
+            if cost.short:
+                lines.append("The credit is not enough: the gateway stops when it runs out.")
+            return "\n".join([*lines, numbers_line(self.recipients), "Text:", self.text])
+        retries = _plural(self.retries, "retry", "retries")
+        what = "Feedback-call" if self.kind == "feedback" else "Call"
+        lines = [
+            f"{what} {numbers} with the recording {self.file_name!r} ({retries})?",
+            f"{repeats}{mask}",
+        ]
         if self.kind == "feedback":
-            question += (
-                f"\nValid keys: 1-{self.valid_options} "
+            lines.append(
+                f"Valid keys: 1-{self.valid_options} "
                 f"(valid-key clip {self.valid_file[1]!r}, "
                 f"invalid-key clip {self.invalid_file[1]!r})."
             )
-        return question + mask
+        return "\n".join([*lines, numbers_line(self.recipients)])
 
 
 def invalid_numbers_message(invalid: list[tuple[str, str]]) -> str:
@@ -134,8 +173,10 @@ class QuickSendScreen(EngineScreen):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind: SendKind = "sms"
-        #: A reply asked for before the screen was mounted: (sender, text, time).
-        self._prefill: tuple[str, str, datetime | None] | None = None
+        #: A reply asked for before the screen was mounted.
+        self._pending_reply: Reply | None = None
+        #: Counts fresh forms: a confirmation or a send belongs to the form it began on.
+        self.form = 0
         self._early: OrderedDict[str, str] = OrderedDict()
         self._audio_options: list[tuple[str, str]] = []
         self._audio_names: dict[str, str] = {}
@@ -170,7 +211,7 @@ class QuickSendScreen(EngineScreen):
                     yield Select[int](
                         [(f"{n} valid key{'' if n == 1 else 's'}", n) for n in range(10)],
                         allow_blank=False,
-                        value=2,
+                        value=DEFAULT_VALID_OPTIONS,
                         id="valid-options",
                     )
                     yield Select[str]([], prompt="Clip after a valid key", id="valid-clip")
@@ -200,9 +241,9 @@ class QuickSendScreen(EngineScreen):
         self.query_one("#send-error").display = False
         self._show_kind()
         self.catch_up()
-        if self._prefill is not None:
-            waiting, self._prefill = self._prefill, None
-            self.start_reply(*waiting)
+        if self._pending_reply is not None:
+            waiting, self._pending_reply = self._pending_reply, None
+            self.start_reply(waiting)
 
     def catch_up(self) -> None:
         if not has_engine(self):
@@ -269,33 +310,60 @@ class QuickSendScreen(EngineScreen):
 
     # -- public ---------------------------------------------------------------
 
-    def start_reply(self, sender: str, text: str, at: datetime | None) -> None:
-        """A fresh SMS to ``sender``: empty message, no old results, and the
-        message being answered shown above the composer."""
+    def start_reply(self, reply: Reply) -> None:
+        """A fresh SMS to the sender of ``reply``: empty message, no old results,
+        and the message being answered quoted above the composer."""
         if not self.is_mounted:
-            self._prefill = (sender, text, at)
+            self._pending_reply = reply
             return
-        self.select_kind("sms")
-        self.query_one(RecipientsBox).text = sender
-        self.query_one(MessageComposer).text = ""
-        self._clear_results()
-        self._show_error(None)
-        self.query_one(ReplyQuote).show(sender, text, at)
-        self.query_one(MessageComposer).focus()
+        self.new_form(kind="sms", reply=reply)
 
-    def _clear_results(self) -> None:
+    def new_form(self, *, kind: SendKind | None = None, reply: Reply | None = None) -> None:
+        """Everything as a newly opened screen has it (of ``kind``, addressed to
+        ``reply``'s sender when replying). Nothing of the previous form is kept:
+        its text, results, errors and choices go, a confirmation still open
+        about it is cancelled, and a send of it still running reports by
+        notification only."""
+        self.form += 1
+        top = self.app.screen
+        if top is not self and isinstance(top, ConfirmScreen) and self in self.app.screen_stack:
+            top.dismiss(False)
+        self.select_kind(kind or self.kind)
+        self.query_one(RecipientsBox).text = reply.sender if reply else ""
+        self.query_one(MessageComposer).text = ""
+        quote = self.query_one(ReplyQuote)
+        if reply is None:
+            quote.clear()
+        else:
+            quote.show(reply)
+        self._reset_choices()
         table = self.query_one(ResultsTable)
         table.clear()
         table.display = False
+        self._early.clear()
+        self._show_error(None)
+        if reply is None:
+            self.query_one(RecipientsBox).focus()
+        else:
+            self.query_one(MessageComposer).focus()
+
+    def _reset_choices(self) -> None:
+        """Mask, operator, recordings and options as a new screen starts them."""
+        mask: Select[str] = self.query_one("#mask", Select)
+        default = self.engine.profile.default_mask if has_engine(self) else None
+        if default and any(value == default for _, value in self._mask_options):
+            mask.value = default
+        else:
+            mask.clear()
+        for selector in ("#operator", "#audio", "#valid-clip", "#invalid-clip"):
+            self.query_one(selector, Select).clear()
+        self.query_one("#retries", Select).value = 0
+        self.query_one("#valid-options", Select).value = DEFAULT_VALID_OPTIONS
 
     # -- sending --------------------------------------------------------------
 
     def action_clear_form(self) -> None:
-        self.query_one(RecipientsBox).text = ""
-        self.query_one(MessageComposer).text = ""
-        self.query_one(ReplyQuote).clear()
-        self._show_error(None)
-        self.query_one(RecipientsBox).focus()
+        self.new_form()
 
     @on(Button.Pressed, "#send")
     def _send_pressed(self, event: Button.Pressed) -> None:
@@ -311,9 +379,15 @@ class QuickSendScreen(EngineScreen):
             return
         self._show_error(None)
 
+        asked_on = self.form
+
         def confirmed(ok: bool | None) -> None:
-            if ok:
-                self._send(request)
+            if not ok:
+                return
+            if self.form != asked_on:
+                self.notify("The form was renewed, so nothing was sent.", severity="warning")
+                return
+            self._send(request, asked_on)
 
         self.app.push_screen(
             ConfirmScreen(
@@ -353,6 +427,8 @@ class QuickSendScreen(EngineScreen):
                 segments=analysis.segments,
                 encoding="Unicode" if analysis.is_unicode else "GSM-7",
                 operator=operator if isinstance(operator, int) else None,
+                price=self.engine.profile.price_per_segment,
+                credit=self.engine.status.credit,
                 **common,
             )
         names = self._audio_names
@@ -407,7 +483,7 @@ class QuickSendScreen(EngineScreen):
         button.label = "Sending…" if sending else "Send (Ctrl+S)"
 
     @work(exclusive=True, group="quick-send", exit_on_error=False)
-    async def _send(self, request: SendRequest) -> None:
+    async def _send(self, request: SendRequest, form: int) -> None:
         self._set_sending(True)
         try:
             engine = self.engine
@@ -433,18 +509,25 @@ class QuickSendScreen(EngineScreen):
                     mask=request.mask,
                 )
         except CsmsError as error:
-            self._show_error(str(error))
+            if form == self.form:
+                self._show_error(str(error))
             self.notify(str(error), severity="error", timeout=10)
             return
         finally:
             self._set_sending(False)
-        self._show_outcome(request, outcome.ids, outcome.unknown, outcome.unsent)
+        # A send of a form since renewed (a reply begun meanwhile) reports here
+        # only; its results are on the Activity screen, not in the new form.
+        current = form == self.form
+        if current:
+            self._show_outcome(request, outcome.ids, outcome.unknown, outcome.unsent)
         if outcome.error:
-            self._show_error(outcome.error)
+            if current:
+                self._show_error(outcome.error)
             self.notify(outcome.error, severity="error", timeout=10)
         else:
             sent = len(outcome.ids)
-            self.notify(f"{KIND_LABELS[request.kind]} accepted for {sent} recipient(s).")
+            where = "" if current else " (see Activity)"
+            self.notify(f"{KIND_LABELS[request.kind]} accepted for {sent} recipient(s){where}.")
 
     def _show_outcome(
         self,

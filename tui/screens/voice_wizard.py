@@ -42,8 +42,10 @@ from tui.gateway.codes import MAX_RETRIES, DynamicDigits, DynamicLanguage, Dynam
 from tui.gateway.errors import CsmsError, OutcomeUnknown
 from tui.ledger import LedgerError, VoiceCampaign
 from tui.screens.base import engine_of
-from tui.screens.pending_input import after_pending_input
 from tui.widgets import MessageComposer
+from tui.widgets.pending_input import after_pending_input
+from tui.widgets.review import review_plain, review_table
+from tui.widgets.tick_list import TickList
 
 STEPS = ("kind", "basics", "audio", "delivery", "review")
 STEP_TITLES = {
@@ -122,6 +124,8 @@ class VoiceWizard(Vertical):
         super().__init__(id=id)
         self.step = STEPS[0]
         self.plan: VoicePlan | None = None
+        #: The review as shown, in plain text.
+        self.review_shown = ""
         self.creating = False
 
     # -- layout ---------------------------------------------------------------
@@ -139,7 +143,7 @@ class VoiceWizard(Vertical):
                 yield Label("Campaign name (unique)", classes="field-label")
                 yield Input(placeholder="e.g. March bill reminder", id="wiz-name")
                 yield Label("Contact lists (Space ticks a list)", classes="field-label")
-                yield SelectionList[str](id="wiz-lists")
+                yield TickList(id="wiz-lists")
             with VerticalScroll(id="step-audio"):
                 yield Label("Recording to play", classes="field-label")
                 with Horizontal(classes="wiz-row"):
@@ -218,8 +222,10 @@ class VoiceWizard(Vertical):
     # -- state ------------------------------------------------------------------
 
     def reset(self) -> None:
-        """A blank campaign of the first step."""
+        """A blank campaign of the first step: nothing of an earlier one is kept."""
         self.plan = None
+        self.creating = False
+        self.query_one(SelectionList).deselect_all()
         self.query_one("#wiz-kind", RadioSet).query_one("#broadcast", RadioButton).value = True
         for selector in ("#wiz-name", "#wiz-options", "#wiz-start", "#wiz-end"):
             self.query_one(selector, Input).value = ""
@@ -325,9 +331,9 @@ class VoiceWizard(Vertical):
         self.query_one("#wiz-create").display = step == "review"
         self._show_error([])
         if step == "review" and self.plan is not None:
-            width = max(len(label) for label, _ in self.plan.review())
-            lines = [f"{label:<{width}}  {value}" for label, value in self.plan.review()]
-            self.query_one("#wiz-review", Static).update("\n".join(lines))
+            rows = self.plan.review()
+            self.review_shown = review_plain(rows)
+            self.query_one("#wiz-review", Static).update(review_table(rows))
         if focus:
             self.focus_step()
 
@@ -362,6 +368,9 @@ class VoiceWizard(Vertical):
         self.show_step(following)
 
     def action_back(self) -> None:
+        after_pending_input(self, self._back)
+
+    def _back(self) -> None:
         index = STEPS.index(self.step)
         if index > 0:
             self.show_step(STEPS[index - 1])
@@ -391,20 +400,28 @@ class VoiceWizard(Vertical):
     # -- creating -----------------------------------------------------------------
 
     def action_create(self) -> None:
-        after_pending_input(self, self._create_now)
+        # Whether the review was on screen when the key was pressed decides: a
+        # second Ctrl+S typed before the review appeared only shows it.
+        from_review = self.step == "review"
+        after_pending_input(self, lambda: self._create_now(from_review=from_review))
 
-    def _create_now(self) -> None:
+    def _create_now(self, *, from_review: bool) -> None:
         if self.creating:
             return
         plan, problems = self.voice.check(self.draft())
         if plan is None:
             self._refuse(problems)
             return
-        if self.step != "review":
-            self.plan = plan
+        shown = self.plan
+        self.plan = plan
+        if not from_review or self.step != "review":
             self.show_step("review")
             return
-        self.plan = plan
+        if shown is None or review_plain(shown.review()) != review_plain(plan.review()):
+            # What would be created is no longer what the review says.
+            self.show_step("review")
+            self.notify("The review changed; read it again, then create.", severity="warning")
+            return
         self._create(plan)
 
     @work(exclusive=True, group="voice-wizard", exit_on_error=False)

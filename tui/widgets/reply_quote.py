@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
 
 from textual.widgets import Static
 
 QUOTE_CHARS = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An incoming message to answer: who sent it, when (as the inbox shows it), what."""
+
+    sender: str
+    received: str
+    text: str
+
+
+def quote_text(reply: Reply, limit: int = QUOTE_CHARS) -> str:
+    """Two lines: from whom and when, then the message (cut to ``limit`` characters)."""
+    line = " ".join(reply.text.split())
+    shown = line if len(line) <= limit else line[: limit - 1] + "…"
+    when = f" ({reply.received})" if reply.received else ""
+    return f"Replying to {reply.sender}{when}:\n“{shown}”"
 
 
 class ReplyQuote(Static):
@@ -22,16 +39,14 @@ class ReplyQuote(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
-        self.replying_to: str | None = None
+        self.reply: Reply | None = None
 
-    def show(self, sender: str, text: str, at: datetime | None) -> None:
-        when = f" at {at:%Y-%m-%d %H:%M}" if at is not None else ""
-        shown = text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
-        self.replying_to = sender
-        self.update(f"Replying to {sender}{when}:\n“{shown}”")
+    def show(self, reply: Reply) -> None:
+        self.reply = reply
+        self.update(quote_text(reply))
         self.add_class("-replying")
 
     def clear(self) -> None:
-        self.replying_to = None
+        self.reply = None
         self.update("")
         self.remove_class("-replying")
