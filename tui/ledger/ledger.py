@@ -19,6 +19,7 @@ from tui.ledger.base import now_utc, storage_error
 from tui.ledger.calls import CallStore, NewCall, insert_calls
 from tui.ledger.campaigns import CampaignStore
 from tui.ledger.errors import LedgerError
+from tui.ledger.history import HistoryStore
 from tui.ledger.imports import ImportStore, mark_interrupted_imports
 from tui.ledger.inbox import InboxStore
 from tui.ledger.inbox_fetches import InboxFetchStore
@@ -108,6 +109,7 @@ class Ledger(
     IntentStore,
     SurveyStore,
     InboxFetchStore,
+    HistoryStore,
 ):
     """One profile's ledger. Methods are synchronous and safe to call from any thread."""
 

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
 from tui.gateway.errors import CsmsError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.display_time import local
+from tui.widgets.history_chart import HistoryChart
 from tui.widgets.loss_notice import LossNotice
 
 if TYPE_CHECKING:
@@ -121,6 +122,10 @@ class DashboardScreen(EngineScreen):
                 how_to_acknowledge="Acknowledge it in the Inbox (K).", id="loss-notice"
             )
             yield Static(id="cards-placeholder")
+            with Horizontal(id="charts"):
+                yield HistoryChart("SMS sent per hour, last 24 h", id="chart-sent")
+                yield HistoryChart("Replies per hour, last 24 h", id="chart-replies")
+                yield HistoryChart("Segments sent per day, last 30 days", id="chart-segments")
             yield Label("Recent events", classes="section-title")
             yield Static("Nothing yet.", id="recent")
 
@@ -252,6 +257,32 @@ class DashboardScreen(EngineScreen):
             ),
         )
         self._show_incoming(counts.unread)
+        self._show_history()
+
+    def _show_history(self) -> None:
+        """The charts, counted from the ledger (what csms sent and fetched)."""
+        ledger = self.engine.ledger
+        now = local(datetime.now().astimezone())
+        sent = ledger.per_hour("messages", "submitted_at", now)
+        replies = ledger.per_hour("incoming", "received_at", now)
+        segments = ledger.segments_per_day(now)
+        self.query_one("#chart-sent", HistoryChart).show(
+            sent.counts, f"{counted(sent.total, 'message')}, peak {max(sent.counts):,} an hour"
+        )
+        self.query_one("#chart-replies", HistoryChart).show(
+            replies.counts,
+            f"{replies.total:,} {'reply' if replies.total == 1 else 'replies'},"
+            f" peak {max(replies.counts):,} an hour",
+        )
+        price = self.engine.profile.price_per_segment
+        credit = (
+            f" ≈ {segments.total * price:,.2f} credit at the profile's price"
+            if price is not None
+            else ""
+        )
+        self.query_one("#chart-segments", HistoryChart).show(
+            segments.counts, f"{counted(segments.total, 'segment')}{credit} (from the ledger)"
+        )
 
     def _add_recent(self, at: datetime, line: str) -> None:
         self.recent.appendleft((at, line))
