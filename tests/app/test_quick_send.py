@@ -280,3 +280,38 @@ async def test_feedback_call_needs_both_clips(tmp_path: Path) -> None:
         assert call.params["valid_feedback_file_id"] == ready[1].id
         assert call.params["invalid_feedback_file_id"] == ready[0].id
         assert str(table.get_row_at(0)[1]) == "Feedback call"
+
+
+async def test_numbers_on_the_do_not_contact_list_are_named_and_left_out(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, QuickSendScreen) and app.engine is not None
+        app.engine.optouts.add(["03217654321"], note="asked by phone")
+        await paste(pilot, "03001234567, 03217654321, 03331112223")
+        await pilot.press("tab", *"Sale ends today")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "question")
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        # What it costs counts only the numbers it goes to.
+        assert confirm.question.startswith(
+            "Send 1 message of 1 segment (GSM-7) to 2 numbers (2 segments in all)?"
+        )
+        assert "Left out, on the do-not-contact list: 923217654321." in confirm.question
+        assert "To: 923001234567, 923331112223\n" in confirm.question
+        await pilot.press("enter")
+        table = screen.query_one(ResultsTable)
+        await wait_until(pilot, lambda: table.row_count == 3, "results")
+        rows = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[3]) for i in range(3)}
+        assert rows["923217654321"] == "Not sent: do-not-contact list"
+        sends = [r for r in sim.requests if r.page == "sendsms.jsp"]
+        assert sends[-1].params["to"].split(",") == ["923001234567", "923331112223"]
+
+        # Everyone on the list: refused before any question.
+        screen.query_one(RecipientsBox).text = "03217654321"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "every recipient is on the do-not-contact list" in str(
+            screen.query_one("#send-error", Static).content
+        )

@@ -249,6 +249,11 @@ async def test_personalised_send_of_two_hundred_rows_from_the_screen(tmp_path: P
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation")
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen) and "200 messages to send" in confirm.question
+        # The first message as its recipient will read it, and the credit.
+        assert confirm.question.endswith(
+            "First message (row 2, to 923002000000):\nDear علی, your bill of Rs 100 is due"
+        )
+        assert "Credit now " in confirm.question
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.last_report is not None, "send")
         report = screen.last_report
@@ -471,3 +476,34 @@ async def test_a_new_wizard_starts_empty(tmp_path: Path) -> None:
         assert fresh.query_one("#wizard-name", Input).value == ""
         assert list(fresh.query_one(SelectionList).selected) == []
         assert fresh.query_one(MessageComposer).text == ""
+
+
+async def test_resending_unknown_rows_starts_on_cancel(tmp_path: Path) -> None:
+    sheet = tmp_path / "bills.csv"
+    bills(sheet, 12)
+    async with demo_app(tmp_path, "sms_campaigns", size=(140, 50)) as (app, pilot, sim):
+        sim.faults.add("sendsms", "drop", count=1)
+        screen = await start_personalised(app, pilot, sheet)
+        await wait_until(pilot, lambda: screen.last_report is not None, "send")
+        report = screen.last_report
+        assert report is not None and report.summary.rows.get("unknown", 0) >= 1
+        jobs = screen.query_one("#pers-jobs", DataTable)
+        jobs.focus()
+        sends = sim.pages_requested().count("sendsms.jsp")
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "question")
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert "can deliver them twice" in confirm.question
+        # Resending may deliver twice: a stray Enter lands on Cancel.
+        assert confirm.focused is not None and confirm.focused.id == "cancel"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen, "closed")
+        await pilot.pause(0.2)
+        assert sim.pages_requested().count("sendsms.jsp") == sends
+        screen.last_report = None
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "question")
+        await pilot.press("tab", "enter")
+        await wait_until(pilot, lambda: screen.last_report is not None, "resend")
+        assert sim.pages_requested().count("sendsms.jsp") > sends

@@ -20,9 +20,12 @@ from tests.app.test_shell import SIM_START, demo_opener, wait_until
 from tui.app import CsmsApp
 from tui.config import Config, Profile
 from tui.engine.service import Engine
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
+from tui.screens.quick_send import QuickSendScreen
 from tui.screens.registry import SCREENS
+from tui.widgets import MessageComposer, RecipientsBox
 
 SIZES = [(100, 30), (160, 50)]
 MAIN_SCREENS = [entry.mode for entry in SCREENS]
@@ -118,3 +121,38 @@ def test_login(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=before)
+
+
+def test_send_confirmation_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    """The question says what goes where and what it costs; its buttons and the
+    footer (Escape cancels) fit the smallest supported terminal."""
+    app = make_demo_app(tmp_path)
+
+    async def before(pilot: Pilot[Any]) -> None:
+        await settled(pilot, "quick_send")
+        screen = pilot.app.screen
+        assert isinstance(screen, QuickSendScreen)
+        screen.query_one(RecipientsBox).text = "0300-1234567, 0321 7654321, 03331112223"
+        screen.query_one(MessageComposer).text = (
+            "Dear customer, your bill of Rs 1500 is due on Friday. Pay at any Telenor "
+            "shop or by Easypaisa before the due date to avoid a late fee. Thank you."
+        )
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "question")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+
+
+def test_reply_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    """A reply: the sender, an empty message, and the message answered quoted."""
+    app = make_demo_app(tmp_path)
+
+    async def before(pilot: Pilot[Any]) -> None:
+        await settled(pilot, "inbox")
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, QuickSendScreen), "reply")
+        pilot.app.screen.set_focus(None)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=before)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 
 from textual.app import App, ComposeResult
-from textual.widgets import Static, TextArea
+from textual.widgets import RadioSet, Static, TextArea
 
 from tui.gateway.numbers import ParsedRecipients
 from tui.gateway.text import TextAnalysis
 from tui.widgets import MessageComposer, RecipientsBox
 from tui.widgets import recipients as recipients_module
+from tui.widgets.choice import Choice
 from tui.widgets.reply_quote import QUOTE_CHARS, Reply, quote_text
 from tui.widgets.tick_list import TickList
 
@@ -180,3 +181,25 @@ def test_reply_quote_says_from_whom_when_and_what() -> None:
     long = quote_text(Reply("92300", "", "x" * 500))
     assert long.startswith("Replying to 92300:\n“") and long.endswith("…”")
     assert len(long.splitlines()[1]) == QUOTE_CHARS + 2
+
+
+class ChoiceApp(App[None]):
+    def compose(self) -> ComposeResult:
+        with RadioSet(id="when"):
+            yield Choice("Send now", value=True, id="now")
+            yield Choice("At a date and time", id="later")
+
+
+async def test_choice_shows_which_button_is_chosen_without_colour() -> None:
+    app = ChoiceApp()
+    async with app.run_test(size=(40, 6)) as pilot:
+        await pilot.pause()
+
+        def buttons() -> list[str]:
+            return [str(app.query_one(f"#{i}", Choice).render())[:3] for i in ("now", "later")]
+
+        assert buttons() == ["▐●▌", "▐ ▌"]
+        app.query_one(RadioSet).focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert buttons() == ["▐ ▌", "▐●▌"]

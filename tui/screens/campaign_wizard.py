@@ -49,6 +49,7 @@ from tui.gateway.text import TextAnalysis
 from tui.ledger import LedgerError
 from tui.screens.base import engine_of
 from tui.widgets import MessageComposer
+from tui.widgets.choice import Choice
 from tui.widgets.pending_input import after_pending_input
 from tui.widgets.review import review_plain, review_table
 from tui.widgets.tick_list import TickList
@@ -152,8 +153,8 @@ class CampaignWizard(Screen[str | None]):
             with Vertical(id="step-when", classes="wizard-step"):
                 yield Label("When")
                 with RadioSet(id="wizard-when-choice"):
-                    yield RadioButton("Send now", value=True, id="when-now")
-                    yield RadioButton("At a date and time", id="when-later")
+                    yield Choice("Send now", value=True, id="when-now")
+                    yield Choice("At a date and time", id="when-later")
                 yield Input(id="wizard-when")
                 yield Static("", id="wizard-now", markup=False)
                 yield Label("Mask")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -50,6 +50,9 @@ from tui.ledger import LedgerError, SendJobSummary
 from tui.screens.base import engine_of, has_engine
 from tui.screens.confirm import ConfirmScreen
 
+if TYPE_CHECKING:
+    from tui.engine.service import Engine
+
 #: Rows shown in the preview.
 PREVIEW_ROWS = 20
 #: Pause in typing before the plan is worked out again (longer for big sheets,
@@ -58,6 +61,25 @@ REPLAN_DELAY = 0.2
 REPLAN_DELAY_BIG = 0.8
 BIG_SHEET = 20_000
 JOB_STATES = ("sent", "pending", "failed", "unknown")
+
+
+def send_question(plan: PersonalisedPlan, mask: str | None, engine: Engine) -> str:
+    """The confirmation: what goes out and what it costs, and the first message
+    as its recipient will read it."""
+    lines = [plan.summary(), f"Mask: {mask or 'the account default'}."]
+    price = engine.profile.price_per_segment
+    if price is not None:
+        lines.append(
+            f"About {plan.total_segments * price:,.2f} credit at {price:g} a segment "
+            "(the profile's price)."
+        )
+    credit = engine.status.credit
+    if credit is not None:
+        lines.append(f"Credit now {credit:,.2f}.")
+    first = plan.to_send[0] if plan.to_send else None
+    if first is not None:
+        lines += [f"First message (row {first.row}, to {first.recipient}):", first.text]
+    return "\n".join(lines)
 
 
 class JobsTable(DataTable[str]):
@@ -381,7 +403,7 @@ class PersonalisedScreen(Screen[None]):
 
         self.app.push_screen(
             ConfirmScreen(
-                f"{plan.summary()}\nMask: {mask or 'the account default'}.",
+                send_question(plan, mask, engine_of(self)),
                 title="Send personalised messages",
                 confirm_label="Send",
             ),

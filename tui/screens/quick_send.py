@@ -41,6 +41,7 @@ KIND_LABELS: dict[SendKind, str] = {"sms": "SMS", "call": "Call", "feedback": "F
 EARLY_STATUSES = 2_000
 UNKNOWN_STATUS = "Unknown outcome"
 NOT_SENT_STATUS = "Not sent"
+BLOCKED_STATUS = "Not sent: do-not-contact list"
 #: Numbers named in the confirmation (the count is always given).
 SHOWN_NUMBERS = 10
 DEFAULT_VALID_OPTIONS = 2
@@ -64,6 +65,8 @@ class SendRequest:
     kind: SendKind
     recipients: list[str]
     repeats: int = 0
+    #: Recipients on the do-not-contact list: the engine leaves them out.
+    blocked: tuple[str, ...] = ()
     text: str = ""
     segments: int = 0
     encoding: str = ""
@@ -80,6 +83,12 @@ class SendRequest:
     credit: float | None = None
 
     @property
+    def reached(self) -> list[str]:
+        """The recipients the send goes to (the do-not-contact list's left out)."""
+        left_out = set(self.blocked)
+        return [number for number in self.recipients if number not in left_out]
+
+    @property
     def tracked_kind(self) -> str:
         """The kind the engine's events use for what this request creates."""
         return "message" if self.kind == "sms" else "call"
@@ -87,13 +96,24 @@ class SendRequest:
     def question(self) -> str:
         """The confirmation: what goes to how many numbers, what it costs, the
         numbers and, for an SMS, the whole text."""
-        count = len(self.recipients)
+        reached = self.reached
+        count = len(reached)
         numbers = _plural(count, "number")
         repeats = (
             f"{_plural(self.repeats, 'repeated number')} in the list sent once.\n"
             if self.repeats
             else ""
         )
+        if self.blocked:
+            repeats += (
+                f"Left out, on the do-not-contact list: {', '.join(self.blocked[:SHOWN_NUMBERS])}"
+                + (
+                    f" and {len(self.blocked) - SHOWN_NUMBERS:,} more"
+                    if len(self.blocked) > SHOWN_NUMBERS
+                    else ""
+                )
+                + ".\n"
+            )
         mask = f"Mask: {self.mask or 'the account default'}."
         if self.kind == "sms":
             cost = estimate(count, self.segments, price=self.price, credit=self.credit)
@@ -112,7 +132,7 @@ class SendRequest:
                 lines.append(f"Credit now {cost.credit:,.2f}.")
             if cost.short:
                 lines.append("The credit is not enough: the gateway stops when it runs out.")
-            return "\n".join([*lines, numbers_line(self.recipients), "Text:", self.text])
+            return "\n".join([*lines, numbers_line(reached), "Text:", self.text])
         retries = _plural(self.retries, "retry", "retries")
         what = "Feedback-call" if self.kind == "feedback" else "Call"
         lines = [
@@ -125,7 +145,7 @@ class SendRequest:
                 f"(valid-key clip {self.valid_file[1]!r}, "
                 f"invalid-key clip {self.invalid_file[1]!r})."
             )
-        return "\n".join([*lines, numbers_line(self.recipients)])
+        return "\n".join([*lines, numbers_line(reached)])
 
 
 def invalid_numbers_message(invalid: list[tuple[str, str]]) -> str:
@@ -407,11 +427,20 @@ class QuickSendScreen(EngineScreen):
         if not parsed.valid:
             self._refuse("Add at least one recipient number.", focus="#recipients")
             return None
+        check = self.engine.optouts.check(list(parsed.valid))
+        if not check.allowed:
+            shown = ", ".join(check.blocked_numbers[:SHOWN_NUMBERS])
+            self._refuse(
+                f"Nothing was sent: every recipient is on the do-not-contact list ({shown}).",
+                focus="#recipients",
+            )
+            return None
         mask_value = self.query_one("#mask", Select).value
         mask = mask_value if isinstance(mask_value, str) else None
         common: dict[str, Any] = {
             "recipients": list(parsed.valid),
             "repeats": len(parsed.duplicates),
+            "blocked": tuple(check.blocked_numbers),
             "mask": mask,
         }
         if self.kind == "sms":
@@ -519,7 +548,9 @@ class QuickSendScreen(EngineScreen):
         # only; its results are on the Activity screen, not in the new form.
         current = form == self.form
         if current:
-            self._show_outcome(request, outcome.ids, outcome.unknown, outcome.unsent)
+            self._show_outcome(
+                request, outcome.ids, outcome.unknown, outcome.unsent, outcome.blocked
+            )
         if outcome.error:
             if current:
                 self._show_error(outcome.error)
@@ -535,6 +566,7 @@ class QuickSendScreen(EngineScreen):
         ids: list[tuple[str, str]],
         unknown: list[str],
         unsent: list[str],
+        blocked: list[str] | None = None,
     ) -> None:
         table = self.query_one(ResultsTable)
         table.display = True
@@ -556,6 +588,11 @@ class QuickSendScreen(EngineScreen):
                 self._unknown_rows += 1
                 table.add_row(
                     recipient, label, "—", NOT_SENT_STATUS, key=f"unsent:{self._unknown_rows}"
+                )
+            for recipient in blocked or []:
+                self._unknown_rows += 1
+                table.add_row(
+                    recipient, label, "—", BLOCKED_STATUS, key=f"blocked:{self._unknown_rows}"
                 )
         if table.row_count:
             table.move_cursor(row=table.row_count - 1)

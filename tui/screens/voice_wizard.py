@@ -43,6 +43,7 @@ from tui.gateway.errors import CsmsError, OutcomeUnknown
 from tui.ledger import LedgerError, VoiceCampaign
 from tui.screens.base import engine_of
 from tui.widgets import MessageComposer
+from tui.widgets.choice import Choice
 from tui.widgets.pending_input import after_pending_input
 from tui.widgets.review import review_plain, review_table
 from tui.widgets.tick_list import TickList
@@ -137,7 +138,7 @@ class VoiceWizard(Vertical):
             with VerticalScroll(id="step-kind"):
                 with RadioSet(id="wiz-kind"):
                     for kind in KINDS:
-                        yield RadioButton(KIND_LABELS[kind], value=kind == "broadcast", id=kind)
+                        yield Choice(KIND_LABELS[kind], value=kind == "broadcast", id=kind)
                 yield Static("", id="wiz-kind-help")
             with VerticalScroll(id="step-basics"):
                 yield Label("Campaign name (unique)", classes="field-label")
