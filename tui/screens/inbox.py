@@ -417,7 +417,11 @@ class InboxScreen(EngineScreen):
             f"They are deleted unread and lost for good: nobody can fetch them afterwards."
         )
         confirm = ConfirmScreen(
-            question, title="Discard pending messages", confirm_label="Discard", danger=True
+            question,
+            title="Discard pending messages",
+            confirm_label="Discard",
+            danger=True,
+            safe_default=True,
         )
         if not await self.app.push_screen_wait(confirm):
             return

@@ -513,7 +513,13 @@ class ListsScreen(EngineScreen):
                 self._load_jobs()
 
         self.app.push_screen(
-            ConfirmScreen(question, title="Close import", confirm_label="Close", danger=True),
+            ConfirmScreen(
+                question,
+                title="Close import",
+                confirm_label="Close",
+                danger=True,
+                safe_default=True,
+            ),
             decided,
         )
 

@@ -515,6 +515,7 @@ class PersonalisedScreen(Screen[None]):
                     title=f"Resend unknown rows of send {job}",
                     confirm_label="Resend",
                     danger=True,
+                    safe_default=True,
                 ),
                 confirmed,
             )
