@@ -102,7 +102,7 @@ async def cli_engine(args: argparse.Namespace) -> AsyncIterator[Engine]:
         profile = resolve_profile(args)
         engine = await Engine.open(profile, data_dir=_data_folder(profile.name))
     try:
-        engine.recover_intents()
+        engine.journal.recover_intents()
         yield engine
     finally:
         await engine.stop()

@@ -242,7 +242,7 @@ class AudioUploader:
                 status=AudioStatus.NOT_READY,
             )
 
-        file_id = await self.engine.journalled(
+        file_id = await self.engine.journal.journalled(
             "audio",
             codes.AUDIO_UPLOAD.page,
             summary,

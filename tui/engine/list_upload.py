@@ -217,7 +217,9 @@ class ListUploader:
         clean = self.check_new_name(name)
         ref = create_list_ref(clean)
         summary = f"Create list {clean!r}"
-        intent = self.engine.open_intent(CREATE_KIND, CREATE_LIST.page, summary, [clean], ref=ref)
+        intent = self.engine.journal.open_intent(
+            CREATE_KIND, CREATE_LIST.page, summary, [clean], ref=ref
+        )
         try:
             list_id = await self.engine.client.create_list(clean)
         except OutcomeUnknown as error:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Coroutine, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,16 +25,16 @@ from tui.engine.costs import CostEstimate, estimate
 from tui.engine.events import EventBus, Subscription
 from tui.engine.inbox import FetchOutcome, InboxFetcher
 from tui.engine.optouts import OptOuts
+from tui.engine.submit_journal import SendOutcome, SubmitJournal, SubmitRecords, plural
 from tui.engine.threads import Threads
 from tui.engine.tracker import Backoff, StatusTracker
 from tui.engine.unknown_outcomes import UnknownOutcomes
 from tui.gateway.client import CsmsClient
-from tui.gateway.errors import CsmsError, InvalidInput, OutcomeUnknown
-from tui.gateway.numbers import NumberError, normalize
+from tui.gateway.errors import CsmsError
 from tui.gateway.results import Submitted
 from tui.gateway.session import SessionState
 from tui.gateway.text import analyze
-from tui.ledger import Ledger, LedgerError, NewCall, NewMessage, UnknownOutcome
+from tui.ledger import Ledger, LedgerError, NewCall, NewMessage
 
 log = logging.getLogger("csms.engine")
 
@@ -64,50 +63,6 @@ class EngineStatus:
     last_poll: datetime | None = None
     next_poll: datetime | None = None
     auto_fetch: bool = True
-
-
-@dataclass
-class SendOutcome:
-    """What happened to a quick send: IDs for what went out, and what did not."""
-
-    ids: list[tuple[str, str]] = field(default_factory=list)
-    #: Recipients whose request went out but got no answer: they may have it.
-    unknown: list[str] = field(default_factory=list)
-    #: Recipients never sent (a refusal stopped the run before them).
-    unsent: list[str] = field(default_factory=list)
-    error: str | None = None
-    #: The gateway answered but the ledger could not record it: the submit
-    #: stays an open intent and shows as an unknown outcome later.
-    unrecorded: bool = False
-    #: Recipients left out because they are on the do-not-contact list.
-    blocked: list[str] = field(default_factory=list)
-
-    @property
-    def outcome_unknown(self) -> bool:
-        """Some recipients may or may not have it: never advise a plain resend."""
-        return bool(self.unknown) or self.unrecorded
-
-
-@dataclass(frozen=True, slots=True)
-class SubmitRecords:
-    """What an accepted submit adds to the ledger."""
-
-    messages: list[NewMessage] = field(default_factory=list)
-    calls: list[NewCall] = field(default_factory=list)
-
-
-def _gateway_form(number: str) -> str:
-    """``number`` as the gateway writes it (923XXXXXXXXX), or as given when it is
-    not a mobile number (the client then refuses it, naming it)."""
-    try:
-        return normalize(number)
-    except NumberError:
-        return number
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 recipient``, ``3 recipients``."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _now() -> datetime:
@@ -159,6 +114,8 @@ class Engine:
         #: Set in demo mode: the in-process simulator behind the client.
         self.simulator: Any = None
         self.tracker.gateway_now = self.gateway_now
+        #: Every submit is written down before it leaves.
+        self.journal = SubmitJournal(self)
         #: Settling submits whose outcome is unknown, for every kind.
         self.unknown = UnknownOutcomes(self)
         #: The do-not-contact list, checked before every send.
@@ -184,25 +141,12 @@ class Engine:
     async def start(self) -> None:
         """Resume tracking and start the background tasks."""
         self.ledger.recover_interrupted(_now())
-        self.recover_intents()
+        self.journal.recover_intents()
         self.inbox.recover()
         self.tracker.resume()
         self._spawn(self._track(), "tracker")
         self._spawn(self._inbox_loop(), "inbox")
         self._spawn(self._keepalive_loop(), "keepalive")
-
-    def recover_intents(self) -> int:
-        """Submits left in flight by a run that has gone become unknown outcomes."""
-        promoted = self.ledger.promote_stale_intents(_now())
-        if promoted:
-            self.bus.publish(
-                events.OutcomeUnknownRecorded(
-                    at=_now(),
-                    kind="message",
-                    summary=f"{plural(promoted, 'submit')} interrupted by a stopped run",
-                )
-            )
-        return promoted
 
     async def stop(self) -> None:
         """Stop the background tasks and close the client and the ledger."""
@@ -320,7 +264,7 @@ class Engine:
         unless ``override_reason`` says why they are sent to anyway."""
         analysis = analyze(text)
         mask = mask or self.profile.default_mask
-        targets, blocked = self._allowed(recipients, override_reason)
+        targets, blocked = self.journal.allowed(recipients, override_reason)
 
         def records(done: Submitted) -> SubmitRecords:
             at = _now()
@@ -341,7 +285,7 @@ class Engine:
             )
 
         segments = plural(analysis.segments, "segment")
-        outcome = await self._submit(
+        outcome = await self.journal.submit(
             "message",
             "sendsms.jsp",
             f"SMS of {segments}: {text[:60]}",
@@ -361,7 +305,7 @@ class Engine:
         mask: str | None = None,
         override_reason: str | None = None,
     ) -> SendOutcome:
-        targets, blocked = self._allowed(recipients, override_reason)
+        targets, blocked = self.journal.allowed(recipients, override_reason)
 
         def records(done: Submitted) -> SubmitRecords:
             at = _now()
@@ -379,7 +323,7 @@ class Engine:
                 ]
             )
 
-        outcome = await self._submit(
+        outcome = await self.journal.submit(
             "call",
             "makecall.jsp",
             f"call playing audio {file_id}",
@@ -402,7 +346,7 @@ class Engine:
         mask: str | None = None,
         override_reason: str | None = None,
     ) -> SendOutcome:
-        targets, blocked = self._allowed(recipients, override_reason)
+        targets, blocked = self.journal.allowed(recipients, override_reason)
 
         def records(done: Submitted) -> SubmitRecords:
             at = _now()
@@ -424,7 +368,7 @@ class Engine:
                 ]
             )
 
-        outcome = await self._submit(
+        outcome = await self.journal.submit(
             "call",
             "make_feedback_call.jsp",
             f"feedback call playing audio {file_id}, options 1-{valid_options}",
@@ -443,79 +387,6 @@ class Engine:
         outcome.blocked = blocked
         return outcome
 
-    def _allowed(
-        self, recipients: Sequence[str], override_reason: str | None
-    ) -> tuple[list[str], list[str]]:
-        """Recipients to send to, and those left out for being on the do-not-contact
-        list; with ``override_reason`` nobody is left out and the override is recorded."""
-        numbers = [_gateway_form(number) for number in recipients]
-        check = self.optouts.check(numbers)
-        if not check.blocked_numbers:
-            return numbers, []
-        if override_reason is not None:
-            self.optouts.override_recorded(check.blocked_numbers, override_reason)
-            return numbers, []
-        if not check.allowed:
-            shown = ", ".join(check.blocked_numbers[:10])
-            raise InvalidInput(
-                f"Nothing was sent: every recipient is on the do-not-contact list ({shown})."
-            )
-        return check.allowed, check.blocked_numbers
-
-    async def _submit(
-        self,
-        kind: events.ItemKind,
-        command: str,
-        summary: str,
-        targets: Sequence[str],
-        request: Callable[[], Coroutine[Any, Any, Submitted]],
-        records: Callable[[Submitted], SubmitRecords],
-    ) -> SendOutcome:
-        """Send with an intent committed first; its outcome replaces it in one transaction.
-
-        Nothing leaves when the intent cannot be written. A request interrupted
-        (Ctrl+C, a kill) leaves its intent open: the next run shows it as an
-        unknown outcome.
-        """
-        intent_id = self.open_intent(kind, command, summary, targets)
-        try:
-            done = await request()
-        except CsmsError as error:
-            partial, unknown, unsent = error.done, error.unknown_recipients, error.unsent_recipients
-            if partial is None and not unknown:
-                self._forget_intent(intent_id)  # refused before anything went out
-                raise
-            outcome = SendOutcome(
-                ids=list(partial.ids) if partial else [],
-                unknown=list(unknown),
-                unsent=list(unsent),
-                error=str(error),
-            )
-            unknown_record = None
-            if unknown:
-                unknown_record = UnknownOutcome(
-                    kind,
-                    command,
-                    f"{summary} ({error})" if isinstance(error, OutcomeUnknown) else summary,
-                    list(unknown),
-                    _now(),
-                    unsent=list(unsent),
-                )
-            self._complete(
-                intent_id, outcome, records(partial) if partial else None, unknown_record
-            )
-            if partial is not None:
-                self._announce(kind, partial, summary)
-            if unknown:
-                self.bus.publish(
-                    events.OutcomeUnknownRecorded(at=_now(), kind=kind, summary=summary)
-                )
-            return outcome
-        outcome = SendOutcome(ids=list(done.ids))
-        self._complete(intent_id, outcome, records(done), None)
-        self._announce(kind, done, summary)
-        return outcome
-
     async def cost_of(self, recipients: int, text: str) -> CostEstimate:
         """What sending ``text`` to ``recipients`` numbers costs. The credit is asked
         of the gateway first when the profile knows the price of a segment (it is
@@ -525,135 +396,8 @@ class Engine:
             await self.refresh_account()
         return estimate(recipients, analyze(text).segments, price=price, credit=self._status.credit)
 
-    def open_intent(
-        self, kind: str, command: str, summary: str, targets: Sequence[str], ref: str | None = None
-    ) -> int:
-        """Commit what is about to be sent; a LedgerError here means nothing was sent."""
-        try:
-            return self.ledger.open_intent(kind, command, summary, targets, _now(), ref=ref)
-        except LedgerError as error:
-            raise LedgerError(
-                f"Nothing was sent: csms could not record the {kind} before sending it"
-                f" ({error.problem}). Fix that, then send again.",
-                problem=error.problem,
-            ) from None
-
-    async def journalled(
-        self,
-        kind: str,
-        command: str,
-        summary: str,
-        targets: Sequence[str],
-        request: Callable[[], Awaitable[T]],
-        record: Callable[[T], None],
-        *,
-        ref: str | None = None,
-    ) -> T:
-        """One submit that is not a quick send (a campaign, an upload, ...), journalled.
-
-        The intent is committed first (nothing leaves if that fails); a lost
-        answer becomes an unknown outcome in the same transaction that closes
-        the intent; ``record`` stores an accepted result, then the intent is
-        closed. If ``record`` fails, the intent stays and shows as an unknown
-        outcome: the error says so and never advises sending again.
-        """
-        intent_id = self.open_intent(kind, command, summary, targets, ref=ref)
-        try:
-            result = await request()
-        except OutcomeUnknown as error:
-            self.ledger.complete_submit(
-                intent_id,
-                unknown=UnknownOutcome(
-                    kind, command, f"{summary} ({error})", list(targets), _now(), ref=ref
-                ),
-            )
-            self.bus.publish(events.OutcomeUnknownRecorded(at=_now(), kind=kind, summary=summary))
-            raise
-        except CsmsError:
-            self._forget_intent(intent_id)  # refused: nothing was done
-            raise
-        try:
-            record(result)
-        except LedgerError as error:
-            raise LedgerError(
-                f"The gateway accepted the {summary} but csms could not record it"
-                f" ({error.problem}). Do not send it again: once the ledger can be written,"
-                " it shows as an unknown outcome to settle.",
-                problem=error.problem,
-            ) from None
-        self._forget_intent(intent_id)
-        return result
-
-    def _forget_intent(self, intent_id: int) -> None:
-        try:
-            self.ledger.discard_intent(intent_id)
-        except LedgerError as error:
-            # Left open, it will show as an unknown outcome: cautious, not wrong.
-            log.warning("could not close a refused submit's intent: %s", error.problem)
-
-    def _complete(
-        self,
-        intent_id: int,
-        outcome: SendOutcome,
-        done: SubmitRecords | None,
-        unknown: UnknownOutcome | None,
-    ) -> None:
-        """Record the outcome; when that fails, say so on ``outcome`` (never "try again")."""
-        try:
-            self.ledger.complete_submit(
-                intent_id,
-                messages=done.messages if done else (),
-                calls=done.calls if done else (),
-                unknown=unknown,
-            )
-        except (LedgerError, sqlite3.Error) as error:
-            problem = error.problem if isinstance(error, LedgerError) else str(error)
-            log.error("a submit's outcome could not be recorded: %s", problem)
-            outcome.unrecorded = True
-            accepted = len(outcome.ids)
-            parts = [outcome.error] if outcome.error else []
-            parts.append(
-                f"The gateway accepted {plural(accepted, 'recipient')} but csms could not"
-                f" record the outcome ({problem}). Do not send it again: "
-                + ("the IDs are listed; " if accepted else "")
-                + "once the ledger can be written, csms shows this send as an unknown"
-                " outcome to settle."
-            )
-            outcome.error = " ".join(parts)
-
-    def _announce(self, kind: events.ItemKind, done: Submitted, summary: str) -> None:
-        self.tracker.wake()
-        self.bus.publish(
-            events.Submitted(at=_now(), kind=kind, ids=list(done.ids), summary=summary)
-        )
-
-    def record_unknown(
-        self,
-        kind: str,
-        command: str,
-        summary: str,
-        targets: Sequence[str],
-        error: CsmsError,
-        ref: str | None = None,
-        unsent: Sequence[str] = (),
-    ) -> int:
-        """Remember a submit that may or may not have taken effect (every target kept)."""
-        unknown_id = self.ledger.add_unknown(
-            kind,
-            command,
-            f"{summary} ({error})" if isinstance(error, OutcomeUnknown) else summary,
-            list(targets),
-            _now(),
-            ref=ref,
-            unsent=unsent,
-        )
-        self.bus.publish(events.OutcomeUnknownRecorded(at=_now(), kind=kind, summary=summary))
-        return unknown_id
-
     def settle_unknown(self, unknown_id: int, note: str) -> None:
         self.ledger.settle(unknown_id, note, _now())
-
-    # Inbox ---------------------------------------------------------------------------
 
     async def refresh_account(self) -> None:
         await self.inbox.refresh_info()

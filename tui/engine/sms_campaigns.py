@@ -255,7 +255,7 @@ class SmsCampaigns:
                 mask=checked.mask,
             )
 
-        campaign_id = await engine.journalled(
+        campaign_id = await engine.journal.journalled(
             "sms_campaign",
             CREATE_CAMPAIGN.page,
             summary,

@@ -56,7 +56,7 @@ class UnknownOutcomes:
 
     def open(self) -> list[UnknownSubmit]:
         """Open entries, newest first (submits left in flight by a stopped run included)."""
-        self.engine.recover_intents()
+        self.engine.journal.recover_intents()
         return self.ledger.unknown_submits()
 
     def settled(self, limit: int = 50) -> list[UnknownSubmit]:

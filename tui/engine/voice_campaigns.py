@@ -402,7 +402,7 @@ class VoiceCampaigns:
         def record(new_id: str) -> None:
             engine.ledger.add_voice_campaign(new_id, plan.name, plan.kind, plan.params(), at)
 
-        camp_id = await engine.journalled(
+        camp_id = await engine.journal.journalled(
             "voice_campaign", COMMANDS[plan.kind].page, summary, [plan.name], request, record
         )
         engine.tracker.watch("voice_campaign", camp_id)
