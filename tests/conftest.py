@@ -54,6 +54,17 @@ def demo_simulator() -> Simulator:
 
 
 @pytest.fixture(autouse=True)
+def _any_hour_is_a_sending_hour(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tests run at any time of day: a send is inside the profile's sending hours,
+    except in tests about those hours (marked ``sending_hours``), which set the
+    clock themselves."""
+    if request.node.get_closest_marker("sending_hours") is None:
+        monkeypatch.setattr("tui.engine.quiet_hours.SendingHours.allows", lambda self, at: True)
+
+
+@pytest.fixture(autouse=True)
 def _private_user_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:

@@ -105,6 +105,14 @@ class Profile:
     #: The account's price of one SMS segment in credit, when the user knows it
     #: (the API does not say): costs before sending are then shown in credit.
     price_per_segment: float | None = None
+    #: Hours when sends may go out, in the profile's time zone ("HH:MM"); a send
+    #: outside them asks first (or is held until they open).
+    send_from: str = "09:00"
+    send_until: str = "21:00"
+    #: Days when sends may go out (mon ... sun).
+    send_days: list[str] = field(
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    )
     #: Keys of the profile's table this version does not know, kept on save.
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -222,6 +230,9 @@ _PROFILE_KINDS: dict[str, str] = {
     "verify_tls": _BOOL,
     "ca_bundle": _OPT_STR,
     "price_per_segment": _OPT_FLOAT,
+    "send_from": _STR,
+    "send_until": _STR,
+    "send_days": _STR_LIST,
 }
 
 
@@ -513,6 +524,10 @@ def tls_warning(profile: Profile) -> str | None:
     return None
 
 
+#: Day names of ``send_days``, Monday first (``datetime.weekday()`` order).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 def limit_problems(profile: Profile) -> list[str]:
     """Problems with the gateway address and the numeric settings: values that no
     run can use (checked when the file is read)."""
@@ -556,6 +571,16 @@ def limit_problems(profile: Profile) -> list[str]:
         problems.append(f"The URL length limit must be at least {MIN_URL_LIMIT} characters.")
     if profile.timeout <= 0:
         problems.append("The request timeout must be more than 0 seconds.")
+    for key in ("send_from", "send_until"):
+        value = getattr(profile, key)
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            problems.append(f"{key} {value!r} is not a time of day; write it as HH:MM (09:00).")
+    unknown_days = [d for d in profile.send_days if d.lower()[:3] not in WEEKDAYS]
+    if unknown_days or not profile.send_days:
+        problems.append(
+            f"send_days {profile.send_days!r} must name days as mon, tue, wed, thu, fri,"
+            " sat, sun (at least one)."
+        )
     if profile.price_per_segment is not None and profile.price_per_segment < 0:
         problems.append(
             "The price per segment must be 0 or more credit (leave it out when unknown)."

@@ -97,7 +97,7 @@ def _fill_v2(conn: sqlite3.Connection) -> None:
         )
 
 
-#: Versions 3 to 6 added tables only (import and send journals, inbox fetches,
+#: Versions 3 to 7 added tables only (import and send journals, inbox fetches,
 #: submit intents, the do-not-contact list): the data of v2 must survive them.
 FILLERS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _fill_v1,
@@ -106,6 +106,7 @@ FILLERS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _fill_v2,
     5: _fill_v2,
     6: _fill_v2,
+    7: _fill_v2,
 }
 
 

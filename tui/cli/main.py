@@ -27,6 +27,7 @@ SUBCOMMAND_MODULES = (
     "tui.cli.survey",
     "tui.cli.optout",
     "tui.cli.thread",
+    "tui.cli.hold",
     "tui.cli.unknown",
     "tui.cli.inbox",
     "tui.cli.lists",

@@ -23,6 +23,7 @@ from tui.config import Profile
 from tui.engine import events
 from tui.engine.costs import CostEstimate, estimate
 from tui.engine.events import EventBus, Subscription
+from tui.engine.holds import Holds
 from tui.engine.inbox import FetchOutcome, InboxFetcher
 from tui.engine.optouts import OptOuts
 from tui.engine.submit_journal import SendOutcome, SubmitJournal, SubmitRecords, plural
@@ -122,6 +123,8 @@ class Engine:
         self.optouts = OptOuts(self)
         #: Conversations: everything exchanged with one number.
         self.threads = Threads(self)
+        #: Sends held until the sending hours open.
+        self.holds = Holds(self)
 
     # Life cycle --------------------------------------------------------------------
 
@@ -214,6 +217,7 @@ class Engine:
                     await self.inbox.cycle(auto_pay=self.profile.auto_pay)
                     self._sync_account()
                     self.apply_keyword_replies()
+                    await self.holds.run_due()
                 except asyncio.CancelledError:
                     raise
                 except Exception as error:

@@ -20,6 +20,7 @@ from tui.ledger.calls import CallStore, NewCall, insert_calls
 from tui.ledger.campaigns import CampaignStore
 from tui.ledger.errors import LedgerError
 from tui.ledger.history import HistoryStore
+from tui.ledger.holds import HoldStore
 from tui.ledger.imports import ImportStore, mark_interrupted_imports
 from tui.ledger.inbox import InboxStore
 from tui.ledger.inbox_fetches import InboxFetchStore
@@ -110,6 +111,7 @@ class Ledger(
     SurveyStore,
     InboxFetchStore,
     HistoryStore,
+    HoldStore,
 ):
     """One profile's ledger. Methods are synchronous and safe to call from any thread."""
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tui.ledger.errors import LedgerError
+from tui.ledger.holds import HOLDS_TABLE_SQL
 from tui.ledger.optouts import OPTOUT_TABLES_SQL
 from tui.ledger.search import fold
 from tui.ledger.surveys import SURVEY_TABLES_SQL
@@ -325,6 +326,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "submit intents; recipients never sent of unknown outcomes", _V5),
     Migration(6, "do-not-contact list; indexes for conversations", _statements(*OPTOUT_TABLES_SQL)),
     Migration(7, "surveys: feedback calls journalled per number", _V7),
+    Migration(8, "sends held until the sending hours open", _statements(*HOLDS_TABLE_SQL)),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 

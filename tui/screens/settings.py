@@ -51,6 +51,9 @@ FIELDS: tuple[Field, ...] = (
     Field("url_limit", "Longest request URL (characters)", "int", minimum=500),
     Field("verify_tls", "Verify the gateway's TLS certificate", "bool"),
     Field("ca_bundle", "CA bundle file", "optional_text", "empty = system certificates"),
+    Field("send_from", "Sending hours start (HH:MM, profile time zone)", "text", "e.g. 09:00"),
+    Field("send_until", "Sending hours end (HH:MM)", "text", "e.g. 21:00"),
+    Field("send_days", "Sending days, comma separated", "list", "mon, tue, ..., sun"),
     Field(
         "price_per_segment",
         "Price of one SMS segment (credit)",

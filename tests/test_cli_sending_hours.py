@@ -1,0 +1,62 @@
+"""Nobody is messaged at 23:00 by mistake: a send outside the sending hours is refused
+unless held (then it leaves when they open, at `csms hold run`) or forced."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from tui.cli.main import main
+from tui.config import Profile
+from tui.engine.quiet_hours import SendingHours
+from tui.simulator import Simulator
+
+pytestmark = pytest.mark.sending_hours
+KARACHI = ZoneInfo("Asia/Karachi")
+NIGHT = datetime(2026, 12, 4, 23, 10, tzinfo=KARACHI)
+
+
+def sends(simulator: Simulator) -> int:
+    return simulator.pages_requested().count("sendsms.jsp")
+
+
+def test_the_window_and_when_it_opens() -> None:
+    hours = SendingHours.of(Profile("p"))
+    assert not hours.allows(NIGHT)
+    assert hours.next_open(NIGHT) == datetime(2026, 12, 5, 9, 0, tzinfo=KARACHI)
+    assert "It is 23:10 (Fri) in Asia/Karachi" in hours.sentence(NIGHT)
+    assert hours.allows(NIGHT.replace(hour=12))
+    weekdays = SendingHours.of(Profile("p", send_days=["mon", "tue", "wed", "thu", "fri"]))
+    assert weekdays.next_open(NIGHT) == datetime(2026, 12, 7, 9, 0, tzinfo=KARACHI)
+    late = SendingHours.of(Profile("p", send_from="22:00", send_until="02:00"))
+    assert late.allows(NIGHT) and not late.allows(NIGHT.replace(hour=3))
+
+
+def test_a_send_at_night_is_refused_held_and_sent_at_nine(
+    account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["send", "--to", "03001234567", "--text", "Your bill is due"]
+    with time_machine.travel(NIGHT, tick=False):
+        assert main(argv) == 2
+        assert "It is 23:10 (Fri) in Asia/Karachi" in capsys.readouterr().err
+        assert main([*argv, "--hold", "--json"]) == 0
+        held = json.loads(capsys.readouterr().out)
+        assert held["due"].startswith("2026-12-05T09:00")
+        assert main(["hold", "run"]) == 0  # still night: nothing goes
+        assert "outside the sending hours" in capsys.readouterr().out
+        assert sends(simulator) == 0
+    with time_machine.travel(NIGHT + timedelta(hours=10), tick=False):  # 09:10
+        assert main(["hold", "run", "--json"]) == 0
+        ran = json.loads(capsys.readouterr().out)
+        assert [item["id"] for item in ran["sent"]] == [held["held"]]
+        assert sends(simulator) == 1
+        assert main(["hold", "run"]) == 0  # sent once, never again
+        assert sends(simulator) == 1
+    with time_machine.travel(NIGHT, tick=False):
+        assert main([*argv, "--now"]) == 0  # the user's explicit choice
+        assert sends(simulator) == 2

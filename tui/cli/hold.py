@@ -1,0 +1,78 @@
+"""``csms hold``: sends held until the sending hours open (list them; send the due ones)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from tui.cli import output
+from tui.cli.engine_session import cli_engine, run_cli
+from tui.cli.options import add_common, as_json
+
+DESCRIPTION = """\
+A send made outside the profile's sending hours (send_from, send_until,
+send_days; 09:00-21:00 every day by default, in the profile's time zone) with
+`csms send --hold` waits here. `csms hold run` sends those that are due, when
+the hours are open: run it from cron every few minutes, e.g.
+
+  */5 * * * *  csms hold run
+
+The app sends them by itself while it runs."""
+
+
+def register(subparsers: Any) -> None:
+    hold = subparsers.add_parser(
+        "hold",
+        help="sends held until the sending hours open",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_common(hold)
+    hold.set_defaults(handler=lambda args: run_cli(_list(args)))
+    actions = hold.add_subparsers(dest="hold_command", metavar="ACTION")
+    listing = actions.add_parser("list", help="the held sends (the default)")
+    add_common(listing)
+    listing.set_defaults(handler=lambda args: run_cli(_list(args)))
+    run = actions.add_parser("run", help="send the held sends that are due")
+    add_common(run)
+    run.set_defaults(handler=lambda args: run_cli(_run(args)))
+
+
+async def _list(args: argparse.Namespace) -> int:
+    async with cli_engine(args) as engine:
+        zone = engine.holds.hours.zone
+        holds = engine.holds.waiting()
+    if as_json(args):
+        print(json.dumps([{"id": h.id, "state": h.state, "due": h.due_at.isoformat(),
+                           **h.payload} for h in holds], ensure_ascii=False))  # fmt: skip
+        return output.EXIT_OK
+    if not holds:
+        print("Nothing is held.")
+    for h in holds:
+        due = h.due_at.astimezone(zone)
+        count = len(h.payload.get("to", []))
+        print(f"{h.id}\t{h.state}\t{due:%Y-%m-%d %H:%M}\t{count} recipients\t{h.payload['text']}")
+    return output.EXIT_OK
+
+
+async def _run(args: argparse.Namespace) -> int:
+    async with cli_engine(args) as engine:
+        result = await engine.holds.run_due()
+        hours = engine.holds.hours
+    if as_json(args):
+        print(json.dumps({
+            "sent": [{"id": h.id, "result": r} for h, r in result.sent],
+            "failed": [{"id": h.id, "error": r} for h, r in result.failed],
+        }))  # fmt: skip
+    else:
+        for h, r in result.sent:
+            print(f"Hold {h.id}: {r}.")
+        for h, r in result.failed:
+            print(f"csms: hold {h.id}: {r}")
+        if not result.sent and not result.failed:
+            from datetime import UTC, datetime
+
+            now = datetime.now(UTC)
+            print("Nothing was due." if hours.allows(now) else hours.sentence(now))
+    return output.EXIT_FAILED if result.failed else output.EXIT_OK
