@@ -116,10 +116,13 @@ def test_an_unusable_data_folder_is_one_sentence(account_env: Path) -> None:
     assert err.startswith("csms: Nothing was sent: ") and err.count("\n") == 1
 
 
+DEMO_SEND = [sys.executable, "-m", "tui", "--demo", "send", "--to", "03001234567", "--text", "hi"]
+
+
 def test_ctrl_c_during_start_up_is_a_clean_exit(account_env: Path) -> None:
     for delay in (0.15, 0.3, 0.6):
         child = subprocess.Popen(
-            [sys.executable, "-m", "tui", "--demo", "send", "--to", "03001234567", "--text", "hi"],
+            [*DEMO_SEND, "--now"],  # at any time of day
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": str(ROOT)},

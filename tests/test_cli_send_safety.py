@@ -58,6 +58,7 @@ def _start_send(env: dict[str, str], *extra: str) -> subprocess.Popen[str]:
             ",".join(NUMBERS),
             "--text",
             "Bill due",
+            "--now",  # a child process: whatever the time of day, outside the hours too
             *list(extra),
         ],
         env=env,
