@@ -74,16 +74,34 @@ async def open_demo(profile: Profile) -> Engine:
 
 
 def _screen_bindings() -> list[BindingType]:
-    return [
-        Binding(
-            f"{entry.key},{entry.fkey}",
-            f"open_screen('{entry.mode}')",
-            entry.title,
-            show=False,
-            id=entry.binding_id,
+    """Each screen's letter (only where no field takes typing) and its function key,
+    which works from anywhere: a priority binding, since text areas bind some
+    function keys themselves (TextArea: F6 selects a line, F7 everything)."""
+    bindings: list[BindingType] = []
+    for entry in SCREENS:
+        action = f"open_screen('{entry.mode}')"
+        bindings.append(Binding(entry.key, action, entry.title, show=False, id=entry.binding_id))
+        bindings.append(
+            Binding(
+                entry.fkey,
+                action,
+                entry.title,
+                show=False,
+                priority=True,
+                id=f"{entry.binding_id}.fkey",
+            )
         )
-        for entry in SCREENS
-    ]
+    return bindings
+
+
+def _with_function_keys(keymap: dict[str, str]) -> dict[str, str]:
+    """A screen's keys given by the user replace its function key too (they are two
+    bindings, ``screen.X`` and ``screen.X.fkey``, one of them a priority binding)."""
+    merged = dict(keymap)
+    for entry in SCREENS:
+        if entry.binding_id in keymap:
+            merged.setdefault(f"{entry.binding_id}.fkey", keymap[entry.binding_id])
+    return merged
 
 
 class StartupScreen(Screen[None]):
@@ -195,7 +213,7 @@ class CsmsApp(App[None]):
         for entry in self.available_screens:
             self.add_mode(entry.mode, partial(self._build_screen, entry))
         if config.keymap:
-            self.set_keymap(config.keymap)
+            self.set_keymap(_with_function_keys(config.keymap))
 
     # -- profile and config -------------------------------------------------
 

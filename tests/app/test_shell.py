@@ -494,3 +494,18 @@ def test_registry_names_every_main_screen() -> None:
     keys = [k for e in SCREENS for k in (e.key, e.fkey)]
     assert len(keys) == len(set(keys)), "two screens share a key"
     assert "f1" not in keys
+
+
+async def test_function_keys_switch_screens_while_a_text_area_has_focus(tmp_path: Path) -> None:
+    from tests.app.harness import demo_app
+    from tui.widgets import RecipientsBox
+
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, _sim):
+        recipients = app.screen.query_one(RecipientsBox)
+        assert app.focused is recipients.text_area  # a TextArea binds F6 and F7 itself
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: app.current_mode == "lists", "the lists screen")
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: app.current_mode == "quick_send", "quick send")
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: app.current_mode == "sms_campaigns", "campaigns")
