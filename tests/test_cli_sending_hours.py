@@ -60,3 +60,18 @@ def test_a_send_at_night_is_refused_held_and_sent_at_nine(
     with time_machine.travel(NIGHT, tick=False):
         assert main([*argv, "--now"]) == 0  # the user's explicit choice
         assert sends(simulator) == 2
+
+
+def test_a_campaign_scheduled_outside_the_hours_is_warned_about(
+    account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    people = account_env / "people.txt"
+    people.write_text("03001112223\n")
+    with time_machine.travel(NIGHT.replace(hour=12), tick=False):
+        assert main(["lists", "import", "Customers", str(people), "--yes"]) == 0
+        capsys.readouterr()
+        argv = ["campaign", "create", "Late", "--list", "Customers", "--text", "Hi"]
+        assert main([*argv, "--at", "2026-12-04 23:30"]) == 0
+        assert "starts outside the sending hours" in capsys.readouterr().out
+        assert main([*argv, "--at", "2026-12-04 15:00"]) == 0
+        assert "outside the sending hours" not in capsys.readouterr().out
