@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from tests.test_cli_call import ready_audio
 from tui.cli.main import main
 from tui.config import Profile
 from tui.engine.quiet_hours import SendingHours
@@ -75,3 +76,64 @@ def test_a_campaign_scheduled_outside_the_hours_is_warned_about(
         assert "starts outside the sending hours" in capsys.readouterr().out
         assert main([*argv, "--at", "2026-12-04 15:00"]) == 0
         assert "outside the sending hours" not in capsys.readouterr().out
+
+
+def test_a_call_and_a_feedback_call_at_night_are_held_and_made_at_nine(
+    account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for file_id, name in (("151", "Question"), ("152", "Thanks"), ("153", "Sorry")):
+        ready_audio(simulator, file_id, name)
+    call = ["call", "--to", "03001234567", "--audio", "151", "--retries", "1"]
+    feedback = ["call", "--to", "03007654321", "--audio", "151", "--feedback"]
+    feedback += ["--options", "2", "--valid-audio", "152", "--invalid-audio", "153"]
+    with time_machine.travel(NIGHT, tick=False):
+        assert main(call) == 2
+        assert "Add --hold to send it then, or --now" in capsys.readouterr().err
+        assert main([*call, "--hold"]) == 0
+        assert "Call to 1 number, audio 151" in capsys.readouterr().out
+        assert main([*feedback, "--hold", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["kind"] == "feedback"
+        assert main(["hold", "--json"]) == 0
+        listed = json.loads(capsys.readouterr().out)
+        assert [(h["kind"], h["to"]) for h in listed] == [
+            ("call", ["923001234567"]),
+            ("feedback", ["923007654321"]),
+        ]
+    pages = lambda: [r.page for r in simulator.requests if "call" in r.page]  # noqa: E731
+    assert pages() == []
+    with time_machine.travel(NIGHT + timedelta(hours=10), tick=False):
+        assert main(["hold", "run"]) == 0
+        assert pages() == ["makecall.jsp", "make_feedback_call.jsp"]
+        [made] = [r for r in simulator.requests if r.page == "make_feedback_call.jsp"]
+        assert made.params["to"] == "923007654321"
+        assert main(["hold", "run"]) == 0
+        assert len(pages()) == 2
+
+
+def test_a_held_survey_calls_at_nine_and_a_cancelled_hold_never_leaves(
+    account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for file_id, name in (("151", "Question"), ("152", "Thanks"), ("153", "Sorry")):
+        ready_audio(simulator, file_id, name)
+    survey = ["survey", "start", "Night poll", "--to", "03001112223,03004445556"]
+    survey += ["--audio", "151", "--options", "2", "--valid-audio", "152"]
+    survey += ["--invalid-audio", "153", "--yes"]
+    with time_machine.travel(NIGHT, tick=False):
+        assert main(survey) == 2  # refused before anything is saved
+        capsys.readouterr()
+        assert main(["survey", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out) == []
+        assert main([*survey, "--hold"]) == 0
+        assert "Survey 1" in capsys.readouterr().out
+        assert main(["send", "--to", "03009998887", "--text", "Later", "--hold", "--json"]) == 0
+        sms = json.loads(capsys.readouterr().out)["held"]
+        assert main(["hold", "cancel", str(sms)]) == 0
+        assert "nothing was sent" in capsys.readouterr().out
+        assert main(["hold", "cancel", str(sms), "--json"]) == 1
+        assert "cancelled already" in json.loads(capsys.readouterr().out)["error"]
+    with time_machine.travel(NIGHT + timedelta(hours=10), tick=True):
+        assert main(["hold", "run"]) == 0
+        assert "survey:" in capsys.readouterr().out
+    called = [r.params["to"] for r in simulator.requests if r.page == "make_feedback_call.jsp"]
+    assert sorted(",".join(called).split(",")) == ["923001112223", "923004445556"]
+    assert sends(simulator) == 0

@@ -103,7 +103,7 @@ def test_a_killed_survey_resumes_without_calling_anyone_twice(
         "CSMS_PASSWORD": SIM_PASSWORD,
     }
     child = subprocess.Popen(
-        [sys.executable, "-m", "tui", *START, *numbers_file(account_env)],
+        [sys.executable, "-m", "tui", *START, "--now", *numbers_file(account_env)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

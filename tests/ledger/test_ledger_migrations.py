@@ -107,6 +107,7 @@ FILLERS: dict[int, Callable[[sqlite3.Connection], None]] = {
     5: _fill_v2,
     6: _fill_v2,
     7: _fill_v2,
+    8: _fill_v2,
 }
 
 

@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from tui.cli import submits
+from tui.cli import sending_hours, submits
 from tui.cli.options import add_common
 from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED
 from tui.cli.send import EXIT_HELP
@@ -43,6 +43,7 @@ def register(subparsers: Any) -> None:
     call.add_argument("--mask", metavar="M", help="caller ID mask (default: the account's)")
     call.add_argument("--feedback", action="store_true", help="ask for a key (a survey)")
     submits.add_override(call)
+    sending_hours.add_options(call)
     call.add_argument("--options", type=int, metavar="N", help="valid keys are 1..N (1-9)")
     call.add_argument("--valid-audio", metavar="ID_OR_NAME", help="played after a valid key")
     call.add_argument("--invalid-audio", metavar="ID_OR_NAME", help="played after another key")
@@ -88,14 +89,36 @@ def _call_command(args: argparse.Namespace) -> int:
 async def _call(engine: Engine, args: argparse.Namespace) -> int:
     recordings = AudioUploader(engine)
     file_id = await recordings.resolve(args.audio)
+    if args.feedback:
+        valid_id = await recordings.resolve(args.valid_audio)
+        invalid_id = await recordings.resolve(args.invalid_audio)
+        held = sending_hours.gate(
+            engine,
+            args,
+            lambda: engine.holds.hold_feedback_call(
+                args.recipients, file_id, valid_options=args.options,
+                valid_feedback_file_id=valid_id, invalid_feedback_file_id=invalid_id,
+                max_retries=args.retries, mask=args.mask,
+            ),
+        )  # fmt: skip
+    else:
+        held = sending_hours.gate(
+            engine,
+            args,
+            lambda: engine.holds.hold_call(
+                args.recipients, file_id, max_retries=args.retries, mask=args.mask
+            ),
+        )
+    if held is not None:
+        return held
     with graceful_stop("these calls are recorded"):
         if args.feedback:
             outcome = await engine.make_feedback_call(
                 args.recipients,
                 file_id,
                 valid_options=args.options,
-                valid_feedback_file_id=await recordings.resolve(args.valid_audio),
-                invalid_feedback_file_id=await recordings.resolve(args.invalid_audio),
+                valid_feedback_file_id=valid_id,
+                invalid_feedback_file_id=invalid_id,
                 max_retries=args.retries,
                 mask=args.mask,
                 override_reason=args.include_opted_out,

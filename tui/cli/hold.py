@@ -7,14 +7,17 @@ import json
 from typing import Any
 
 from tui.cli import output
-from tui.cli.engine_session import cli_engine, run_cli
+from tui.cli.engine_session import CliError, cli_engine, run_cli
 from tui.cli.options import add_common, as_json
+from tui.engine.holds import describe
+from tui.gateway.errors import InvalidInput
 
 DESCRIPTION = """\
 A send made outside the profile's sending hours (send_from, send_until,
 send_days; 09:00-21:00 every day by default, in the profile's time zone) with
-`csms send --hold` waits here. `csms hold run` sends those that are due, when
-the hours are open: run it from cron every few minutes, e.g.
+`csms send|call|survey start --hold`, or held from the app, waits here.
+`csms hold run` sends those that are due, when the hours are open: run it
+from cron every few minutes, e.g.
 
   */5 * * * *  csms hold run
 
@@ -37,6 +40,10 @@ def register(subparsers: Any) -> None:
     run = actions.add_parser("run", help="send the held sends that are due")
     add_common(run)
     run.set_defaults(handler=lambda args: run_cli(_run(args)))
+    cancel = actions.add_parser("cancel", help="cancel a held send before it goes out")
+    cancel.add_argument("hold_id", type=int, metavar="HOLD_ID")
+    add_common(cancel)
+    cancel.set_defaults(handler=lambda args: run_cli(_cancel(args)))
 
 
 async def _list(args: argparse.Namespace) -> int:
@@ -44,15 +51,28 @@ async def _list(args: argparse.Namespace) -> int:
         zone = engine.holds.hours.zone
         holds = engine.holds.waiting()
     if as_json(args):
-        print(json.dumps([{"id": h.id, "state": h.state, "due": h.due_at.isoformat(),
-                           **h.payload} for h in holds], ensure_ascii=False))  # fmt: skip
+        print(json.dumps([{"id": h.id, "kind": h.kind, "state": h.state,
+                           "due": h.due_at.isoformat(), **h.payload} for h in holds],
+                         ensure_ascii=False))  # fmt: skip
         return output.EXIT_OK
     if not holds:
         print("Nothing is held.")
     for h in holds:
         due = h.due_at.astimezone(zone)
-        count = len(h.payload.get("to", []))
-        print(f"{h.id}\t{h.state}\t{due:%Y-%m-%d %H:%M}\t{count} recipients\t{h.payload['text']}")
+        print(f"{h.id}\t{h.state}\t{due:%Y-%m-%d %H:%M}\t{describe(h)}")
+    return output.EXIT_OK
+
+
+async def _cancel(args: argparse.Namespace) -> int:
+    async with cli_engine(args) as engine:
+        try:
+            held = engine.holds.cancel(args.hold_id)
+        except InvalidInput as error:
+            raise CliError(str(error)) from None
+    if as_json(args):
+        print(json.dumps({"cancelled": held.id}))
+    else:
+        print(f"Hold {held.id} is cancelled: {describe(held)}; nothing was sent.")
     return output.EXIT_OK
 
 

@@ -6,10 +6,9 @@ import argparse
 import asyncio
 import json
 import sys
-from datetime import UTC, datetime
 from typing import Any
 
-from tui.cli import output, submits
+from tui.cli import output, sending_hours, submits
 from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED
 from tui.cli.stopping import graceful_stop
 from tui.engine.service import Engine
@@ -58,15 +57,7 @@ def register(subparsers: Any) -> None:
         help="send through one operator: 1 Telenor, 2 Jazz, 3 Zong, 4 Warid, 5 Ufone",
     )
     submits.add_override(send)
-    when = send.add_mutually_exclusive_group()
-    when.add_argument(
-        "--hold",
-        action="store_true",
-        help="outside the sending hours, keep it until they open (`csms hold run` sends it)",
-    )
-    when.add_argument(
-        "--now", action="store_true", help="send even outside the profile's sending hours"
-    )
+    sending_hours.add_options(send)
     send.add_argument(
         "--force",
         action="store_true",
@@ -123,27 +114,15 @@ def _read_stdin() -> str:
 
 
 async def _send(engine: Engine, args: argparse.Namespace) -> int:
-    hours = engine.holds.hours
-    now = datetime.now(UTC)
-    if not hours.allows(now) and not args.now:
-        if not args.hold:
-            return output.report_failure(
-                f"Nothing was sent: {hours.sentence(now)} Add --hold to send it then, or"
-                " --now to send anyway.",
-                exit_code=EXIT_REFUSED,
-                code="sending_hours",
-            )
-        held = engine.holds.hold_sms(
+    held = sending_hours.gate(
+        engine,
+        args,
+        lambda: engine.holds.hold_sms(
             args.recipients, args.message, mask=args.mask, operator=args.operator
-        )
-        due = held.due_at.astimezone(hours.zone)
-        if args.json:
-            print(json.dumps({"held": held.id, "due": due.isoformat()}))
-        else:
-            print(
-                f"Held (hold {held.id}) until {due:%Y-%m-%d %H:%M}; `csms hold run` sends it then."
-            )
-        return EXIT_OK
+        ),
+    )
+    if held is not None:
+        return held
     cost = await engine.cost_of(len(args.recipients), args.message)
     if cost.short and not args.force:
         return output.report_failure(

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui.cli import output
+from tui.cli import output, sending_hours
 from tui.cli.engine_session import CliError, cli_engine, run_cli
 from tui.cli.options import add_common, as_json, unless_it_exists
 from tui.cli.stopping import graceful_stop
@@ -50,11 +50,13 @@ def register(subparsers: Any) -> None:
     start.add_argument("--retries", type=int, default=0, metavar="N", help="0-2")
     start.add_argument("--mask", metavar="M")
     start.add_argument("--yes", action="store_true", help="start calling (else: review only)")
+    sending_hours.add_options(start)
     add_common(start)
     start.set_defaults(handler=lambda args: run_cli(_start(args)))
 
     resume = actions.add_parser("resume", help="call the numbers a stopped run left")
     resume.add_argument("survey", metavar="NAME_OR_ID")
+    sending_hours.add_options(resume)
     add_common(resume)
     resume.set_defaults(handler=lambda args: run_cli(_resume(args)))
 
@@ -147,18 +149,26 @@ async def _start(args: argparse.Namespace) -> int:
                 print(review)
                 print("Nobody was called; run again with --yes to start.")
             return 0
-        survey = surveys.create(
-            args.name,
-            numbers,
-            source=source,
-            file_id=files[0],
-            valid_options=args.options,
-            valid_file_id=files[1],
-            invalid_file_id=files[2],
-            max_retries=args.retries,
-            mask=args.mask,
+
+        def create() -> Survey:
+            return surveys.create(
+                args.name,
+                numbers,
+                source=source,
+                file_id=files[0],
+                valid_options=args.options,
+                valid_file_id=files[1],
+                invalid_file_id=files[2],
+                max_retries=args.retries,
+                mask=args.mask,
+            )
+
+        held = sending_hours.gate(
+            engine, args, lambda: engine.holds.hold_job("survey", create().id)
         )
-        return await _run(engine, surveys, survey, args)
+        if held is not None:
+            return held
+        return await _run(engine, surveys, create(), args)
 
 
 async def _resume(args: argparse.Namespace) -> int:
@@ -168,6 +178,9 @@ async def _resume(args: argparse.Namespace) -> int:
             survey = surveys.find(args.survey)
         except InvalidInput as error:
             raise CliError(str(error)) from None
+        held = sending_hours.gate(engine, args, lambda: engine.holds.hold_job("survey", survey.id))
+        if held is not None:
+            return held
         return await _run(engine, surveys, survey, args)
 
 

@@ -1,26 +1,28 @@
 """Sends held until the sending hours open, and sent once they do.
 
-``csms send`` outside the hours asks for ``--hold`` (or ``--now``); a held SMS
-is kept in the ledger and goes out at the next ``csms hold run`` once the window
-is open (run it from cron every few minutes), or by itself while the app runs.
+A send outside the profile's sending hours asks first (``csms send|call|survey``
+need ``--hold`` or ``--now``; the app asks "hold until 09:00, or send anyway?").
+A held send is kept in the ledger and goes out at the next ``csms hold run`` once
+the window is open (run it from cron every few minutes), or by itself while the
+app runs. Held SMS, calls and feedback calls keep their recipients and settings;
+a held survey or personalised send is already journalled and is run then.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.engine.quiet_hours import SendingHours
-from tui.gateway.errors import CsmsError
+from tui.gateway.errors import CsmsError, InvalidInput
 from tui.ledger.holds import HeldSend
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+__all__ = ["HoldRun", "Holds", "describe"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +31,42 @@ class HoldRun:
     failed: list[tuple[HeldSend, str]]
 
 
+def describe(held: HeldSend) -> str:
+    """What a hold sends, in a few words: ``SMS to 3 numbers: "Your bill..."``."""
+    payload = held.payload
+    if held.kind in ("survey", "personalised"):
+        name = "Survey" if held.kind == "survey" else "Personalised send"
+        return f"{name} {payload['job_id']}"
+    count = len(payload.get("to", []))
+    whom = "1 number" if count == 1 else f"{count:,} numbers"
+    if held.kind == "sms":
+        return f"SMS to {whom}: {payload['text']}"
+    label = "Call" if held.kind == "call" else "Feedback call"
+    return f"{label} to {whom}, audio {payload['file_id']}"
+
+
 class Holds:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] | None = None) -> None:
         self.engine = engine
+        self.clock = clock or (lambda: datetime.now(UTC))
 
     @property
     def hours(self) -> SendingHours:
         return SendingHours.of(self.engine.profile)
+
+    def outside(self, now: datetime | None = None) -> str | None:
+        """The sentence saying the hours are closed now, or None when they are open."""
+        at = now or self.clock()
+        return None if self.hours.allows(at) else self.hours.sentence(at)
+
+    def hold(self, kind: str, payload: dict[str, Any], *, now: datetime | None = None) -> HeldSend:
+        """Keep a send until the window opens; returns the hold (with its due time)."""
+        at = now or self.clock()
+        due = self.hours.next_open(at)
+        hold_id = self.engine.ledger.hold(kind, payload, at, due)
+        held = self.engine.ledger.held_send(hold_id)
+        assert held is not None
+        return held
 
     def hold_sms(
         self,
@@ -46,20 +77,65 @@ class Holds:
         operator: int | None = None,
         now: datetime | None = None,
     ) -> HeldSend:
-        """Keep an SMS until the window opens; returns the hold (with its due time)."""
-        at = now or _now()
-        due = self.hours.next_open(at)
         payload = {"to": recipients, "text": text, "mask": mask, "operator": operator}
-        hold_id = self.engine.ledger.hold("sms", payload, at, due)
-        [held] = [h for h in self.engine.ledger.holds() if h.id == hold_id]
-        return held
+        return self.hold("sms", payload, now=now)
+
+    def hold_call(
+        self,
+        recipients: list[str],
+        file_id: str,
+        *,
+        max_retries: int = 0,
+        mask: str | None = None,
+        now: datetime | None = None,
+    ) -> HeldSend:
+        payload = {"to": recipients, "file_id": file_id, "retries": max_retries, "mask": mask}
+        return self.hold("call", payload, now=now)
+
+    def hold_feedback_call(
+        self,
+        recipients: list[str],
+        file_id: str,
+        *,
+        valid_options: int,
+        valid_feedback_file_id: str,
+        invalid_feedback_file_id: str,
+        max_retries: int = 0,
+        mask: str | None = None,
+        now: datetime | None = None,
+    ) -> HeldSend:
+        payload = {
+            "to": recipients,
+            "file_id": file_id,
+            "options": valid_options,
+            "valid_file_id": valid_feedback_file_id,
+            "invalid_file_id": invalid_feedback_file_id,
+            "retries": max_retries,
+            "mask": mask,
+        }
+        return self.hold("feedback", payload, now=now)
+
+    def hold_job(self, kind: str, job_id: int, *, now: datetime | None = None) -> HeldSend:
+        """Hold a journalled survey or personalised send: it is run when the window opens."""
+        return self.hold(kind, {"job_id": job_id}, now=now)
 
     def waiting(self) -> list[HeldSend]:
         return self.engine.ledger.holds()
 
+    def cancel(self, hold_id: int) -> HeldSend:
+        """Cancel a hold that has not gone out; says why when it cannot."""
+        held = self.engine.ledger.held_send(hold_id)
+        if held is None:
+            raise InvalidInput(f"No hold {hold_id} is known; `csms hold` lists them.")
+        if not self.engine.ledger.mark_hold(hold_id, "cancelled"):
+            raise InvalidInput(
+                f"Hold {hold_id} is {held.state} already, so it cannot be cancelled."
+            )
+        return held
+
     async def run_due(self, now: datetime | None = None) -> HoldRun:
         """Send every hold that is due, if the window is open now."""
-        at = now or _now()
+        at = now or self.clock()
         sent: list[tuple[HeldSend, str]] = []
         failed: list[tuple[HeldSend, str]] = []
         if not self.hours.allows(at):
@@ -67,19 +143,48 @@ class Holds:
         for held in self.engine.ledger.due_holds(at):
             if not self.engine.ledger.mark_hold(held.id, "sending"):
                 continue  # another run took it
-            payload = held.payload
             try:
-                outcome = await self.engine.send_sms(
-                    payload["to"],
-                    payload["text"],
-                    mask=payload.get("mask"),
-                    operator=payload.get("operator"),
-                )
-            except CsmsError as error:
-                self.engine.ledger.mark_hold(held.id, "cancelled", f"refused: {error}")
-                failed.append((held, str(error)))
+                result, error = await self._send(held)
+            except CsmsError as refused:
+                self.engine.ledger.mark_hold(held.id, "cancelled", f"refused: {refused}")
+                failed.append((held, str(refused)))
                 continue
-            result = f"{len(outcome.ids)} sent" + (f"; {outcome.error}" if outcome.error else "")
             self.engine.ledger.mark_hold(held.id, "sent", result)
-            (failed if outcome.error else sent).append((held, result))
+            (failed if error else sent).append((held, result))
         return HoldRun(sent, failed)
+
+    async def _send(self, held: HeldSend) -> tuple[str, bool]:
+        """Send one hold; returns what happened and whether part of it failed."""
+        engine, payload = self.engine, held.payload
+        if held.kind == "survey":
+            run = await engine.surveys.run(int(payload["job_id"]))
+            rows = run.survey.rows
+            counts = ", ".join(f"{count} {state}" for state, count in rows.items() if count)
+            return f"survey: {run.stopped or counts or 'nobody to call'}", bool(run.stopped)
+        if held.kind == "personalised":
+            report = await engine.personalised.run(int(payload["job_id"]))
+            rows = report.summary.rows
+            counts = ", ".join(f"{count} {state}" for state, count in rows.items() if count)
+            return f"personalised send: {counts or 'nothing to send'}", bool(report.stopped)
+        if held.kind == "sms":
+            outcome = await engine.send_sms(
+                payload["to"], payload["text"], mask=payload.get("mask"),
+                operator=payload.get("operator"),
+            )  # fmt: skip
+        elif held.kind == "call":
+            outcome = await engine.make_call(
+                payload["to"], payload["file_id"], max_retries=payload.get("retries", 0),
+                mask=payload.get("mask"),
+            )  # fmt: skip
+        else:
+            outcome = await engine.make_feedback_call(
+                payload["to"],
+                payload["file_id"],
+                valid_options=payload["options"],
+                valid_feedback_file_id=payload["valid_file_id"],
+                invalid_feedback_file_id=payload["invalid_file_id"],
+                max_retries=payload.get("retries", 0),
+                mask=payload.get("mask"),
+            )
+        result = f"{len(outcome.ids)} sent" + (f"; {outcome.error}" if outcome.error else "")
+        return result, bool(outcome.error)

@@ -26,7 +26,9 @@ from tui.engine.events import EventBus, Subscription
 from tui.engine.holds import Holds
 from tui.engine.inbox import FetchOutcome, InboxFetcher
 from tui.engine.optouts import OptOuts
+from tui.engine.personalised import PersonalisedSender
 from tui.engine.submit_journal import SendOutcome, SubmitJournal, SubmitRecords, plural
+from tui.engine.surveys import Surveys
 from tui.engine.threads import Threads
 from tui.engine.tracker import Backoff, StatusTracker
 from tui.engine.unknown_outcomes import UnknownOutcomes
@@ -45,6 +47,8 @@ T = TypeVar("T")
 
 #: Seconds between reachability probes while the gateway is idle: with two failed
 #: probes needed and a 2 s probe timeout, "offline" shows within 10 seconds.
+#: Seconds between looks for held sends that are due.
+HOLDS_INTERVAL = 30.0
 PROBE_INTERVAL = 3.0
 
 __all__ = ["Engine", "EngineStatus", "FetchOutcome", "SendOutcome"]
@@ -125,6 +129,10 @@ class Engine:
         self.threads = Threads(self)
         #: Sends held until the sending hours open.
         self.holds = Holds(self)
+        #: Surveys (feedback calls journalled per number) and personalised sends:
+        #: one runner each, owned here so a run outlives the screen that began it.
+        self.surveys = Surveys(self)
+        self.personalised = PersonalisedSender(self)
 
     # Life cycle --------------------------------------------------------------------
 
@@ -150,6 +158,7 @@ class Engine:
         self._spawn(self._track(), "tracker")
         self._spawn(self._inbox_loop(), "inbox")
         self._spawn(self._keepalive_loop(), "keepalive")
+        self._spawn(self._holds_loop(), "holds")
 
     async def stop(self) -> None:
         """Stop the background tasks and close the client and the ledger."""
@@ -217,7 +226,6 @@ class Engine:
                     await self.inbox.cycle(auto_pay=self.profile.auto_pay)
                     self._sync_account()
                     self.apply_keyword_replies()
-                    await self.holds.run_due()
                 except asyncio.CancelledError:
                     raise
                 except Exception as error:
@@ -225,6 +233,19 @@ class Engine:
             self._inbox_wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._inbox_wake.wait(), self.profile.inbox_interval)
+
+    async def _holds_loop(self) -> None:
+        """Send held sends once the sending hours open (whether or not the inbox
+        is fetched automatically); a long held survey delays nothing else."""
+        while True:
+            try:
+                if self.client.session is SessionState.LOGGED_IN:
+                    await self.holds.run_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                self._background_error("held sends", error)
+            await asyncio.sleep(HOLDS_INTERVAL)
 
     async def _keepalive_loop(self) -> None:
         """Keep the session alive, and notice within seconds when the gateway goes

@@ -14,6 +14,11 @@ from typing import Any
 
 from tui.ledger.base import Store, req_from_db, to_db
 
+#: What a hold keeps: an SMS, a call or a feedback call to numbers, or a job
+#: already journalled (a survey or a personalised send) to run then.
+HOLD_KINDS = ("sms", "call", "feedback", "survey", "personalised")
+
+#: The table as schema 8 made it (SMS only); schema 9 widens the kinds.
 HOLDS_TABLE_SQL = (
     """CREATE TABLE held_sends (
         id INTEGER PRIMARY KEY,
@@ -25,6 +30,26 @@ HOLDS_TABLE_SQL = (
             CHECK (state IN ('held', 'sending', 'sent', 'cancelled')),
         result TEXT
     )""",
+    "CREATE INDEX held_sends_due ON held_sends(due_at) WHERE state = 'held'",
+)
+
+_KINDS_SQL = ", ".join(f"'{kind}'" for kind in HOLD_KINDS)
+
+#: Schema 9: every kind of hold (SQLite cannot change a CHECK in place).
+HOLD_KINDS_SQL = (
+    f"""CREATE TABLE held_sends_new (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ({_KINDS_SQL})),
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'held'
+            CHECK (state IN ('held', 'sending', 'sent', 'cancelled')),
+        result TEXT
+    )""",
+    "INSERT INTO held_sends_new SELECT * FROM held_sends",
+    "DROP TABLE held_sends",
+    "ALTER TABLE held_sends_new RENAME TO held_sends",
     "CREATE INDEX held_sends_due ON held_sends(due_at) WHERE state = 'held'",
 )
 
@@ -76,13 +101,18 @@ class HoldStore(Store):
         )
         return [_held(row) for row in rows]
 
+    def held_send(self, hold_id: int) -> HeldSend | None:
+        rows = self._rows("SELECT * FROM held_sends WHERE id = ?", (hold_id,))
+        return _held(rows[0]) if rows else None
+
     def mark_hold(self, hold_id: int, state: str, result: str | None = None) -> bool:
-        """Move a hold on; ``sending`` only from ``held`` (False if it was not held)."""
+        """Move a hold on; ``sending`` and ``cancelled`` only from ``held`` (False
+        if it was not held: another run took it, or it was sent already)."""
         with self._tx() as conn:
-            if state == "sending":
+            if state in ("sending", "cancelled") and result is None:
                 cursor = conn.execute(
-                    "UPDATE held_sends SET state = 'sending' WHERE id = ? AND state = 'held'",
-                    (hold_id,),
+                    "UPDATE held_sends SET state = ? WHERE id = ? AND state = 'held'",
+                    (state, hold_id),
                 )
             else:
                 cursor = conn.execute(

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tui.ledger.errors import LedgerError
-from tui.ledger.holds import HOLDS_TABLE_SQL
+from tui.ledger.holds import HOLD_KINDS_SQL, HOLDS_TABLE_SQL
 from tui.ledger.optouts import OPTOUT_TABLES_SQL
 from tui.ledger.search import fold
 from tui.ledger.surveys import SURVEY_TABLES_SQL
@@ -327,6 +327,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "do-not-contact list; indexes for conversations", _statements(*OPTOUT_TABLES_SQL)),
     Migration(7, "surveys: feedback calls journalled per number", _V7),
     Migration(8, "sends held until the sending hours open", _statements(*HOLDS_TABLE_SQL)),
+    Migration(
+        9,
+        "held calls, feedback calls, surveys and personalised sends",
+        _statements(*HOLD_KINDS_SQL),
+    ),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 

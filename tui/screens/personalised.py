@@ -128,7 +128,7 @@ class PersonalisedScreen(Screen[None]):
 
     def __init__(self, path: str | Path | None = None, *, host: DOMNode | None = None) -> None:
         """``host`` (the screen that opened this one) runs the sends, so they go on
-        after this screen is closed; it keeps its sender in ``personalised_sender``."""
+        after this screen is closed; the engine keeps the sender (``engine.personalised``)."""
         super().__init__()
         self.initial_path = str(path) if path is not None else ""
         self.host = host
@@ -211,13 +211,8 @@ class PersonalisedScreen(Screen[None]):
             self.action_load()
 
     def _shared_sender(self) -> PersonalisedSender:
-        sender = getattr(self.host, "personalised_sender", None)
-        engine = engine_of(self)
-        if not isinstance(sender, PersonalisedSender) or sender.engine is not engine:
-            sender = PersonalisedSender(engine)
-            if self.host is not None:
-                self.host.personalised_sender = sender  # type: ignore[attr-defined]
-        return sender
+        """The engine's runner: a send outlives this screen and is found again."""
+        return engine_of(self).personalised
 
     @property
     def running(self) -> int | None:

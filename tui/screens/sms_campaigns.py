@@ -136,7 +136,6 @@ class SmsCampaignsScreen(EngineScreen):
         super().__init__()
         self.shown: str | None = None
         #: Runs personalised sends for the personalised screen (set by it).
-        self.personalised_sender: object | None = None
         self._expected: dict[str, int] = {}
 
     # -- layout ---------------------------------------------------------------
