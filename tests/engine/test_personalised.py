@@ -8,7 +8,9 @@ import asyncio
 import codecs
 from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -396,3 +398,20 @@ async def test_running_job_cannot_be_started_twice(engine: Engine) -> None:
     await task
     with pytest.raises(InvalidInput, match="No row can be sent"):
         sender.create_job(plan_send(sheet_from_text("name,phone\nAli,0300\n"), "Hi", "phone"))
+
+
+@pytest.mark.sending_hours
+async def test_a_personalised_send_held_at_night_goes_out_at_nine(
+    engine: Engine, simulator: Simulator
+) -> None:
+    night = datetime(2026, 12, 4, 23, 10, tzinfo=ZoneInfo("Asia/Karachi"))
+    plan = plan_send(sheet_from_text(bill_sheet(30)), TEMPLATE, "Mobile No")
+    job = engine.personalised.create_job(plan)
+    held = engine.holds.hold_job("personalised", job, now=night)
+    assert held.due_at == datetime(2026, 12, 5, 9, 0, tzinfo=ZoneInfo("Asia/Karachi"))
+    assert (await engine.holds.run_due(night)).sent == []
+    assert delivered(simulator) == Counter()
+    ran = await engine.holds.run_due(night + timedelta(hours=10))
+    assert [(h.id, result) for h, result in ran.sent] == [(held.id, "personalised send: 30 sent")]
+    assert delivered(simulator) == expected(30)
+    assert (await engine.holds.run_due(night + timedelta(hours=11))).sent == []  # once

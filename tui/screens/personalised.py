@@ -49,6 +49,7 @@ from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError, SendJobSummary
 from tui.screens.base import engine_of, has_engine
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.sending_hours import ask_to_send, opens_label
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
@@ -392,17 +393,33 @@ class PersonalisedScreen(Screen[None]):
         mask_value = self.query_one("#pers-mask", Select).value
         mask = mask_value if isinstance(mask_value, str) else None
 
-        def confirmed(ok: bool | None) -> None:
-            if ok:
-                self._start(plan, mask)
+        engine = engine_of(self)
+        ask_to_send(
+            self,
+            engine,
+            question=send_question(plan, mask, engine),
+            title="Send personalised messages",
+            confirm_label="Send",
+            send=lambda: self._start(plan, mask),
+            hold=lambda: self._hold(plan, mask),
+        )
 
-        self.app.push_screen(
-            ConfirmScreen(
-                send_question(plan, mask, engine_of(self)),
-                title="Send personalised messages",
-                confirm_label="Send",
-            ),
-            confirmed,
+    @work(exclusive=True, group="personalised-plan", exit_on_error=False)
+    async def _hold(self, plan: PersonalisedPlan, mask: str | None) -> None:
+        """Journal the rows now; the engine sends them when the hours open."""
+        engine = engine_of(self)
+        try:
+            job = await asyncio.to_thread(engine.personalised.create_job, plan, mask=mask)
+            held = await asyncio.to_thread(engine.holds.hold_job, "personalised", job)
+        except (CsmsError, LedgerError) as error:
+            self._problem(f"Nothing was held or sent: {error}")
+            return
+        due = opens_label(held.due_at.astimezone(engine.holds.hours.zone), engine.holds.clock())
+        self.load_jobs()
+        self.notify(
+            f"Personalised send {job} is held until {due}: it goes out then while csms runs,"
+            f" or at `csms hold run` (`csms hold cancel {held.id}` cancels it).",
+            timeout=10,
         )
 
     def _start(self, plan: PersonalisedPlan, mask: str | None) -> None:

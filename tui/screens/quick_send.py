@@ -30,8 +30,10 @@ from tui.engine import events
 from tui.engine.costs import estimate
 from tui.gateway.codes import MAX_RETRIES, AudioStatus, Operator
 from tui.gateway.errors import CsmsError
+from tui.ledger import LedgerError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.sending_hours import SendingHoursScreen, ask_to_send, opens_label
 from tui.widgets import MessageComposer, RecipientsBox
 from tui.widgets.reply_quote import Reply, ReplyQuote
 
@@ -346,8 +348,11 @@ class QuickSendScreen(EngineScreen):
         notification only."""
         self.form += 1
         top = self.app.screen
-        if top is not self and isinstance(top, ConfirmScreen) and self in self.app.screen_stack:
-            top.dismiss(False)
+        if top is not self and self in self.app.screen_stack:
+            if isinstance(top, ConfirmScreen):
+                top.dismiss(False)
+            elif isinstance(top, SendingHoursScreen):
+                top.dismiss(None)
         self.select_kind(kind or self.kind)
         self.query_one(RecipientsBox).text = reply.sender if reply else ""
         self.query_one(MessageComposer).text = ""
@@ -401,21 +406,61 @@ class QuickSendScreen(EngineScreen):
 
         asked_on = self.form
 
-        def confirmed(ok: bool | None) -> None:
-            if not ok:
-                return
+        def current() -> bool:
             if self.form != asked_on:
                 self.notify("The form was renewed, so nothing was sent.", severity="warning")
-                return
-            self._send(request, asked_on)
+                return False
+            return True
 
-        self.app.push_screen(
-            ConfirmScreen(
-                request.question(),
-                title=f"Send {KIND_LABELS[request.kind]}",
-                confirm_label="Send" if request.kind == "sms" else "Call",
-            ),
-            confirmed,
+        ask_to_send(
+            self,
+            self.engine,
+            question=request.question(),
+            title=f"Send {KIND_LABELS[request.kind]}",
+            confirm_label="Send" if request.kind == "sms" else "Call",
+            send=lambda: self._send(request, asked_on) if current() else None,
+            hold=lambda: self._hold(request) if current() else None,
+        )
+
+    def _hold(self, request: SendRequest) -> None:
+        """Keep the send until the sending hours open (the engine sends it then)."""
+        holds = self.engine.holds
+        try:
+            if request.kind == "sms":
+                held = holds.hold_sms(
+                    request.reached, request.text, mask=request.mask, operator=request.operator
+                )
+            elif request.kind == "call":
+                held = holds.hold_call(
+                    request.reached, request.file_id, max_retries=request.retries,
+                    mask=request.mask,
+                )  # fmt: skip
+            else:
+                held = holds.hold_feedback_call(
+                    request.reached,
+                    request.file_id,
+                    valid_options=request.valid_options,
+                    valid_feedback_file_id=request.valid_file[0],
+                    invalid_feedback_file_id=request.invalid_file[0],
+                    max_retries=request.retries,
+                    mask=request.mask,
+                )
+        except (CsmsError, LedgerError) as error:
+            self._show_error(f"Nothing was held or sent: {error}")
+            return
+        due = opens_label(held.due_at.astimezone(holds.hours.zone), holds.clock())
+        status = f"Held until {due} (hold {held.id})"
+        table = self.query_one(ResultsTable)
+        table.display = True
+        label = KIND_LABELS[request.kind]
+        for recipient in request.reached:
+            self._unknown_rows += 1
+            table.add_row(recipient, label, "—", status, key=f"held:{self._unknown_rows}")
+        self.notify(
+            f"{label} held until {due}: it goes out then while csms runs, or at"
+            " `csms hold run` (`csms hold cancel "
+            f"{held.id}` cancels it).",
+            timeout=10,
         )
 
     def _build_request(self) -> SendRequest | None:

@@ -1,0 +1,84 @@
+"""Quick send and personalised sends outside the sending hours ask "hold until
+09:00, or send anyway?"; a held send leaves when the window opens while the app
+runs (the engine's clock is injected, no real waiting)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.app.harness import demo_app, wait_until
+from tests.app.test_quick_send import paste, statuses
+from tui.engine import service
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.quick_send import QuickSendScreen, ResultsTable
+from tui.screens.sending_hours import SendingHoursScreen
+
+pytestmark = pytest.mark.sending_hours
+KARACHI = ZoneInfo("Asia/Karachi")
+NIGHT = datetime(2026, 12, 4, 23, 10, tzinfo=KARACHI)
+
+
+def sms_sent(sim: object) -> list[str]:
+    return [r.params["to"] for r in sim.requests if r.page == "sendsms.jsp"]  # type: ignore[attr-defined]
+
+
+async def test_a_quick_send_at_night_is_held_and_leaves_at_nine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "HOLDS_INTERVAL", 0.05)
+    clock = [NIGHT]
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
+        app.engine.holds.clock = lambda: clock[0]
+        screen = app.screen
+        assert isinstance(screen, QuickSendScreen)
+        await paste(pilot, "0300-1234567")
+        await pilot.press("tab", *"Your bill is due")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SendingHoursScreen)
+        assert "It is 23:10 (Fri) in Asia/Karachi" in dialog.closed
+        assert "Your bill is due" in dialog.question
+        assert dialog.focused is not None and dialog.focused.id == "hold"  # a stray Enter holds
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        table = screen.query_one(ResultsTable)
+        assert statuses(table) == ["Held until Sat 09:00 (hold 1)"]
+        await pilot.pause(0.3)
+        assert sms_sent(sim) == []  # the loop runs, but the hours are closed
+
+        clock[0] = NIGHT + timedelta(hours=10)  # 09:10 the next morning
+        await wait_until(pilot, lambda: sms_sent(sim) == ["923001234567"], "the held SMS")
+        await pilot.pause(0.3)
+        assert sms_sent(sim) == ["923001234567"]  # once
+        [held] = app.engine.ledger.holds(("sent",))
+        assert held.result == "1 sent"
+
+
+async def test_send_anyway_and_escape_at_night(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
+        app.engine.holds.clock = lambda: NIGHT
+        screen = app.screen
+        await paste(pilot, "03001234567")
+        await pilot.press("tab", *"Hello")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SendingHoursScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and sms_sent(sim) == []
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.click("#send")
+        await wait_until(pilot, lambda: sms_sent(sim) == ["923001234567"], "the SMS")
+        assert app.engine.ledger.holds() == []
+
+        app.engine.holds.clock = lambda: NIGHT.replace(hour=12)  # open: the usual question
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)

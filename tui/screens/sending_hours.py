@@ -1,0 +1,128 @@
+"""Outside the sending hours: hold the send until they open, or send it anyway.
+
+It replaces a send's confirmation when the profile's hours are closed: the
+question says what would be sent, and above it the time where the profile
+lives ("It is 23:10 (Fri) in Asia/Karachi, outside the sending hours ...").
+Focus starts on "Hold", so a stray Enter never messages anyone at night;
+Escape cancels. Dismisses with ``"hold"``, ``"send"`` or None (cancelled).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Static
+
+from tui.screens.confirm import CHROME_ROWS, ConfirmScreen
+
+if TYPE_CHECKING:
+    from tui.engine.service import Engine
+
+Choice = Literal["hold", "send"]
+
+
+def opens_label(opens: datetime, now: datetime) -> str:
+    """``09:00`` today, else ``Sat 09:00``."""
+    local_now = now.astimezone(opens.tzinfo)
+    return f"{opens:%H:%M}" if opens.date() == local_now.date() else f"{opens:%a %H:%M}"
+
+
+class SendingHoursScreen(ModalScreen[Choice | None]):
+    DEFAULT_CSS = """
+    SendingHoursScreen { align: center middle; }
+    SendingHoursScreen > #hours-dialog {
+        width: 74; max-width: 100%; height: auto; max-height: 100%; padding: 1 2;
+        border: thick $warning; background: $surface;
+    }
+    SendingHoursScreen #hours-title { text-style: bold; margin-bottom: 1; }
+    SendingHoursScreen #hours-body { height: auto; max-height: 14; }
+    SendingHoursScreen #hours-closed { margin-bottom: 1; text-style: bold; }
+    SendingHoursScreen #hours-question { margin-bottom: 1; }
+    SendingHoursScreen #hours-buttons { height: auto; align-horizontal: right; }
+    SendingHoursScreen #hours-buttons Button { margin-left: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("left", "app.focus_previous", "Previous button", show=False),
+        Binding("right", "app.focus_next", "Next button", show=False),
+    ]
+
+    def __init__(self, closed: str, question: str, opens: str, *, title: str) -> None:
+        """``closed``: the hours sentence; ``question``: what the send does;
+        ``opens``: when a hold goes out (``09:00``, ``Sat 09:00``)."""
+        super().__init__()
+        self.closed = closed
+        self.question = question
+        self.opens = opens
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="hours-dialog"):
+            yield Static(self.title_text, id="hours-title", markup=False)
+            with VerticalScroll(id="hours-body"):
+                yield Static(self.closed, id="hours-closed", markup=False)
+                yield Static(self.question, id="hours-question", markup=False)
+            with Horizontal(id="hours-buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Send anyway", id="send", variant="warning")
+                yield Button(f"Hold until {self.opens}", id="hold", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#hold", Button).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        body = self.query_one("#hours-body")
+        body.styles.max_height = max(3, event.size.height - CHROME_ROWS)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        chosen = event.button.id
+        self.dismiss("hold" if chosen == "hold" else "send" if chosen == "send" else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def ask_to_send(
+    screen: DOMNode,
+    engine: Engine,
+    *,
+    question: str,
+    title: str,
+    confirm_label: str,
+    send: Callable[[], object],
+    hold: Callable[[], object],
+) -> None:
+    """Confirm a send; outside the sending hours ask "hold, or send anyway?"
+    instead. Calls ``send`` or ``hold`` with the user's answer (nothing on cancel)."""
+    now = engine.holds.clock()
+    closed = engine.holds.outside(now)
+    if closed is None:
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                send()
+
+        screen.app.push_screen(
+            ConfirmScreen(question, title=title, confirm_label=confirm_label), confirmed
+        )
+        return
+
+    def chosen(choice: Choice | None) -> None:
+        if choice == "send":
+            send()
+        elif choice == "hold":
+            hold()
+
+    opens = opens_label(engine.holds.hours.next_open(now), now)
+    screen.app.push_screen(SendingHoursScreen(closed, question, opens, title=title), chosen)
