@@ -490,6 +490,7 @@ def test_registry_names_every_main_screen() -> None:
         "voice_campaigns",
         "audio",
         "settings",
+        "optouts",
     ]
     keys = [k for e in SCREENS for k in (e.key, e.fkey)]
     assert len(keys) == len(set(keys)), "two screens share a key"

@@ -29,7 +29,7 @@ from tui.engine.keywords import (
 )
 from tui.engine.sms_campaigns import profile_zone
 from tui.gateway.errors import InvalidInput
-from tui.gateway.numbers import NumberError, normalize
+from tui.gateway.numbers import NumberError, normalize, number_fragment
 from tui.gateway.protocol import GATEWAY_TZ
 from tui.ledger.base import req_from_db
 from tui.ledger.optouts import NewOptOut, OptOut, OptOutStore, Reply, ReplyResult
@@ -261,19 +261,12 @@ class OptOuts:
     # Managing the list ----------------------------------------------------------------
 
     def search(self, query: str = "", limit: int = 100, offset: int = 0) -> list[OptOut]:
-        """Entries matching every word of ``query`` (a number in any form too), newest first."""
-        try:
-            query = normalize(query)
-        except NumberError:
-            pass
-        return self.store.search(query, limit, offset)
+        """Entries matching every word of ``query`` (a number, or part of one, in any
+        form too: ``0300 111`` finds 923001112223), newest first."""
+        return self.store.search(_search_terms(query), limit, offset)
 
     def count(self, query: str = "") -> int:
-        try:
-            query = normalize(query)
-        except NumberError:
-            pass
-        return self.store.count(query)
+        return self.store.count(_search_terms(query))
 
     def add(self, numbers: Iterable[str], note: str = "", by: str | None = None) -> ListChange:
         """Put numbers on the list by hand; the ``note`` says why."""
@@ -308,6 +301,14 @@ class OptOuts:
         if path.exists() and not overwrite:
             raise InvalidInput(f"{path} exists; nothing was written. Choose another name.")
         return self.store.export_csv(path, self.zone)
+
+
+def _search_terms(query: str) -> str:
+    """A whole number in its stored form, part of one as its digits, else the words."""
+    try:
+        return normalize(query)
+    except NumberError:
+        return number_fragment(query) or query
 
 
 def _normalise(numbers: Iterable[str]) -> tuple[list[str], list[tuple[str, str, str]]]:

@@ -337,3 +337,21 @@ def parse_recipients(text: str) -> ParsedRecipients:
             seen.add(number)
             valid.append(number)
     return ParsedRecipients(valid=valid, duplicates=duplicates, invalid=invalid)
+
+
+_FRAGMENT = re.compile(r"[+\d][\d\s\-.()]*")
+
+
+def number_fragment(text: str) -> str | None:
+    """The digits of a typed part of a number as stored (``92XXXXXXXXXX``), for
+    searching: ``0300 111`` and ``+92 300-111`` give ``300111``. None when
+    ``text`` is not (part of) a number, or has fewer than three digits."""
+    text = text.strip()
+    if not _FRAGMENT.fullmatch(text):
+        return None
+    digits = "".join(ch for ch in text if ch.isdigit())
+    for prefix in ("0092", "92", "0"):
+        if digits.startswith(prefix) and len(digits) > len(prefix):
+            digits = digits[len(prefix) :]
+            break
+    return digits if len(digits) >= 3 else None

@@ -132,6 +132,14 @@ SCREENS: list[ScreenEntry] = [
         "tui.screens.settings:SettingsScreen",
         "Profiles, masks, time zone, polling, limits and TLS.",
     ),
+    ScreenEntry(
+        "optouts",
+        "Opt-outs",
+        "o",
+        "f11",
+        "tui.screens.optouts:OptOutsScreen",
+        "The do-not-contact list: numbers that replied STOP, imported or added by hand.",
+    ),
 ]
 
 
