@@ -115,6 +115,16 @@ class StartupScreen(Screen[None]):
         self.query_one("#startup-message", Static).update(text)
 
 
+def conversation_number(query: str) -> str | None:
+    """``query`` as a mobile number in the gateway's form, or None."""
+    from tui.gateway.numbers import NumberError, normalize
+
+    try:
+        return normalize(query)
+    except NumberError:
+        return None
+
+
 class CsmsCommands(Provider):
     """Command palette entries: every main screen by name, and the main actions."""
 
@@ -150,6 +160,16 @@ class CsmsCommands(Provider):
             yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
+        app = self.app
+        number = conversation_number(query)
+        if number is not None and isinstance(app, CsmsApp):
+            # A number typed in any format opens its conversation.
+            yield Hit(
+                1.0,
+                f"Conversation with {number}",
+                partial(app.open_conversation, number),
+                help="Everything exchanged with this number, and a reply box",
+            )
         matcher = self.matcher(query)
         for name, help_text, callback in self._commands():
             score = matcher.match(name)
@@ -281,6 +301,15 @@ class CsmsApp(App[None]):
 
     def action_open_screen(self, mode: str) -> None:
         self.open_screen(mode)
+
+    def open_conversation(self, number: str) -> None:
+        """Show everything exchanged with ``number`` (any format), over the current screen."""
+        if self.engine is None:
+            self.notify("Log in first: the screens need a connected account.")
+            return
+        from tui.screens.conversation import ConversationScreen
+
+        self.push_screen(ConversationScreen(number))
 
     def open_screen(self, mode: str) -> None:
         """Show the main screen ``mode`` (a registry mode name)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 
 from tui.engine.sms_campaigns import profile_zone
@@ -76,10 +76,20 @@ def thread_key(number: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _when(stamp: str | None, received_at: str) -> datetime:
-    if stamp:
-        at = datetime.fromisoformat(stamp)
-        return at if at.tzinfo is not None else at.replace(tzinfo=GATEWAY_TZ)
-    return req_from_db(received_at)
+    """When a message arrived. The gateway dates it to the minute; within that
+    minute the moment csms fetched it is the better guess (it cannot have come
+    later), so a reply sent and answered in one minute reads in order."""
+    fetched = req_from_db(received_at)
+    if not stamp:
+        return fetched
+    at = datetime.fromisoformat(stamp)
+    at = at if at.tzinfo is not None else at.replace(tzinfo=GATEWAY_TZ)
+    if at.second == 0 and at.microsecond == 0 and at <= fetched < at + _MINUTE:
+        return fetched
+    return at
+
+
+_MINUTE = timedelta(minutes=1)
 
 
 def _message_label(status: int | None) -> str:

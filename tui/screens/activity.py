@@ -210,6 +210,19 @@ class ActivityScreen(EngineScreen):
         unknown.add_column("State", key="state")
         self.catch_up()
 
+    @on(DataTable.RowSelected, "#items")
+    def _open_conversation(self, event: DataTable.RowSelected) -> None:
+        """Enter on an SMS or a call: the conversation with its number."""
+        event.stop()
+        kind = str(event.row_key.value or "").partition(":")[0]
+        if kind not in ("message", "call"):
+            self.notify("Enter opens the conversation of an SMS or a call.", timeout=4)
+            return
+        target = str(event.data_table.get_cell(event.row_key, "target"))
+        open_conversation = getattr(self.app, "open_conversation", None)
+        if open_conversation is not None:
+            open_conversation(target)
+
     def catch_up(self) -> None:
         if not has_engine(self):
             return
