@@ -22,7 +22,7 @@ def message(screen: OptOutsScreen) -> str:
 
 
 async def test_add_search_remove_export_and_import(tmp_path: Path) -> None:
-    async with demo_app(tmp_path, "optouts", size=(80, 24)) as (app, pilot, sim):
+    async with demo_app(tmp_path, "optouts", size=(80, 24)) as (app, pilot, _sim):
         screen = app.screen
         assert isinstance(screen, OptOutsScreen)
         start = numbers(screen)
