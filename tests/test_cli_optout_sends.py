@@ -82,7 +82,21 @@ def test_uploads_leave_opted_out_numbers_out_and_campaigns_say_so(
     reply(simulator, capsys, "STOP")
     argv = ["campaign", "create", "Eid", "--list", "Old", "--text", "Eid Mubarak"]
     assert main(argv) == 0
-    assert "1 members of these lists are on the do-not-contact list" in capsys.readouterr().out
+    assert "1 member of these lists is on the do-not-contact list" in capsys.readouterr().out
     assert main([*argv, "--yes", "--json"]) == 2
     assert json.loads(capsys.readouterr().out)["code"] == "do_not_contact"
     assert "campaign.jsp" not in simulator.pages_requested()
+
+    # The clean list: the members without the opted-out one, in a new gateway list.
+    assert main(["lists", "clean", "Old"]) == 0
+    assert "would hold 1 of the 2 members of 'Old'" in capsys.readouterr().out
+    assert main(["lists", "clean", "Old", "--yes", "--json"]) == 0
+    made = json.loads(capsys.readouterr().out)
+    assert made["list"]["name"] == "Old (clean)" and made["left_out"] == [CUSTOMER]
+    clean = simulator.state.lists[made["list"]["id"]]
+    assert set(clean.members) == {"923005556667"}
+    argv = ["campaign", "create", "Eid", "--list", "Old (clean)", "--text", "Eid Mubarak"]
+    assert main([*argv, "--yes"]) == 0
+    assert "do-not-contact" not in capsys.readouterr().out
+    assert main(["lists", "clean", "Old", "--yes"]) == 1  # the name is taken
+    assert "Choose another with --name" in capsys.readouterr().err

@@ -138,6 +138,13 @@ def _review_lines(review: CampaignReview) -> list[str]:
     ]
 
 
+def _members_listed(listed: list[str]) -> str:
+    """``1 member of these lists is`` / ``3 members of these lists are``."""
+    if len(listed) == 1:
+        return "1 member of these lists is"
+    return f"{len(listed):,} members of these lists are"
+
+
 async def _create(args: argparse.Namespace) -> int:
     text = _read_stdin() if args.text == "-" else args.text
     async with cli_engine(args) as engine:
@@ -159,9 +166,10 @@ async def _create(args: argparse.Namespace) -> int:
         listed = engine.optouts.listed_members(review.draft.list_ids)
         if listed:
             lines.append(
-                f"Warning    {len(listed):,} members of these lists are on the do-not-contact"
+                f"Warning    {_members_listed(listed)} on the do-not-contact"
                 " list and would still get it (the gateway cannot take members off a list):"
-                " make a clean list first, or create with --include-opted-out REASON."
+                " make a clean list first (`csms lists clean LIST --yes`), or create with"
+                " --include-opted-out REASON."
             )
         if not args.yes:
             if as_json(args):
@@ -172,7 +180,7 @@ async def _create(args: argparse.Namespace) -> int:
             return 0
         if listed and args.include_opted_out is None:
             return output.report_failure(
-                f"Nothing was created: {len(listed):,} members of these lists are on the"
+                f"Nothing was created: {_members_listed(listed)} on the"
                 " do-not-contact list; make a clean list first, or add --include-opted-out"
                 " REASON.",
                 exit_code=output.EXIT_REFUSED,

@@ -11,11 +11,13 @@ from typing import Any
 from tui.cli import output
 from tui.cli.engine_session import CliError, cli_engine, run_cli
 from tui.cli.stopping import graceful_stop
+from tui.engine.clean_lists import clean_name, make_clean_list
 from tui.engine.imports import preview_file
 from tui.engine.list_upload import ListUploader, UploadProgress, UploadResult
 from tui.engine.service import Engine, plural
 from tui.engine.sms_campaigns import profile_zone
 from tui.gateway import operators
+from tui.gateway.errors import InvalidInput
 from tui.ledger import ListSummary
 
 
@@ -79,6 +81,20 @@ def register(subparsers: Any) -> None:
     show.add_argument("--limit", type=int, default=100, metavar="N", help="members shown (100)")
     show.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     show.set_defaults(handler=lambda args: run_cli(_show_one(args)))
+
+    clean = actions.add_parser(
+        "clean",
+        help="a new list of the members without the do-not-contact list",
+        description="The gateway cannot take members off a list. This creates a new list "
+        "holding every member of the given lists (as csms knows them) except the numbers on "
+        "the do-not-contact list, and uploads it; send campaigns to that list instead. "
+        "Without --yes it only says what it would do.",
+    )
+    clean.add_argument("list_names", nargs="+", metavar="LIST_NAME")
+    clean.add_argument("--name", metavar="NEW_NAME", help='default: "<names> (clean)"')
+    clean.add_argument("--yes", action="store_true", help="create and upload the new list")
+    clean.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    clean.set_defaults(handler=lambda args: run_cli(_clean(args)))
 
     export = actions.add_parser("export", help="write a list's members to a CSV file")
     export.add_argument("list_name", metavar="LIST_NAME")
@@ -284,6 +300,45 @@ def _stuck(engine: Engine, job_id: int, list_id: str) -> dict[str, Any]:
         "failed": failed,
         "why": f"csms: the import into {name!r} is unfinished: " + "; ".join(parts) + ".",
     }
+
+
+async def _clean(args: argparse.Namespace) -> int:
+    as_json = getattr(args, "json", False)
+    async with cli_engine(args) as engine:
+        uploader = ListUploader(engine)
+        sources = [_find(uploader, name) for name in args.list_names]
+        name = args.name or clean_name([s.name for s in sources])
+        ids = [s.id for s in sources]
+        left_out = engine.optouts.listed_members(ids)
+        members = len(engine.ledger.distinct_members(ids))
+        plan = (
+            f"List {name!r} would hold {members - len(left_out):,} of the {members:,} members"
+            f" of {', '.join(repr(s.name) for s in sources)}; {len(left_out):,} on the"
+            " do-not-contact list are left out."
+        )
+        if not args.yes:
+            if as_json:
+                print(json.dumps({"plan": plan, "created": False, "left_out": left_out}))
+            else:
+                print(plan)
+                print("Nothing was created; run again with --yes to create and upload it.")
+            return 0
+        try:
+            uploader.check_new_name(name)
+        except InvalidInput as error:
+            raise CliError(f"{error} Choose another with --name.") from None
+        with graceful_stop() as cancel:
+            made = await make_clean_list(
+                engine, ids, name, cancel=cancel, on_progress=_progress_printer()
+            )
+    report = {
+        "list": _list_dict(made.made),
+        "left_out": made.left_out,
+        "results": [r.as_dict() for r in made.results],
+    }
+    if not as_json:
+        print(made.sentence())
+    return _finish(made.results, report, as_json)
 
 
 def _finish(results: list[UploadResult], report: dict[str, Any], as_json: bool) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -135,3 +135,12 @@ class ListStore(Store):
 
     def member_count(self, list_id: str) -> int:
         return int(self._scalar("SELECT count(*) FROM list_members WHERE list_id = ?", (list_id,)))
+
+    def distinct_members(self, list_ids: Sequence[str]) -> list[str]:
+        """Every number in any of the lists, once, in number order."""
+        marks = ",".join("?" * len(list_ids))
+        rows = self._rows(
+            f"SELECT DISTINCT msisdn FROM list_members WHERE list_id IN ({marks}) ORDER BY msisdn",
+            list(list_ids),
+        )
+        return [row[0] for row in rows]
