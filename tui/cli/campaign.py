@@ -13,6 +13,7 @@ from tui.cli import output, submits
 from tui.cli.engine_session import CliError, cli_engine, run_cli
 from tui.cli.options import add_common, as_json, list_ids, unless_it_exists
 from tui.cli.send import _read_stdin
+from tui.engine.clean_lists import members_sentence
 from tui.engine.service import Engine, plural
 from tui.engine.sms_campaigns import (
     WHEN_HINT,
@@ -138,13 +139,6 @@ def _review_lines(review: CampaignReview) -> list[str]:
     ]
 
 
-def _members_listed(listed: list[str]) -> str:
-    """``1 member of these lists is`` / ``3 members of these lists are``."""
-    if len(listed) == 1:
-        return "1 member of these lists is"
-    return f"{len(listed):,} members of these lists are"
-
-
 async def _create(args: argparse.Namespace) -> int:
     text = _read_stdin() if args.text == "-" else args.text
     async with cli_engine(args) as engine:
@@ -166,7 +160,7 @@ async def _create(args: argparse.Namespace) -> int:
         listed = engine.optouts.listed_members(review.draft.list_ids)
         if listed:
             lines.append(
-                f"Warning    {_members_listed(listed)} on the do-not-contact"
+                f"Warning    {members_sentence(len(listed))} on the do-not-contact"
                 " list and would still get it (the gateway cannot take members off a list):"
                 " make a clean list first (`csms lists clean LIST --yes`), or create with"
                 " --include-opted-out REASON."
@@ -180,7 +174,7 @@ async def _create(args: argparse.Namespace) -> int:
             return 0
         if listed and args.include_opted_out is None:
             return output.report_failure(
-                f"Nothing was created: {_members_listed(listed)} on the"
+                f"Nothing was created: {members_sentence(len(listed))} on the"
                 " do-not-contact list; make a clean list first, or add --include-opted-out"
                 " REASON.",
                 exit_code=output.EXIT_REFUSED,

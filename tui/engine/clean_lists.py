@@ -21,7 +21,7 @@ from tui.ledger.lists import ListSummary
 if TYPE_CHECKING:
     from tui.engine.service import Engine
 
-__all__ = ["CleanList", "clean_name", "make_clean_list"]
+__all__ = ["CleanList", "clean_name", "make_clean_list", "members_sentence"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,11 @@ class CleanList:
             f"List {self.made.name!r} (ID {self.made.id}) holds {added:,} numbers;"
             f" {left:,} on the do-not-contact list were left out."
         )
+
+
+def members_sentence(count: int) -> str:
+    """``1 member of these lists is`` / ``12 members of these lists are``."""
+    return "1 member of these lists is" if count == 1 else f"{count:,} members of these lists are"
 
 
 def clean_name(names: Sequence[str]) -> str:

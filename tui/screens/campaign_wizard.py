@@ -48,8 +48,10 @@ from tui.gateway.errors import CsmsError, InvalidInput
 from tui.gateway.text import TextAnalysis
 from tui.ledger import LedgerError
 from tui.screens.base import engine_of
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets import MessageComposer
 from tui.widgets.choice import Choice
+from tui.widgets.opted_out_members import OptedOutMembers, confirm_question
 from tui.widgets.pending_input import after_pending_input
 from tui.widgets.review import review_plain, review_table
 from tui.widgets.tick_list import TickList
@@ -162,6 +164,7 @@ class CampaignWizard(Screen[str | None]):
             with Vertical(id="step-review", classes="wizard-step"):
                 with VerticalScroll(id="wizard-review-scroll"):
                     yield Static("", id="wizard-review", markup=False)
+                    yield OptedOutMembers(id="wizard-opted-out")
                 yield Button("Create campaign (Ctrl+S)", variant="primary", id="wizard-create")
         yield Static("", id="wizard-error", markup=False)
         with Horizontal(id="wizard-buttons"):
@@ -277,8 +280,42 @@ class CampaignWizard(Screen[str | None]):
         after_pending_input(self, self._create_from_review)
 
     def _create_from_review(self) -> None:
-        if self.step_name == "review" and not self.creating:
+        if self.step_name != "review" or self.creating:
+            return
+        listed = self.query_one(OptedOutMembers).listed
+        if not listed:
             self._create()
+            return
+        name = self.name_value
+
+        def confirmed(ok: bool | None) -> None:
+            if ok and self.step_name == "review" and not self.creating:
+                engine_of(self).optouts.override_recorded(
+                    listed, f"SMS campaign {name!r} created anyway in the wizard"
+                )
+                self._create()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                confirm_question(listed, "this campaign"),
+                title="Opted-out numbers in these lists",
+                confirm_label="Create anyway",
+                danger=True,
+            ),
+            confirmed,
+        )
+
+    @on(OptedOutMembers.CleanListMade)
+    def _use_clean_list(self, event: OptedOutMembers.CleanListMade) -> None:
+        """Send to the clean list instead of the lists chosen."""
+        event.stop()
+        self._load_lists()
+        selection = self.query_one("#wizard-lists", SelectionList)
+        selection.deselect_all()
+        selection.select(event.list_id)
+        self.list_ids = [event.list_id]
+        self.audience = self.campaigns.audience(self.list_ids)
+        self._build_review()
 
     def _back(self) -> None:
         if self.creating:
@@ -304,18 +341,26 @@ class CampaignWizard(Screen[str | None]):
             campaigns.check_text(text)
             self.text = text
         elif name == "when":
-            draft = self._draft()
-            self.review = review = campaigns.review(draft)
-            engine = engine_of(self)
-            cost = estimate(
-                review.audience.unique,
-                review.analysis.segments,
-                price=engine.profile.price_per_segment,
-                credit=engine.status.credit,
-            )
-            rows = review_rows(review, cost)
-            self.review_shown = review_plain(rows)
-            self.query_one("#wizard-review", Static).update(review_table(rows))
+            self._build_review()
+
+    def _build_review(self) -> None:
+        """The review of what the form says now, and the lists' opted-out members."""
+        campaigns = self.campaigns
+        draft = self._draft()
+        self.review = review = campaigns.review(draft)
+        self.query_one(OptedOutMembers).show(
+            draft.list_ids, [item.name for item in review.audience.lists]
+        )
+        engine = engine_of(self)
+        cost = estimate(
+            review.audience.unique,
+            review.analysis.segments,
+            price=engine.profile.price_per_segment,
+            credit=engine.status.credit,
+        )
+        rows = review_rows(review, cost)
+        self.review_shown = review_plain(rows)
+        self.query_one("#wizard-review", Static).update(review_table(rows))
 
     def _draft(self) -> CampaignDraft:
         campaigns = self.campaigns

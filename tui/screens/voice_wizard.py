@@ -42,8 +42,10 @@ from tui.gateway.codes import MAX_RETRIES, DynamicDigits, DynamicLanguage, Dynam
 from tui.gateway.errors import CsmsError, OutcomeUnknown
 from tui.ledger import LedgerError, VoiceCampaign
 from tui.screens.base import engine_of
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets import MessageComposer
 from tui.widgets.choice import Choice
+from tui.widgets.opted_out_members import OptedOutMembers, confirm_question
 from tui.widgets.pending_input import after_pending_input
 from tui.widgets.review import review_plain, review_table
 from tui.widgets.tick_list import TickList
@@ -207,6 +209,7 @@ class VoiceWizard(Vertical):
                     yield Input(placeholder="Daily end, e.g. 18:00", id="wiz-daily-end")
             with VerticalScroll(id="step-review"):
                 yield Static("", id="wiz-review", markup=False)
+                yield OptedOutMembers(id="wiz-opted-out")
         with Horizontal(id="wiz-buttons"):
             yield Button("Cancel (Esc)", id="wiz-cancel")
             yield Button("Back (Ctrl+B)", id="wiz-back")
@@ -332,9 +335,12 @@ class VoiceWizard(Vertical):
         self.query_one("#wiz-create").display = step == "review"
         self._show_error([])
         if step == "review" and self.plan is not None:
-            rows = self.plan.review()
+            plan = self.plan
+            rows = plan.review()
             self.review_shown = review_plain(rows)
             self.query_one("#wiz-review", Static).update(review_table(rows))
+            names = [plan.list_names.get(i, i) for i in plan.list_ids]
+            self.query_one(OptedOutMembers).show(plan.list_ids, names)
         if focus:
             self.focus_step()
 
@@ -423,7 +429,42 @@ class VoiceWizard(Vertical):
             self.show_step("review")
             self.notify("The review changed; read it again, then create.", severity="warning")
             return
-        self._create(plan)
+        listed = self.query_one(OptedOutMembers).listed
+        if not listed:
+            self._create(plan)
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok and self.step == "review" and not self.creating:
+                engine_of(self).optouts.override_recorded(
+                    listed, f"voice campaign {plan.name!r} created anyway in the wizard"
+                )
+                self._create(plan)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                confirm_question(listed, "this campaign"),
+                title="Opted-out numbers in these lists",
+                confirm_label="Create anyway",
+                danger=True,
+            ),
+            confirmed,
+        )
+
+    @on(OptedOutMembers.CleanListMade)
+    def _use_clean_list(self, event: OptedOutMembers.CleanListMade) -> None:
+        """Call the clean list instead of the lists chosen, and review again."""
+        event.stop()
+        self.reload()
+        lists = self.query_one(SelectionList)
+        lists.deselect_all()
+        lists.select(event.list_id)
+        plan, problems = self.voice.check(self.draft())
+        if plan is None:
+            self._refuse(problems)
+            return
+        self.plan = plan
+        self.show_step("review")
 
     @work(exclusive=True, group="voice-wizard", exit_on_error=False)
     async def _create(self, plan: VoicePlan) -> None:
