@@ -40,7 +40,9 @@ import platformdirs
 import tomli_w
 
 from tui.gateway.codes import DEFAULT_BASE_URL, SESSION_LIFETIME_SECONDS
+from tui.gateway.errors import InvalidInput
 from tui.gateway.numbers import NumberError, normalize
+from tui.gateway.validate import message_text
 
 __all__ = [
     "APP_NAME",
@@ -113,6 +115,13 @@ class Profile:
     send_days: list[str] = field(
         default_factory=lambda: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     )
+    #: Whole replies that put their sender on the do-not-contact list, and that
+    #: take it off again; left out (None), the built-in English, Roman Urdu and
+    #: Urdu ones (``tui/gateway/keywords.py``). A list given replaces them.
+    optout_keywords: list[str] | None = None
+    optin_keywords: list[str] | None = None
+    #: An SMS sent once to a number that opted out by a reply ("" = none).
+    optout_confirmation: str = ""
     #: Keys of the profile's table this version does not know, kept on save.
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -207,6 +216,7 @@ _FLOAT = "a number"
 _OPT_FLOAT = "a number or left out"
 _INT = "a whole number"
 _STR_LIST = "a list of texts"
+_OPT_STR_LIST = "a list of texts or left out"
 
 _PROFILE_KINDS: dict[str, str] = {
     "base_url": _STR,
@@ -233,6 +243,9 @@ _PROFILE_KINDS: dict[str, str] = {
     "send_from": _STR,
     "send_until": _STR,
     "send_days": _STR_LIST,
+    "optout_keywords": _OPT_STR_LIST,
+    "optin_keywords": _OPT_STR_LIST,
+    "optout_confirmation": _STR,
 }
 
 
@@ -248,7 +261,7 @@ def _fits(value: object, kind: str) -> bool:
         )
     if kind == _INT:
         return isinstance(value, int) and not isinstance(value, bool)
-    if kind == _STR_LIST:
+    if kind in (_STR_LIST, _OPT_STR_LIST):
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     raise AssertionError(kind)
 
@@ -585,6 +598,32 @@ def limit_problems(profile: Profile) -> list[str]:
         problems.append(
             "The price per segment must be 0 or more credit (leave it out when unknown)."
         )
+    problems.extend(_keyword_problems(profile))
+    return problems
+
+
+def _keyword_problems(profile: Profile) -> list[str]:
+    from tui.gateway.keywords import DEFAULT_OPT_IN, DEFAULT_OPT_OUT, KeywordMatcher, fold
+
+    problems: list[str] = []
+    for key in ("optout_keywords", "optin_keywords"):
+        words = getattr(profile, key)
+        if words is not None and not [w for w in words if fold(w)]:
+            problems.append(
+                f"{key} holds no keyword; list at least one, or leave it out for the built-in ones."
+            )
+    try:
+        KeywordMatcher(
+            profile.optout_keywords or DEFAULT_OPT_OUT, profile.optin_keywords or DEFAULT_OPT_IN
+        )
+    except ValueError as error:
+        problems.append(f"{error} Remove it from optout_keywords or optin_keywords.")
+    text = profile.optout_confirmation
+    if text.strip():
+        try:
+            message_text(text)
+        except InvalidInput as error:
+            problems.append(f"optout_confirmation: {error}")
     return problems
 
 

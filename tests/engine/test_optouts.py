@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.engine.keywords import DEFAULT_OPT_IN, DEFAULT_OPT_OUT, KeywordMatcher, classify
 from tui.engine.optouts import OptOuts
 from tui.engine.service import LEDGER_FILE, Engine
 from tui.gateway.errors import InvalidInput
+from tui.gateway.keywords import DEFAULT_OPT_IN, DEFAULT_OPT_OUT, KeywordMatcher, classify
 from tui.gateway.numbers import parse_recipients
 from tui.ledger import Ledger
 from tui.ledger.optouts import NewOptOut, OptOutStore
@@ -215,7 +215,7 @@ async def test_import_reads_plain_lists_and_reports_bad_lines(
 
 
 async def test_profile_keywords_replace_the_defaults(engine: Engine) -> None:
-    engine.profile.extra["optout_keywords"] = "BAS, Nahi Chahiye"
+    engine.profile.optout_keywords = ["BAS", "Nahi Chahiye"]
     optouts = OptOuts(engine)
     assert optouts.classify("nahi chahiye") == "opt_out"
     assert optouts.classify("STOP") is None
@@ -236,3 +236,29 @@ async def test_members_of_subscriber_lists_on_the_list(engine: Engine) -> None:
     optouts.add([C, A])
     assert optouts.listed_members(["L1"]) == [A, C]
     assert optouts.listed_members(["nothing"]) == []
+
+
+async def test_the_confirmation_sms_goes_once_to_who_opted_out(
+    engine: Engine, simulator: Simulator
+) -> None:
+    def confirmations() -> list[str]:
+        return [
+            r.params["to"]
+            for r in simulator.requests
+            if r.page == "sendsms.jsp" and r.params.get("text", "").startswith("You will")
+        ]
+
+    async def _engine_reply(engine: Engine, simulator: Simulator, sender: str, text: str) -> None:
+        simulator.push_incoming(msisdn=sender, text=text, short_code="8111")
+        await engine.pay_and_fetch()  # fetches, applies keywords, confirms
+
+    await _engine_reply(engine, simulator, A, "STOP")
+    assert confirmations() == []  # off by default
+    engine.profile.optout_confirmation = "You will get no more messages. Send START to rejoin."
+    await _engine_reply(engine, simulator, B, "band karo")
+    await _engine_reply(engine, simulator, C, "Stop the bill")
+    assert confirmations() == [B]
+    await _engine_reply(engine, simulator, B, "STOP")  # already on the list: nothing more
+    assert confirmations() == [B]
+    actions = [event.action for event in engine.optouts.store.events(B)]
+    assert actions == ["added", "override"]  # the send to an opted-out number is recorded

@@ -3,7 +3,7 @@
 ``OptOuts(engine)`` checks recipients against the list before a send (fast: the
 list is cached as a set, reloaded only when the ledger's change counter moved,
 whichever process changed it), applies keyword replies from the inbox
-(``scan_incoming``, ``record_incoming``; see ``tui.engine.keywords``), records
+(``scan_incoming``, ``record_incoming``; see ``tui.gateway.keywords``), records
 explicit per-send overrides, and adds, removes, searches, imports and exports
 entries. Every number is normalised to the gateway form ``92XXXXXXXXXX``.
 """
@@ -21,14 +21,14 @@ from itertools import filterfalse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.engine.keywords import (
+from tui.engine.sms_campaigns import profile_zone
+from tui.gateway.errors import InvalidInput
+from tui.gateway.keywords import (
     DEFAULT_OPT_IN,
     DEFAULT_OPT_OUT,
     Classification,
     KeywordMatcher,
 )
-from tui.engine.sms_campaigns import profile_zone
-from tui.gateway.errors import InvalidInput
 from tui.gateway.numbers import NumberError, normalize, number_fragment
 from tui.gateway.protocol import GATEWAY_TZ
 from tui.ledger.base import req_from_db
@@ -124,15 +124,9 @@ def login_name() -> str:
         return "csms"
 
 
-def _profile_keywords(profile: Any, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
-    value = getattr(profile, key, None)
-    if value is None:
-        value = getattr(profile, "extra", {}).get(key)
-    if value is None:
-        return default
-    if isinstance(value, str):  # "STOP, BAND" as one string
-        value = value.split(",")
-    return tuple(str(word) for word in value)
+def _profile_keywords(words: list[str] | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    """The profile's keywords (a list given replaces the built-in ones)."""
+    return default if words is None else tuple(words)
 
 
 def _aware(at: datetime | None) -> datetime:
@@ -156,10 +150,12 @@ class OptOuts:
         self.store = OptOutStore(engine.ledger)
         profile = engine.profile
         self.matcher = KeywordMatcher(
-            _profile_keywords(profile, "optout_keywords", DEFAULT_OPT_OUT),
-            _profile_keywords(profile, "optin_keywords", DEFAULT_OPT_IN),
+            _profile_keywords(profile.optout_keywords, DEFAULT_OPT_OUT),
+            _profile_keywords(profile.optin_keywords, DEFAULT_OPT_IN),
         )
         self._cache: tuple[int, frozenset[str]] = (-1, frozenset())
+        #: Numbers that just opted out by a reply, for the confirmation SMS.
+        self._to_confirm: dict[str, None] = {}
 
     @property
     def zone(self) -> tzinfo:
@@ -246,10 +242,17 @@ class OptOuts:
                 at = datetime.fromisoformat(stamp) if stamp else req_from_db(received)
                 replies.append(Reply(number, keyword, text.strip(), str(row_id), _aware(at)))
             results = self.store.apply_replies(replies, scanned_to=rows[-1][0])
-            outcomes += [
-                IncomingOutcome(r.msisdn, r.kind, result, r.message_id)
-                for r, result in zip(replies, results, strict=True)
-            ]
+            for reply, result in zip(replies, results, strict=True):
+                outcomes.append(IncomingOutcome(reply.msisdn, reply.kind, result, reply.message_id))
+                if result == "opted_out":
+                    self._to_confirm[reply.msisdn] = None
+
+    def take_confirmations(self) -> list[str]:
+        """Numbers that opted out by a reply since the last call (each given once:
+        the optional confirmation SMS goes to them at most once)."""
+        numbers = list(self._to_confirm)
+        self._to_confirm.clear()
+        return numbers
 
     def new_since(self, at: datetime) -> OptOutCounts:
         """Entries added since ``at`` that are still on the list (for the dashboard)."""

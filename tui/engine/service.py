@@ -47,6 +47,8 @@ T = TypeVar("T")
 
 #: Seconds between reachability probes while the gateway is idle: with two failed
 #: probes needed and a 2 s probe timeout, "offline" shows within 10 seconds.
+#: Recorded with each opt-out confirmation SMS (it goes to an opted-out number).
+CONFIRMATION_REASON = "opt-out confirmation (the profile's optout_confirmation)"
 #: Seconds between looks for held sends that are due.
 HOLDS_INTERVAL = 30.0
 PROBE_INTERVAL = 3.0
@@ -226,6 +228,7 @@ class Engine:
                     await self.inbox.cycle(auto_pay=self.profile.auto_pay)
                     self._sync_account()
                     self.apply_keyword_replies()
+                    await self.confirm_optouts()
                 except asyncio.CancelledError:
                     raise
                 except Exception as error:
@@ -432,13 +435,32 @@ class Engine:
         outcome = await self.inbox.fetch()
         self._sync_account()
         self.apply_keyword_replies()
+        await self.confirm_optouts()
         return outcome
 
     async def pay_and_fetch(self) -> FetchOutcome:
         outcome = await self.inbox.pay_and_fetch()
         self._sync_account()
         self.apply_keyword_replies()
+        await self.confirm_optouts()
         return outcome
+
+    async def confirm_optouts(self) -> int:
+        """Send the profile's ``optout_confirmation`` (if any) once to each number
+        that just opted out by a reply; returns how many it was accepted for. It
+        is sent at most once: a failure is reported, never retried by itself."""
+        numbers = self.optouts.take_confirmations()
+        text = self.profile.optout_confirmation.strip()
+        if not numbers or not text:
+            return 0
+        try:
+            outcome = await self.send_sms(numbers, text, override_reason=CONFIRMATION_REASON)
+        except CsmsError as error:
+            self._background_error("opt-out confirmation", error)
+            return 0
+        if outcome.error:
+            self._background_error("opt-out confirmation", CsmsError(outcome.error))
+        return len(outcome.ids)
 
     def apply_keyword_replies(self) -> int:
         """Put senders of STOP (and equivalents) on the do-not-contact list, and take

@@ -19,7 +19,9 @@ from tui.screens.base import ShellScreen
 if TYPE_CHECKING:
     from tui.app import CsmsApp
 
-FieldKind = Literal["text", "float", "int", "optional_float", "optional_text", "list", "bool"]
+FieldKind = Literal[
+    "text", "float", "int", "optional_float", "optional_text", "list", "optional_list", "bool"
+]
 
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
 
@@ -55,6 +57,24 @@ FIELDS: tuple[Field, ...] = (
     Field("send_until", "Sending hours end (HH:MM)", "text", "e.g. 21:00"),
     Field("send_days", "Sending days, comma separated", "list", "mon, tue, ..., sun"),
     Field(
+        "optout_keywords",
+        "Opt-out keywords (whole replies), comma separated",
+        "optional_list",
+        "empty = the built-in STOP, BAND KARO, بند کرو, ...",
+    ),
+    Field(
+        "optin_keywords",
+        "Opt-in keywords, comma separated",
+        "optional_list",
+        "empty = the built-in START, SHURU KARO, ...",
+    ),
+    Field(
+        "optout_confirmation",
+        "SMS sent once to a number that opts out",
+        "text",
+        "empty = none, e.g. You will get no more messages. Send START to rejoin.",
+    ),
+    Field(
         "price_per_segment",
         "Price of one SMS segment (credit)",
         "optional_float",
@@ -74,7 +94,7 @@ def field_text(profile: Profile, field: Field) -> str:
     value = getattr(profile, field.name)
     if value is None:
         return ""
-    if field.kind == "list":
+    if field.kind in ("list", "optional_list"):
         return ", ".join(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -84,9 +104,9 @@ def field_text(profile: Profile, field: Field) -> str:
 def parse_field(field: Field, raw: str) -> tuple[Any, str | None]:
     """The value typed into ``field``, or an error sentence."""
     text = raw.strip()
-    if field.kind == "list":
-        items = [part.strip() for part in text.split(",")]
-        return [item for item in items if item], None
+    if field.kind in ("list", "optional_list"):
+        items = [item for item in (part.strip() for part in text.split(",")) if item]
+        return (items or None) if field.kind == "optional_list" else items, None
     if field.kind == "optional_text":
         return (text or None), None
     if field.kind == "text":
