@@ -1,14 +1,15 @@
 """Dashboard: the account at a glance, kept current from the engine's events.
 
 Cards show the session, credit, incoming messages waiting and what is in
-flight; below them, the last few events (sent, delivered, replies, problems).
+flight; under them, how many numbers went on the do-not-contact list in the
+last 24 hours; below, the last few events (sent, delivered, replies, problems).
 Counts come from one ledger query, run at most once per burst of events.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -26,8 +27,11 @@ from tui.widgets.loss_notice import LossNotice
 
 if TYPE_CHECKING:
     from tui.engine import events
+    from tui.engine.optouts import OptOutCounts
 
 RECENT_EVENTS = 12
+#: The window of the do-not-contact line: numbers added in the last 24 hours.
+OPTOUT_WINDOW = timedelta(hours=24)
 #: The cards, in order: id and title.
 CARDS = (
     ("session", "Session"),
@@ -51,6 +55,21 @@ KIND_NAMES = {
 def counted(count: int, noun: str) -> str:
     """``1 message``, ``3 messages``: never ``message(s)``."""
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def optout_line(counts: OptOutCounts) -> str:
+    """``Opt-outs: 3 new in 24 h (2 replies, 1 manual)``: numbers added to the
+    do-not-contact list in the window and still on it, by how they came."""
+    if not counts.total:
+        return "Opt-outs: none new in 24 h"
+    parts = [
+        f"{counts.replies:,} {'reply' if counts.replies == 1 else 'replies'}"
+        if counts.replies
+        else "",
+        f"{counts.imports:,} imported" if counts.imports else "",
+        f"{counts.manual:,} manual" if counts.manual else "",
+    ]
+    return f"Opt-outs: {counts.total:,} new in 24 h ({', '.join(p for p in parts if p)})"
 
 
 def clock(at: datetime | None) -> str:
@@ -89,6 +108,9 @@ def describe_event(event: events.Event) -> str | None:
         return f"{event.new_messages} new incoming message{plural} ({event.unread} unread)."
     if isinstance(event, events.OutcomeUnknownRecorded):
         return f"Outcome unknown: {event.summary}"
+    if isinstance(event, events.OptOutsChanged):
+        numbers = counted(event.changed, "number")
+        return f"Keyword replies changed the do-not-contact list for {numbers}."
     if isinstance(event, events.BackgroundError):
         return f"{event.source}: {event.message}"
     if isinstance(event, events.SessionChanged):
@@ -101,6 +123,12 @@ class DashboardScreen(EngineScreen):
     """Session, credit, pending incoming, what is in flight, and recent events."""
 
     CSS_PATH = "../styles/dashboard.tcss"
+    DEFAULT_CSS = """
+    DashboardScreen #optouts {
+        height: auto;
+        padding: 0 1;
+    }
+    """
     light_first_frame = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh account", id="dashboard.refresh"),
@@ -122,6 +150,7 @@ class DashboardScreen(EngineScreen):
                 how_to_acknowledge="Acknowledge it in the Inbox (K).", id="loss-notice"
             )
             yield Static(id="cards-placeholder")
+            yield Static("", id="optouts")
             with Horizontal(id="charts"):
                 yield HistoryChart("SMS sent per hour, last 24 h", id="chart-sent")
                 yield HistoryChart("Replies per hour, last 24 h", id="chart-replies")
@@ -257,7 +286,12 @@ class DashboardScreen(EngineScreen):
             ),
         )
         self._show_incoming(counts.unread)
+        self._show_optouts()
         self._show_history()
+
+    def _show_optouts(self) -> None:
+        counts = self.engine.optouts.new_since(datetime.now(UTC) - OPTOUT_WINDOW)
+        self.query_one("#optouts", Static).update(optout_line(counts))
 
     def _show_history(self) -> None:
         """The charts, counted from the ledger (what csms sent and fetched)."""
@@ -308,6 +342,7 @@ class DashboardScreen(EngineScreen):
             self._show_account(event.credit, event.unpaid_pending, event.free_incoming)
         elif isinstance(event, events.PollCycle):
             self._show_polling(event.last_poll, event.next_poll, event.in_flight)
+            self._show_optouts()  # entries age out of the 24 hours
         elif isinstance(event, events.InboxLossNoticed):
             self._show_losses()
         if isinstance(
@@ -316,6 +351,7 @@ class DashboardScreen(EngineScreen):
             | events.Submitted
             | events.InboxChanged
             | events.OutcomeUnknownRecorded
+            | events.OptOutsChanged
             | events.Dropped,
         ):
             self._schedule_counts()
@@ -323,7 +359,9 @@ class DashboardScreen(EngineScreen):
     # -- actions --------------------------------------------------------------------
 
     def action_refresh(self) -> None:
+        """Ask the gateway for the account, and count the ledger again."""
         self._refresh_account()
+        self._schedule_counts()
 
     @work(exclusive=True, group="dashboard-refresh", exit_on_error=False)
     async def _refresh_account(self) -> None:

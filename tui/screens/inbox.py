@@ -3,6 +3,10 @@
 Only one page (``PAGE_SIZE`` rows) is ever loaded from the ledger, so a large
 inbox costs no more than a small one. Paying for pending messages and
 discarding them are confirmed first, saying what each costs or loses.
+
+``g`` groups the table by number (one row per conversation, from
+``engine.threads``) and back. A message whose whole text is an opt-out or
+opt-in keyword, as the do-not-contact list reads it, is marked so in its row.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import unicodedata
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -19,7 +23,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.widgets import Button, Checkbox, DataTable, Input, Static
 
 from tui.engine import events
@@ -28,12 +31,15 @@ from tui.ledger import InboxMessage, LedgerError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.display_time import local
+from tui.widgets.conversation_table import ConversationTable, PagedTable
 from tui.widgets.loss_notice import LossNotice
 from tui.widgets.reply_quote import Reply
 
 PAGE_SIZE = 100
 PREVIEW_CHARS = 80
 UNREAD_MARK = "●"
+#: The prefix of a message that is a keyword for the do-not-contact list.
+KEYWORD_LABELS = {"opt_out": "Opt-out: ", "opt_in": "Opt-in: "}
 
 
 def default_export_path(today: date | None = None) -> str:
@@ -58,40 +64,9 @@ def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-class InboxTable(DataTable[str]):
+class InboxTable(PagedTable):
     """The page of messages. PageDown on the last row and PageUp on the first
     turn the page; ``c`` copies the sender's number."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "copy_sender", "Copy number", id="inbox.copy_sender"),
-    ]
-
-    class TurnPage(Message):
-        def __init__(self, step: int) -> None:
-            super().__init__()
-            self.step = step
-
-    def action_page_down(self) -> None:
-        if self.row_count == 0 or self.cursor_row >= self.row_count - 1:
-            self.post_message(self.TurnPage(1))
-        else:
-            super().action_page_down()
-
-    def action_page_up(self) -> None:
-        if self.row_count == 0 or self.cursor_row <= 0:
-            self.post_message(self.TurnPage(-1))
-        else:
-            super().action_page_up()
-
-    def action_copy_sender(self) -> None:
-        if self.row_count == 0:
-            return
-        number = str(self.get_row_at(self.cursor_row)[2])
-        copy = getattr(self.app, "copy_text", None)
-        if copy is not None:
-            copy(number, "number")
-        else:
-            self.app.copy_to_clipboard(number)
 
 
 class InboxScreen(EngineScreen):
@@ -101,6 +76,7 @@ class InboxScreen(EngineScreen):
     AUTO_FOCUS = "#messages"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "page(1)", "Next page", id="inbox.next_page"),
+        Binding("g", "toggle_group", "Group", id="inbox.group"),
         Binding("p", "page(-1)", "Previous page", show=False, id="inbox.previous_page"),
         Binding("slash", "focus_search", "Search", id="inbox.search"),
         Binding("escape", "clear_search", "Clear search", show=False, id="inbox.clear_search"),
@@ -118,6 +94,9 @@ class InboxScreen(EngineScreen):
         self.search: str | None = None
         self.total = 0
         self.page: dict[str, InboxMessage] = {}
+        #: One row per number (True) or per message.
+        self.grouped = False
+        self._message_offset = 0
         self.opened: InboxMessage | None = None
         #: The last export's file and row count.
         self.last_export: tuple[Path, int] | None = None
@@ -138,6 +117,9 @@ class InboxScreen(EngineScreen):
             yield Button("Fetch now", id="fetch", compact=True)
             yield Checkbox("Auto-fetch", value=self._auto_fetch(), id="auto-fetch", compact=True)
         yield InboxTable(id="messages", cursor_type="row", zebra_stripes=True)
+        conversations = ConversationTable(id="conversations")
+        conversations.display = False
+        yield conversations
         with Vertical(id="detail-pane"):
             yield Static("Open a message (Enter) to read it in full.", id="detail-meta")
             with VerticalScroll(id="detail-scroll"):
@@ -188,6 +170,9 @@ class InboxScreen(EngineScreen):
 
     def reload(self) -> None:
         """Read the current page from the ledger and show it, keeping the cursor's message."""
+        if self.grouped:
+            self._reload_conversations()
+            return
         ledger = self.engine.ledger
         if self.search:
             self.total = ledger.search_count(self.search)
@@ -219,12 +204,49 @@ class InboxScreen(EngineScreen):
                         "" if message.read else UNREAD_MARK,
                         self._when(message),
                         message.msisdn,
-                        preview(message.text),
+                        preview(self._label(message.text) + message.text),
                         key=str(message.id),
                     )
                 if current is not None and current in table.rows:
                     table.move_cursor(row=table.get_row_index(current))
         self.page = {str(m.id): m for m in messages}
+
+    def _label(self, text: str) -> str:
+        """The row's prefix for a keyword reply: "Opt-out: ", "Opt-in: " or nothing."""
+        return KEYWORD_LABELS.get(self.engine.optouts.classify(text) or "", "")
+
+    def _at(self, moment: datetime) -> str:
+        return moment.astimezone(self._zone()).strftime("%Y-%m-%d %H:%M")
+
+    def _reload_conversations(self) -> None:
+        threads = self.engine.threads
+        self.total = threads.conversation_count()
+        rows = threads.conversations(self.page_offset, PAGE_SIZE)
+        if self.page_offset and not rows and self.total:
+            self.page_offset = max(0, (self.total - 1) // PAGE_SIZE * PAGE_SIZE)
+            self._reload_conversations()
+            return
+        self.query_one(ConversationTable).show(rows, self._at, self._label)
+        self._show_page_info()
+
+    def _table(self) -> PagedTable:
+        """The table on show."""
+        return self.query_one(ConversationTable if self.grouped else InboxTable)
+
+    def action_toggle_group(self) -> None:
+        """One row per number, or one row per message (where the page was)."""
+        if self.search and not self.grouped:
+            self._clear_search_box()
+            self.notify("Search lists messages only, so it was cleared for the grouped view.")
+        self.grouped = not self.grouped
+        if self.grouped:
+            self._message_offset, self.page_offset = self.page_offset, 0
+        else:
+            self.page_offset = self._message_offset
+        self.query_one(InboxTable).display = not self.grouped
+        self.query_one(ConversationTable).display = self.grouped
+        self.reload()
+        self._table().focus()
 
     def _cursor_key(self) -> str | None:
         table = self.query_one(InboxTable)
@@ -236,14 +258,17 @@ class InboxScreen(EngineScreen):
     def _show_page_info(self) -> None:
         info = self.query_one("#page-info", Static)
         what = f"matching {self.search!r}" if self.search else "in the inbox"
+        mode = "Grouped by number · " if self.grouped else ""
         if self.total == 0:
-            info.update(f"No messages {what}.")
+            info.update(f"{mode}No messages {what}.")
             return
+        if self.grouped:
+            what = "number" if self.total == 1 else "numbers"
         first = self.page_offset + 1
         last = min(self.page_offset + PAGE_SIZE, self.total)
         pages = (self.total + PAGE_SIZE - 1) // PAGE_SIZE
         page = self.page_offset // PAGE_SIZE + 1
-        info.update(f"{first}-{last} of {self.total:,} {what} · page {page}/{pages}")
+        info.update(f"{mode}{first}-{last} of {self.total:,} {what} · page {page}/{pages}")
 
     def action_page(self, step: int) -> None:
         offset = self.page_offset + step * PAGE_SIZE
@@ -252,12 +277,12 @@ class InboxScreen(EngineScreen):
             return
         self.page_offset = offset
         self.reload()
-        table = self.query_one(InboxTable)
+        table = self._table()
         if table.row_count:
             table.move_cursor(row=0 if step > 0 else table.row_count - 1)
 
-    @on(InboxTable.TurnPage)
-    def _turn_page(self, event: InboxTable.TurnPage) -> None:
+    @on(PagedTable.TurnPage)
+    def _turn_page(self, event: PagedTable.TurnPage) -> None:
         event.stop()
         self.action_page(event.step)
 
@@ -271,13 +296,32 @@ class InboxScreen(EngineScreen):
         if message is not None:
             self.open_message(message)
 
+    @on(DataTable.RowSelected, "#conversations")
+    def _open_conversation(self, event: DataTable.RowSelected) -> None:
+        """Enter on a number: the conversation with it (which marks it read), else
+        its newest message."""
+        event.stop()
+        talk = self.query_one(ConversationTable).cursor_conversation()
+        if talk is None:
+            return
+        open_conversation = getattr(self.app, "open_conversation", None)
+        if open_conversation is not None:
+            open_conversation(talk.msisdn)  # the table is read again on coming back
+            return
+        message = self.engine.ledger.inbox_message(talk.last_id)
+        if message is not None:
+            self.open_message(message)
+            self.reload()
+
     def open_message(self, message: InboxMessage) -> None:
         """Show ``message`` in full and mark it read."""
         self.opened = message
         when = self._when(message)
         code = f" · to {message.short_code}" if message.short_code else ""
+        keyword = self._label(message.text).rstrip(": ")
+        keyword = f" · {keyword} keyword" if keyword else ""
         self.query_one("#detail-meta", Static).update(
-            f"From {message.msisdn}{code} · {when} · {len(message.text)} characters"
+            f"From {message.msisdn}{code} · {when} · {len(message.text)} characters{keyword}"
         )
         text = self.query_one("#detail-text", Static)
         text.update(message.text)
@@ -297,21 +341,29 @@ class InboxScreen(EngineScreen):
         event.stop()
         self.search = event.value.strip() or None
         self.page_offset = 0
+        if self.grouped and self.search:
+            self._message_offset = 0
+            self.notify("Search lists messages, so the view is one row per message again.")
+            self.action_toggle_group()  # reloads (at the first page) and focuses
+            return
         self.reload()
         self.query_one(InboxTable).focus()
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
+    def _clear_search_box(self) -> None:
+        self.query_one("#search", Input).value = ""
+        self.search = None
+        self.page_offset = 0
+
     def action_clear_search(self) -> None:
         search = self.query_one("#search", Input)
         if not self.search and not search.value:
             return
-        search.value = ""
-        self.search = None
-        self.page_offset = 0
+        self._clear_search_box()
         self.reload()
-        self.query_one(InboxTable).focus()
+        self._table().focus()
 
     # -- pending at the gateway -------------------------------------------------------
 
@@ -444,16 +496,24 @@ class InboxScreen(EngineScreen):
         key = self._cursor_key()
         return self.page.get(key) if key is not None else self.opened
 
+    def _reply_to(self) -> Reply | None:
+        if self.grouped:
+            talk = self.query_one(ConversationTable).cursor_conversation()
+            return (
+                None if talk is None else Reply(talk.msisdn, self._at(talk.last_at), talk.last_text)
+            )
+        message = self._selected()
+        return None if message is None else Reply(message.msisdn, self._when(message), message.text)
+
     async def action_reply(self) -> None:
         """Open Quick send on a fresh form addressed to the selected message's
-        sender, quoting it (never on what was last typed or sent there)."""
-        message = self._selected()
-        if message is None:
+        sender (or number), quoting it (never on what was last typed or sent there)."""
+        reply = self._reply_to()
+        if reply is None:
             self.notify("Select a message to reply to.", severity="warning")
             return
         from tui.screens.quick_send import QuickSendScreen
 
-        reply = Reply(sender=message.msisdn, received=self._when(message), text=message.text)
         await self.app.switch_mode("quick_send")
         screen = next(
             (s for s in reversed(self.app.screen_stack) if isinstance(s, QuickSendScreen)), None
