@@ -80,3 +80,23 @@ async def test_enter_on_an_sms_in_activity_opens_its_conversation(tmp_path: Path
         screen = app.screen
         await wait_until(pilot, lambda: len(lines(screen)) == 1, "the thread")
         assert lines(screen)[0].endswith(": Hello from the branch")
+
+
+async def test_enter_again_on_an_inbox_message_opens_its_conversation(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "inbox") as (app, pilot, sim):
+        sim.push_incoming(CUSTOMER, "Is my order ready?", "8111")
+        await app.engine.pay_and_fetch()
+        table = app.screen.query_one("#messages", DataTable)
+        await wait_until(pilot, lambda: table.row_count > 0, "the messages")
+        table.focus()
+        table.move_cursor(row=0)
+        sender = str(table.get_row_at(0)[2])
+        await pilot.press("enter")  # opens the message below the table
+        await pilot.pause()
+        assert not isinstance(app.screen, ConversationScreen)
+        await pilot.press("enter")  # again: the conversation with its sender
+        await wait_until(pilot, lambda: isinstance(app.screen, ConversationScreen), "the screen")
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen) and screen.number == sender
+        await wait_until(pilot, lambda: len(lines(screen)) >= 1, "the thread")
+        assert "← Received (read)" in lines(screen)[-1]

@@ -293,8 +293,13 @@ class InboxScreen(EngineScreen):
         event.stop()
         key = event.row_key.value
         message = self.page.get(str(key)) if key is not None else None
-        if message is not None:
-            self.open_message(message)
+        if message is None:
+            return
+        open_conversation = getattr(self.app, "open_conversation", None)
+        if self.opened is not None and self.opened.id == message.id and open_conversation:
+            open_conversation(message.msisdn)  # Enter again: the whole conversation
+            return
+        self.open_message(message)
 
     @on(DataTable.RowSelected, "#conversations")
     def _open_conversation(self, event: DataTable.RowSelected) -> None:
@@ -322,6 +327,7 @@ class InboxScreen(EngineScreen):
         keyword = f" · {keyword} keyword" if keyword else ""
         self.query_one("#detail-meta", Static).update(
             f"From {message.msisdn}{code} · {when} · {len(message.text)} characters{keyword}"
+            " · Enter again: the conversation"
         )
         text = self.query_one("#detail-text", Static)
         text.update(message.text)
