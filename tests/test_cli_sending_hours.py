@@ -137,3 +137,25 @@ def test_a_held_survey_calls_at_nine_and_a_cancelled_hold_never_leaves(
     called = [r.params["to"] for r in simulator.requests if r.page == "make_feedback_call.jsp"]
     assert sorted(",".join(called).split(",")) == ["923001112223", "923004445556"]
     assert sends(simulator) == 0
+
+
+def test_a_voice_campaign_outside_the_hours_is_warned_about(
+    account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    people = account_env / "people.txt"
+    people.write_text("03001112223\n03004445556\n")
+    ready_audio(simulator, "151", "Welcome")
+    with time_machine.travel(NIGHT.replace(hour=12), tick=False):
+        assert main(["lists", "import", "Customers", str(people), "--yes"]) == 0
+        capsys.readouterr()
+        argv = ["voice", "create", "Clinic", "--list", "Customers", "--audio", "151"]
+        assert main([*argv, "--start", "2026-12-04 15:00"]) == 0
+        assert "Warning" not in capsys.readouterr().out
+        assert main([*argv, "--start", "2026-12-04 22:30"]) == 0
+        assert "It starts outside the sending hours" in capsys.readouterr().out
+        window = ["--start", "2026-12-05 10:00", "--daily-start", "08:00", "--daily-end", "22:00"]
+        assert main([*argv, *window]) == 0
+        assert (
+            "Its daily window 08:00-22:00 reaches outside the sending hours 09:00-21:00"
+            in capsys.readouterr().out
+        )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -151,12 +150,9 @@ async def _create(args: argparse.Namespace) -> int:
         review = campaigns.review(draft)
         cost = await engine.cost_of(review.audience.unique, review.draft.text)
         lines = [*_review_lines(review), f"Cost       {cost.sentence()}"]
-        hours = engine.holds.hours
-        starts = review.draft.when or datetime.now(UTC)
-        if not hours.allows(starts):
-            lines.append(
-                f"Warning    it starts outside the sending hours: {hours.sentence(starts)}"
-            )
+        late = engine.holds.hours.schedule_warning(review.draft.when or engine.holds.clock())
+        if late:
+            lines.append(f"Warning    {late}")
         listed = engine.optouts.listed_members(review.draft.list_ids)
         if listed:
             lines.append(

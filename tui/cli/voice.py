@@ -171,6 +171,9 @@ async def _create(args: argparse.Namespace) -> int:
                 problems=[{"field": p.field, "message": p.message} for p in problems],
             )
         review = plan.review()
+        late = engine.holds.hours.schedule_warning(plan.start, (plan.daily_start, plan.daily_end))
+        if late:
+            review.append(("Warning", late))
         if not args.yes:
             if as_json(args):
                 print(json.dumps({"review": dict(review), "created": False}, ensure_ascii=False))

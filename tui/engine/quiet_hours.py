@@ -72,3 +72,22 @@ class SendingHours:
             f"It is {local:%H:%M} ({local:%a}) in {name}, outside the sending hours"
             f" {self.opens:%H:%M}-{self.closes:%H:%M}; the window opens at {when}."
         )
+
+    def schedule_warning(
+        self, starts: datetime, daily: tuple[time | None, time | None] = (None, None)
+    ) -> str | None:
+        """What a campaign's review says when it would send outside the hours: it
+        starts outside them, or its daily window reaches beyond them (None: fine)."""
+        if not self.allows(starts):
+            return f"It starts outside the sending hours: {self.sentence(starts)}"
+        first, last = daily
+        if first is None and last is None:
+            return None
+        first, last = first or time(0, 0), last or time(23, 59)
+        inside = self.opens <= first and last <= self.closes if self.opens <= self.closes else True
+        if inside:
+            return None
+        return (
+            f"Its daily window {first:%H:%M}-{last:%H:%M} reaches outside the sending hours"
+            f" {self.opens:%H:%M}-{self.closes:%H:%M}."
+        )

@@ -359,6 +359,9 @@ class CampaignWizard(Screen[str | None]):
             credit=engine.status.credit,
         )
         rows = review_rows(review, cost)
+        late = engine.holds.hours.schedule_warning(draft.when or engine.holds.clock())
+        if late:
+            rows.append(("Warning", late))
         self.review_shown = review_plain(rows)
         self.query_one("#wizard-review", Static).update(review_table(rows))
 

@@ -337,6 +337,10 @@ class VoiceWizard(Vertical):
         if step == "review" and self.plan is not None:
             plan = self.plan
             rows = plan.review()
+            hours = engine_of(self).holds.hours
+            late = hours.schedule_warning(plan.start, (plan.daily_start, plan.daily_end))
+            if late:
+                rows.append(("Warning", late))
             self.review_shown = review_plain(rows)
             self.query_one("#wiz-review", Static).update(review_table(rows))
             names = [plan.list_names.get(i, i) for i in plan.list_ids]
