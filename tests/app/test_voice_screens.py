@@ -140,7 +140,7 @@ async def test_broadcast_created_and_followed_to_sent(tmp_path: Path) -> None:
         assert screen.last_export == (out, len(rows) - 1)
 
 
-async def test_feedback_campaign_with_the_key_tally(tmp_path: Path) -> None:
+async def test_feedback_campaign_says_the_gateway_reports_no_keys(tmp_path: Path) -> None:
     async with demo_engine_app(tmp_path, "voice_campaigns") as (app, pilot, engine):
         screen = app.screen
         assert isinstance(screen, VoiceCampaignsScreen)
@@ -165,11 +165,16 @@ async def test_feedback_campaign_with_the_key_tally(tmp_path: Path) -> None:
         assert params["valid_feedback_file_id"] == known["Payment reminder"]
         assert params["group_ids"] == f"{known['Customers']},{known['Staff']}"
         await wait_until(pilot, lambda: not wizard.display, "back to the list")
-        # The demo's feedback call played the same question; its key shows once tracked.
-        await wait_until(
-            pilot, lambda: "Key 2" in text_of(screen, "#monitor-tally"), "tally of pressed keys"
+        # The gateway reports no keys for a campaign: no chart is borrowed from
+        # unrelated feedback calls (the demo has one playing the same question).
+        tally = text_of(screen, "#monitor-tally")
+        assert "reports no per-key figures" in tally and "survey" in tally
+        assert "Key " not in tally
+        details = text_of(screen, "#monitor-details")
+        assert (
+            f"Valid: keys 1-3; after a valid key Payment reminder (ID {known['Payment reminder']})"
+            in details
         )
-        assert "does not report them" in text_of(screen, "#monitor-tally")
 
 
 async def test_dynamic_campaign_is_created(tmp_path: Path) -> None:
@@ -213,6 +218,10 @@ async def test_dynamic_campaign_is_created(tmp_path: Path) -> None:
         assert (params["start_time"], params["end_time"]) == ("09:00", "17:30")
         await wait_until(pilot, lambda: not wizard.display, "back to the list")
         assert "Balance due" in text_of(screen, "#monitor-title")
+        # The monitor shows every setting of the campaign.
+        details = text_of(screen, "#monitor-details")
+        assert "Reads in Urdu, digits as numbers, male voice" in details
+        assert f"ending clip Welcome message (ID {known['Welcome message']})" in details
 
 
 async def test_refusals_name_the_field_and_send_nothing(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,17 +19,14 @@ from tui.engine.voice_campaigns import (
     DEFAULT_LENGTH,
     VoiceCampaigns,
     VoiceDraft,
-    option_tally,
 )
 from tui.gateway.codes import (
-    CallStatus,
     DynamicDigits,
     DynamicLanguage,
     DynamicVoice,
     VoiceCampaignStatus,
 )
 from tui.gateway.errors import OutcomeUnknown
-from tui.ledger import Ledger, NewCall
 
 FMT = "%Y-%m-%d %H:%M"
 
@@ -239,28 +236,6 @@ async def test_a_lost_answer_is_recorded_as_unknown(demo: Engine) -> None:
     assert [u.kind for u in unknown] == ["voice_campaign"]
     assert "Lost reply" in unknown[0].target
     assert all(c.name != "Lost reply" for c in demo.ledger.voice_campaigns())
-
-
-def test_option_tally_counts_keys_of_feedback_calls(tmp_path: Path) -> None:
-    at = datetime(2024, 3, 4, 5, 0, tzinfo=UTC)
-    with Ledger.open(tmp_path / "l.sqlite3") as ledger:
-        ledger.record_calls(
-            [
-                NewCall(f"c{i}", f"92300000000{i}", "q1" if i < 5 else "q2", at, kind="feedback")
-                for i in range(6)
-            ]
-            + [NewCall("plain", "923000000009", "q1", at)]
-        )
-        for call_id, key in (("c0", "1"), ("c1", "2"), ("c2", "1"), ("c5", "3")):
-            ledger.update_call_status(call_id, CallStatus.SENT, at, option_selected=key)
-        ledger.update_call_status("c3", CallStatus.SENT, at)
-        ledger.update_call_status("plain", CallStatus.SENT, at, option_selected="9")
-        every = option_tally(ledger)
-        assert every.counts == {"1": 2, "2": 1, "3": 1}
-        assert (every.no_key, every.unanswered, every.total) == (1, 1, 6)
-        one = option_tally(ledger, file_id="q1")
-        assert one.counts == {"1": 2, "2": 1}
-        assert (one.no_key, one.unanswered, one.total) == (1, 1, 5)
 
 
 def test_a_daily_window_that_never_opens_between_start_and_end_is_refused() -> None:

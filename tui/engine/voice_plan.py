@@ -9,14 +9,12 @@ campaign with everything the review shows and the ledger remembers.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any, Literal
 
 from tui.gateway import codes, text, validate
 from tui.gateway.codes import DynamicDigits, DynamicLanguage, DynamicVoice
-from tui.ledger import Ledger
 
 VoiceKind = Literal["broadcast", "feedback", "dynamic"]
 KINDS: tuple[VoiceKind, ...] = ("broadcast", "feedback", "dynamic")
@@ -30,7 +28,6 @@ DEFAULT_LENGTH = timedelta(days=2)
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
 SHOWN_DATE_FORMAT = "%Y-%m-%d %H:%M"
 _DAILY = re.compile(r"(\d{1,2}):(\d{2})")
-_TALLY_PAGE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,18 +170,6 @@ class VoicePlan:
         return lines
 
 
-@dataclass(frozen=True, slots=True)
-class OptionTally:
-    """Keys pressed in feedback calls."""
-
-    counts: dict[str, int]
-    #: Answered, but no key arrived (yet).
-    no_key: int
-    #: Not answered (yet).
-    unanswered: int
-    total: int
-
-
 def parse_when(value: str, zone: tzinfo) -> datetime | None:
     """``YYYY-MM-DD HH:MM[:SS]`` in ``zone``; None when blank; ValueError when malformed."""
     cleaned = " ".join(value.split())
@@ -211,31 +196,6 @@ def parse_daily(value: str) -> time | None:
 
 def daily_text(value: time | None) -> str:
     return "" if value is None else value.strftime(codes.DAILY_TIME_FORMAT)
-
-
-def option_tally(ledger: Ledger, *, file_id: str | None = None) -> OptionTally:
-    """Keys pressed in the feedback calls in the ledger (only those playing
-    ``file_id`` when given)."""
-    counts: Counter[str] = Counter()
-    no_key = unanswered = total = 0
-    offset = 0
-    while True:
-        page = ledger.calls(kind="feedback", limit=_TALLY_PAGE, offset=offset)
-        for call in page:
-            if file_id is not None and call.file_id != file_id:
-                continue
-            total += 1
-            if call.option_selected:
-                counts[call.option_selected] += 1
-            elif call.status is not None and call.status is codes.CallStatus.SENT:
-                no_key += 1
-            else:
-                unanswered += 1
-        if len(page) < _TALLY_PAGE:
-            break
-        offset += _TALLY_PAGE
-    ordered = dict(sorted(counts.items()))
-    return OptionTally(ordered, no_key, unanswered, total)
 
 
 def sms_units(body: str) -> tuple[int, int]:

@@ -5,14 +5,15 @@ The monitor shows the campaign's status by its appendix G name, its counters
 (attempts, answered, not answered, not responding, busy, cost) and a bar chart
 of the outcomes, refreshed from the ledger whenever the tracker records a new
 status. The gateway's campaign status does not say which keys were pressed,
-so a feedback campaign's monitor tallies the keys pressed in feedback calls
-playing the same question. Any campaign's snapshots export to CSV.
+so a feedback campaign's monitor says so and points to surveys (feedback calls
+tracked one by one, with per-key results). Any campaign's snapshots export to CSV.
 """
 
 from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime
+from enum import IntEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -23,30 +24,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, ContentSwitcher, DataTable, Input, Label, Static
 
 from tui.engine import events
-from tui.engine.voice_campaigns import KIND_LABELS, OptionTally, option_tally, profile_zone
+from tui.engine.voice_campaigns import KIND_LABELS, profile_zone
+from tui.gateway.codes import DynamicDigits, DynamicLanguage, DynamicVoice
 from tui.ledger import LedgerError, VoiceCampaign, VoiceSnapshot
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.voice_wizard import VoiceWizard
+from tui.widgets.share_bars import bar_lines
 
 COLUMNS = ("Name", "ID", "Type", "Status", "Attempts", "Answered", "Cost")
-BAR_WIDTH = 30
-FULL, EMPTY = "█", "░"
-
-
-def bar_lines(rows: list[tuple[str, int]], width: int = BAR_WIDTH) -> list[str]:
-    """Horizontal bars: each row's share of the total, with count and percent."""
-    total = sum(count for _, count in rows)
-    label_width = max((len(label) for label, _ in rows), default=0)
-    count_width = max((len(str(count)) for _, count in rows), default=1)
-    lines = []
-    for label, count in rows:
-        share = count / total if total else 0.0
-        filled = round(share * width)
-        lines.append(
-            f"{label:<{label_width}}  {FULL * filled}{EMPTY * (width - filled)}  "
-            f"{count:>{count_width}}  {share:>4.0%}"
-        )
-    return lines
 
 
 def outcome_rows(snapshot: VoiceSnapshot) -> list[tuple[str, int]]:
@@ -58,16 +43,14 @@ def outcome_rows(snapshot: VoiceSnapshot) -> list[tuple[str, int]]:
     ]
 
 
-def tally_text(tally: OptionTally, heading: str) -> str:
-    if not tally.total:
-        return f"{heading}\nNo feedback calls yet."
-    rows = [(f"Key {key}", count) for key, count in tally.counts.items()]
-    if tally.no_key:
-        rows.append(("No key", tally.no_key))
-    lines = [heading, *bar_lines(rows)] if rows else [heading]
-    if tally.unanswered:
-        lines.append(f"{tally.unanswered} call(s) not answered (yet).")
-    return "\n".join(lines)
+def _named(kind: type[IntEnum], value: object) -> str:
+    """``English``, ``money``, ``female``: an enum value as the monitor words it."""
+    try:
+        return (
+            kind(int(str(value))).name.lower().replace("english", "English").replace("urdu", "Urdu")
+        )
+    except ValueError:
+        return "?"
 
 
 def default_export_path(campaign_id: str, today: date | None = None) -> str:
@@ -249,15 +232,34 @@ class VoiceCampaignsScreen(EngineScreen):
             names.append(summary.name if summary is not None else f"list {list_id}")
         recipients = params.get("recipients")
         numbers = f" ({recipients} numbers)" if recipients is not None else ""
-        file_id = str(params.get("file_id", ""))
-        audio = ledger.audio(file_id) if file_id else None
-        clip = f"{audio.name} (ID {file_id})" if audio is not None else f"audio {file_id or '?'}"
+
+        def clip(key: str) -> str:
+            file_id = str(params.get(key) or "")
+            if not file_id:
+                return "none"
+            audio = ledger.audio(file_id)
+            return f"{audio.name} (ID {file_id})" if audio is not None else f"audio {file_id}"
+
         lines = [
             f"From {when('start')} to {when('end')}, daily {window}; "
             f"retries {params.get('max_retries', 0)}",
             f"Lists: {', '.join(names) or '?'}{numbers}",
-            f"Plays: {clip}",
+            f"Plays: {clip('file_id')}",
         ]
+        if campaign.kind == "feedback":
+            options = params.get("valid_options")
+            keys = f"keys 1-{options}" if options else "no valid keys"
+            lines.append(
+                f"Valid: {keys}; after a valid key {clip('valid_file_id')}, after another"
+                f" {clip('invalid_file_id')}"
+            )
+        elif campaign.kind == "dynamic":
+            lines.append(
+                f"Reads in {_named(DynamicLanguage, params.get('language'))},"
+                f" digits as {_named(DynamicDigits, params.get('digits'))},"
+                f" {_named(DynamicVoice, params.get('voice'))} voice;"
+                f" ending clip {clip('ending_file_id')}"
+            )
         if params.get("text"):
             lines.append(f"Fallback SMS: {params['text']}")
         return "\n".join(lines)
@@ -279,13 +281,12 @@ class VoiceCampaignsScreen(EngineScreen):
     def _tally(self, campaign: VoiceCampaign) -> str:
         if campaign.kind != "feedback":
             return ""
-        file_id = campaign.params.get("file_id")
-        tally = option_tally(self.engine.ledger, file_id=str(file_id) if file_id else None)
-        heading = (
-            "Keys pressed: the gateway's campaign status does not report them, so this is "
-            f"the tally of your feedback calls playing the same question ({tally.total} calls)."
+        return (
+            "Keys pressed: the gateway's voice campaign status reports no per-key figures,"
+            " so no key results can be shown for a campaign. For results per key, run a"
+            " survey (Surveys, or `csms survey start`): feedback calls tracked one by one"
+            " with the key each person pressed."
         )
-        return tally_text(tally, heading)
 
     # -- actions -------------------------------------------------------------------
 
