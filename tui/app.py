@@ -139,6 +139,13 @@ class CsmsCommands(Provider):
         commands.append(("Help", "Help for the current screen (F1)", app.action_help))
         commands.append(
             (
+                "Surveys",
+                "Feedback calls with the key each person pressed: results, resume, export",
+                app.open_surveys,
+            )
+        )
+        commands.append(
+            (
                 "Refresh account",
                 "Ask the gateway for the credit and pending incoming messages",
                 app.action_refresh_account,
@@ -301,6 +308,15 @@ class CsmsApp(App[None]):
 
     def action_open_screen(self, mode: str) -> None:
         self.open_screen(mode)
+
+    def open_surveys(self) -> None:
+        """Show the surveys and their results, over the current screen."""
+        if self.engine is None:
+            self.notify("Log in first: the screens need a connected account.")
+            return
+        from tui.screens.surveys import SurveysScreen
+
+        self.push_screen(SurveysScreen())
 
     def open_conversation(self, number: str) -> None:
         """Show everything exchanged with ``number`` (any format), over the current screen."""

@@ -157,7 +157,7 @@ class Holds:
         """Send one hold; returns what happened and whether part of it failed."""
         engine, payload = self.engine, held.payload
         if held.kind == "survey":
-            run = await engine.surveys.run(int(payload["job_id"]))
+            run = await engine.run_survey(int(payload["job_id"]))
             rows = run.survey.rows
             counts = ", ".join(f"{count} {state}" for state, count in rows.items() if count)
             return f"survey: {run.stopped or counts or 'nobody to call'}", bool(run.stopped)

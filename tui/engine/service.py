@@ -28,12 +28,12 @@ from tui.engine.inbox import FetchOutcome, InboxFetcher
 from tui.engine.optouts import OptOuts
 from tui.engine.personalised import PersonalisedSender
 from tui.engine.submit_journal import SendOutcome, SubmitJournal, SubmitRecords, plural
-from tui.engine.surveys import Surveys
+from tui.engine.surveys import SurveyRun, Surveys
 from tui.engine.threads import Threads
 from tui.engine.tracker import Backoff, StatusTracker
 from tui.engine.unknown_outcomes import UnknownOutcomes
 from tui.gateway.client import CsmsClient
-from tui.gateway.errors import CsmsError
+from tui.gateway.errors import CsmsError, InvalidInput
 from tui.gateway.results import Submitted
 from tui.gateway.session import SessionState
 from tui.gateway.text import analyze
@@ -135,6 +135,8 @@ class Engine:
         #: one runner each, owned here so a run outlives the screen that began it.
         self.surveys = Surveys(self)
         self.personalised = PersonalisedSender(self)
+        #: Surveys calling now (through ``run_survey``).
+        self.surveys_running: set[int] = set()
 
     # Life cycle --------------------------------------------------------------------
 
@@ -444,6 +446,16 @@ class Engine:
         self.apply_keyword_replies()
         await self.confirm_optouts()
         return outcome
+
+    async def run_survey(self, job_id: int) -> SurveyRun:
+        """Call the survey's numbers still waiting (one run at a time per survey)."""
+        if job_id in self.surveys_running:
+            raise InvalidInput(f"Survey {job_id} is calling already.")
+        self.surveys_running.add(job_id)
+        try:
+            return await self.surveys.run(job_id)
+        finally:
+            self.surveys_running.discard(job_id)
 
     async def confirm_optouts(self) -> int:
         """Send the profile's ``optout_confirmation`` (if any) once to each number

@@ -84,6 +84,7 @@ class VoiceCampaignsScreen(EngineScreen):
         Binding("n", "new", "New campaign", id="voice_campaigns.new"),
         Binding("e", "export", "Export CSV", id="voice_campaigns.export"),
         Binding("r", "refresh", "Check now", id="voice_campaigns.refresh"),
+        Binding("y", "surveys", "Surveys", id="voice_campaigns.surveys"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -292,9 +293,14 @@ class VoiceCampaignsScreen(EngineScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The list's keys do nothing while the wizard is shown.
-        if action in ("new", "export", "refresh"):
+        if action in ("new", "export", "refresh", "surveys"):
             return self.query_one(ContentSwitcher).current == "voice-main"
         return True
+
+    def action_surveys(self) -> None:
+        open_surveys = getattr(self.app, "open_surveys", None)
+        if open_surveys is not None:
+            open_surveys()
 
     def action_new(self) -> None:
         wizard = self.query_one(VoiceWizard)

@@ -95,7 +95,13 @@ FIELD_WIDGETS = {
 KIND_HELP = {
     "broadcast": "Plays one recording to every number of the lists.",
     "feedback": "Plays a question and records the key (0-9) each person presses.",
-    "dynamic": "Plays a recording and reads each number's digits aloud (text-to-speech).",
+    "dynamic": (
+        "Plays a recording, then reads aloud (text-to-speech) the digits the gateway's list"
+        " holds for each number. The API document says the lists contain numbers and digits"
+        " but gives no way to add the digits (adding contacts takes numbers only): lists"
+        " made by csms hold numbers alone. Put the digits in on the portal first; csms"
+        " cannot supply per-person amounts."
+    ),
 }
 CLIP_SELECTS = ("#wiz-audio", "#wiz-valid-clip", "#wiz-invalid-clip", "#wiz-ending-clip")
 

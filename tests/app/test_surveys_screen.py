@@ -1,0 +1,81 @@
+"""The Surveys screen: per-key results of feedback calls, live; resume; export."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from tests.app.harness import demo_app, wait_until
+from tests.app.test_voice_screens import ids
+from tui.gateway.codes import CallStatus
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.surveys import SurveysScreen
+from tui.screens.voice_campaigns import VoiceCampaignsScreen
+
+NUMBERS = ["923001110001", "923001110002", "923001110003", "923001110004"]
+
+
+def text_of(screen: SurveysScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).content)
+
+
+async def test_a_survey_is_resumed_and_its_keys_show_live(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "voice_campaigns", size=(80, 24)) as (app, pilot, sim):
+        engine = app.engine
+        known = ids(engine)
+        for number, key in zip(NUMBERS, ("2", "2", "1", None), strict=True):
+            outcome = CallStatus.SENT if key else CallStatus.BUSY
+            sim.script_call(number, [outcome], option=key)
+        survey = engine.surveys.create(
+            "Service poll",
+            NUMBERS,
+            source="numbers given",
+            file_id=known["Welcome message"],
+            valid_options=3,
+            valid_file_id=known["Payment reminder"],
+            invalid_file_id=known["Welcome message"],
+        )
+        assert isinstance(app.screen, VoiceCampaignsScreen)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, SurveysScreen), "the screen")
+        screen = app.screen
+        assert isinstance(screen, SurveysScreen)
+        await wait_until(pilot, lambda: "Service poll" in text_of(screen, "#survey-status"))
+        assert text_of(screen, "#survey-keys") == "Keys pressed: none yet."
+
+        await pilot.press("r")
+        await pilot.pause()
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert "Call the 4 numbers still waiting" in confirm.question
+        await pilot.press("enter")
+
+        def called() -> list[str]:
+            calls = [r for r in sim.requests if r.page == "make_feedback_call.jsp"]
+            return sorted(",".join(r.params["to"] for r in calls).split(",")) if calls else []
+
+        await wait_until(pilot, lambda: called() == NUMBERS, "the calls")
+        await wait_until(pilot, lambda: survey.id not in engine.surveys_running, "the run's end")
+        sim.clock.advance(300)
+        await engine.tracker.run_round()
+        await wait_until(
+            pilot, lambda: "Keys pressed (3 answers with a key)" in text_of(screen, "#survey-keys")
+        )
+        keys = text_of(screen, "#survey-keys").splitlines()
+        assert keys[1].startswith("Key 1") and keys[1].endswith("1   33%")
+        assert keys[2].startswith("Key 2") and keys[2].endswith("2   67%")
+        outcomes = text_of(screen, "#survey-outcomes")
+        assert "Busy" in outcomes and "Outcomes of 4 numbers" in outcomes
+        assert called() == NUMBERS  # once each
+
+        out = tmp_path / "poll.csv"
+        screen.query_one("#survey-export-path", Input).value = str(out)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: out.exists(), "the export")
+        with out.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+        assert len(rows) == 5 and sorted(r[5] for r in rows[1:]) == ["", "1", "2", "2"]
+        await pilot.press("escape")
+        assert isinstance(app.screen, VoiceCampaignsScreen)

@@ -1,0 +1,305 @@
+"""Surveys: feedback calls tracked one by one, with the key each person pressed.
+
+A survey (``engine/surveys.py``) calls every number of a list, or of numbers
+given, with a feedback (keypress) call, in rounds under the account's limits;
+each call is tracked to its final status and key. Unlike a feedback campaign
+(whose status the gateway reports without keys), a survey has results per key.
+
+This screen lists the surveys; for the highlighted one it shows, live, the keys
+pressed (counts and shares), who answered, was busy or did not answer, and
+what is still waiting. ``r`` resumes a stopped survey (outside the sending
+hours it asks: hold until they open, or call anyway); ``e`` exports its
+per-number results to CSV. A run goes on when this screen is closed. Surveys
+are started with ``csms survey start`` (a list csms knows, or numbers given).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Input, Static
+
+from tui.engine import events
+from tui.gateway.errors import CsmsError
+from tui.ledger import LedgerError
+from tui.ledger.surveys import Survey, SurveyTally
+from tui.screens.base import EngineScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.sending_hours import ask_to_send, opens_label
+from tui.widgets.share_bars import bar_lines
+
+#: Seconds between refreshes while a survey is calling.
+REFRESH = 2.0
+
+
+def key_lines(survey: Survey, tally: SurveyTally) -> list[str]:
+    """Keys pressed among those who answered with a key: counts and shares."""
+    rows = [
+        (f"Key {key}", tally.keys.get(str(key), 0)) for key in range(1, survey.valid_options + 1)
+    ]
+    if not sum(count for _, count in rows):
+        return ["Keys pressed: none yet."]
+    return [f"Keys pressed ({sum(c for _, c in rows):,} answers with a key)", *bar_lines(rows)]
+
+
+def outcome_lines(tally: SurveyTally) -> list[str]:
+    rows = [
+        ("Answered", tally.answered),
+        ("Busy", tally.busy),
+        ("No answer", tally.no_answer),
+        ("Not responding", tally.not_responding),
+        ("Calling", tally.in_progress),
+        ("Waiting", tally.waiting),
+    ]
+    lines = [f"Outcomes of {tally.total:,} numbers", *bar_lines(rows)]
+    if tally.answered_no_key:
+        lines.append(f"{tally.answered_no_key:,} answered without pressing a valid key.")
+    if tally.unknown:
+        lines.append(
+            f"{tally.unknown:,} calls have an unknown outcome (settle them in Activity);"
+            " they are never called again by themselves."
+        )
+    if tally.failed:
+        lines.append(f"{tally.failed:,} numbers were refused by the gateway.")
+    return lines
+
+
+def default_export_path(survey: Survey, today: date | None = None) -> str:
+    return f"~/csms-survey-{survey.id}-{(today or date.today()):%Y%m%d}.csv"
+
+
+class SurveysScreen(EngineScreen):
+    DEFAULT_CSS = """
+    SurveysScreen #surveys-title { height: auto; padding: 0 1; text-style: bold; }
+    SurveysScreen #surveys-table { height: auto; max-height: 8; }
+    SurveysScreen #survey-monitor { height: 1fr; padding: 0 1; }
+    SurveysScreen #survey-export-row { height: auto; }
+    SurveysScreen #survey-export-path { width: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back", id="surveys.close"),
+        Binding("r", "resume", "Resume", id="surveys.resume"),
+        Binding("e", "export", "Export", id="surveys.export"),
+        Binding("ctrl+r", "reload", "Reload", id="surveys.reload"),
+    ]
+
+    AUTO_FOCUS = "#surveys-table"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.surveys: dict[str, Survey] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(
+                "Surveys: feedback calls with the key each person pressed", id="surveys-title"
+            )
+            table: DataTable[str] = DataTable(id="surveys-table", cursor_type="row")
+            yield table
+            with VerticalScroll(id="survey-monitor"):
+                yield Static("", id="survey-status", markup=False)
+                yield Static("", id="survey-keys", markup=False)
+                yield Static("", id="survey-outcomes", markup=False)
+            with Horizontal(id="survey-export-row"):
+                yield Input(placeholder="CSV file for the results", id="survey-export-path")
+                yield Button("Export (e)", id="survey-export")
+                yield Button("Resume (r)", id="survey-resume", variant="primary")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#surveys-table", DataTable)
+        for label, key in (("ID", "id"), ("Name", "name"), ("Answered", "answered"),
+                           ("Waiting", "waiting"), ("State", "state")):  # fmt: skip
+            table.add_column(label, key=key)
+        self.catch_up()
+        self.set_interval(REFRESH, self._tick)
+
+    # -- reading ------------------------------------------------------------------
+
+    def catch_up(self) -> None:
+        self._load()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def _tick(self) -> None:
+        if self.is_active and self.engine.surveys_running:
+            self._load()
+
+    def on_engine_event(self, event: events.Event) -> None:
+        if isinstance(event, events.StatusChanged) and event.kind == "call" and self.is_active:
+            self._load()
+
+    @work(exclusive=True, group="surveys-load", exit_on_error=False)
+    async def _load(self) -> None:
+        engine = self.engine
+        surveys = await asyncio.to_thread(engine.ledger.surveys)
+        tallies = {s.id: await asyncio.to_thread(engine.surveys.tally, s.id) for s in surveys}
+        table = self.query_one("#surveys-table", DataTable)
+        current = self.selected
+        self.surveys = {str(s.id): s for s in surveys}
+        with self.app.batch_update():
+            table.clear()
+            for survey in reversed(surveys):  # newest first
+                tally = tallies[survey.id]
+                running = " (calling)" if survey.id in engine.surveys_running else ""
+                table.add_row(
+                    str(survey.id),
+                    survey.name,
+                    f"{tally.answered:,} of {tally.total:,}",
+                    f"{survey.waiting:,}",
+                    survey.state + running,
+                    key=str(survey.id),
+                )
+            if current is not None and str(current.id) in table.rows:
+                table.move_cursor(row=table.get_row_index(str(current.id)))
+        self._show(tallies)
+
+    @property
+    def selected(self) -> Survey | None:
+        table = self.query_one("#surveys-table", DataTable)
+        if not table.row_count:
+            return None
+        key = str(table.get_row_at(table.cursor_row)[0])
+        return self.surveys.get(key)
+
+    @on(DataTable.RowHighlighted, "#surveys-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._load()
+
+    def _show(self, tallies: dict[int, SurveyTally]) -> None:
+        survey = self.selected
+        status = self.query_one("#survey-status", Static)
+        keys = self.query_one("#survey-keys", Static)
+        outcomes = self.query_one("#survey-outcomes", Static)
+        if survey is None:
+            status.update("No surveys yet: start one with `csms survey start NAME --list L ...`.")
+            keys.update("")
+            outcomes.update("")
+            return
+        tally = tallies.get(survey.id) or self.engine.surveys.tally(survey.id)
+        status.update(
+            f"{survey.name} (survey {survey.id}): question {survey.file_id}, keys 1-"
+            f"{survey.valid_options}, then {survey.valid_file_id} (valid) or"
+            f" {survey.invalid_file_id} (other); {survey.max_retries} retries; from"
+            f" {survey.source}"
+        )
+        keys.update("\n".join(key_lines(survey, tally)))
+        outcomes.update("\n".join(outcome_lines(tally)))
+        path = self.query_one("#survey-export-path", Input)
+        if not path.value:
+            path.value = default_export_path(survey)
+
+    # -- resuming -------------------------------------------------------------------
+
+    @on(Button.Pressed, "#survey-resume")
+    def _resume_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_resume()
+
+    def action_resume(self) -> None:
+        survey = self.selected
+        engine = self.engine
+        if survey is None:
+            return
+        if survey.id in engine.surveys_running:
+            self.notify(f"Survey {survey.id} is calling already.")
+            return
+        if not survey.waiting:
+            self.notify(f"Survey {survey.id} has nobody left to call.")
+            return
+        ask_to_send(
+            self,
+            engine,
+            question=(
+                f"Call the {survey.waiting:,} numbers still waiting in survey"
+                f" {survey.name!r}? Nobody already called is called again."
+            ),
+            title="Resume the survey",
+            confirm_label="Call",
+            send=lambda: self._run(survey),
+            hold=lambda: self._hold(survey),
+        )
+
+    def _run(self, survey: Survey) -> None:
+        engine, app = self.engine, self.app
+
+        async def calling() -> None:
+            try:
+                run = await engine.run_survey(survey.id)
+            except (CsmsError, LedgerError) as error:
+                app.notify(f"Survey {survey.name!r}: {error}", severity="error", timeout=10)
+                return
+            if run.stopped:
+                app.notify(f"Survey {survey.name!r} stopped: {run.stopped}", severity="error")
+            else:
+                app.notify(f"Survey {survey.name!r}: every waiting number was called.")
+
+        # Run on the app, so the survey goes on when this screen is closed.
+        app.run_worker(calling(), group=f"survey-{survey.id}", exit_on_error=False)
+        self.notify(f"Survey {survey.name!r} is calling; results follow here.")
+        self._load()
+
+    def _hold(self, survey: Survey) -> None:
+        holds = self.engine.holds
+        try:
+            held = holds.hold_job("survey", survey.id)
+        except (CsmsError, LedgerError) as error:
+            self.notify(f"Nothing was held: {error}", severity="error")
+            return
+        due = opens_label(held.due_at.astimezone(holds.hours.zone), holds.clock())
+        self.notify(f"Survey {survey.name!r} is held until {due} (hold {held.id}).", timeout=10)
+
+    # -- exporting ------------------------------------------------------------------
+
+    @on(Button.Pressed, "#survey-export")
+    def _export_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_export()
+
+    def action_export(self) -> None:
+        survey = self.selected
+        if survey is None:
+            return
+        raw = self.query_one("#survey-export-path", Input).value.strip().strip("'\"")
+        if not raw:
+            self.notify("Write the path of the CSV file first.", severity="error")
+            return
+        path = Path(raw).expanduser()
+        if path.exists():
+
+            def confirmed(ok: bool | None) -> None:
+                if ok:
+                    self._export(survey, path)
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"{path} exists. Replace it with the results of survey {survey.name!r}?",
+                    title="Replace the file",
+                    confirm_label="Replace",
+                    danger=True,
+                ),
+                confirmed,
+            )
+            return
+        self._export(survey, path)
+
+    @work(exclusive=True, group="surveys-export", exit_on_error=False)
+    async def _export(self, survey: Survey, path: Path) -> None:
+        try:
+            count = await self.engine.surveys.export(survey.id, path, self.engine.profile.timezone)
+        except (CsmsError, LedgerError, OSError) as error:
+            self.notify(f"Nothing was exported: {error}", severity="error", timeout=10)
+            return
+        self.notify(f"{count:,} numbers written to {path}.")
