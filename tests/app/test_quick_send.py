@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Select, Static, TextArea
 
 from tests.app.harness import demo_app, wait_until
-from tui.gateway.codes import AudioStatus
+from tui.gateway.codes import AudioStatus, CallStatus
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.quick_send import QuickSendScreen, ResultsTable
 from tui.widgets import MessageComposer, RecipientsBox
@@ -267,6 +267,7 @@ async def test_feedback_call_needs_both_clips(tmp_path: Path) -> None:
         assert "invalid key" in str(screen.query_one("#send-error", Static).content)
 
         screen.query_one("#invalid-clip", Select).value = ready[0].id
+        sim.script_call("923001234567", [CallStatus.SENT], option="2")
         await pilot.press("ctrl+s")
         await pilot.pause()
         confirm = app.screen
@@ -280,6 +281,9 @@ async def test_feedback_call_needs_both_clips(tmp_path: Path) -> None:
         assert call.params["valid_feedback_file_id"] == ready[1].id
         assert call.params["invalid_feedback_file_id"] == ready[0].id
         assert str(table.get_row_at(0)[1]) == "Feedback call"
+        # The key pressed shows in the live status.
+        sim.clock.advance(300)
+        await wait_until(pilot, lambda: statuses(table) == ["Call Sent (pressed 2)"], "the key")
 
 
 async def test_numbers_on_the_do_not_contact_list_are_named_and_left_out(tmp_path: Path) -> None:
