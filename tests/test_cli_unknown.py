@@ -4,12 +4,16 @@ lost, and an import batch of unknown outcome; on the simulator over loopback."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from tests.test_cli_call import ready_audio
 from tests.test_cli_lists import contact_pages, write_csv
 from tui.cli.main import main
+from tui.config import data_dir
+from tui.ledger import Ledger
 from tui.simulator import Simulator
 
 
@@ -87,3 +91,20 @@ def test_resume_says_why_an_import_is_unfinished(
     assert "members recorded" in capsys.readouterr().out
     assert main(["lists", "resume"]) == 0
     assert "No upload is waiting" in capsys.readouterr().out
+
+
+def test_a_lost_upload_is_settled_by_its_file_id(
+    account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ready_audio(simulator, "151", "Welcome")  # it reached the gateway; the answer did not
+    with Ledger.open(data_dir("default") / "ledger.sqlite3") as ledger:
+        lost = ledger.add_unknown(
+            "audio", "audio_upload.jsp", "upload of the recording 'Welcome'", ["Welcome"],
+            datetime.now(UTC),
+        )  # fmt: skip
+    assert main(["unknown", "settle", str(lost), "--file-id", "999", "--json"]) == 2
+    assert "does not know an audio file 999" in _json(capsys)["error"]  # type: ignore[index]
+    assert main(["unknown", "settle", str(lost), "--file-id", "151"]) == 0
+    assert "'Welcome' recorded with file ID 151" in capsys.readouterr().out
+    assert main(["call", "--to", "03001234567", "--audio", "Welcome", "--now"]) == 0
+    assert [r.params["file_id"] for r in simulator.requests if r.page == "makecall.jsp"] == ["151"]

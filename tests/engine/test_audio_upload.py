@@ -17,7 +17,7 @@ from tui.engine import events
 from tui.engine.audio_upload import AudioUploader
 from tui.engine.service import Engine
 from tui.gateway.codes import AudioStatus
-from tui.gateway.errors import GatewayError, InvalidInput, OutcomeUnknown
+from tui.gateway.errors import InvalidInput, OutcomeUnknown
 from tui.simulator import Simulator
 
 FFMPEG = shutil.which("ffmpeg") or imageio_ffmpeg.get_ffmpeg_exe()
@@ -177,8 +177,22 @@ async def test_lost_answer_is_recorded_as_unknown_outcome(
     assert len(unknown) == 1
     assert unknown[0].kind == "audio" and "Maybe" in unknown[0].summary
     assert engine.ledger.audio_files() == []
-    # It did reach the gateway: the same name is now refused there (603).
-    with pytest.raises(GatewayError) as caught:
+    # It did reach the gateway: the same name is now refused there (603), and
+    # the refusal says what to do about it.
+    with pytest.raises(InvalidInput) as caught:
         await uploader.upload(wav, "Maybe")
-    assert caught.value.code == 603
+    explained = str(caught.value)
+    assert "error 603" in explained
+    assert f"csms unknown settle {unknown[0].id} --file-id ID" in explained
     assert engine.ledger.audio_files() == []
+
+    # Settled with the file ID the portal shows: checked, remembered, usable.
+    [file_id] = [f.id for f in simulator.state.audio.values() if f.name == "Maybe"]
+    with pytest.raises(InvalidInput, match="does not know an audio file 999999"):
+        await engine.unknown.settle_upload(unknown[0].id, "999999")
+    settled = await engine.unknown.settle_upload(unknown[0].id, file_id)
+    assert f"'Maybe' recorded with file ID {file_id}" in settled.effect
+    [stored] = engine.ledger.audio_files()
+    assert (stored.id, stored.name) == (file_id, "Maybe")
+    assert engine.ledger.unknown_submits() == []
+    assert await uploader.resolve("Maybe") == file_id

@@ -26,7 +26,8 @@ phone, the portal, the list), then settle it:
   csms unknown settle 12 --sent         it arrived
   csms unknown settle 12 --not-sent     it did not (import batches and
                                         personalised rows are queued again)
-  csms unknown settle 12 --list-id 345  a list creation: the list's ID"""
+  csms unknown settle 12 --list-id 345  a list creation: the list's ID
+  csms unknown settle 13 --file-id 151  a recording upload: its file ID"""
 
 
 def register(subparsers: Any) -> None:
@@ -52,6 +53,7 @@ def register(subparsers: Any) -> None:
     how.add_argument("--sent", action="store_true", help="it reached the gateway")
     how.add_argument("--not-sent", action="store_true", help="it did not")
     how.add_argument("--list-id", metavar="N", help="a list creation: the list's ID")
+    how.add_argument("--file-id", metavar="N", help="a recording upload: its file ID")
     settle.add_argument("--note", default="", help="your note (default: what you chose)")
     add_common(settle)
     settle.set_defaults(handler=lambda args: run_cli(_settle(args)))
@@ -110,9 +112,12 @@ async def _settle(args: argparse.Namespace) -> int:
     resolution = Resolution.SENT if args.sent else Resolution.NOT_SENT if args.not_sent else None
     async with cli_engine(args) as engine:
         try:
-            settled = engine.unknown.settle(
-                args.id, resolution, list_id=args.list_id, note=args.note
-            )
+            if args.file_id is not None:
+                settled = await engine.unknown.settle_upload(args.id, args.file_id)
+            else:
+                settled = engine.unknown.settle(
+                    args.id, resolution, list_id=args.list_id, note=args.note
+                )
         except InvalidInput as error:
             return output.report_failure(str(error), exit_code=output.EXIT_REFUSED, code="refused")
     if getattr(args, "json", False):

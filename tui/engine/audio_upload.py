@@ -52,6 +52,10 @@ _HASH_CHUNK = 1024 * 1024
 FractionCallback = Callable[[float], None]
 
 
+#: The gateway's error for an audio file name already in use.
+NAME_EXISTS = 603
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -242,14 +246,19 @@ class AudioUploader:
                 status=AudioStatus.NOT_READY,
             )
 
-        file_id = await self.engine.journal.journalled(
-            "audio",
-            codes.AUDIO_UPLOAD.page,
-            summary,
-            [clean_name],
-            lambda: self.engine.client.upload_audio(clean_name, data, path.name),
-            record,
-        )
+        try:
+            file_id = await self.engine.journal.journalled(
+                "audio",
+                codes.AUDIO_UPLOAD.page,
+                summary,
+                [clean_name],
+                lambda: self.engine.client.upload_audio(clean_name, data, path.name),
+                record,
+            )
+        except GatewayError as error:
+            if error.code != NAME_EXISTS:
+                raise
+            raise InvalidInput(self._name_exists(clean_name)) from None
         self.engine.tracker.watch("audio", file_id)
         self.engine.bus.publish(
             events.Submitted(at=at, kind="audio", ids=[(clean_name, file_id)], summary=summary)
@@ -257,6 +266,27 @@ class AudioUploader:
         stored = ledger.audio(file_id)
         assert stored is not None
         return stored
+
+    def _name_exists(self, name: str) -> str:
+        """Error 603 explained, with what to do about it."""
+        lost = [
+            entry
+            for entry in self.engine.ledger.unknown_submits()
+            if entry.kind == "audio" and name in entry.targets
+        ]
+        if lost:
+            return (
+                f"The gateway already has a recording named {name!r} (error 603), most"
+                f" likely from the earlier upload whose answer was lost (unknown outcome"
+                f" {lost[0].id}). Find its file ID on the portal and settle it with"
+                f" `csms unknown settle {lost[0].id} --file-id ID` (or in Activity); it can"
+                " then be used without uploading again."
+            )
+        return (
+            f"The gateway already has a recording named {name!r} (error 603), uploaded from"
+            " the portal or another computer. Choose another name, or add that recording"
+            " by its file ID (Audio screen, \"Add by ID\") to use it."
+        )
 
     async def resolve(self, value: str) -> str:
         """The file ID of a recording named by the name csms knows it by, or by its

@@ -108,6 +108,34 @@ class UnknownOutcomes:
         )
         return Settled(entry, effect)
 
+    async def settle_upload(self, unknown_id: int, file_id: str) -> Settled:
+        """Settle a recording upload whose answer was lost, with the file ID the
+        portal shows: the ID is checked with the gateway and the recording is
+        remembered under the name it was uploaded as."""
+        from tui.engine.audio_upload import AudioUploader
+
+        entry = self.ledger.unknown_submit(unknown_id)
+        if entry is None:
+            raise InvalidInput(f"There is no unknown outcome {unknown_id}; see `csms unknown`.")
+        if entry.settled:
+            raise InvalidInput(f"Unknown outcome {unknown_id} is already settled ({entry.note}).")
+        if entry.kind != "audio":
+            raise InvalidInput(
+                f"Unknown outcome {unknown_id} is not a recording upload; settle it with"
+                " --sent or --not-sent (or --list-id for a list creation)."
+            )
+        clean = file_id.strip()
+        if not clean.isdigit():
+            raise InvalidInput(f"{file_id!r} is not a file ID: give the number the portal shows.")
+        name = entry.targets[0] if entry.targets else f"recording {clean}"
+        recorded = await AudioUploader(self.engine).add_existing(clean, name)
+        self.ledger.settle(entry.id, f"Uploaded; the gateway's file ID is {clean}.", _now())
+        return Settled(
+            entry,
+            f"Recording {recorded.name!r} recorded with file ID {clean}"
+            f" ({recorded.status.label}); it can be used in calls and campaigns.",
+        )
+
     def _import_batch(
         self, entry: UnknownSubmit, job_id: int, seq: int, resolution: Resolution
     ) -> Settled:

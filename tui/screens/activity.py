@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -193,8 +193,11 @@ class ActivityScreen(EngineScreen):
                 yield Button("It arrived", id="settle-sent")
                 yield Button("It did not", id="settle-not-sent")
             with Horizontal(id="settle-list-bar"):
-                yield Input(placeholder="List ID (for a list creation)", id="settle-list-id")
-                yield Button("Record list ID", id="settle-list")
+                yield Input(
+                    placeholder="List ID (a list creation) or file ID (an upload)",
+                    id="settle-list-id",
+                )
+                yield Button("Record the ID", id="settle-list")
 
     def on_mount(self) -> None:
         items = self.query_one(ActivityTable)
@@ -350,6 +353,10 @@ class ActivityScreen(EngineScreen):
             return
         note = self.query_one("#settle-note", Input).value.strip()
         list_field = self.query_one("#settle-list-id", Input)
+        entry = self.engine.ledger.unknown_submit(unknown_id)
+        if event.button.id == "settle-list" and entry is not None and entry.kind == "audio":
+            self._settle_upload(unknown_id, list_field.value)
+            return
         try:
             if event.button.id == "settle-list":
                 settled = self.engine.unknown.settle(
@@ -364,6 +371,18 @@ class ActivityScreen(EngineScreen):
             return
         self.query_one("#settle-note", Input).value = ""
         list_field.value = ""
+        self.reload_unknown()
+        self.notify(settled.effect)
+
+    @work(exclusive=True, group="activity-settle", exit_on_error=False)
+    async def _settle_upload(self, unknown_id: int, file_id: str) -> None:
+        """An upload whose answer was lost: its file ID is checked with the gateway."""
+        try:
+            settled = await self.engine.unknown.settle_upload(unknown_id, file_id)
+        except CsmsError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        self.query_one("#settle-list-id", Input).value = ""
         self.reload_unknown()
         self.notify(settled.effect)
 

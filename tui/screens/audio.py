@@ -11,15 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from tui.audio import format_bytes, format_duration
 from tui.engine import events
+from tui.engine.audio_upload import AudioUploader
+from tui.gateway.errors import CsmsError
 from tui.ledger import AudioFile
 from tui.screens.audio_flow import AudioFlow
 from tui.screens.base import EngineScreen, has_engine
@@ -55,12 +57,22 @@ class AudioScreen(EngineScreen):
     """Convert and upload recordings; the uploaded ones and their status."""
 
     CSS_PATH = "../styles/audio.tcss"
+    DEFAULT_CSS = """
+    AudioScreen #add-by-id { height: auto; }
+    AudioScreen #add-by-id Label { width: auto; margin-right: 1; }
+    AudioScreen #add-by-id Input { width: 1fr; margin-right: 1; }
+    """
     AUTO_FOCUS = "#audio-path"
     COLUMNS = ("Name", "ID", "Status", "Length", "Size", "Uploaded")
 
     def compose(self) -> ComposeResult:
         yield AudioFlow(id="audio-flow")
-        yield Label("Uploaded recordings (c copies the ID)", classes="field-label")
+        with Horizontal(id="add-by-id"):
+            yield Label("Recordings (c copies the ID)", classes="field-label")
+            # One line (compact): the recordings table keeps its rows at 80x24.
+            yield Input(placeholder="Add by file ID", id="add-file-id", compact=True)
+            yield Input(placeholder="as name (optional)", id="add-file-name", compact=True)
+            yield Button("Add", id="add-file", compact=True)
         yield AudioFilesTable(id="audio-files", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -106,6 +118,34 @@ class AudioScreen(EngineScreen):
     def on_engine_event(self, event: events.Event) -> None:
         if isinstance(event, events.StatusChanged | events.Submitted) and event.kind == "audio":
             self.catch_up()
+
+    @on(Button.Pressed, "#add-file")
+    @on(Input.Submitted, "#add-file-id, #add-file-name")
+    def _add_pressed(self, event: Button.Pressed | Input.Submitted) -> None:
+        event.stop()
+        file_id = self.query_one("#add-file-id", Input).value.strip()
+        if not file_id:
+            self.notify("Write the recording's file ID (the portal shows it).", severity="error")
+            self.query_one("#add-file-id").focus()
+            return
+        self._add(file_id, self.query_one("#add-file-name", Input).value.strip() or None)
+
+    @work(exclusive=True, group="audio-add", exit_on_error=False)
+    async def _add(self, file_id: str, name: str | None) -> None:
+        """A recording uploaded from the portal or another computer, checked with
+        the gateway's audio status, then usable in calls and campaigns."""
+        try:
+            added = await AudioUploader(self.engine).add_existing(file_id, name)
+        except CsmsError as error:
+            self.notify(f"Nothing was added: {error}", severity="error", timeout=10)
+            return
+        for selector in ("#add-file-id", "#add-file-name"):
+            self.query_one(selector, Input).value = ""
+        self.catch_up()
+        table = self.query_one(AudioFilesTable)
+        if added.id in table.rows:
+            table.move_cursor(row=table.get_row_index(added.id))
+        self.notify(f"Recording {added.name!r} (file ID {added.id}) added: {added.status.label}.")
 
 
 class AudioFlowModal(ModalScreen[str | None]):
