@@ -149,7 +149,8 @@ def test_export_writes_the_members(account_env: Path, capsys: pytest.CaptureFixt
     assert "Wrote 3 member(s) of 'Customers'" in capsys.readouterr().out
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert [row[0] for row in rows[1:]] == sorted(expected)
+    # Numbers are written so spreadsheets keep all 12 digits: ="92...".
+    assert [row[0] for row in rows[1:]] == [f'="{n}"' for n in sorted(expected)]
 
 
 @pytest.mark.parametrize(

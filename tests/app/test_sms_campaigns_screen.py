@@ -148,7 +148,8 @@ async def test_wizard_schedules_a_campaign_that_delivers_on_the_stepped_clock(
         with target.open(encoding="utf-8-sig") as handle:
             rows = list(csv.reader(handle))
         members = engine.ledger.member_set(chosen[0]) | engine.ledger.member_set(chosen[1])
-        assert len(rows) == total + 1 and {row[0] for row in rows[1:]} == members
+        assert len(rows) == total + 1
+        assert {row[0] for row in rows[1:]} == {f'="{n}"' for n in members}
 
 
 async def test_wizard_refuses_a_duplicate_name_and_goes_back_with_escape(

@@ -135,7 +135,7 @@ async def test_broadcast_created_and_followed_to_sent(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: screen.last_export is not None, "export")
         with out.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
-        assert rows[0][:4] == ["At", "Status code", "Status", "Call attempts"]
+        assert rows[0][:4] == ["At (Asia/Karachi)", "Status code", "Status", "Call attempts"]
         assert rows[-1][2] == "Sent" and rows[-1][3] == "5"
         assert screen.last_export == (out, len(rows) - 1)
 

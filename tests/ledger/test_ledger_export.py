@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,6 +17,9 @@ from tui.ledger import Ledger, LedgerError
 from tui.ledger.export import write_csv_atomic
 
 Make = Callable[..., IncomingMessage]
+
+
+KARACHI = ZoneInfo("Asia/Karachi")
 
 
 def _read(path: Path) -> list[list[str]]:
@@ -47,7 +51,7 @@ def test_inbox_export_round_trip(
     header, *rows = _read(out)
     assert header == [
         "ID",
-        "Received at",
+        "Received at (Asia/Karachi)",
         "From",
         "Short code",
         "Gateway ID",
@@ -58,8 +62,8 @@ def test_inbox_export_round_trip(
     expected = [
         [
             str(m.id),
-            m.received_at.isoformat(timespec="microseconds"),
-            m.msisdn,
+            m.received_at.astimezone(KARACHI).strftime("%Y-%m-%d %H:%M:%S"),
+            f'="{m.msisdn}"',
             m.short_code,
             m.gateway_id,
             m.timestamp_raw,
@@ -80,11 +84,15 @@ def test_campaign_list_and_voice_exports(ledger: Ledger, tmp_path: Path, t0: dat
     ledger.add_list("L1", "Customers", t0)
     ledger.add_members("L1", ["923001110002", "923001110001"], "b1", t0)
     assert ledger.export_list_csv("L1", tmp_path / "list.csv") == 2
+    local = t0.astimezone(KARACHI).strftime("%Y-%m-%d %H:%M:%S")  # to the second
     assert _read(tmp_path / "list.csv") == [
-        ["Number", "Added at", "Batch"],
-        ["923001110001", t0.isoformat(timespec="microseconds"), "b1"],
-        ["923001110002", t0.isoformat(timespec="microseconds"), "b1"],
+        ["Number", "Added at (Asia/Karachi)", "Batch"],
+        ['="923001110001"', local, "b1"],  # spreadsheets keep all 12 digits
+        ['="923001110002"', local, "b1"],
     ]
+    # Another zone, when the profile says so.
+    assert ledger.export_list_csv("L1", tmp_path / "utc.csv", UTC) == 2
+    assert _read(tmp_path / "utc.csv")[1][1] == t0.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
     ledger.add_campaign("C1", "Eid", ["L1"], "عید مبارک", t0)
     ledger.upsert_campaign_statuses(
@@ -96,11 +104,10 @@ def test_campaign_list_and_voice_exports(ledger: Ledger, tmp_path: Path, t0: dat
         t0,
     )
     assert ledger.export_campaign_csv("C1", tmp_path / "camp.csv") == 2
-    stamp = t0.isoformat(timespec="microseconds")
     assert _read(tmp_path / "camp.csv") == [
-        ["Number", "Status code", "Status", "Changed at"],
-        ["923001110001", "1", "Sent", stamp],
-        ["923001110002", "0", "Not Sent", stamp],
+        ["Number", "Status code", "Status", "Changed at (Asia/Karachi)"],
+        ['="923001110001"', "1", "Sent", local],
+        ['="923001110002"', "0", "Not Sent", local],
     ]
 
     ledger.add_voice_campaign("V1", "Reminder", "broadcast", {}, t0)
@@ -127,7 +134,8 @@ def test_campaign_list_and_voice_exports(ledger: Ledger, tmp_path: Path, t0: dat
         ledger.add_voice_snapshot("V1", info, t0 + timedelta(minutes=minute))
     assert ledger.export_voice_csv("V1", tmp_path / "voice.csv") == 2
     header, *rows = _read(tmp_path / "voice.csv")
-    assert header[:3] == ["At", "Status code", "Status"]
+    assert header[:3] == ["At (Asia/Karachi)", "Status code", "Status"]
+    assert rows[0][0] == local
     assert [row[1:] for row in rows] == [
         ["8", "Sending", "5", "4", "1", "0", "0", "12.5"],
         ["4", "Sent", "9", "8", "1", "0", "0", "22.5"],

@@ -13,6 +13,7 @@ from tui.cli.engine_session import CliError, cli_engine, run_cli
 from tui.cli.options import add_common, as_json, list_ids, unless_it_exists
 from tui.engine.audio_upload import AudioUploader
 from tui.engine.service import Engine, plural
+from tui.engine.sms_campaigns import profile_zone
 from tui.engine.voice_campaigns import VoiceCampaigns
 from tui.engine.voice_plan import VoiceDraft
 from tui.gateway.codes import DynamicDigits, DynamicLanguage, DynamicVoice
@@ -227,7 +228,7 @@ def _export_command(args: argparse.Namespace) -> int:
 async def _export(args: argparse.Namespace, target: Path) -> int:
     async with cli_engine(args) as engine:
         found = _find(engine, args.campaign)
-        rows = engine.ledger.export_voice_csv(found.id, target)
+        rows = engine.ledger.export_voice_csv(found.id, target, profile_zone(engine))
     if as_json(args):
         print(json.dumps({"file": str(target), "rows": rows}))
     else:

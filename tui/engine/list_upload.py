@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tui.engine import events
+from tui.engine.sms_campaigns import profile_zone
 from tui.gateway.codes import CREATE_LIST
 from tui.gateway.errors import CsmsError, GatewayError, InvalidInput, OutcomeUnknown
 from tui.ledger import ImportBatch, ImportSummary, LedgerError, ListSummary, UnknownOutcome
@@ -256,7 +257,8 @@ class ListUploader:
     async def export_list(self, list_id: str, path: str | os.PathLike[str]) -> int:
         """Write the list's members (as the ledger knows them) to a CSV file."""
         try:
-            return await asyncio.to_thread(self.ledger.export_list_csv, list_id, path)
+            zone = profile_zone(self.engine)
+            return await asyncio.to_thread(self.ledger.export_list_csv, list_id, path, zone)
         except LedgerError as error:
             raise InvalidInput(str(error)) from None
 

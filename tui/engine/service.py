@@ -27,6 +27,7 @@ from tui.engine.holds import Holds
 from tui.engine.inbox import FetchOutcome, InboxFetcher
 from tui.engine.optouts import OptOuts
 from tui.engine.personalised import PersonalisedSender
+from tui.engine.sms_campaigns import profile_zone
 from tui.engine.submit_journal import SendOutcome, SubmitJournal, SubmitRecords, plural
 from tui.engine.surveys import SurveyRun, Surveys
 from tui.engine.threads import Threads
@@ -493,4 +494,5 @@ class Engine:
             self._inbox_wake.set()
 
     async def export_inbox(self, path: Path) -> int:
-        return await asyncio.to_thread(self.ledger.export_inbox_csv, path)
+        zone = profile_zone(self)
+        return await asyncio.to_thread(self.ledger.export_inbox_csv, path, zone)

@@ -301,4 +301,6 @@ class SmsCampaigns:
         target = path.expanduser()
         if target.is_dir():
             raise InvalidInput(f"{target} is a folder; give a file name ending in .csv.")
-        return self.engine.ledger.export_campaign_csv(campaign_id, target)
+        return self.engine.ledger.export_campaign_csv(
+            campaign_id, target, profile_zone(self.engine)
+        )

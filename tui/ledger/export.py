@@ -13,6 +13,7 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from tui.gateway.codes import MessageStatus, VoiceCampaignStatus
@@ -75,9 +76,10 @@ def write_csv_atomic(
     return count
 
 
+#: "{zone}" in a header is replaced by the export's time zone.
 INBOX_HEADER = (
     "ID",
-    "Received at",
+    "Received at ({zone})",
     "From",
     "Short code",
     "Gateway ID",
@@ -85,10 +87,10 @@ INBOX_HEADER = (
     "Message",
     "Read",
 )
-CAMPAIGN_HEADER = ("Number", "Status code", "Status", "Changed at")
-MEMBERS_HEADER = ("Number", "Added at", "Batch")
+CAMPAIGN_HEADER = ("Number", "Status code", "Status", "Changed at ({zone})")
+MEMBERS_HEADER = ("Number", "Added at ({zone})", "Batch")
 VOICE_HEADER = (
-    "At",
+    "At ({zone})",
     "Status code",
     "Status",
     "Call attempts",
@@ -100,38 +102,70 @@ VOICE_HEADER = (
 )
 
 
-def inbox_rows(conn: sqlite3.Connection) -> Iterator[tuple[object, ...]]:
+def local_time(stamp: str | None, zone: tzinfo) -> str:
+    """A stored moment (UTC ISO text) as ``YYYY-MM-DD HH:MM:SS`` in ``zone``."""
+    if not stamp:
+        return ""
+    try:
+        at = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def number_cell(value: str | None) -> object:
+    """A stored number: 12 digits stay 12 digits in a spreadsheet."""
+    return KeepAsText(value) if value and value.isdigit() else (value or "")
+
+
+def zone_name(zone: tzinfo) -> str:
+    return str(getattr(zone, "key", zone))
+
+
+def inbox_rows(conn: sqlite3.Connection, zone: tzinfo) -> Iterator[tuple[object, ...]]:
     cursor = conn.execute(
         "SELECT id, received_at, msisdn, short_code, gateway_id, timestamp_raw, text, read"
         " FROM incoming ORDER BY id DESC"
     )
     for row in cursor:
-        yield (*row[:7], "yes" if row[7] else "no")
+        yield (row[0], local_time(row[1], zone), number_cell(row[2]), *row[3:7],
+               "yes" if row[7] else "no")  # fmt: skip
 
 
-def campaign_rows(conn: sqlite3.Connection, campaign_id: str) -> Iterator[tuple[object, ...]]:
+def campaign_rows(
+    conn: sqlite3.Connection, campaign_id: str, zone: tzinfo
+) -> Iterator[tuple[object, ...]]:
     cursor = conn.execute(
         "SELECT msisdn, status, changed_at FROM campaign_recipients WHERE campaign_id = ?"
         " ORDER BY msisdn",
         (campaign_id,),
     )
     for msisdn, status, changed_at in cursor:
-        yield msisdn, status, MessageStatus(status).label, changed_at
+        label = MessageStatus(status).label
+        yield number_cell(msisdn), status, label, local_time(changed_at, zone)
 
 
-def member_rows(conn: sqlite3.Connection, list_id: str) -> Iterator[tuple[object, ...]]:
-    yield from conn.execute(
+def member_rows(
+    conn: sqlite3.Connection, list_id: str, zone: tzinfo
+) -> Iterator[tuple[object, ...]]:
+    cursor = conn.execute(
         "SELECT msisdn, added_at, coalesce(batch, '') FROM list_members WHERE list_id = ?"
         " ORDER BY msisdn",
         (list_id,),
     )
+    for msisdn, added_at, batch in cursor:
+        yield number_cell(msisdn), local_time(added_at, zone), batch
 
 
-def voice_rows(conn: sqlite3.Connection, campaign_id: str) -> Iterator[tuple[object, ...]]:
+def voice_rows(
+    conn: sqlite3.Connection, campaign_id: str, zone: tzinfo
+) -> Iterator[tuple[object, ...]]:
     cursor = conn.execute(
         "SELECT at, status, call_attempts, answered, not_answered, not_responding, busy, cost"
         " FROM voice_snapshots WHERE campaign_id = ? ORDER BY at, id",
         (campaign_id,),
     )
     for at, status, *counters in cursor:
-        yield (at, status, VoiceCampaignStatus(status).label, *counters)
+        yield (local_time(at, zone), status, VoiceCampaignStatus(status).label, *counters)

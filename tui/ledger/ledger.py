@@ -8,11 +8,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from tui.gateway.protocol import GATEWAY_TZ
 from tui.ledger import export
 from tui.ledger.audiofiles import AudioStore
 from tui.ledger.base import now_utc, storage_error
@@ -268,34 +269,50 @@ class Ledger(
         path: str | os.PathLike[str],
         header: tuple[str, ...],
         rows: Callable[[sqlite3.Connection], Iterator[tuple[object, ...]]],
+        zone: tzinfo,
     ) -> int:
+        named = tuple(label.replace("{zone}", export.zone_name(zone)) for label in header)
         with self._snapshot() as conn:
-            return export.write_csv_atomic(path, header, rows(conn))
+            return export.write_csv_atomic(path, named, rows(conn))
 
-    def export_inbox_csv(self, path: str | os.PathLike[str]) -> int:
+    # Exports write times in ``zone`` (the profile's; Pakistan time by default)
+    # to the second, and numbers so that spreadsheets keep all 12 digits.
+
+    def export_inbox_csv(self, path: str | os.PathLike[str], zone: tzinfo = GATEWAY_TZ) -> int:
         """Write the whole inbox, newest first, to a CSV file; returns the row count."""
-        return self._export(path, export.INBOX_HEADER, export.inbox_rows)
+        return self._export(
+            path, export.INBOX_HEADER, lambda conn: export.inbox_rows(conn, zone), zone
+        )
 
-    def export_campaign_csv(self, campaign_id: str, path: str | os.PathLike[str]) -> int:
+    def export_campaign_csv(
+        self, campaign_id: str, path: str | os.PathLike[str], zone: tzinfo = GATEWAY_TZ
+    ) -> int:
         """Write a campaign's per-recipient statuses to a CSV file; returns the row count."""
         if self.campaign(campaign_id) is None:
             raise LedgerError(f"Campaign {campaign_id} is not in the ledger.")
         return self._export(
-            path, export.CAMPAIGN_HEADER, lambda conn: export.campaign_rows(conn, campaign_id)
+            path,
+            export.CAMPAIGN_HEADER,
+            lambda conn: export.campaign_rows(conn, campaign_id, zone),
+            zone,
         )
 
-    def export_list_csv(self, list_id: str, path: str | os.PathLike[str]) -> int:
+    def export_list_csv(
+        self, list_id: str, path: str | os.PathLike[str], zone: tzinfo = GATEWAY_TZ
+    ) -> int:
         """Write a list's members to a CSV file; returns the row count."""
         if self.list_by_id(list_id) is None:
             raise LedgerError(f"List {list_id} is not in the ledger.")
         return self._export(
-            path, export.MEMBERS_HEADER, lambda conn: export.member_rows(conn, list_id)
+            path, export.MEMBERS_HEADER, lambda conn: export.member_rows(conn, list_id, zone), zone
         )
 
-    def export_voice_csv(self, campaign_id: str, path: str | os.PathLike[str]) -> int:
+    def export_voice_csv(
+        self, campaign_id: str, path: str | os.PathLike[str], zone: tzinfo = GATEWAY_TZ
+    ) -> int:
         """Write a voice campaign's status snapshots to a CSV file; returns the row count."""
         if self.voice_campaign(campaign_id) is None:
             raise LedgerError(f"Voice campaign {campaign_id} is not in the ledger.")
         return self._export(
-            path, export.VOICE_HEADER, lambda conn: export.voice_rows(conn, campaign_id)
+            path, export.VOICE_HEADER, lambda conn: export.voice_rows(conn, campaign_id, zone), zone
         )

@@ -350,7 +350,8 @@ class VoiceCampaignsScreen(EngineScreen):
     @work(exclusive=True, group="voice-export", exit_on_error=False)
     async def _export(self, campaign_id: str, path: Path) -> None:
         try:
-            count = await asyncio.to_thread(self.engine.ledger.export_voice_csv, campaign_id, path)
+            ledger, zone = self.engine.ledger, profile_zone(self.engine)
+            count = await asyncio.to_thread(ledger.export_voice_csv, campaign_id, path, zone)
         except LedgerError as error:
             self.notify(str(error), severity="error", timeout=10)
             return
