@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from tests.app.harness import demo_app, wait_until
 from tests.app.test_voice_screens import ids
@@ -79,3 +79,42 @@ async def test_a_survey_is_resumed_and_its_keys_show_live(tmp_path: Path) -> Non
         assert len(rows) == 5 and sorted(r[5] for r in rows[1:]) == ["", "1", "2", "2"]
         await pilot.press("escape")
         assert isinstance(app.screen, VoiceCampaignsScreen)
+
+
+async def test_a_survey_is_started_from_the_screen(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "voice_campaigns", size=(120, 40)) as (app, pilot, sim):
+        engine = app.engine
+        known = ids(engine)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, SurveysScreen), "the screen")
+        screen = app.screen
+        assert isinstance(screen, SurveysScreen)
+        await pilot.press("n")
+        assert app.focused is screen.query_one("#new-name")
+        await pilot.press(*"Staff poll")
+        screen.query_one("#new-list", Select).value = "Staff"
+        screen.query_one("#new-numbers", Input).value = "0300 1110009"
+        screen.query_one("#new-audio", Select).value = known["Welcome message"]
+        screen.query_one("#new-valid", Select).value = known["Payment reminder"]
+        await pilot.click("#new-start")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)  # a clip is missing: refused
+        assert engine.ledger.surveys() == []
+        screen.query_one("#new-invalid", Select).value = known["Welcome message"]
+        await pilot.pause(0.3)
+        await pilot.click("#new-start")
+        await pilot.pause()
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert "call 6 numbers from list 'Staff'" in confirm.question
+        await pilot.press("enter")
+        staff = {m.msisdn for m in engine.ledger.members(known["Staff"])} | {"923001110009"}
+
+        def called() -> set[str]:
+            calls = [r for r in sim.requests if r.page == "make_feedback_call.jsp"]
+            return set(",".join(r.params["to"] for r in calls).split(",")) if calls else set()
+
+        await wait_until(pilot, lambda: called() == staff, "the calls")
+        [survey] = engine.ledger.surveys()
+        assert survey.name == "Staff poll" and survey.valid_options == 2
+        await wait_until(pilot, lambda: "Staff poll (survey" in text_of(screen, "#survey-status"))

@@ -9,13 +9,15 @@ This screen lists the surveys; for the highlighted one it shows, live, the keys
 pressed (counts and shares), who answered, was busy or did not answer, and
 what is still waiting. ``r`` resumes a stopped survey (outside the sending
 hours it asks: hold until they open, or call anyway); ``e`` exports its
-per-number results to CSV. A run goes on when this screen is closed. Surveys
-are started with ``csms survey start`` (a list csms knows, or numbers given).
+per-number results to CSV; ``n`` starts a new one (a list csms knows and/or
+numbers typed, the question, keys 1-N and the two answer clips). A run goes on
+when this screen is closed. ``csms survey start`` does the same from cron.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -24,9 +26,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from tui.engine import events
+from tui.gateway.codes import AudioStatus
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
 from tui.ledger.surveys import Survey, SurveyTally
@@ -82,6 +85,9 @@ class SurveysScreen(EngineScreen):
     SurveysScreen #survey-monitor { height: 1fr; padding: 0 1; }
     SurveysScreen #survey-export-row { height: auto; }
     SurveysScreen #survey-export-path { width: 1fr; }
+    SurveysScreen #survey-new { height: auto; padding: 0 1; }
+    SurveysScreen .survey-row { height: auto; }
+    SurveysScreen .survey-row > * { width: 1fr; margin-right: 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -89,6 +95,7 @@ class SurveysScreen(EngineScreen):
         Binding("r", "resume", "Resume", id="surveys.resume"),
         Binding("e", "export", "Export", id="surveys.export"),
         Binding("ctrl+r", "reload", "Reload", id="surveys.reload"),
+        Binding("n", "new", "New survey", id="surveys.new"),
     ]
 
     AUTO_FOCUS = "#surveys-table"
@@ -112,12 +119,30 @@ class SurveysScreen(EngineScreen):
                 yield Input(placeholder="CSV file for the results", id="survey-export-path")
                 yield Button("Export (e)", id="survey-export")
                 yield Button("Resume (r)", id="survey-resume", variant="primary")
+            with Vertical(id="survey-new"):
+                yield Static("New survey (n): the question, keys 1-N, then a clip for a"
+                             " valid or another key", classes="field-label")  # fmt: skip
+                with Horizontal(classes="survey-row"):
+                    yield Input(placeholder="Name", id="new-name", compact=True)
+                    yield Select[str]([], prompt="List", id="new-list", compact=True)
+                    yield Input(placeholder="or numbers", id="new-numbers", compact=True)
+                with Horizontal(classes="survey-row"):
+                    yield Select[str]([], prompt="Question clip", id="new-audio", compact=True)
+                    yield Select[int](
+                        [(f"keys 1-{n}", n) for n in range(1, 10)],
+                        value=2, allow_blank=False, id="new-options", compact=True,
+                    )  # fmt: skip
+                with Horizontal(classes="survey-row"):
+                    yield Select[str]([], prompt="After a valid key", id="new-valid", compact=True)
+                    yield Select[str]([], prompt="After another", id="new-invalid", compact=True)
+                    yield Button("Start", id="new-start", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#surveys-table", DataTable)
         for label, key in (("ID", "id"), ("Name", "name"), ("Answered", "answered"),
                            ("Waiting", "waiting"), ("State", "state")):  # fmt: skip
             table.add_column(label, key=key)
+        self._load_choices()
         self.catch_up()
         self.set_interval(REFRESH, self._tick)
 
@@ -184,7 +209,7 @@ class SurveysScreen(EngineScreen):
         keys = self.query_one("#survey-keys", Static)
         outcomes = self.query_one("#survey-outcomes", Static)
         if survey is None:
-            status.update("No surveys yet: start one with `csms survey start NAME --list L ...`.")
+            status.update("No surveys yet: start one below (n), or `csms survey start` from cron.")
             keys.update("")
             outcomes.update("")
             return
@@ -200,6 +225,87 @@ class SurveysScreen(EngineScreen):
         path = self.query_one("#survey-export-path", Input)
         if not path.value:
             path.value = default_export_path(survey)
+
+    # -- starting -------------------------------------------------------------------
+
+    def _load_choices(self) -> None:
+        """Lists and Ready recordings csms knows, for the new survey."""
+        ledger = self.engine.ledger
+        lists = [(f"{item.name} ({item.members:,})", item.name) for item in ledger.lists()]
+        self.query_one("#new-list", Select).set_options(lists)
+        clips = [(f"{a.name} ({a.id})", a.id) for a in ledger.audio_files(AudioStatus.READY)]
+        for selector in ("#new-audio", "#new-valid", "#new-invalid"):
+            self.query_one(selector, Select).set_options(clips)
+
+    def action_new(self) -> None:
+        self.query_one("#new-name").focus()
+
+    @on(Button.Pressed, "#new-start")
+    def _start_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._start()
+
+    def _chosen(self, selector: str) -> str | None:
+        value = self.query_one(selector, Select).value
+        return value if isinstance(value, str) else None
+
+    def _start(self) -> None:
+        engine = self.engine
+        name = self.query_one("#new-name", Input).value.strip()
+        typed = self.query_one("#new-numbers", Input).value
+        clips = [self._chosen(s) for s in ("#new-audio", "#new-valid", "#new-invalid")]
+        options = self.query_one("#new-options", Select).value
+        problem = None
+        if not name:
+            problem = "Name the survey first."
+        elif engine.ledger.survey_by_name(name) is not None:
+            problem = f"A survey named {name!r} exists; choose another name, or resume it (r)."
+        elif None in clips:
+            problem = "Choose the question clip and the clips played after a valid and another key."
+        if problem:
+            self.notify(problem, severity="error", timeout=8)
+            return
+        try:
+            numbers, source = engine.surveys.recipients(
+                list_name=self._chosen("#new-list"),
+                numbers=[typed] if typed.strip() else [],
+            )
+        except CsmsError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        question, valid, invalid = (str(c) for c in clips)
+        keys = options if isinstance(options, int) else 2
+
+        def create() -> Survey:
+            return engine.surveys.create(
+                name, numbers, source=source, file_id=question, valid_options=keys,
+                valid_file_id=valid, invalid_file_id=invalid,
+            )  # fmt: skip
+
+        ask_to_send(
+            self,
+            engine,
+            question=(
+                f"Start survey {name!r}: call {len(numbers):,} numbers from {source};"
+                f" play {question}, keys 1-{keys}, then {valid} (valid) or {invalid}"
+                " (another key)?"
+            ),
+            title="Start a survey",
+            confirm_label="Call",
+            send=lambda: self._created_then(create, self._run),
+            hold=lambda: self._created_then(create, self._hold),
+        )
+
+    def _created_then(self, create: Callable[[], Survey], then: Callable[[Survey], None]) -> None:
+        try:
+            survey = create()
+        except (CsmsError, LedgerError) as error:
+            self.notify(f"Nothing was started: {error}", severity="error", timeout=10)
+            return
+        for selector in ("#new-name", "#new-numbers"):
+            self.query_one(selector, Input).value = ""
+        then(survey)
+        self._load()
 
     # -- resuming -------------------------------------------------------------------
 
