@@ -202,3 +202,49 @@ def middle(pcm: bytes, rate: int = 8000, skip_s: float = 0.1) -> bytes:
     """The clip without its first and last ``skip_s`` (filter edges)."""
     skip = round(rate * skip_s) * 2
     return pcm[skip : len(pcm) - skip]
+
+
+# Speech ---------------------------------------------------------------------------
+
+ESPEAK = shutil.which("espeak-ng")
+SOX = shutil.which("sox")
+SPEECH_TEXT = (
+    "Thank you for calling. Your bill of one thousand rupees is due on the fifteenth. "
+    "To pay now, press one. To hear this again, press two."
+)
+
+
+def speech_samples(folder: Path, text: str = SPEECH_TEXT) -> tuple[array[float], int]:
+    """espeak-ng's speech of ``text`` as floats in -1..1, and its rate."""
+    assert ESPEAK is not None, "espeak-ng is needed for the speech tests"
+    raw = folder / "espeak.wav"
+    subprocess.run([ESPEAK, "-w", str(raw), text], check=True, capture_output=True)
+    with wave.open(str(raw), "rb") as w:
+        rate = w.getframerate()
+        assert (w.getnchannels(), w.getsampwidth()) == (1, 2)
+        ints = array("h", w.readframes(w.getnframes()))
+    raw.unlink()
+    return array("d", (v / FULL for v in ints)), rate
+
+
+def extent(samples: array[float], rate: int, fraction: float = 0.01) -> tuple[float, float]:
+    """Start and end (s) of the part reaching ``fraction`` of the clip's peak."""
+    peak = max(abs(v) for v in samples)
+    loud = [i for i, v in enumerate(samples) if abs(v) >= fraction * peak]
+    return loud[0] / rate, (loud[-1] + 1) / rate
+
+
+def scaled(samples: array[float], rms_dbfs_wanted: float) -> array[float]:
+    """``samples`` brought to an RMS level (dBFS, re full-scale square)."""
+    rms = math.sqrt(sum(v * v for v in samples) / len(samples))
+    gain = 10 ** (rms_dbfs_wanted / 20) / rms
+    return array("d", (v * gain for v in samples))
+
+
+def noise(rate: int, seconds: float, dbfs: float, seed: int = 1) -> array[float]:
+    """White noise at an RMS level (dBFS), the same for the same seed."""
+    import random
+
+    rng = random.Random(seed)
+    sigma = 10 ** (dbfs / 20)
+    return array("d", (rng.gauss(0.0, sigma) for _ in range(round(rate * seconds))))

@@ -99,7 +99,7 @@ def test_failure_keeps_an_existing_output(long_wav: Path, out_dir: Path) -> None
     target = out_dir / "keep.wav"
     target.write_bytes(b"previous")
     with pytest.raises(AudioTooLong):
-        convert(long_wav, target)
+        convert(long_wav, target, ConvertOptions(replace=True))
     assert target.read_bytes() == b"previous"
 
 
@@ -107,7 +107,7 @@ def test_output_replaces_atomically(clips: Path, out_dir: Path) -> None:
     src = tone_wav(clips / "a.wav", 440, 1.0, rate=22050, channels=2)
     target = out_dir / "a8.wav"
     target.write_bytes(b"old")
-    result = convert(src, target)
+    result = convert(src, target, ConvertOptions(replace=True))
     read_gateway_wav(target)
     assert result.sha256 != result.source_sha256
     assert sorted(p.name for p in out_dir.iterdir()) == ["a8.wav"]

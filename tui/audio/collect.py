@@ -4,6 +4,8 @@ bounded by the cap whatever the input's length."""
 
 from __future__ import annotations
 
+import math
+
 from tui.audio._compat import audioop
 from tui.audio.units import BYTES_PER_SECOND, OUTPUT_RATE, WINDOW_S, from_dbfs
 
@@ -23,7 +25,8 @@ class PcmCollector:
         self.leading_bytes = 0
         self.trailing_bytes = 0
         self._out = bytearray()
-        self._threshold = from_dbfs(threshold_dbfs)
+        # ``-inf`` (a silent clip's level): every window counts as sound.
+        self._threshold = 0.0 if math.isinf(threshold_dbfs) else from_dbfs(threshold_dbfs)
         self._started = not trim
         self._carry = b""
         # Quiet windows after the last loud one: written only if sound follows.

@@ -4,6 +4,7 @@ a plain 44-byte header, at most 5 MB."""
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from tui.audio._compat import AudioSegment, high_pass_filter, low_pass_filter
 from tui.audio.analysis import check_complete, silent_reason
 from tui.audio.collect import PcmCollector
 from tui.audio.errors import AudioEmpty, AudioSilent, AudioTooLong, InvalidAudioOptions
+from tui.audio.meter import LevelMeter
 from tui.audio.options import ConversionResult, ConvertOptions
 from tui.audio.probe import SourceInfo
 from tui.audio.progress import Progress, ProgressCallback
@@ -45,7 +47,13 @@ def convert(
     opts = options or ConvertOptions()
     opts.validate()
     out = Path(dst).expanduser()
-    check_destination(out)
+    check_destination(out, Path(src).expanduser(), replace=opts.replace)
+    silence_dbfs: float | None = None
+    if opts.trim_silence:
+        # Silence is judged against the clip's own loudest moment, which is
+        # known only once all of it is read: a first pass measures it.
+        silence_dbfs = _silence_level(src, opts, _part(on_progress, 0.0, 0.5))
+        on_progress = _part(on_progress, 0.5, 0.5)
     with open_source(
         src,
         rate=OUTPUT_RATE,
@@ -69,7 +77,7 @@ def convert(
         collector = PcmCollector(
             max_samples(opts.max_bytes) * 2,
             trim=opts.trim_silence,
-            threshold_dbfs=opts.silence_threshold_dbfs,
+            threshold_dbfs=-math.inf if silence_dbfs is None else silence_dbfs,
         )
         progress = Progress(on_progress, (planned or 0.0) * BYTES_PER_SECOND)
         for chunk in stream:
@@ -84,10 +92,7 @@ def convert(
         check_complete(info, collector.raw_s, planned)
     if not pcm:
         if collector.raw_bytes and opts.trim_silence:
-            raise AudioSilent(
-                f"Nothing is left of {info.path} after trimming silence (all of it is quieter "
-                f"than {opts.silence_threshold_dbfs:g} dBFS)."
-            )
+            raise AudioSilent(silent_reason(info.path, -math.inf))
         raise AudioEmpty(f"{info.path} holds no sound in the chosen range.")
 
     segment = AudioSegment(data=pcm, sample_width=2, frame_rate=OUTPUT_RATE, channels=1)
@@ -105,7 +110,40 @@ def convert(
     source_sha256 = _sha256(info.path)
     write_wav(segment, out)
     progress.done()
-    return _result(out, segment, info, opts, collector, source_sha256, gain)
+    return _result(out, segment, info, opts, collector, source_sha256, gain, silence_dbfs)
+
+
+def _silence_level(
+    src: str | os.PathLike[str], opts: ConvertOptions, on_progress: ProgressCallback | None
+) -> float:
+    """The level (dBFS) below which a 10 ms window of the part to convert is
+    silence: ``opts.silence_threshold_db`` below its loudest window."""
+    with open_source(
+        src,
+        rate=OUTPUT_RATE,
+        start_s=opts.start_s or 0.0,
+        end_s=opts.end_s,
+        phone_band=opts.phone_band,
+    ) as (info, stream):
+        start, length = _range(info, opts)
+        planned = length if length is not None else _remaining(info, start)
+        meter = LevelMeter(1, OUTPUT_RATE, silence_threshold_db=opts.silence_threshold_db)
+        progress = Progress(on_progress, (planned or 0.0) * BYTES_PER_SECOND)
+        for chunk in stream:
+            meter.feed(chunk)
+            progress.add(len(chunk))
+    meter.finish()
+    return meter.silence_threshold_dbfs
+
+
+def _part(
+    on_progress: ProgressCallback | None, offset: float, share: float
+) -> ProgressCallback | None:
+    """Progress of one pass as a share of the whole conversion's."""
+    if on_progress is None:
+        return None
+    report = on_progress
+    return lambda fraction: report(offset + share * fraction)
 
 
 def _range(info: SourceInfo, opts: ConvertOptions) -> tuple[float, float | None]:
@@ -163,6 +201,7 @@ def _result(
     collector: PcmCollector,
     source_sha256: str,
     gain: float,
+    silence_dbfs: float | None,
 ) -> ConversionResult:
     size = out.stat().st_size
     duration = len(segment.raw_data) / BYTES_PER_SECOND
@@ -175,9 +214,17 @@ def _result(
         end = "the end" if opts.end_s is None else format_duration(opts.end_s)
         notes.append(f"Kept the part from {format_duration(opts.start_s or 0.0)} to {end}.")
     if opts.trim_silence:
+        level = (
+            ""
+            if silence_dbfs is None or math.isinf(silence_dbfs)
+            else (
+                f" (quieter than {silence_dbfs:.1f} dBFS, {-opts.silence_threshold_db:g} dB"
+                " under the loudest moment)"
+            )
+        )
         notes.append(
             f"Trimmed {collector.leading_s:.2f} s of silence at the start and "
-            f"{collector.trailing_s:.2f} s at the end."
+            f"{collector.trailing_s:.2f} s at the end{level}."
         )
     if opts.phone_band:
         notes.append("Filtered to the telephone band, 300-3400 Hz.")
@@ -201,6 +248,7 @@ def _result(
         gain_db=gain,
         trimmed_start_s=collector.leading_s,
         trimmed_end_s=collector.trailing_s,
+        silence_dbfs=None if silence_dbfs is None or math.isinf(silence_dbfs) else silence_dbfs,
         was_cut=collector.overflow,
         phone_band=opts.phone_band,
         notes=tuple(notes),

@@ -17,9 +17,12 @@ from typing import IO, BinaryIO
 from tui.audio._compat import AudioSegment, audioop
 from tui.audio.errors import AudioDecodeError, FfmpegMissing
 from tui.audio.probe import SourceInfo, ffmpeg_input
-from tui.audio.tools import ffmpeg_reason, find_ffmpeg, require_ffmpeg
+from tui.audio.tools import ffmpeg_reason, find_ffmpeg, require_ffmpeg, resample_filter
 
 CHUNK_BYTES = 64 * 1024
+#: Codecs whose decoder gives no samples for silence frames (discontinuous
+#: transmission): their timeline is rebuilt from the frame count.
+GAPPY_CODECS = frozenset({"amr_nb", "amr_wb"})
 SEEK_PREROLL_S = 1.0
 
 
@@ -92,6 +95,7 @@ def open_pcm(
         start_s=start_s,
         duration_s=duration_s,
         phone_band=phone_band,
+        timeline_s=timeline_of(info, start_s, duration_s),
     )
     with tempfile.TemporaryFile() as errors:
         try:
@@ -127,10 +131,14 @@ def ffmpeg_command(
     duration_s: float | None = None,
     phone_band: bool = False,
     log: tuple[str, ...] = ("-loglevel", "error"),
+    timeline_s: float | None = None,
 ) -> list[str]:
     """The ffmpeg command writing ``path`` as raw s16le to its stdout: at
     ``rate`` (``None`` keeps the source's), with ``channels`` (``mono``
-    downmixes), from ``start_s`` for at most ``duration_s``."""
+    downmixes), from ``start_s`` for at most ``duration_s``. ``timeline_s``
+    (for codecs whose decoder skips silence, AMR) is the length the output
+    must have: gaps in the decoded timestamps are filled with silence and the
+    end is padded to it."""
     cmd = [exe, "-nostdin", "-hide_banner", *log]
     # Seek fast to just before the start, then let ffmpeg decode the last
     # stretch and drop it: a lossy decoder starting cold at the seek point
@@ -143,20 +151,34 @@ def ffmpeg_command(
         cmd += ["-ss", f"{preroll:.6f}"]
     if duration_s is not None:
         cmd += ["-t", f"{duration_s:.6f}"]
+    elif timeline_s is not None:
+        cmd += ["-t", f"{timeline_s:.6f}"]
     cmd += ["-map", "0:a:0", "-vn", "-sn", "-dn"]
     # aresample does both the resampling (with its anti-alias filter) and the
-    # downmix; rematrix_maxval=1 keeps the level of a downmix from float
-    # sources (without it identical stereo channels come out 3 dB louder).
-    resample = f"aresample={rate}:rematrix_maxval=1.0" if rate else "aresample=rematrix_maxval=1.0"
-    filters = [resample]
+    # downmix (see resample_filter).
+    filters = [resample_filter(exe, rate, fill_gaps=timeline_s is not None)]
     if mono:
         filters.append("aformat=channel_layouts=mono")
     if phone_band:
         filters.append(PHONE_BAND_FILTER)
+    if timeline_s is not None:
+        # Silence the decoder never produced at the end (AMR's trailing
+        # silence frames) is padded back; -t below stops it at that length.
+        # The filters see the preroll too; -ss after -i drops it from the output.
+        filters.append(f"apad=whole_dur={timeline_s + preroll:.6f}")
     cmd += ["-af", ",".join(filters)]
     cmd += ["-ac", str(channels), "-ar", str(out_rate), "-c:a", "pcm_s16le", "-f", "s16le"]
     cmd.append("pipe:1")
     return cmd
+
+
+def timeline_of(info: SourceInfo, start_s: float, duration_s: float | None) -> float | None:
+    """The length the decoded part of an AMR clip must have (its frames, silence
+    frames included, last 20 ms each); ``None`` for every other codec."""
+    if info.codec not in GAPPY_CODECS or info.duration_s is None or not info.duration_exact:
+        return None
+    remaining = max(0.0, info.duration_s - start_s)
+    return remaining if duration_s is None else min(duration_s, remaining)
 
 
 def _read_all(errors: BinaryIO) -> str:

@@ -66,3 +66,11 @@ class InvalidAudioOptions(AudioError):
 
 class AudioWriteError(AudioError):
     """The output file cannot be written."""
+
+
+class AudioOutputExists(AudioWriteError):
+    """The output file exists and replacing it was not allowed."""
+
+    def __init__(self, reason: str, *, path: str) -> None:
+        super().__init__(reason)
+        self.path = path

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.audio.errors import InvalidAudioOptions
-from tui.audio.units import SILENCE_THRESHOLD_DBFS, WAV_HEADER_BYTES
+from tui.audio.units import SILENCE_THRESHOLD_DB, SILENCE_THRESHOLD_RANGE, WAV_HEADER_BYTES
 from tui.gateway.codes import AUDIO_MAX_BYTES
 
 
@@ -17,9 +17,10 @@ class ConvertOptions:
     normalize: bool = False
     target_rms_dbfs: float = -20.0
     peak_ceiling_dbfs: float = -1.0
-    #: Remove leading and trailing stretches quieter than ``silence_threshold_dbfs``.
+    #: Remove leading and trailing stretches whose level is more than
+    #: ``silence_threshold_db`` dB (negative) below the loudest 10 ms of the clip.
     trim_silence: bool = False
-    silence_threshold_dbfs: float = SILENCE_THRESHOLD_DBFS
+    silence_threshold_db: float = SILENCE_THRESHOLD_DB
     #: Keep only the telephone band, 300-3400 Hz.
     phone_band: bool = False
     #: Keep only this range of the source, in seconds.
@@ -28,6 +29,8 @@ class ConvertOptions:
     #: Cut a clip too long for ``max_bytes`` instead of refusing it.
     cut_to_fit: bool = False
     max_bytes: int = AUDIO_MAX_BYTES
+    #: Replace an existing output file (never the input itself).
+    replace: bool = False
 
     def validate(self) -> None:
         """Raise :class:`InvalidAudioOptions` for values that make no sense."""
@@ -47,10 +50,12 @@ class ConvertOptions:
                 f"The peak ceiling ({self.peak_ceiling_dbfs:g} dBFS) must be between "
                 "-30 and 0 dBFS."
             )
-        if not -90.0 <= self.silence_threshold_dbfs <= -10.0:
+        low, high = SILENCE_THRESHOLD_RANGE
+        if not low <= self.silence_threshold_db <= high:
             raise InvalidAudioOptions(
-                f"The silence threshold ({self.silence_threshold_dbfs:g} dBFS) must be "
-                "between -90 and -10 dBFS."
+                f"The silence threshold ({self.silence_threshold_db:g} dB) must be between "
+                f"{low:g} and {high:g} dB (below the loudest moment of the recording); "
+                f"{SILENCE_THRESHOLD_DB:g} suits speech."
             )
         if self.max_bytes <= WAV_HEADER_BYTES:
             raise InvalidAudioOptions(f"The size limit ({self.max_bytes} bytes) is too small.")
@@ -70,6 +75,9 @@ class ConversionResult:
     gain_db: float
     trimmed_start_s: float
     trimmed_end_s: float
+    #: The level (dBFS) below which the trimmed ends counted as silence
+    #: (``None`` when not trimming).
+    silence_dbfs: float | None
     #: Whether the clip was cut to fit the size limit.
     was_cut: bool
     phone_band: bool

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.audio.amr import AmrHeader, read_amr_header
 from tui.audio.errors import (
     AudioDecodeError,
     AudioEmpty,
@@ -40,6 +42,12 @@ _INPUT = re.compile(r"^Input #0, (?P<container>.+?), from ", re.M)
 _DURATION = re.compile(r"Duration: (?P<h>\d+):(?P<m>\d\d):(?P<s>\d\d(?:\.\d+)?)")
 _AUDIO = re.compile(r"^\s*Stream #0:\d+\S*: Audio: (?P<desc>.+)$", re.M)
 _RATE = re.compile(r"(\d+) Hz")
+#: A picture track, not cover art (``(attached pic)``) nor a still image.
+_VIDEO = re.compile(r"^\s*Stream #0:\d+\S*: Video: (?!.*\(attached pic\)).*$", re.M)
+_NEXT_STREAM = re.compile(r"^\s*Stream #0:", re.M)
+_STREAM_DURATION = re.compile(
+    r"^\s*DURATION\s*: (?P<h>\d+):(?P<m>\d\d):(?P<s>\d\d(?:\.\d+)?)", re.M
+)
 _DOTTED = re.compile(r"^(\d+)\.(\d+)")
 _N_CHANNELS = re.compile(r"^(\d+) channels")
 _SAMPLE_BITS = {"u8": 8, "s16": 16, "s32": 32, "s64": 64, "flt": 32, "dbl": 64}
@@ -79,7 +87,7 @@ class SourceInfo:
             return f"WAV {self.codec}"
         codec = _CODEC_NAMES.get(self.codec, self.codec)
         container = self.container.split(",")[0]
-        if container == self.codec:
+        if container in (self.codec, "amr"):
             return codec
         return f"{codec} ({_CONTAINER_NAMES.get(container, container)})"
 
@@ -92,6 +100,7 @@ _CODEC_NAMES = {
     "flac": "FLAC",
     "alac": "ALAC",
     "amr_nb": "AMR",
+    "amr_wb": "AMR-WB",
     "wmav2": "WMA",
 }
 _CONTAINER_NAMES = {
@@ -101,6 +110,7 @@ _CONTAINER_NAMES = {
     "flac": "FLAC",
     "mp3": "MP3",
     "asf": "ASF",
+    "amr": "AMR",
 }
 
 
@@ -151,7 +161,26 @@ def probe_header(path: str | os.PathLike[str]) -> tuple[Path, int, SourceInfo | 
     p = Path(path).expanduser()
     size = check_source_path(p)
     wav = read_wav_header(p)
-    return p, size, None if wav is None else _wav_info(p, size, wav)
+    if wav is not None:
+        return p, size, _wav_info(p, size, wav)
+    amr = read_amr_header(p)
+    if amr is not None and amr.frames:
+        return p, size, _amr_info(p, size, amr)
+    return p, size, None
+
+
+def _amr_info(path: Path, size: int, amr: AmrHeader) -> SourceInfo:
+    return SourceInfo(
+        path=path,
+        file_bytes=size,
+        container="amr",
+        codec=amr.codec,
+        channels=1,
+        sample_rate=amr.sample_rate,
+        bits_per_sample=None,
+        duration_s=amr.duration_s,
+        duration_exact=True,
+    )
 
 
 def ffmpeg_for(path: Path) -> str:
@@ -235,6 +264,12 @@ def parse_ffmpeg_info(path: Path, size: int, exe: str, text: str) -> SourceInfo:
     seconds = None
     if duration is not None:
         seconds = int(duration["h"]) * 3600 + int(duration["m"]) * 60 + float(duration["s"])
+    exact = "estimating duration from bitrate" not in text.lower()
+    if _VIDEO.search(text, head.end()) is not None:
+        # The container's length is its longest stream's: a video track may
+        # run on after the sound ends, so the sound's own length is needed.
+        seconds = _stream_duration(text, stream) or audio_stream_duration(exe, path)
+        exact = seconds is not None
     return SourceInfo(
         path=path,
         file_bytes=size,
@@ -244,8 +279,40 @@ def parse_ffmpeg_info(path: Path, size: int, exe: str, text: str) -> SourceInfo:
         sample_rate=rate,
         bits_per_sample=bits,
         duration_s=seconds,
-        duration_exact="estimating duration from bitrate" not in text.lower(),
+        duration_exact=exact,
     )
+
+
+def _stream_duration(text: str, stream: re.Match[str]) -> float | None:
+    """The ``DURATION`` tag in the audio stream's metadata (Matroska/WebM)."""
+    following = _NEXT_STREAM.search(text, stream.end())
+    block = text[stream.end() : following.start() if following else len(text)]
+    tag = _STREAM_DURATION.search(block)
+    if tag is None:
+        return None
+    return int(tag["h"]) * 3600 + int(tag["m"]) * 60 + float(tag["s"])
+
+
+def audio_stream_duration(exe: str, path: Path) -> float | None:
+    """The first audio stream's length from ffprobe (installed next to ffmpeg
+    by every system package; not by imageio-ffmpeg), or ``None``."""
+    sibling = Path(exe).with_name("ffprobe")
+    ffprobe = str(sibling) if sibling.is_file() else shutil.which("ffprobe")
+    if ffprobe is None:
+        return None
+    try:
+        proc = subprocess.run(
+            [ffprobe, "-v", "error", "-select_streams", "a:0", "-show_entries",
+             "stream=duration", "-of", "csv=p=0", ffmpeg_input(path)],
+            capture_output=True, timeout=PROBE_TIMEOUT_S, check=False, text=True,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    try:
+        value = float(proc.stdout.strip().splitlines()[0])
+    except (ValueError, IndexError):
+        return None
+    return value if value > 0 else None
 
 
 def _parse_stream(desc: str) -> tuple[str, int, int, int | None]:
@@ -298,6 +365,8 @@ def _sniff(path: Path) -> str:
         return "MP3 audio"
     if head.startswith(b"OggS"):
         return "Ogg audio"
+    if head.startswith(b"#!AMR"):
+        return "AMR audio"
     if head.startswith(b"fLaC"):
         return "FLAC audio"
     if head[4:8] == b"ftyp":

@@ -17,8 +17,12 @@ BYTES_PER_SECOND = OUTPUT_RATE * OUTPUT_CHANNELS * OUTPUT_WIDTH
 WINDOW_S = 0.01
 #: Levels are in dBFS relative to a full-scale square wave (pydub's convention).
 FULL_SCALE = 32768
-#: Level below which a 10 ms window counts as silence.
-SILENCE_THRESHOLD_DBFS = -50.0
+#: A 10 ms window counts as silence when its level is this many dB below the
+#: loudest 10 ms window of the recording (so quiet recordings keep their quiet
+#: speech: a fixed level would cut words off a -40 dBFS recording).
+SILENCE_THRESHOLD_DB = -50.0
+#: The range a silence threshold may be chosen in (dB below the loudest window).
+SILENCE_THRESHOLD_RANGE = (-80.0, -10.0)
 #: A clip whose peak stays below this is treated as silent.
 SILENT_PEAK_DBFS = -60.0
 

@@ -9,11 +9,15 @@ import tempfile
 from pathlib import Path
 
 from tui.audio._compat import AudioSegment
-from tui.audio.errors import AudioWriteError
+from tui.audio.errors import AudioOutputExists, AudioWriteError
+
+#: Added to the source's name for the converted WAV.
+CONVERTED_SUFFIX = "-8k"
 
 
-def check_destination(dst: Path) -> None:
-    """Refuse, before any work, an output the gateway or the disk won't take."""
+def check_destination(dst: Path, src: Path | None = None, *, replace: bool = False) -> None:
+    """Refuse, before any work, an output the gateway or the disk won't take,
+    the input itself, and an existing file unless ``replace``."""
     if dst.suffix.lower() != ".wav":
         raise AudioWriteError(
             f"{dst} must end in .wav: the gateway accepts only .wav files; "
@@ -24,6 +28,27 @@ def check_destination(dst: Path) -> None:
     parent = dst.parent
     if not parent.is_dir():
         raise AudioWriteError(f"The folder {parent} does not exist; create it or choose another.")
+    if src is not None and _same_file(src, dst):
+        raise AudioWriteError(
+            f"{dst} is the file being converted and is never replaced; choose another "
+            f"output name, such as {converted_name(src).name}."
+        )
+    if not replace and (dst.exists() or dst.is_symlink()):
+        raise AudioOutputExists(
+            f"{dst} already exists; choose another name or allow replacing it.", path=str(dst)
+        )
+
+
+def converted_name(src: Path) -> Path:
+    """Where a converted file goes by default: ``<name>-8k.wav`` next to the source."""
+    return src.with_name(f"{src.stem}{CONVERTED_SUFFIX}.wav")
+
+
+def _same_file(src: Path, dst: Path) -> bool:
+    try:
+        return dst.exists() and src.exists() and os.path.samefile(src, dst)
+    except OSError:
+        return src.resolve() == dst.resolve()
 
 
 def write_wav(segment: AudioSegment, dst: Path) -> None:
