@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SIM_MSISDN
 from tui.cli.main import main
 from tui.ledger import Ledger
 from tui.simulator import Simulator
+from tui.simulator.model import SubscriberList
 
 
 def ledger_path(home: Path) -> Path:
@@ -176,3 +178,25 @@ def test_bad_input_gets_one_sentence_and_exit_1(
     err = capsys.readouterr().err
     assert err.startswith("csms: ") and message in err
     assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_a_list_made_on_the_portal_is_added_by_its_id_and_imports_go_into_it(
+    account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with simulator.lock:  # made on the portal: the gateway has it, csms does not
+        portal_id = simulator.state.next_id("list")
+        simulator.state.lists[portal_id] = SubscriberList(
+            portal_id, SIM_MSISDN, "Branch", simulator.clock.timestamp()
+        )
+    wanted = write_csv(account_env / "people.csv")
+    people = str(account_env / "people.csv")
+    assert main(["lists", "import", "Branch", people, "--yes"]) == 1
+    assert "`csms lists add ID 'Branch'`" in capsys.readouterr().err
+
+    assert main(["lists", "add", "x12", "Branch"]) == 1
+    assert "is not a list ID" in capsys.readouterr().err
+    assert main(["lists", "add", portal_id, "Branch", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == portal_id
+    assert main(["lists", "import", "Branch", people, "--yes"]) == 0
+    assert sorted(simulator.state.lists[portal_id].members) == sorted(wanted)
+    assert len(simulator.state.lists) == 1  # no second list was made

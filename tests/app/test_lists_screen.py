@@ -249,3 +249,18 @@ async def test_closing_an_import_starts_on_cancel(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "question")
         await pilot.press("tab", "enter")
         await wait_until(pilot, lambda: jobs.row_count == 0, "import closed")
+
+
+async def test_a_list_made_on_the_portal_is_added_by_its_id(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "lists", size=(80, 24)) as (app, pilot, _sim):
+        screen = app.screen
+        screen.query_one("#new-list-name", Input).value = "Branch"
+        screen.query_one("#existing-list-id", Input).value = "9876"
+        screen.query_one("#existing-list-id", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        added = app.engine.ledger.list_by_id("9876")
+        assert added is not None and added.name == "Branch"
+        assert not [r for r in app.engine.simulator.requests if r.page == "list.jsp"]
+        table = screen.query_one("#lists-table", DataTable)
+        assert "9876" in table.rows

@@ -82,6 +82,21 @@ def register(subparsers: Any) -> None:
     show.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     show.set_defaults(handler=lambda args: run_cli(_show_one(args)))
 
+    existing = actions.add_parser(
+        "add",
+        help="remember a list that already exists on the gateway (made on the portal)",
+        description="The API cannot list the gateway's lists. A list made on the portal or "
+        "another computer is added here by the ID the portal shows and a name; imports into "
+        "that name then add to it and campaigns can use it. The ID cannot be checked: a "
+        "wrong one shows when the gateway refuses an upload or a campaign to it.",
+    )
+    existing.add_argument("list_id", metavar="LIST_ID")
+    existing.add_argument("list_name", metavar="LIST_NAME")
+    existing.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON"
+    )
+    existing.set_defaults(handler=lambda args: run_cli(_add_existing(args)))
+
     clean = actions.add_parser(
         "clean",
         help="a new list of the members without the do-not-contact list",
@@ -300,6 +315,22 @@ def _stuck(engine: Engine, job_id: int, list_id: str) -> dict[str, Any]:
         "failed": failed,
         "why": f"csms: the import into {name!r} is unfinished: " + "; ".join(parts) + ".",
     }
+
+
+async def _add_existing(args: argparse.Namespace) -> int:
+    async with cli_engine(args) as engine:
+        try:
+            added = ListUploader(engine).add_existing(args.list_id, args.list_name)
+        except InvalidInput as error:
+            raise CliError(str(error)) from None
+    if getattr(args, "json", False):
+        print(json.dumps(_list_dict(added), ensure_ascii=False))
+    else:
+        print(
+            f"List {added.name!r} (ID {added.id}) added: imports into it add to it, and"
+            " campaigns can use it."
+        )
+    return 0
 
 
 async def _clean(args: argparse.Namespace) -> int:

@@ -245,11 +245,36 @@ class ListUploader:
                     f" {earlier} --list-id ID` (or in Activity); then run this again and the"
                     " numbers go into that list."
                 ) from None
+            if isinstance(error, GatewayError) and error.code == DUPLICATE_LIST_NAME:
+                raise InvalidInput(
+                    f"The gateway already has a list named {clean!r} (made on the portal or"
+                    " another computer), which csms does not know yet. Add it by the ID the"
+                    f" portal shows (`csms lists add ID {clean!r}`, or Lists), then import"
+                    " again: the numbers go into that list."
+                ) from None
             raise
         self.ledger.add_list(list_id, clean, _now(), intent_id=intent)
         summary_row = self.ledger.list_by_id(list_id)
         assert summary_row is not None
         return summary_row
+
+    def add_existing(self, list_id: str, name: str) -> ListSummary:
+        """Remember a list that already exists on the gateway (made on the portal):
+        imports into ``name`` then add to it, and campaigns can use it. The API
+        cannot list lists or check an ID, so the ID is taken as given; a wrong one
+        shows when the gateway refuses an upload or a campaign to it."""
+        clean_id = list_id.strip()
+        if not clean_id.isdigit():
+            raise InvalidInput(
+                f"{list_id!r} is not a list ID: give the number the portal shows for the list."
+            )
+        if self.ledger.list_by_id(clean_id) is not None:
+            raise InvalidInput(f"List {clean_id} is known already; see `csms lists`.")
+        clean = self.check_new_name(name)
+        self.ledger.add_list(clean_id, clean, _now())
+        added = self.ledger.list_by_id(clean_id)
+        assert added is not None
+        return added
 
     def _unsettled_creation(self, ref: str) -> int | None:
         return next((u.id for u in self.ledger.unknown_submits() if u.ref == ref), None)

@@ -190,8 +190,10 @@ class ListsScreen(EngineScreen):
                 yield Label("Lists (as created from csms)", classes="section-title")
                 yield DataTable[str](id="lists-table", cursor_type="row", zebra_stripes=True)
                 with Horizontal(classes="field-row"):
-                    yield Input(placeholder="New list name", id="new-list-name")
-                    yield Button("Create", id="create-list")
+                    # Compact (one line): the lists table keeps its rows at 80x24.
+                    yield Input(placeholder="New list name", id="new-list-name", compact=True)
+                    yield Input(placeholder="or portal ID", id="existing-list-id", compact=True)
+                    yield Button("Create", id="create-list", compact=True)
             with VerticalScroll(id="lists-right"):
                 yield Static("", id="target-label", markup=False)
                 yield Label("From a file: CSV, TSV or text", classes="field-label")
@@ -309,11 +311,24 @@ class ListsScreen(EngineScreen):
     def action_new_list(self) -> None:
         self.query_one("#new-list-name", Input).focus()
 
-    @on(Input.Submitted, "#new-list-name")
+    @on(Input.Submitted, "#new-list-name, #existing-list-id")
     @on(Button.Pressed, "#create-list")
     def _create_pressed(self, event: Input.Submitted | Button.Pressed) -> None:
         event.stop()
         name = self.query_one("#new-list-name", Input).value
+        existing = self.query_one("#existing-list-id", Input).value.strip()
+        if existing:
+            # A list made on the portal: remembered by its ID, nothing is created.
+            try:
+                added = self.uploader.add_existing(existing, name)
+            except (CsmsError, LedgerError) as error:
+                self.notify(str(error), severity="error", timeout=10)
+                return
+            for selector in ("#new-list-name", "#existing-list-id"):
+                self.query_one(selector, Input).value = ""
+            self._load_lists(select=added.id)
+            self.notify(f"List {added.name!r} (ID {added.id}) added; imports go into it.")
+            return
         try:
             clean = self.uploader.check_new_name(name)
         except CsmsError as error:
