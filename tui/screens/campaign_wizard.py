@@ -48,10 +48,10 @@ from tui.gateway.errors import CsmsError, InvalidInput
 from tui.gateway.text import TextAnalysis
 from tui.ledger import LedgerError
 from tui.screens.base import engine_of
-from tui.screens.confirm import ConfirmScreen
+from tui.screens.opted_out_confirm import create_or_ask
 from tui.widgets import MessageComposer
 from tui.widgets.choice import Choice
-from tui.widgets.opted_out_members import OptedOutMembers, confirm_question
+from tui.widgets.opted_out_members import OptedOutMembers
 from tui.widgets.pending_input import after_pending_input
 from tui.widgets.review import review_plain, review_table
 from tui.widgets.tick_list import TickList
@@ -282,27 +282,11 @@ class CampaignWizard(Screen[str | None]):
     def _create_from_review(self) -> None:
         if self.step_name != "review" or self.creating:
             return
-        listed = self.query_one(OptedOutMembers).listed
-        if not listed:
-            self._create()
-            return
-        name = self.name_value
-
-        def confirmed(ok: bool | None) -> None:
-            if ok and self.step_name == "review" and not self.creating:
-                engine_of(self).optouts.override_recorded(
-                    listed, f"SMS campaign {name!r} created anyway in the wizard"
-                )
-                self._create()
-
-        self.app.push_screen(
-            ConfirmScreen(
-                confirm_question(listed, "this campaign"),
-                title="Opted-out numbers in these lists",
-                confirm_label="Create anyway",
-                danger=True,
-            ),
-            confirmed,
+        create_or_ask(
+            self.query_one(OptedOutMembers),
+            f"SMS campaign {self.name_value!r} (wizard)",
+            self._create,
+            lambda: self.step_name == "review" and not self.creating,
         )
 
     @on(OptedOutMembers.CleanListMade)

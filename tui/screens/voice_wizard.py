@@ -42,10 +42,10 @@ from tui.gateway.codes import MAX_RETRIES, DynamicDigits, DynamicLanguage, Dynam
 from tui.gateway.errors import CsmsError, OutcomeUnknown
 from tui.ledger import LedgerError, VoiceCampaign
 from tui.screens.base import engine_of
-from tui.screens.confirm import ConfirmScreen
+from tui.screens.opted_out_confirm import create_or_ask
 from tui.widgets import MessageComposer
 from tui.widgets.choice import Choice
-from tui.widgets.opted_out_members import OptedOutMembers, confirm_question
+from tui.widgets.opted_out_members import OptedOutMembers
 from tui.widgets.pending_input import after_pending_input
 from tui.widgets.review import review_plain, review_table
 from tui.widgets.tick_list import TickList
@@ -439,26 +439,11 @@ class VoiceWizard(Vertical):
             self.show_step("review")
             self.notify("The review changed; read it again, then create.", severity="warning")
             return
-        listed = self.query_one(OptedOutMembers).listed
-        if not listed:
-            self._create(plan)
-            return
-
-        def confirmed(ok: bool | None) -> None:
-            if ok and self.step == "review" and not self.creating:
-                engine_of(self).optouts.override_recorded(
-                    listed, f"voice campaign {plan.name!r} created anyway in the wizard"
-                )
-                self._create(plan)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                confirm_question(listed, "this campaign"),
-                title="Opted-out numbers in these lists",
-                confirm_label="Create anyway",
-                danger=True,
-            ),
-            confirmed,
+        create_or_ask(
+            self.query_one(OptedOutMembers),
+            f"voice campaign {plan.name!r} (wizard)",
+            lambda: self._create(plan),
+            lambda: self.step == "review" and not self.creating,
         )
 
     @on(OptedOutMembers.CleanListMade)
