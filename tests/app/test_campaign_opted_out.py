@@ -4,7 +4,9 @@ count, ask before creating anyway (recorded), and make a clean list to use inste
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import Button, Select, SelectionList
 
 from tests.app.harness import demo_app, wait_until
@@ -17,6 +19,21 @@ from tui.screens.voice_campaigns import VoiceCampaignsScreen
 from tui.widgets.opted_out_members import OptedOutMembers
 
 
+async def to_review(app: Any, pilot: Pilot[Any], name: str, list_id: str, text: str) -> Any:
+    """The SMS campaign wizard filled in (one list, sent now) and on its review."""
+    wizard = await open_wizard(app, pilot)
+    await pilot.press(*name, "enter")
+    selection = wizard.query_one(SelectionList)
+    selection.highlighted = next(
+        i
+        for i in range(selection.option_count)
+        if selection.get_option_at_index(i).value == list_id
+    )
+    await pilot.press("space", "ctrl+n", *text, "ctrl+n", "ctrl+n")
+    assert wizard.step_name == "review"
+    return wizard
+
+
 async def test_the_sms_wizard_warns_and_makes_a_clean_list(tmp_path: Path) -> None:
     async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, sim):
         engine = app.engine
@@ -24,15 +41,7 @@ async def test_the_sms_wizard_warns_and_makes_a_clean_list(tmp_path: Path) -> No
         members = [m.msisdn for m in engine.ledger.members(staff.id)]
         engine.optouts.add([members[0]], "asked to stop")
 
-        wizard = await open_wizard(app, pilot)
-        await pilot.press(*"Staff meeting", "enter")
-        selection = wizard.query_one(SelectionList)
-        selection.highlighted = next(
-            i
-            for i in range(selection.option_count)
-            if selection.get_option_at_index(i).value == staff.id
-        )
-        await pilot.press("space", "ctrl+n", *"Meeting at 3", "ctrl+n", "ctrl+n")
+        wizard = await to_review(app, pilot, "Staff meeting", staff.id, "Meeting at 3")
         assert wizard.step_name == "review"
         warning = wizard.query_one(OptedOutMembers)
         await wait_until(pilot, lambda: warning.listed == [members[0]], "the warning")
@@ -52,7 +61,7 @@ async def test_the_sms_wizard_warns_and_makes_a_clean_list(tmp_path: Path) -> No
         await wait_until(pilot, lambda: "Staff (clean)" in wizard.review_shown, "the clean list")
         clean = next(item for item in engine.ledger.lists() if item.name == "Staff (clean)")
         assert set(sim.state.lists[clean.id].members) == set(members[1:])
-        assert list(selection.selected) == [clean.id]
+        assert list(wizard.query_one(SelectionList).selected) == [clean.id]
         await wait_until(pilot, lambda: warning.listed == [], "the warning to go")
 
         await pilot.press("ctrl+s")
@@ -67,15 +76,7 @@ async def test_creating_anyway_is_asked_and_recorded(tmp_path: Path) -> None:
         staff = next(item for item in engine.ledger.lists() if item.name == "Staff")
         opted = engine.ledger.members(staff.id)[0].msisdn
         engine.optouts.add([opted], "asked to stop")
-        wizard = await open_wizard(app, pilot)
-        await pilot.press(*"Staff notice", "enter")
-        selection = wizard.query_one(SelectionList)
-        selection.highlighted = next(
-            i
-            for i in range(selection.option_count)
-            if selection.get_option_at_index(i).value == staff.id
-        )
-        await pilot.press("space", "ctrl+n", *"Office closed", "ctrl+n", "ctrl+n")
+        wizard = await to_review(app, pilot, "Staff notice", staff.id, "Office closed")
         warning = wizard.query_one(OptedOutMembers)
         await wait_until(pilot, lambda: warning.listed == [opted], "the warning")
         await pilot.press("ctrl+s")

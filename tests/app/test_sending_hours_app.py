@@ -9,11 +9,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from textual.widgets import SelectionList
 
 from tests.app.harness import demo_app, wait_until
+from tests.app.test_campaign_opted_out import to_review
 from tests.app.test_quick_send import paste, statuses
-from tests.app.test_sms_campaigns_screen import open_wizard
 from tui.engine import service
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.quick_send import QuickSendScreen, ResultsTable
@@ -92,14 +91,6 @@ async def test_a_campaign_sent_now_at_night_is_warned_about_in_the_review(
     async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, _sim):
         app.engine.holds.clock = lambda: NIGHT
         staff = next(item for item in app.engine.ledger.lists() if item.name == "Staff")
-        wizard = await open_wizard(app, pilot)
-        await pilot.press(*"Late notice", "enter")
-        selection = wizard.query_one(SelectionList)
-        selection.highlighted = next(
-            i
-            for i in range(selection.option_count)
-            if selection.get_option_at_index(i).value == staff.id
-        )
-        await pilot.press("space", "ctrl+n", *"Office closed tomorrow", "ctrl+n", "ctrl+n")
+        wizard = await to_review(app, pilot, "Late notice", staff.id, "Office closed tomorrow")
         assert wizard.step_name == "review"
         assert "It starts outside the sending hours: It is 23:10 (Fri)" in wizard.review_shown
