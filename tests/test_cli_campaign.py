@@ -80,3 +80,21 @@ def test_bad_campaigns_are_refused_with_a_sentence(
     assert main(["campaign", "status", "Nothing", "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["exit"] == 1
     assert "campaign.jsp" not in simulator.pages_requested()
+
+
+def test_a_campaign_is_duplicated_with_like(
+    customers: list[str],
+    account_env: Path,
+    simulator: Simulator,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["campaign", "create", "Eid", "--list", "customers", "--text", "Eid Mubarak"]
+    assert main([*argv, "--yes"]) == 0
+    assert main(["campaign", "create", "Eid again", "--yes"]) == 1
+    assert "add --list and --text (or --like CAMPAIGN)" in capsys.readouterr().err
+    assert main(["campaign", "create", "Eid again", "--like", "Eid", "--yes", "--json"]) == 0
+    copy = json.loads(capsys.readouterr().out)
+    assert copy["name"] == "Eid again" and copy["created"]
+    sent = [r for r in simulator.requests if r.page == "campaign.jsp"]
+    assert len(sent) == 2 and sent[0].params["text"] == sent[1].params["text"] == "Eid Mubarak"
+    assert sent[0].params["group_ids"] == sent[1].params["group_ids"]

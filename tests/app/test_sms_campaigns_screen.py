@@ -508,3 +508,27 @@ async def test_resending_unknown_rows_starts_on_cancel(tmp_path: Path) -> None:
         await pilot.press("tab", "enter")
         await wait_until(pilot, lambda: screen.last_report is not None, "resend")
         assert sim.pages_requested().count("sendsms.jsp") > sends
+
+
+async def test_a_campaign_is_duplicated_with_its_lists_text_and_mask(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, _sim):
+        engine = app.engine
+        screen = app.screen
+        assert isinstance(screen, SmsCampaignsScreen)
+        original = engine.ledger.campaign(screen.shown) if screen.shown else None
+        assert original is not None
+        screen.query_one("#recipients", DataTable).focus()
+        await pilot.press("d")
+        await pilot.pause()
+        wizard = app.screen
+        assert isinstance(wizard, CampaignWizard)
+        assert wizard.query_one("#wizard-name", Input).value == f"{original.name} (copy)"
+        assert list(wizard.query_one(SelectionList).selected) == list(original.list_ids)
+        assert wizard.query_one(MessageComposer).text == original.text
+        await pilot.press("enter", "ctrl+n", "ctrl+n", "ctrl+n")
+        assert wizard.step_name == "review"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SmsCampaignsScreen), "monitor")
+        copy = engine.ledger.campaign_by_name(f"{original.name} (copy)")
+        assert copy is not None and copy.text == original.text
+        assert list(copy.list_ids) == list(original.list_ids) and copy.id != original.id

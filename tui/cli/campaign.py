@@ -50,10 +50,15 @@ def register(subparsers: Any) -> None:
     )
     create.add_argument("name", metavar="NAME")
     create.add_argument(
-        "--list", dest="lists", action="append", required=True, metavar="LIST",
+        "--list", dest="lists", action="append", metavar="LIST",
         help="a list's name or ID (repeatable)",
     )  # fmt: skip
-    create.add_argument("--text", required=True, help="the message; '-' reads standard input")
+    create.add_argument("--text", help="the message; '-' reads standard input")
+    create.add_argument(
+        "--like",
+        metavar="CAMPAIGN",
+        help="duplicate a campaign: its lists, text and mask unless given here",
+    )
     create.add_argument("--at", metavar="WHEN", help=f"start time, {WHEN_HINT} (local)")
     create.add_argument("--mask", metavar="M", help="sender mask (default: the account's)")
     create.add_argument("--yes", action="store_true", help="create it after the review")
@@ -141,6 +146,16 @@ def _review_lines(review: CampaignReview) -> list[str]:
 async def _create(args: argparse.Namespace) -> int:
     text = _read_stdin() if args.text == "-" else args.text
     async with cli_engine(args) as engine:
+        if args.like:
+            like = _find_campaign(engine, args.like)
+            text = text if text is not None else like.text
+            args.lists = args.lists or list(like.list_ids)
+            args.mask = args.mask or like.mask
+        if not args.lists or text is None:
+            missing = " and ".join(
+                flag for flag, given in (("--list", args.lists), ("--text", text)) if not given
+            )
+            raise CliError(f"Say which lists and what text: add {missing} (or --like CAMPAIGN).")
         campaigns = SmsCampaigns(engine)
         when = campaigns.parse_when(args.at) if args.at else None
         draft = CampaignDraft(

@@ -12,6 +12,7 @@ in its monitor.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from typing import ClassVar
 
@@ -32,6 +33,7 @@ from textual.widgets import (
     SelectionList,
     Static,
 )
+from textual.widgets.select import InvalidSelectValueError
 
 from tui.engine.costs import CostEstimate, estimate
 from tui.engine.sms_campaigns import (
@@ -46,7 +48,7 @@ from tui.engine.sms_campaigns import (
 )
 from tui.gateway.errors import CsmsError, InvalidInput
 from tui.gateway.text import TextAnalysis
-from tui.ledger import LedgerError
+from tui.ledger import LedgerError, SmsCampaign
 from tui.screens.base import engine_of
 from tui.screens.opted_out_confirm import create_or_ask
 from tui.widgets import MessageComposer
@@ -116,8 +118,10 @@ class CampaignWizard(Screen[str | None]):
         Binding("escape", "back", "Back / cancel", id="campaign_wizard.cancel"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, like: SmsCampaign | None = None) -> None:
+        """``like``: a campaign to duplicate (its lists, text and mask; a new name)."""
         super().__init__()
+        self.like = like
         self.step = 0
         self.name_value = ""
         self.list_ids: list[str] = []
@@ -195,7 +199,28 @@ class CampaignWizard(Screen[str | None]):
         if profile.default_mask:
             select.value = profile.default_mask
         self._load_lists()
+        if self.like is not None:
+            self._fill_from(self.like)
         self._show_step()
+
+    def _fill_from(self, like: SmsCampaign) -> None:
+        """A duplicate: the same lists, text and mask under a free name; sent when
+        the user chooses (the schedule is not copied)."""
+        taken = {c.name.casefold() for c in engine_of(self).ledger.campaigns()}
+        name, number = f"{like.name} (copy)", 2
+        while name.casefold() in taken:
+            name, number = f"{like.name} (copy {number})", number + 1
+        self.query_one("#wizard-name", Input).value = name
+        selection = self.query_one("#wizard-lists", SelectionList)
+        known = {selection.get_option_at_index(i).value for i in range(selection.option_count)}
+        for list_id in like.list_ids:
+            if list_id in known:
+                selection.select(list_id)
+        self.query_one(MessageComposer).text = like.text
+        if like.mask:
+            mask = self.query_one("#wizard-mask", Select)
+            with contextlib.suppress(InvalidSelectValueError):
+                mask.value = like.mask
 
     def _load_lists(self) -> None:
         lists = engine_of(self).ledger.lists()

@@ -127,6 +127,7 @@ class SmsCampaignsScreen(EngineScreen):
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {CampaignCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_campaign", "New campaign", id="sms_campaigns.new"),
+        Binding("d", "duplicate", "Duplicate", id="sms_campaigns.duplicate"),
         Binding("p", "personalised", "Personalised send", id="sms_campaigns.personalised"),
         Binding("e", "export", "Export CSV", id="sms_campaigns.export"),
         Binding("r", "refresh", "Check now", id="sms_campaigns.refresh"),
@@ -305,6 +306,17 @@ class SmsCampaignsScreen(EngineScreen):
         return method
 
     def action_new_campaign(self) -> None:
+        self._open_wizard(None)
+
+    def action_duplicate(self) -> None:
+        """A new campaign like the one shown: its lists, text and mask."""
+        like = self.engine.ledger.campaign(self.shown) if self.shown is not None else None
+        if like is None:
+            self.notify("Choose the campaign to duplicate first.", severity="warning")
+            return
+        self._open_wizard(like)
+
+    def _open_wizard(self, like: SmsCampaign | None) -> None:
         from tui.screens.campaign_wizard import CampaignWizard
 
         def created(campaign_id: str | None) -> None:
@@ -313,7 +325,7 @@ class SmsCampaignsScreen(EngineScreen):
                 self.show_campaign(campaign_id)
                 self.query_one("#recipients", DataTable).focus()
 
-        self.app.push_screen(CampaignWizard(), created)
+        self.app.push_screen(CampaignWizard(like), created)
 
     def action_personalised(self) -> None:
         from tui.screens.personalised import PersonalisedScreen
