@@ -67,7 +67,7 @@ def test_import_with_yes_creates_the_list_uploads_and_lists_it(
     captured = capsys.readouterr()
     assert "Created list 'Customers' (ID 1001)." in captured.out
     assert "Import 1 into list 'Customers': added 3 numbers now." in captured.out
-    assert "Wrote 2 invalid row(s)" in captured.err
+    assert "Wrote 2 invalid rows" in captured.err
     assert list(simulator.state.lists["1001"].members) == expected
     with invalid.open(encoding="utf-8-sig", newline="") as handle:
         assert list(csv.reader(handle))[1:] == [
@@ -148,7 +148,7 @@ def test_export_writes_the_members(account_env: Path, capsys: pytest.CaptureFixt
     assert main(["lists", "import", "Customers", str(account_env / "people.csv"), "--yes"]) == 0
     out = account_env / "members.csv"
     assert main(["lists", "export", "customers", str(out)]) == 0
-    assert "Wrote 3 member(s) of 'Customers'" in capsys.readouterr().out
+    assert "Wrote 3 members of 'Customers'" in capsys.readouterr().out
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     # Numbers are written so spreadsheets keep all 12 digits: ="92...".

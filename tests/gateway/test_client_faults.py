@@ -197,7 +197,7 @@ async def test_html_error_page_on_a_query_and_on_a_submit(scripted: ScriptedServ
 async def test_id_count_mismatch_is_ambiguous(scripted: ScriptedServer) -> None:
     scripted.then("sendsms.jsp", Step(xml("Submit_SM", "M1")))
     async with client(scripted) as c:
-        with pytest.raises(AmbiguousReply, match="1 ID\\(s\\) came back for 2"):
+        with pytest.raises(AmbiguousReply, match="1 ID came back for 2 recipients"):
             await c.send_sms(["03001234567", "03011234567"], "hi")
 
 

@@ -61,7 +61,7 @@ def test_submit_ids_pair_with_recipients_in_order() -> None:
 
 def test_an_id_count_mismatch_is_an_unusable_reply() -> None:
     reply = parse_reply(doc("Submit_SM", "ID1,ID2"))
-    with pytest.raises(GatewayUnavailable, match="2 ID\\(s\\) came back for 3 recipient"):
+    with pytest.raises(GatewayUnavailable, match="2 IDs came back for 3 recipients"):
         protocol.parse_submitted(reply, ["a", "b", "c"])
 
 

@@ -17,6 +17,7 @@ from tui.engine.service import Engine
 from tui.gateway.errors import CsmsError, OutcomeUnknown
 from tui.gateway.protocol import parse_incoming
 from tui.ledger import LedgerError
+from tui.wording import plural
 
 FETCH_HELP = """\
 Fetches the paid incoming messages waiting at the gateway, a small page at a time,
@@ -193,5 +194,5 @@ def _as_dict(message: Any) -> dict[str, Any]:
 async def _export(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
         rows = await engine.export_inbox(args.file)
-    print(f"Wrote {rows} message(s) to {args.file}.")
+    print(f"Wrote {plural(rows, 'message')} to {args.file}.")
     return 0

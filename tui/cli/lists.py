@@ -14,11 +14,12 @@ from tui.cli.stopping import graceful_stop
 from tui.engine.clean_lists import clean_name, make_clean_list
 from tui.engine.imports import preview_file
 from tui.engine.list_upload import ListUploader, UploadProgress, UploadResult
-from tui.engine.service import Engine, plural
+from tui.engine.service import Engine
 from tui.engine.sms_campaigns import profile_zone
 from tui.gateway import operators
 from tui.gateway.errors import InvalidInput
 from tui.ledger import ListSummary
+from tui.wording import plural
 
 
 def register(subparsers: Any) -> None:
@@ -218,7 +219,10 @@ async def _import(args: argparse.Namespace) -> int:
         with preview_file(args.file, column=args.column, known=known, queued=queued) as preview:
             if args.invalid_out is not None:
                 written = preview.export_invalid(args.invalid_out)
-                print(f"Wrote {written:,} invalid row(s) to {args.invalid_out}.", file=sys.stderr)
+                print(
+                    f"Wrote {plural(written, 'invalid row')} to {args.invalid_out}.",
+                    file=sys.stderr,
+                )
             if not as_json:
                 print("\n".join(preview.report_lines()))
             results: list[UploadResult] = []
@@ -405,5 +409,5 @@ async def _export(args: argparse.Namespace) -> int:
         uploader = ListUploader(engine)
         target = _find(uploader, args.list_name)
         rows = await uploader.export_list(target.id, args.file)
-    print(f"Wrote {rows:,} member(s) of {target.name!r} to {args.file}.")
+    print(f"Wrote {plural(rows, 'member')} of {target.name!r} to {args.file}.")
     return 0

@@ -29,6 +29,7 @@ from tui.gateway.errors import CsmsError, GatewayError, InvalidInput, OutcomeUnk
 from tui.gateway.results import Submitted
 from tui.gateway.text import analyze
 from tui.ledger import NewMessage, SendJobSummary, SendRow
+from tui.wording import plural
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
@@ -455,7 +456,7 @@ class PersonalisedSender:
                     at=at,
                     kind="message",
                     ids=accepted,
-                    summary=f"Personalised send {job_id}: {len(sent)} message(s)",
+                    summary=f"Personalised send {job_id}: {plural(len(sent), 'message')}",
                 )
             )
         return published
@@ -509,8 +510,8 @@ class PersonalisedSender:
                 events.OutcomeUnknownRecorded(
                     at=at,
                     kind="personalised",
-                    summary=f"{len(unknown)} row(s) of personalised send {job_id} may or may"
-                    " not have been sent.",
+                    summary=f"{plural(len(unknown), 'row')} of personalised send {job_id}"
+                    " may or may not have been sent.",
                 )
             )
         if failed:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tui.gateway.codes import ErrorInfo, describe_error
+from tui.wording import plural
 
 if TYPE_CHECKING:
     from tui.gateway.results import Submitted
@@ -114,7 +115,7 @@ class InvalidNumbers(InvalidInput):
         shown = "; ".join(f"{raw!r}: {reason}" for raw, reason in invalid[:10])
         more = f" and {len(invalid) - 10} more" if len(invalid) > 10 else ""
         super().__init__(
-            f"Nothing was sent: {len(invalid)} invalid number(s): {shown}{more}. "
+            f"Nothing was sent: {plural(len(invalid), 'invalid number')}: {shown}{more}. "
             "Correct or remove them and try again.",
             command=command,
         )

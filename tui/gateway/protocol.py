@@ -35,6 +35,7 @@ from tui.gateway.results import (
     Submitted,
     VoiceCampaignInfo,
 )
+from tui.wording import plural
 
 __all__ = [
     "Node",
@@ -130,7 +131,9 @@ def parse_submitted(reply: Reply, recipients: Sequence[str]) -> Submitted:
     """Pair each recipient with its ID; a count mismatch is an unusable reply."""
     ids = parse_ids(reply)
     if len(ids) != len(recipients):
-        raise _bad(reply, f"{len(ids)} ID(s) came back for {len(recipients)} recipient(s)")
+        raise _bad(
+            reply, f"{plural(len(ids), 'ID')} came back for {plural(len(recipients), 'recipient')}"
+        )
     return Submitted(list(zip(recipients, ids, strict=True)))
 
 

@@ -34,6 +34,7 @@ from tui.screens.display_time import local
 from tui.widgets.conversation_table import ConversationTable, PagedTable
 from tui.widgets.loss_notice import LossNotice
 from tui.widgets.reply_quote import Reply
+from tui.wording import plural
 
 PAGE_SIZE = 100
 PREVIEW_CHARS = 80
@@ -410,7 +411,7 @@ class InboxScreen(EngineScreen):
         except CsmsError as error:
             self.notify(str(error), severity="error", timeout=10)
             return
-        self.notify(f"Fetched {outcome.new_messages} new message(s).")
+        self.notify(f"Fetched {plural(outcome.new_messages, 'new message')}.")
         self.reload()
 
     async def _pending_count(self) -> int | None:
@@ -455,7 +456,7 @@ class InboxScreen(EngineScreen):
             else ""
         )
         self.notify(
-            f"Paid for {outcome.paid} and stored {outcome.new_messages} new message(s)."
+            f"Paid for {outcome.paid} and stored {plural(outcome.new_messages, 'new message')}."
             + quarantined
         )
         self.page_offset = 0
@@ -469,9 +470,8 @@ class InboxScreen(EngineScreen):
         if count == 0:
             self.notify("No messages are waiting to be discarded.")
             return
-        plural = "" if count == 1 else "s"
         question = (
-            f"Discard {count} pending message{plural} at the gateway?\n"
+            f"Discard {plural(count, 'pending message')} at the gateway?\n"
             f"They are deleted unread and lost for good: nobody can fetch them afterwards."
         )
         confirm = ConfirmScreen(
@@ -488,7 +488,7 @@ class InboxScreen(EngineScreen):
         except CsmsError as error:
             self.notify(str(error), severity="error", timeout=10)
             return
-        self.notify(f"Discarded {discarded} pending message(s).")
+        self.notify(f"Discarded {plural(discarded, 'pending message')}.")
 
     @on(Checkbox.Changed, "#auto-fetch")
     def _auto_fetch_changed(self, event: Checkbox.Changed) -> None:
@@ -566,7 +566,7 @@ class InboxScreen(EngineScreen):
             )
             return
         self.last_export = (path, rows)
-        self.notify(f"Exported {rows} message(s) to {path}.")
+        self.notify(f"Exported {plural(rows, 'message')} to {path}.")
 
     # -- events ------------------------------------------------------------------------
 

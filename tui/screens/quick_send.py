@@ -36,6 +36,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.sending_hours import SendingHoursScreen, ask_to_send, opens_label
 from tui.widgets import MessageComposer, RecipientsBox
 from tui.widgets.reply_quote import Reply, ReplyQuote
+from tui.wording import plural
 
 SendKind = Literal["sms", "call", "feedback"]
 KIND_LABELS: dict[SendKind, str] = {"sms": "SMS", "call": "Call", "feedback": "Feedback call"}
@@ -603,7 +604,9 @@ class QuickSendScreen(EngineScreen):
         else:
             sent = len(outcome.ids)
             where = "" if current else " (see Activity)"
-            self.notify(f"{KIND_LABELS[request.kind]} accepted for {sent} recipient(s){where}.")
+            self.notify(
+                f"{KIND_LABELS[request.kind]} accepted for {plural(sent, 'recipient')}{where}."
+            )
 
     def _show_outcome(
         self,

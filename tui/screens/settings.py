@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tui.config import Profile, tls_warning, validate_profile
 from tui.screens.base import ShellScreen
+from tui.wording import plural
 
 if TYPE_CHECKING:
     from tui.app import CsmsApp
@@ -314,7 +315,7 @@ class SettingsScreen(ShellScreen):
             errors.update("\n".join(problems))
             errors.add_class("-shown")
             self.notify(
-                f"Nothing was saved: {len(problems)} field(s) need fixing. {problems[0]}",
+                f"Nothing was saved: {plural(len(problems), 'field')} to fix. {problems[0]}",
                 severity="error",
                 timeout=8,
             )

@@ -27,6 +27,7 @@ from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError, SmsCampaign
 from tui.screens.base import EngineScreen, has_engine
 from tui.widgets.progress_chart import ProgressChart
+from tui.wording import plural
 
 #: Recipients shown in the monitor's table (the CSV export has all of them).
 RECIPIENT_ROWS = 2_000
@@ -359,7 +360,7 @@ class SmsCampaignsScreen(EngineScreen):
         except (CsmsError, LedgerError) as error:
             self.notify(str(error), severity="error", timeout=10)
             return
-        self.notify(f"Exported {count} recipient(s) of campaign {campaign_id} to {path}.")
+        self.notify(f"Exported {plural(count, 'recipient')} of campaign {campaign_id} to {path}.")
 
 
 def _escape(text: str) -> str:

@@ -30,6 +30,7 @@ from tui.ledger import LedgerError, VoiceCampaign, VoiceSnapshot
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.voice_wizard import VoiceWizard
 from tui.widgets.share_bars import bar_lines
+from tui.wording import plural
 
 COLUMNS = ("Name", "ID", "Type", "Status", "Attempts", "Answered", "Cost")
 
@@ -356,7 +357,9 @@ class VoiceCampaignsScreen(EngineScreen):
             self.notify(str(error), severity="error", timeout=10)
             return
         self.last_export = (path, count)
-        self.notify(f"Exported {count} status snapshot(s) of campaign {campaign_id} to {path}.")
+        self.notify(
+            f"Exported {plural(count, 'status snapshot')} of campaign {campaign_id} to {path}."
+        )
 
     # -- live updates -------------------------------------------------------------------
 

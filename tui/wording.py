@@ -1,0 +1,9 @@
+"""Counts in sentences: ``1 message``, ``3 messages``, ``1,200 numbers``; never
+``message(s)``. Used by every layer, so it imports nothing of the app."""
+
+from __future__ import annotations
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``count`` and ``noun`` agreeing (``many`` for an irregular plural)."""
+    return f"{count:,} {noun if count == 1 else (many or noun + 's')}"
