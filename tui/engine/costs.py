@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+from tui.wording import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +39,8 @@ class CostEstimate:
 
     def sentence(self) -> str:
         parts = [
-            f"{_plural(self.segments_each, 'segment')} x {_plural(self.recipients, 'recipient')}"
-            f" = {_plural(self.segments, 'segment')}"
+            f"{plural(self.segments_each, 'segment')} x {plural(self.recipients, 'recipient')}"
+            f" = {plural(self.segments, 'segment')}"
         ]
         if self.cost is not None:
             parts.append(

@@ -23,6 +23,7 @@ from tui.gateway.errors import CsmsError, InvalidInput, OutcomeUnknown
 from tui.gateway.numbers import NumberError, normalize
 from tui.gateway.results import Submitted
 from tui.ledger import LedgerError, NewCall, NewMessage, UnknownOutcome
+from tui.wording import plural
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
@@ -69,11 +70,6 @@ def _gateway_form(number: str) -> str:
         return normalize(number)
     except NumberError:
         return number
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 recipient``, ``3 recipients``."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _now() -> datetime:

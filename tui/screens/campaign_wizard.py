@@ -57,6 +57,7 @@ from tui.widgets.opted_out_members import OptedOutMembers
 from tui.widgets.pending_input import after_pending_input
 from tui.widgets.review import review_plain, review_table
 from tui.widgets.tick_list import TickList
+from tui.wording import plural
 
 STEPS: tuple[tuple[str, str], ...] = (
     ("name", "Name"),
@@ -67,14 +68,10 @@ STEPS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 def audience_text(audience: Audience) -> str:
     text = (
-        f"{_plural(len(audience.lists), 'list')} · {_plural(audience.total, 'member')} · "
-        f"{_plural(audience.unique, 'distinct number')}"
+        f"{plural(len(audience.lists), 'list')} · {plural(audience.total, 'member')} · "
+        f"{plural(audience.unique, 'distinct number')}"
     )
     if audience.repeats:
         text += f" ({audience.repeats:,} in more than one list get it once)"
@@ -85,8 +82,8 @@ def segments_text(analysis: TextAnalysis, recipients: int) -> str:
     encoding = "Unicode" if analysis.is_unicode else "GSM-7"
     total = analysis.segments * recipients
     return (
-        f"{_plural(analysis.segments, 'segment')} each ({encoding}) × "
-        f"{_plural(recipients, 'recipient')} = {_plural(total, 'segment')} in all"
+        f"{plural(analysis.segments, 'segment')} each ({encoding}) × "
+        f"{plural(recipients, 'recipient')} = {plural(total, 'segment')} in all"
     )
 
 
@@ -227,7 +224,7 @@ class CampaignWizard(Screen[str | None]):
         selection = self.query_one("#wizard-lists", SelectionList)
         selection.clear_options()
         selection.add_options(
-            [(f"{item.name}  ({_plural(item.members, 'member')})", item.id) for item in lists]
+            [(f"{item.name}  ({plural(item.members, 'member')})", item.id) for item in lists]
         )
         if not lists:
             self.query_one("#wizard-audience", Static).update(

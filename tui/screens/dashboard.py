@@ -24,6 +24,7 @@ from tui.screens.base import EngineScreen, has_engine
 from tui.screens.display_time import local
 from tui.widgets.history_chart import HistoryChart
 from tui.widgets.loss_notice import LossNotice
+from tui.wording import plural
 
 if TYPE_CHECKING:
     from tui.engine import events
@@ -50,11 +51,6 @@ KIND_NAMES = {
     "audio": "Audio file",
     "list_import": "List upload",
 }
-
-
-def counted(count: int, noun: str) -> str:
-    """``1 message``, ``3 messages``: never ``message(s)``."""
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 def optout_line(counts: OptOutCounts) -> str:
@@ -104,12 +100,12 @@ def describe_event(event: events.Event) -> str | None:
     if isinstance(event, events.InboxChanged):
         if event.new_messages == 0:
             return None
-        plural = "" if event.new_messages == 1 else "s"
-        return f"{event.new_messages} new incoming message{plural} ({event.unread} unread)."
+        arrived = plural(event.new_messages, "new incoming message")
+        return f"{arrived} ({event.unread} unread)."
     if isinstance(event, events.OutcomeUnknownRecorded):
         return f"Outcome unknown: {event.summary}"
     if isinstance(event, events.OptOutsChanged):
-        numbers = counted(event.changed, "number")
+        numbers = plural(event.changed, "number")
         return f"Keyword replies changed the do-not-contact list for {numbers}."
     if isinstance(event, events.BackgroundError):
         return f"{event.source}: {event.message}"
@@ -243,7 +239,7 @@ class DashboardScreen(EngineScreen):
     def _show_polling(
         self, last: datetime | None, following: datetime | None, in_flight: int | None
     ) -> None:
-        flight = "" if in_flight is None else f"\n{counted(in_flight, 'item')} tracked"
+        flight = "" if in_flight is None else f"\n{plural(in_flight, 'item')} tracked"
         self._set(
             "polling",
             Content.from_markup(
@@ -270,9 +266,9 @@ class DashboardScreen(EngineScreen):
             Content.from_markup(
                 "[b]$messages[/] being tracked\n[b]$calls[/] being tracked\n"
                 "[b $unknown_style]$unknown[/] to settle",
-                messages=counted(counts.in_flight_messages, "message"),
-                calls=counted(counts.in_flight_calls, "call"),
-                unknown=counted(counts.unknown, "unknown outcome"),
+                messages=plural(counts.in_flight_messages, "message"),
+                calls=plural(counts.in_flight_calls, "call"),
+                unknown=plural(counts.unknown, "unknown outcome"),
                 unknown_style="$warning" if counts.unknown else "$text",
             ),
         )
@@ -280,9 +276,9 @@ class DashboardScreen(EngineScreen):
             "campaigns",
             Content.from_markup(
                 "[b]$sms[/] running\n[b]$voice[/] running\n[b]$audio[/] not ready yet",
-                sms=counted(counts.running_sms_campaigns, "SMS campaign"),
-                voice=counted(counts.running_voice_campaigns, "voice campaign"),
-                audio=counted(counts.audio_not_ready, "audio file"),
+                sms=plural(counts.running_sms_campaigns, "SMS campaign"),
+                voice=plural(counts.running_voice_campaigns, "voice campaign"),
+                audio=plural(counts.audio_not_ready, "audio file"),
             ),
         )
         self._show_incoming(counts.unread)
@@ -301,7 +297,7 @@ class DashboardScreen(EngineScreen):
         replies = ledger.per_hour("incoming", "received_at", now)
         segments = ledger.segments_per_day(now)
         self.query_one("#chart-sent", HistoryChart).show(
-            sent.counts, f"{counted(sent.total, 'message')}, peak {max(sent.counts):,} an hour"
+            sent.counts, f"{plural(sent.total, 'message')}, peak {max(sent.counts):,} an hour"
         )
         self.query_one("#chart-replies", HistoryChart).show(
             replies.counts,
@@ -315,7 +311,7 @@ class DashboardScreen(EngineScreen):
             else ""
         )
         self.query_one("#chart-segments", HistoryChart).show(
-            segments.counts, f"{counted(segments.total, 'segment')}{credit} (from the ledger)"
+            segments.counts, f"{plural(segments.total, 'segment')}{credit} (from the ledger)"
         )
 
     def _add_recent(self, at: datetime, line: str) -> None:

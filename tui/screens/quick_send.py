@@ -50,10 +50,6 @@ SHOWN_NUMBERS = 10
 DEFAULT_VALID_OPTIONS = 2
 
 
-def _plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"
-
-
 def numbers_line(recipients: list[str], limit: int = SHOWN_NUMBERS) -> str:
     """``To: a, b, c`` naming at most ``limit`` numbers, then how many more."""
     shown = ", ".join(recipients[:limit])
@@ -101,9 +97,9 @@ class SendRequest:
         numbers and, for an SMS, the whole text."""
         reached = self.reached
         count = len(reached)
-        numbers = _plural(count, "number")
+        numbers = plural(count, "number")
         repeats = (
-            f"{_plural(self.repeats, 'repeated number')} in the list sent once.\n"
+            f"{plural(self.repeats, 'repeated number')} in the list sent once.\n"
             if self.repeats
             else ""
         )
@@ -122,8 +118,8 @@ class SendRequest:
             cost = estimate(count, self.segments, price=self.price, credit=self.credit)
             operator = Operator(self.operator).label if self.operator else "any"
             lines = [
-                f"Send 1 message of {_plural(self.segments, 'segment')} ({self.encoding}) "
-                f"to {numbers} ({_plural(cost.segments, 'segment')} in all)?",
+                f"Send 1 message of {plural(self.segments, 'segment')} ({self.encoding}) "
+                f"to {numbers} ({plural(cost.segments, 'segment')} in all)?",
                 f"{repeats}{mask} Operator: {operator}.",
             ]
             if cost.cost is not None:
@@ -136,7 +132,7 @@ class SendRequest:
             if cost.short:
                 lines.append("The credit is not enough: the gateway stops when it runs out.")
             return "\n".join([*lines, numbers_line(reached), "Text:", self.text])
-        retries = _plural(self.retries, "retry", "retries")
+        retries = plural(self.retries, "retry", "retries")
         what = "Feedback-call" if self.kind == "feedback" else "Call"
         lines = [
             f"{what} {numbers} with the recording {self.file_name!r} ({retries})?",
