@@ -285,7 +285,7 @@ class AudioUploader:
         return (
             f"The gateway already has a recording named {name!r} (error 603), uploaded from"
             " the portal or another computer. Choose another name, or add that recording"
-            " by its file ID (Audio screen, \"Add by ID\") to use it."
+            ' by its file ID (Audio screen, "Add by ID") to use it.'
         )
 
     async def resolve(self, value: str) -> str:
