@@ -33,6 +33,8 @@ class ScreenEntry:
     factory: str
     #: One line saying what the screen is for (palette and help fallback).
     help: str
+    #: A shorter name for the navigation bar when the full names do not fit.
+    short: str = ""
 
     @property
     def binding_id(self) -> str:
@@ -67,6 +69,7 @@ SCREENS: list[ScreenEntry] = [
         "f2",
         "tui.screens.dashboard:DashboardScreen",
         "Session, credit, pending incoming messages and what is in flight.",
+        short="Home",
     ),
     ScreenEntry(
         "quick_send",
@@ -75,6 +78,7 @@ SCREENS: list[ScreenEntry] = [
         "f3",
         "tui.screens.quick_send:QuickSendScreen",
         "Send an SMS or make a call to numbers pasted in any format.",
+        short="Send",
     ),
     ScreenEntry(
         "inbox",
@@ -107,6 +111,7 @@ SCREENS: list[ScreenEntry] = [
         "f7",
         "tui.screens.sms_campaigns:SmsCampaignsScreen",
         "SMS campaigns to contact lists, and their progress.",
+        short="SMS",
     ),
     ScreenEntry(
         "voice_campaigns",
@@ -115,6 +120,7 @@ SCREENS: list[ScreenEntry] = [
         "f8",
         "tui.screens.voice_campaigns:VoiceCampaignsScreen",
         "Voice campaigns to contact lists, and their progress.",
+        short="Voice",
     ),
     ScreenEntry(
         "audio",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import Click
+from textual.events import Click, Resize
 from textual.widgets import Static
 
 from tui.screens.registry import ScreenEntry
@@ -124,6 +124,15 @@ class NavBar(Horizontal):
             link = NavLink(entry)
             link.set_class(entry.mode == self.current, "-current")
             yield link
+
+    def on_resize(self, event: Resize) -> None:
+        # Every screen stays reachable by a click: shorter names when the full
+        # ones do not fit (80 columns), the full ones when they do.
+        full = sum(len(entry.title) + 2 for entry in self.entries)
+        short = full > event.size.width
+        for link in self.query(NavLink):
+            entry = link.entry
+            link.update(entry.short if short and entry.short else entry.title)
 
 
 class ShellBar(Vertical):
