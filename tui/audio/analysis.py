@@ -11,10 +11,12 @@ from pathlib import Path
 from tui.audio.decode import open_pcm
 from tui.audio.errors import AudioEmpty, AudioSilent, AudioTruncated
 from tui.audio.meter import LevelMeter
+from tui.audio.options import ConvertOptions
 from tui.audio.probe import SourceInfo, probe
 from tui.audio.progress import Progress, ProgressCallback
 from tui.audio.readiness import GatewayProblem, problems_of
 from tui.audio.units import (
+    SILENCE_THRESHOLD_DB,
     SILENT_PEAK_DBFS,
     format_duration,
     max_duration_s,
@@ -39,11 +41,16 @@ class AudioAnalysis:
     duration_s: float
     peak_dbfs: float
     rms_dbfs: float
-    #: Samples (of all channels) at full scale, and how many samples in all.
+    #: Samples (of all channels) in runs of 3 or more at or above -1 dBFS
+    #: (clipping, also after lossy encoding), and how many samples in all.
     clipped_samples: int
     total_samples: int
+    #: Silence at the ends: 10 ms windows more than ``silence_threshold_db``
+    #: under the loudest one, i.e. quieter than ``silence_dbfs``.
     leading_silence_s: float
     trailing_silence_s: float
+    silence_threshold_db: float
+    silence_dbfs: float
     #: RMS level per slice of the clip as a fraction of full scale (0..1).
     envelope: tuple[float, ...]
     #: What the gateway would reject in the file as it is.
@@ -78,15 +85,17 @@ def analyze(
     *,
     envelope_points: int = DEFAULT_ENVELOPE_POINTS,
     on_progress: ProgressCallback | None = None,
+    silence_threshold_db: float = SILENCE_THRESHOLD_DB,
 ) -> AudioAnalysis:
     """Decode ``path`` once (streaming) and measure it.
 
     Raises an ``AudioError`` subclass for a missing, unreadable, empty,
     damaged, truncated or silent file, or when ffmpeg is needed and missing.
     """
+    ConvertOptions(silence_threshold_db=silence_threshold_db).validate()
     info = probe(path)
     with open_pcm(info, rate=None, mono=False) as stream:
-        meter = LevelMeter(stream.channels, stream.rate)
+        meter = LevelMeter(stream.channels, stream.rate, silence_threshold_db=silence_threshold_db)
         expected = (info.duration_s or 0.0) * stream.rate * stream.channels * 2
         progress = Progress(on_progress, expected)
         for chunk in stream:
@@ -115,6 +124,8 @@ def analyze(
         total_samples=meter.frames * stream.channels,
         leading_silence_s=meter.leading_silence_s,
         trailing_silence_s=meter.trailing_silence_s,
+        silence_threshold_db=silence_threshold_db,
+        silence_dbfs=meter.silence_threshold_dbfs,
         envelope=meter.envelope(envelope_points),
         problems=tuple(problems_of(info)),
     )

@@ -72,3 +72,38 @@ def format_bytes(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.2f} MB"
+
+
+def parse_time(text: str) -> float:
+    """``90``, ``1:30``, ``1:30.5`` or ``1:02:03`` as seconds; ValueError (one
+    sentence saying what to write) for anything else, including minutes or
+    seconds of 60 or more after a colon."""
+    cleaned = text.strip()
+    hint = "give seconds (90) or minutes and seconds (1:30)"
+    try:
+        parts = [float(part) for part in cleaned.split(":")]
+    except ValueError:
+        raise ValueError(f"{cleaned!r} is not a time; {hint}.") from None
+    if len(parts) > 3 or any(p < 0 or math.isnan(p) or math.isinf(p) for p in parts):
+        raise ValueError(f"{cleaned!r} is not a time; {hint}.")
+    for part in parts[1:]:
+        if part >= 60:
+            raise ValueError(
+                f"{cleaned!r} is not a time: after a colon, minutes and seconds go up to 59 "
+                f"({part:g} was given); write {_carried(parts)} instead."
+            )
+    value = 0.0
+    for part in parts:
+        value = value * 60 + part
+    return value
+
+
+def _carried(parts: list[float]) -> str:
+    total = 0.0
+    for part in parts:
+        total = total * 60 + part
+    minutes, seconds = divmod(total, 60)
+    if minutes >= 60:
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours:g}:{minutes:02g}:{seconds:02g}"
+    return f"{minutes:g}:{seconds:02g}"

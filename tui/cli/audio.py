@@ -1,9 +1,14 @@
-"""``csms audio``: check a clip for the gateway and convert it.
+"""``csms audio``: check a clip for the gateway, convert it, upload it.
 
 ``csms audio check FILE`` exits 0 when the file can be uploaded as it is,
 1 when it needs converting and 2 when it is not usable audio.
-``csms audio convert IN OUT`` exits 0 after writing OUT, 1 when the clip is too
-long for 5 MB (nothing written) and 2 for any other problem (nothing written).
+``csms audio convert IN [OUT]`` (or ``IN... --out-dir DIR``) exits 0 after
+writing every output, 1 when a clip is too long for 5 MB and 2 for any other
+problem; nothing is written for a file that fails, and no file is replaced
+without ``--force`` (the input never is).
+``csms audio upload FILE --name N`` converts when needed, uploads and waits
+for Ready; ``csms audio status ID`` asks the gateway about a recording.
+With ``--json`` every outcome, failures included, is one JSON document.
 """
 
 from __future__ import annotations
@@ -11,15 +16,19 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shlex
 import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.cli import output
+from tui.cli.options import add_common, as_json
 
 if TYPE_CHECKING:
-    from tui.audio import AudioAnalysis
+    from tui.audio import AudioAnalysis, ConversionResult, ConvertOptions, ProgressCallback
+    from tui.engine.service import Engine
+    from tui.gateway.codes import AudioStatus
 
 EXIT_READY, EXIT_NOT_READY, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_TOO_LONG = 1
@@ -45,17 +54,86 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     check.add_argument("file", metavar="FILE", help="audio file of any common format")
     check.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    _threshold_option(check)
     check.set_defaults(handler=run_check)
 
     convert = actions.add_parser(
         "convert",
-        help="write a gateway-ready WAV from any audio file",
-        description="Convert INPUT (WAV, MP3, M4A/AAC, OGG, Opus, FLAC, ...) to a WAV the "
-        "gateway takes. Exit status: 0 written, 1 too long for 5 MB, 2 other problem; "
-        "nothing is written on failure.",
+        help="write gateway-ready WAVs from any audio files",
+        description="Convert audio files (WAV, MP3, M4A/AAC, OGG, Opus, FLAC, AMR, video "
+        "sound ...) to the WAV the gateway takes. `convert IN OUT` writes OUT; `convert IN` "
+        "writes IN's name with -8k.wav next to it; `convert IN... --out-dir DIR` writes each "
+        "as NAME-8k.wav in DIR. An existing file is replaced only with --force, the input "
+        "never. Exit status: 0 all written, 1 a clip too long for 5 MB, 2 other problem; "
+        "nothing is written for a file that fails.",
     )
-    convert.add_argument("input", metavar="INPUT", help="audio file to convert")
-    convert.add_argument("output", metavar="OUTPUT", help="WAV file to write (ends in .wav)")
+    convert.add_argument(
+        "paths",
+        nargs="+",
+        metavar="FILE",
+        help="INPUT OUTPUT, or INPUT alone (writes NAME-8k.wav next to it), or several "
+        "INPUTs with --out-dir",
+    )
+    convert.add_argument(
+        "--out-dir", metavar="DIR", help="write every converted file in this folder"
+    )
+    convert.add_argument(
+        "--force", action="store_true", help="replace output files that already exist"
+    )
+    convert.add_argument("--json", action="store_true", help="print what was done as JSON")
+    _convert_options(convert)
+    convert.set_defaults(handler=run_convert)
+
+    upload = actions.add_parser(
+        "upload",
+        help="upload a recording (converting it first when needed) and wait until Ready",
+        description="Upload FILE to the gateway as the recording NAME. A file not already "
+        "in the gateway's format (or given conversion options) is converted first. "
+        "The command then waits until the gateway has prepared it (Ready), showing the "
+        "wait on a terminal. Exit status: 0 uploaded (and Ready), 1 failed or not Ready "
+        "in time, 2 refused before anything was sent, 3 outcome unknown.",
+    )
+    upload.add_argument("file", metavar="FILE", help="audio file of any common format")
+    upload.add_argument("--name", required=True, metavar="NAME", help="the recording's name")
+    upload.add_argument(
+        "--no-wait", action="store_true", help="do not wait for the gateway to make it Ready"
+    )
+    upload.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="how long to wait for Ready (default 600)",
+    )
+    _convert_options(upload)
+    add_common(upload)
+    upload.set_defaults(handler=run_upload)
+
+    status = actions.add_parser(
+        "status",
+        help="whether a recording on the gateway is Ready",
+        description="Ask the gateway for the status of the recording with this file ID "
+        "(Not Ready or Ready). Exit status: 0 answered, 1 unknown ID or failure.",
+    )
+    status.add_argument("file_id", metavar="ID", help="the recording's file ID")
+    add_common(status)
+    status.set_defaults(handler=run_status)
+
+
+def _threshold_option(parser: argparse.ArgumentParser) -> None:
+    from tui.audio.units import SILENCE_THRESHOLD_DB
+
+    parser.add_argument(
+        "--silence-threshold",
+        type=_decibels,
+        default=SILENCE_THRESHOLD_DB,
+        metavar="DB",
+        help="silence is anything this many dB (negative, relative) under the recording's "
+        f"loudest 10 ms; -80 to -10 (default {SILENCE_THRESHOLD_DB:g})",
+    )
+
+
+def _convert_options(convert: argparse.ArgumentParser) -> None:
     convert.add_argument(
         "--normalize",
         action="store_true",
@@ -64,20 +142,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     convert.add_argument(
         "--target-rms",
         type=float,
-        default=-20.0,
         metavar="DBFS",
-        help="loudness target for --normalize (default -20)",
+        help="loudness target (default -20); implies --normalize",
     )
     convert.add_argument(
         "--peak-ceiling",
         type=float,
-        default=-1.0,
         metavar="DBFS",
-        help="highest peak allowed by --normalize (default -1)",
+        help="highest peak allowed when normalising (default -1); implies --normalize",
     )
     convert.add_argument(
         "--trim-silence", action="store_true", help="remove silence at the start and end"
     )
+    _threshold_option(convert)
     convert.add_argument(
         "--phone-band", action="store_true", help="keep only the telephone band, 300-3400 Hz"
     )
@@ -90,24 +167,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="cut a clip too long for 5 MB (about 5:27) instead of refusing it",
     )
-    convert.set_defaults(handler=run_convert)
 
 
 def _seconds(text: str) -> float:
     """``90``, ``1:30`` or ``1:30.5`` as seconds."""
+    from tui.audio.units import parse_time
+
     try:
-        parts = [float(p) for p in text.strip().split(":")]
+        return parse_time(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _decibels(text: str) -> float:
+    try:
+        value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a time; give seconds (90) or minutes and seconds (1:30)"
+            f"{text!r} is not a level; give dB under the loudest moment, such as -50"
         ) from None
-    if len(parts) > 3 or any(p < 0 or math.isnan(p) or math.isinf(p) for p in parts):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a time; give seconds (90) or minutes and seconds (1:30)"
-        )
-    value = 0.0
-    for part in parts:
-        value = value * 60 + part
+    if math.isnan(value) or math.isinf(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a level; give a number such as -50")
     return value
 
 
@@ -126,7 +206,11 @@ def run_check(args: argparse.Namespace) -> int:
     from tui.audio import AudioError, analyze
 
     try:
-        analysis = analyze(args.file, envelope_points=SPARK_WIDTH)
+        analysis = analyze(
+            args.file,
+            envelope_points=SPARK_WIDTH,
+            silence_threshold_db=args.silence_threshold,
+        )
     except AudioError as exc:
         return _fail(exc.reason, EXIT_BAD_INPUT, "audio")
     if args.json:
@@ -144,7 +228,7 @@ def _describe(a: AudioAnalysis, shown: str) -> str:
     channels = {1: "mono", 2: "stereo"}.get(a.channels, f"{a.channels} channels")
     clipping = "none"
     if a.clipped_samples:
-        clipping = f"{a.clipped_samples:,} samples at full scale ({a.clipped_percent:.2f}%)"
+        clipping = f"{a.clipped_samples:,} samples clipped ({a.clipped_percent:.2f}%)"
     fit = (
         f"fits; at most {format_duration(a.max_duration_s)}"
         if a.fits
@@ -158,7 +242,8 @@ def _describe(a: AudioAnalysis, shown: str) -> str:
         f"  Level     peak {a.peak_dbfs:.1f} dBFS, RMS {a.rms_dbfs:.1f} dBFS",
         f"  Clipping  {clipping}",
         f"  Silence   {a.leading_silence_s:.2f} s at the start, "
-        f"{a.trailing_silence_s:.2f} s at the end",
+        f"{a.trailing_silence_s:.2f} s at the end (quieter than {a.silence_dbfs:.1f} dBFS, "
+        f"{-a.silence_threshold_db:g} dB under the loudest moment)",
         f"  Waveform  {sparkline(a.envelope)}",
         f"  As WAV    {a.output_bytes:,} bytes of {AUDIO_MAX_BYTES:,} ({fit})",
     ]
@@ -168,9 +253,21 @@ def _describe(a: AudioAnalysis, shown: str) -> str:
     else:
         lines.append("  Gateway   not ready to upload:")
         lines += [f"            - {problem}" for problem in a.problems]
-        advice.insert(0, f"convert it: csms audio convert {shown} {_suggest_output(shown)}")
+        advice.insert(0, f"convert it: {convert_command(shown)}")
     lines += [f"  Advice    {line}" for line in advice]
     return "\n".join(lines)
+
+
+def convert_command(shown: str) -> str:
+    """The command converting ``shown`` to its default output, shell-quoted;
+    with --force (and saying so) when that output already exists."""
+    from tui.audio.wavout import converted_name
+
+    target = converted_name(Path(shown))
+    command = f"csms audio convert {shlex.quote(shown)} {shlex.quote(str(target))}"
+    if target.exists():
+        command += f" --force (this replaces the {target.name} already there)"
+    return command
 
 
 def _advice(a: AudioAnalysis) -> list[str]:
@@ -184,13 +281,6 @@ def _advice(a: AudioAnalysis) -> list[str]:
     if a.leading_silence_s + a.trailing_silence_s >= 1.0:
         advice.append("add --trim-silence to remove the silence at the ends")
     return advice
-
-
-def _suggest_output(shown: str) -> str:
-    path = Path(shown)
-    if path.suffix.lower() == ".wav":
-        return str(path.with_name(f"{path.stem}-8k.wav"))
-    return str(path.with_suffix(".wav"))
 
 
 def sparkline(values: tuple[float, ...]) -> str:
@@ -221,39 +311,300 @@ def _as_json(a: AudioAnalysis) -> dict[str, Any]:
 # convert -------------------------------------------------------------------------
 
 
-def run_convert(args: argparse.Namespace) -> int:
-    from tui.audio import AudioError, AudioTooLong, ConvertOptions, convert
+def _options(args: argparse.Namespace) -> ConvertOptions:
+    """The conversion options; --target-rms and --peak-ceiling imply --normalize."""
+    from tui.audio import ConvertOptions
 
-    options = ConvertOptions(
-        normalize=args.normalize,
-        target_rms_dbfs=args.target_rms,
-        peak_ceiling_dbfs=args.peak_ceiling,
+    defaults = ConvertOptions()
+    normalize = args.normalize or args.target_rms is not None or args.peak_ceiling is not None
+    return ConvertOptions(
+        normalize=normalize,
+        target_rms_dbfs=defaults.target_rms_dbfs if args.target_rms is None else args.target_rms,
+        peak_ceiling_dbfs=(
+            defaults.peak_ceiling_dbfs if args.peak_ceiling is None else args.peak_ceiling
+        ),
         trim_silence=args.trim_silence,
+        silence_threshold_db=args.silence_threshold,
         phone_band=args.phone_band,
         start_s=args.start,
         end_s=args.end,
         cut_to_fit=args.cut_to_fit,
+        replace=getattr(args, "force", False),
     )
-    show_progress = sys.stderr.isatty()
-    try:
-        result = convert(
-            args.input, args.output, options, on_progress=_print_progress if show_progress else None
+
+
+def _plan(args: argparse.Namespace) -> list[tuple[Path, Path]] | str:
+    """(input, output) pairs, or the sentence saying why the paths don't make sense."""
+    from tui.audio.wavout import converted_name
+
+    paths = [Path(p).expanduser() for p in args.paths]
+    if args.out_dir is None:
+        if len(paths) == 1:
+            return [(paths[0], converted_name(paths[0]))]
+        if len(paths) == 2:
+            return [(paths[0], paths[1])]
+        return (
+            f"{len(paths)} files were given without --out-dir: give one INPUT and its OUTPUT, "
+            "or add --out-dir DIR to convert several files into DIR."
         )
+    folder = Path(args.out_dir).expanduser()
+    if not folder.is_dir():
+        return f"The output folder {folder} does not exist; create it or choose another."
+    plan: list[tuple[Path, Path]] = []
+    taken: dict[Path, Path] = {}
+    for source in paths:
+        target = folder / converted_name(source).name
+        if target in taken:
+            return (
+                f"{taken[target]} and {source} would both be written as {target}; "
+                "convert one of them separately with its own OUTPUT."
+            )
+        taken[target] = source
+        plan.append((source, target))
+    return plan
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    from tui.audio import AudioError, AudioOutputExists, AudioTooLong, convert
+
+    plan = _plan(args)
+    if isinstance(plan, str):
+        return _fail(plan, EXIT_BAD_INPUT, "refused")
+    options = _options(args)
+    try:
+        options.validate()
     except AudioError as exc:
+        return _fail(exc.reason, EXIT_BAD_INPUT, "audio")
+    show_progress = sys.stderr.isatty() and not args.json
+    done: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    worst = 0
+    for source, target in plan:
+        label = source.name if len(plan) > 1 else ""
+        try:
+            result = convert(
+                source,
+                target,
+                options,
+                on_progress=_progress_printer(label) if show_progress else None,
+            )
+        except AudioError as exc:
+            if show_progress:
+                print(file=sys.stderr)
+            reason = exc.reason
+            if isinstance(exc, AudioOutputExists):
+                reason = (
+                    f"{target} already exists; add --force to replace it, or give another name."
+                )
+            too_long = isinstance(exc, AudioTooLong)
+            code = EXIT_TOO_LONG if too_long else EXIT_BAD_INPUT
+            worst = max(worst, code)
+            kind = "too_long" if too_long else "audio"
+            if isinstance(exc, AudioOutputExists):
+                kind = "exists"
+            failed.append({"input": str(source), "error": reason, "code": kind, "exit": code})
+            if not args.json:
+                print(reason, file=sys.stderr)
+            continue
         if show_progress:
             print(file=sys.stderr)
-        too_long = isinstance(exc, AudioTooLong)
-        return _fail(
-            exc.reason,
-            EXIT_TOO_LONG if too_long else EXIT_BAD_INPUT,
-            "too_long" if too_long else "audio",
+        done.append(_result_json(source, result))
+        if not args.json:
+            for note in result.notes:
+                print(note)
+    if args.json:
+        if len(plan) == 1 and failed:
+            entry = failed[0]
+            return output.report_failure(
+                entry["error"], exit_code=entry["exit"], code=entry["code"]
+            )
+        document: dict[str, Any] = {"converted": done}
+        if len(plan) > 1 or failed:
+            document["failed"] = failed
+        if len(plan) == 1:
+            document = done[0]
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    elif len(plan) > 1:
+        print(f"Converted {len(done)} of {len(plan)} files.", file=sys.stderr)
+    return worst
+
+
+def _result_json(source: Path, result: ConversionResult) -> dict[str, Any]:
+    data = asdict(result)
+    data["input"] = str(source)
+    data["path"] = str(result.path)
+    data["notes"] = list(result.notes)
+    return data
+
+
+def _progress_printer(label: str) -> ProgressCallback:
+    prefix = f"Converting {label}..." if label else "Converting..."
+
+    def show(fraction: float) -> None:
+        print(f"\r{prefix} {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+# upload and status -----------------------------------------------------------------
+
+#: Seconds between two questions to the gateway while waiting for Ready.
+READY_POLL_S = 3.0
+
+
+def run_upload(args: argparse.Namespace) -> int:
+    from tui.cli import submits
+
+    args.json = as_json(args)
+    args.source = Path(args.file).expanduser()
+    return submits.run_command(args, _upload)
+
+
+async def _upload(engine: Engine, args: argparse.Namespace) -> int:
+    import asyncio
+    import tempfile
+
+    from tui.audio import AudioError, ConvertOptions, format_duration
+    from tui.audio.readiness import gateway_problems
+    from tui.audio.wavout import converted_name
+    from tui.engine.audio_upload import AudioUploader
+    from tui.gateway.errors import OutcomeUnknown
+
+    uploader = AudioUploader(engine)
+    name = uploader.check_name(args.name)  # refused (exit 2) when unusable or taken
+    source: Path = args.source
+    options = _options(args)
+    try:
+        options.validate()
+        problems = await asyncio.to_thread(gateway_problems, source)
+    except AudioError as exc:
+        return output.report_failure(exc.reason, exit_code=EXIT_BAD_INPUT, code="audio")
+    converted: str | None = None
+    with tempfile.TemporaryDirectory(prefix="csms-audio-") as folder:
+        wav, digest = source, None
+        if problems or options != ConvertOptions(replace=options.replace):
+            target = Path(folder) / converted_name(source).name
+            try:
+                result = await uploader.convert(source, target, options)
+            except AudioError as exc:
+                return output.report_failure(exc.reason, exit_code=EXIT_BAD_INPUT, code="audio")
+            wav, digest, converted = result.path, result.source_sha256, result.notes[0]
+            if not args.json:
+                output.note(f"{converted} ({format_duration(result.duration_s)})")
+        try:
+            record = await uploader.upload(wav, name, source=source, source_sha256=digest)
+        except OutcomeUnknown as error:
+            return output.report_failure(
+                f"{error} The upload is recorded as an unknown outcome: `csms unknown` lists it;"
+                " check the portal before uploading it again.",
+                exit_code=output.EXIT_UNKNOWN,
+                code="outcome_unknown",
+            )
+        except AudioError as exc:
+            return output.report_failure(exc.reason, exit_code=EXIT_BAD_INPUT, code="audio")
+    status = record.status
+    if not args.no_wait:
+        waited = await _wait_ready(engine, record.id, record.name, args)
+        if waited is None:
+            return output.report_failure(
+                f"The recording {record.name!r} (ID {record.id}) was uploaded but is not Ready"
+                f" after {args.timeout:g} s; `csms audio status {record.id}` checks again.",
+                exit_code=output.EXIT_FAILED,
+                code="not_ready",
+                id=record.id,
+            )
+        status = waited
+    document = {
+        "id": record.id,
+        "name": record.name,
+        "status": status.label,
+        "ready": status.is_final,
+        "converted": converted is not None,
+    }
+    if args.json:
+        print(json.dumps(document, ensure_ascii=False))
+    else:
+        print(f"{record.id}\t{record.name}\t{status.label}")
+    return output.EXIT_OK
+
+
+async def _wait_ready(
+    engine: Engine, file_id: str, name: str, args: argparse.Namespace
+) -> AudioStatus | None:
+    """Ask the gateway until the file is Ready (its status, recorded in the
+    ledger) or ``args.timeout`` passes (``None``)."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from tui.gateway.codes import AudioStatus
+
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    show = sys.stderr.isatty() and not args.json
+    try:
+        while True:
+            status = await engine.client.audio_status(file_id)
+            engine.ledger.update_audio_status(file_id, status, datetime.now(UTC))
+            if status is AudioStatus.READY:
+                return status
+            waited = loop.time() - started
+            if waited >= args.timeout:
+                return None
+            if show:
+                print(
+                    f"\rWaiting for the gateway to prepare {name!r} (ID {file_id}):"
+                    f" {status.label}, {waited:.0f} s",
+                    end="",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            await asyncio.sleep(min(READY_POLL_S, max(0.0, args.timeout - waited)))
+    finally:
+        if show:
+            print(file=sys.stderr)
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from tui.cli import submits
+
+    args.json = as_json(args)
+    return submits.run_command(args, _status)
+
+
+async def _status(engine: Engine, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from tui.engine.audio_upload import UNKNOWN_FILE_CODES
+    from tui.gateway.errors import GatewayError, InvalidInput
+
+    file_id = args.file_id.strip()
+    if not file_id.isdigit():
+        raise InvalidInput(
+            f"{args.file_id!r} is not a file ID; give the number the upload or the portal shows."
         )
-    if show_progress:
-        print(file=sys.stderr)
-    for note in result.notes:
-        print(note)
-    return 0
-
-
-def _print_progress(fraction: float) -> None:
-    print(f"\rConverting... {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+    try:
+        status = await engine.client.audio_status(file_id)
+    except GatewayError as error:
+        if error.code not in UNKNOWN_FILE_CODES:
+            raise
+        return output.report_failure(
+            f"The gateway does not know an audio file {file_id} ({error.info.meaning});"
+            " check the ID on the portal.",
+            exit_code=output.EXIT_FAILED,
+            code=error.code,
+        )
+    known = engine.ledger.audio(file_id)
+    if known is not None:
+        engine.ledger.update_audio_status(file_id, status, datetime.now(UTC))
+    document = {
+        "id": file_id,
+        "name": None if known is None else known.name,
+        "status": status.label,
+        "ready": status.is_final,
+    }
+    if args.json:
+        print(json.dumps(document, ensure_ascii=False))
+    else:
+        shown = "" if known is None else f"\t{known.name}"
+        print(f"{file_id}{shown}\t{status.label}")
+    return output.EXIT_OK
