@@ -9,10 +9,12 @@ the voice campaign wizard opens it in a dialog.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,11 +31,13 @@ from tui.audio import (
     format_bytes,
     format_duration,
 )
+from tui.audio.units import SILENCE_THRESHOLD_DB, parse_time
 from tui.engine.audio_upload import AudioUploader
 from tui.gateway.codes import AUDIO_MAX_BYTES
 from tui.gateway.errors import CsmsError
 from tui.ledger import AudioFile, LedgerError
 from tui.screens.base import engine_of
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.waveform import Waveform
 
 AUDIO_EXTENSIONS = frozenset(
@@ -43,16 +47,28 @@ WAVEFORM_POINTS = 120
 
 
 def parse_seconds(text: str) -> float | None:
-    """``90``, ``1:30`` or ``1:30.5`` as seconds; None when blank; ValueError otherwise."""
+    """``90``, ``1:30`` or ``1:30.5`` as seconds; None when blank; ValueError
+    (one sentence) otherwise, seconds of 60 or more after a colon included."""
     cleaned = text.strip()
     if not cleaned:
         return None
-    parts = [float(part) for part in cleaned.split(":")]
-    if len(parts) > 3 or any(p < 0 or math.isnan(p) or math.isinf(p) for p in parts):
-        raise ValueError(cleaned)
-    value = 0.0
-    for part in parts:
-        value = value * 60 + part
+    return parse_time(cleaned)
+
+
+def parse_threshold(text: str) -> float:
+    """The silence threshold field: dB under the loudest moment (blank: default)."""
+    cleaned = text.strip().removesuffix("dB").strip()
+    if not cleaned:
+        return SILENCE_THRESHOLD_DB
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValueError(
+            f"The silence threshold {text.strip()!r} is not a level; give dB under the "
+            f"loudest moment, such as {SILENCE_THRESHOLD_DB:g}."
+        ) from None
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(f"The silence threshold {text.strip()!r} is not a level.")
     return value
 
 
@@ -62,7 +78,7 @@ def describe(a: AudioAnalysis) -> str:
     bits = f", {a.bits_per_sample}-bit" if a.bits_per_sample else ""
     clipping = "none"
     if a.clipped_samples:
-        clipping = f"{a.clipped_samples:,} samples at full scale ({a.clipped_percent:.2f}%)"
+        clipping = f"{a.clipped_samples:,} samples clipped ({a.clipped_percent:.2f}%)"
     fit = "fits" if a.fits else f"too long: at most {format_duration(a.max_duration_s)} fits"
     lines = [
         f"{a.path.name}",
@@ -72,7 +88,7 @@ def describe(a: AudioAnalysis) -> str:
         f"Level     peak {a.peak_dbfs:.1f} dBFS, RMS {a.rms_dbfs:.1f} dBFS",
         f"Clipping  {clipping}",
         f"Silence   {a.leading_silence_s:.2f} s at the start, "
-        f"{a.trailing_silence_s:.2f} s at the end",
+        f"{a.trailing_silence_s:.2f} s at the end (| on the waveform)",
         f"As WAV    {a.output_bytes:,} of {AUDIO_MAX_BYTES:,} bytes ({fit})",
     ]
     if a.ready:
@@ -93,6 +109,11 @@ def describe(a: AudioAnalysis) -> str:
     return "\n".join(lines)
 
 
+def _replaceable(source: Path, output: Path) -> bool:
+    """An existing output that is not the source (that one is refused outright)."""
+    return output.exists() and output.resolve() != source.resolve()
+
+
 class AudioTree(DirectoryTree):
     """Folders and audio files only (no hidden entries)."""
 
@@ -111,6 +132,7 @@ class AudioFlow(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+t", "convert", "Convert", id="audio.convert"),
         Binding("ctrl+s", "upload", "Upload", id="audio.upload"),
+        Binding("escape", "cancel", "Cancel", id="audio.cancel", show=False),
     ]
 
     class Uploaded(Message):
@@ -148,6 +170,10 @@ class AudioFlow(Vertical):
                 with Horizontal(classes="audio-row"):
                     yield Input(placeholder="From (s or M:SS)", id="opt-start")
                     yield Input(placeholder="To (s or M:SS)", id="opt-end")
+                    yield Input(
+                        placeholder=f"Silence: dB under loudest ({SILENCE_THRESHOLD_DB:g})",
+                        id="opt-threshold",
+                    )
                 yield Label("Save the converted WAV as", classes="field-label")
                 yield Input(placeholder="<name>-8k.wav next to the source", id="audio-output")
                 yield Label("Upload as (a unique name)", classes="field-label")
@@ -155,6 +181,7 @@ class AudioFlow(Vertical):
                 with Horizontal(classes="audio-row", id="audio-buttons"):
                     yield Button("Convert (Ctrl+T)", id="audio-convert")
                     yield Button("Upload (Ctrl+S)", variant="primary", id="audio-upload")
+                    yield Button("Cancel (Esc)", variant="error", id="audio-cancel")
                 yield ProgressBar(total=100, show_eta=False, id="audio-progress")
                 yield Static("", id="audio-notes", markup=False)
                 yield Static("", id="audio-error", markup=False)
@@ -162,7 +189,35 @@ class AudioFlow(Vertical):
     def on_mount(self) -> None:
         self.query_one(Waveform).display = False
         self.query_one("#audio-progress").display = False
+        self.query_one("#audio-cancel").display = False
         self._show_error(None)
+
+    def action_cancel(self) -> None:
+        """Stop the analysis or conversion under way (nothing is written)."""
+        if not self.busy:
+            return
+        self.workers.cancel_group(self, "audio-flow")
+        self._set_busy(False)
+        self._show_notes([])
+        self.notify("Cancelled; nothing was written.")
+
+    def _reset_options(self) -> None:
+        """Options belong to one recording: a new pick starts from the defaults."""
+        for box in self.query(".audio-row Checkbox").results(Checkbox):
+            box.value = False
+        for selector in ("#opt-start", "#opt-end", "#opt-threshold"):
+            self.query_one(selector, Input).value = ""
+
+    @on(Input.Changed, "#opt-start")
+    @on(Input.Changed, "#opt-end")
+    def _range_typed(self, event: Input.Changed) -> None:
+        def value(selector: str) -> float | None:
+            try:
+                return parse_seconds(self.query_one(selector, Input).value)
+            except ValueError:
+                return None
+
+        self.query_one(Waveform).set_range(value("#opt-start"), value("#opt-end"))
 
     @property
     def uploader(self) -> AudioUploader:
@@ -206,8 +261,14 @@ class AudioFlow(Vertical):
             self._set_busy(False)
         self.source, self.analysis = path, analysis
         self.converted = self._converted_for = None
+        self._reset_options()
         self.query_one("#audio-analysis", Static).update(describe(analysis))
-        self.query_one(Waveform).show(analysis.envelope, analysis.duration_s)
+        self.query_one(Waveform).show(
+            analysis.envelope,
+            analysis.duration_s,
+            trim=(analysis.leading_silence_s, analysis.trailing_silence_s),
+            clipped=analysis.clipped_percent >= 0.01,
+        )
         self.query_one("#audio-output", Input).value = str(self.uploader.default_output(path))
         self.query_one("#audio-name", Input).value = self.uploader.suggest_name(path.stem)
         self._show_notes([])
@@ -222,13 +283,11 @@ class AudioFlow(Vertical):
             value = self.query_one(selector, Input).value
             try:
                 return parse_seconds(value)
-            except ValueError:
-                raise ValueError(
-                    f"The {what} {value.strip()!r} is not a time; give seconds (90) or "
-                    "minutes and seconds (1:30)."
-                ) from None
+            except ValueError as error:
+                raise ValueError(f"The {what} {error}") from None
 
         return ConvertOptions(
+            silence_threshold_db=parse_threshold(self.query_one("#opt-threshold", Input).value),
             normalize=self.query_one("#opt-normalize", Checkbox).value,
             trim_silence=self.query_one("#opt-trim", Checkbox).value,
             phone_band=self.query_one("#opt-band", Checkbox).value,
@@ -266,6 +325,11 @@ class AudioFlow(Vertical):
 
     async def _convert(self, plan: tuple[Path, ConvertOptions, Path]) -> ConversionResult | None:
         source, options, output = plan
+        if not options.replace and await asyncio.to_thread(_replaceable, source, output):
+            if not await self._replace_ok(output):
+                self._fail(f"{output.name} was kept; change the output name to convert.")
+                return None
+            options = replace(options, replace=True)
         self._set_busy(True, f"Converting {source.name}…")
         try:
             result = await self.uploader.convert(
@@ -285,7 +349,18 @@ class AudioFlow(Vertical):
             )
         self._show_notes(notes)
         self._show_error(None)
+        self.query_one("#audio-notes").scroll_visible(animate=False)
         return result
+
+    async def _replace_ok(self, output: Path) -> bool:
+        """Ask before replacing an existing file (the source itself is never
+        replaced: the conversion refuses it with its own sentence)."""
+        question = f"{output} already exists. Replace it with the converted recording?"
+        confirm = ConfirmScreen(
+            question, title="Replace the file?", confirm_label="Replace", danger=True
+        )
+        app: Any = self.app  # an App[object]: its push_screen_wait wants Screen[object]
+        return bool(await app.push_screen_wait(confirm))
 
     # -- uploading --------------------------------------------------------------
 
@@ -353,7 +428,8 @@ class AudioFlow(Vertical):
         bar.update(progress=0)
         bar.display = busy
         for button in self.query(Button):
-            button.disabled = busy
+            button.disabled = busy and button.id != "audio-cancel"
+        self.query_one("#audio-cancel").display = busy
         if busy:
             self._show_notes([doing])
 
@@ -377,6 +453,11 @@ class AudioFlow(Vertical):
     def _convert_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_convert()
+
+    @on(Button.Pressed, "#audio-cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
 
     @on(Button.Pressed, "#audio-upload")
     def _upload_pressed(self, event: Button.Pressed) -> None:
