@@ -133,6 +133,8 @@ def test_preview_of_a_mixed_10000_row_csv_counts_exactly(tmp_path: Path) -> None
             value, reason = expected.bad_lines[bad.line]
             assert bad.value == value
             assert reason in bad.reason
+            # The row's other cells, to find it by.
+            assert bad.context == f"Name: Customer {bad.line - 2}; City: Karachi"
         out = tmp_path / "fix-these.csv"
         assert preview.export_invalid(out) == 1_000
         with out.open(encoding="utf-8-sig", newline="") as handle:
@@ -285,7 +287,7 @@ def test_files_that_cannot_be_imported_say_why(
 def test_workbooks_and_missing_files_are_refused_clearly(tmp_path: Path) -> None:
     workbook = tmp_path / "book.xlsx"
     workbook.write_bytes(b"PK\x03\x04" + bytes(100))
-    with pytest.raises(ImportFileError, match="save it as CSV UTF-8"):
+    with pytest.raises(ImportFileError, match="damaged or incomplete Excel workbook"):
         preview_file(workbook)
     with pytest.raises(ImportFileError, match="does not exist"):
         preview_file(tmp_path / "nope.csv")

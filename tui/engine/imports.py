@@ -1,11 +1,14 @@
 """The preview of an import: what uploading a file's (or a paste's) numbers would do.
 
-A file is read as a stream: one pass, row by row, keeping only the unique
-numbers (an insertion-ordered dict) and counters. Invalid rows are counted;
-the first ``SHOWN_INVALID`` are kept for display and every one is written to a
-temporary CSV file, so the user can export them for fixing without memory
-growing with the file. How the file is laid out and how one cell is read are
-in ``import_layout``.
+A file (CSV, TSV, plain text or an .xlsx workbook) is read as a stream: one
+pass, row by row, keeping only the unique numbers (an insertion-ordered dict,
+with the line each first appeared on) and counters. Invalid rows are counted;
+the first ``SHOWN_INVALID`` are kept for display, with the row's other cells to
+recognise it by, and every one is written to a temporary CSV file, so the user
+can export them for fixing without memory growing with the file. The first
+``SHOWN_DUPLICATES`` repeated lines are kept with their line and the line they
+repeat. How the file is laid out and how one cell is read are in
+``sheets``, the reader personalised sends use too.
 """
 
 from __future__ import annotations
@@ -16,23 +19,28 @@ import os
 import re
 import tempfile
 import weakref
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from tui.engine.import_layout import (
+from tui.engine.import_layout import ImportFileError
+from tui.engine.sheets import (
     FileLayout,
-    ImportFileError,
+    RowReader,
     cell_number,
     detect_layout,
+    open_sheet,
+    row_context,
 )
 from tui.gateway.numbers import parse_recipients
 from tui.ledger.errors import LedgerError
 from tui.ledger.export import write_csv_atomic
 
 __all__ = [
+    "SHOWN_DUPLICATES",
     "SHOWN_INVALID",
+    "DuplicateRow",
     "FileLayout",
     "ImportFileError",
     "ImportPreview",
@@ -45,6 +53,8 @@ __all__ = [
 
 #: Invalid rows kept in memory for display (all of them go to the spill file).
 SHOWN_INVALID = 200
+#: Repeated lines kept in memory for display (the count covers them all).
+SHOWN_DUPLICATES = 200
 INVALID_HEADER = ("Line", "Value", "Reason")
 
 
@@ -57,6 +67,22 @@ class InvalidRow:
     line: int
     value: str
     reason: str
+    #: The row's other cells (``Name: Ali; City: Lahore``), to recognise it by.
+    context: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateRow:
+    """A line whose number an earlier line already holds."""
+
+    #: Line of the file (for pasted text: the line of the paste).
+    line: int
+    #: The cell as written on this line.
+    value: str
+    #: The number, as uploaded.
+    number: str
+    #: The line the number first appeared on.
+    first_line: int
 
 
 class _Spill:
@@ -119,30 +145,37 @@ class ImportPreview:
     invalid: int = 0
     #: The first invalid rows (all of them are in the spill file).
     invalid_rows: list[InvalidRow] = field(default_factory=list)
+    #: The first repeated lines, with the line each repeats.
+    duplicate_rows: list[DuplicateRow] = field(default_factory=list)
     to_upload: int = 0
-    #: Every valid number once, in file order, with where it goes (_NEW, _KNOWN, _QUEUED).
+    #: Every valid number once, in file order: ``line << 2 | where`` (the line it
+    #: first appeared on; where it goes: _NEW, _KNOWN or _QUEUED).
     _seen: dict[str, int] = field(default_factory=dict, repr=False)
     _spill: _Spill | None = field(default=None, repr=False)
 
     @property
     def numbers(self) -> list[str]:
         """The numbers to upload: valid, new to the list, each once, in file order."""
-        return [number for number, where in self._seen.items() if where == _NEW]
+        return [number for number, seen in self._seen.items() if seen & 3 == _NEW]
 
     def tally(self) -> None:
         """Count the unique numbers by where they go (after reading)."""
-        counts = [0, 0, 0]
-        for where in self._seen.values():
-            counts[where] += 1
-        self.to_upload, self.already_in_list, self.already_queued = counts
+        counts = [0, 0, 0, 0]
+        for seen in self._seen.values():
+            counts[seen & 3] += 1
+        self.to_upload, self.already_in_list, self.already_queued = counts[:3]
 
-    def add_invalid(self, line: int, value: str, reason: str) -> None:
+    def add_invalid(self, line: int, value: str, reason: str, context: str = "") -> None:
         self.invalid += 1
         if len(self.invalid_rows) < SHOWN_INVALID:
-            self.invalid_rows.append(InvalidRow(line, value, reason))
+            self.invalid_rows.append(InvalidRow(line, value, reason, context))
         if self._spill is None:
             self._spill = _Spill()
         self._spill.write(line, value, reason)
+
+    def first_line(self, number: str) -> int:
+        """The line ``number`` first appeared on (0: not a valid number read)."""
+        return self._seen.get(number, 0) >> 2
 
     def invalid_rows_all(self) -> Iterator[tuple[object, ...]]:
         """Every invalid row as (line, value, reason), in file order."""
@@ -185,13 +218,18 @@ class ImportPreview:
         if self.kind == "file":
             lines.append(row("  normalised", self.normalised, "  (written another way)"))
         lines.append(row("  repeated in the file", self.duplicates_in_file))
+        for dup in self.duplicate_rows[:10]:
+            lines.append(f"    line {dup.line} repeats line {dup.first_line}: {dup.value!r}")
+        if self.duplicates_in_file > 10:
+            more = self.duplicates_in_file - 10
+            lines.append(f"    … and {more:,} more repeated line{'s' if more != 1 else ''}")
         lines.append(row("  already in the list", self.already_in_list))
         if self.already_queued:
             lines.append(row("  in an unfinished import", self.already_queued))
         lines.append(row("  to upload", self.to_upload))
         lines.append(row("Invalid", self.invalid))
         for bad in self.invalid_rows[:10]:
-            lines.append(f"  line {bad.line}: {bad.value!r}: {bad.reason}")
+            lines.append(_invalid_line(bad))
         if self.invalid > 10:
             lines.append(f"  … and {self.invalid - 10:,} more (export them to fix them)")
         return lines
@@ -208,9 +246,22 @@ class ImportPreview:
             "to_upload": self.to_upload,
             "invalid": self.invalid,
             "invalid_rows": [
-                {"line": r.line, "value": r.value, "reason": r.reason} for r in self.invalid_rows
+                {"line": r.line, "value": r.value, "reason": r.reason, "context": r.context}
+                for r in self.invalid_rows
+            ],
+            "duplicate_rows": [
+                {"line": r.line, "value": r.value, "number": r.number, "first_line": r.first_line}
+                for r in self.duplicate_rows
             ],
         }
+
+
+def _invalid_line(bad: InvalidRow) -> str:
+    """``line 7: '021-1234567' is a landline; ... (Name: Ali)``: a reason that is a
+    predicate follows the value, any other after a colon."""
+    joint = " " if bad.reason.startswith("is ") else ": "
+    text = f"  line {bad.line}: {bad.value!r}{joint}{bad.reason}"
+    return text + (f" ({bad.context})" if bad.context else "")
 
 
 # Where a valid number goes: new (to upload), already in the list, or queued.
@@ -219,8 +270,6 @@ _NEW, _KNOWN, _QUEUED = 0, 1, 2
 # +92 300 123 4567, 3001234567.0): whatever this accepts ``cell_number`` reads
 # the same way; everything else goes to ``cell_number``.
 _WRITTEN = re.compile(r"(?:\+92|0092|92|0)?(3[0-9]{9})(?:[.,]0+)?").fullmatch
-#: No delimiter: one value per line, quotes kept (``cell_number`` strips them).
-_ONE_PER_LINE: dict[str, Any] = {"delimiter": "\x1f", "quoting": csv.QUOTE_NONE}
 
 
 def preview_file(
@@ -230,22 +279,21 @@ def preview_file(
     has_header: bool | None = None,
     known: Collection[str] = frozenset(),
     queued: Collection[str] = frozenset(),
+    sheet: str | None = None,
 ) -> ImportPreview:
     """Read every row of ``path`` once and count what an import would do.
 
     ``known`` are the numbers the list already holds, ``queued`` those waiting
-    in unfinished imports to it. The caller closes the preview (or uses it as a
-    context manager) to remove its temporary file of invalid rows.
+    in unfinished imports to it; ``sheet`` names a workbook's sheet (None: the
+    first). The caller closes the preview (or uses it as a context manager) to
+    remove its temporary file of invalid rows.
     """
     file = Path(path)
-    layout = detect_layout(file, column=column, has_header=has_header)
-    preview = ImportPreview(source=str(file), layout=layout)
+    preview = ImportPreview(source=str(file))
     try:
-        with file.open(encoding=layout.encoding, errors="replace", newline="") as handle:
-            _read(preview, handle, layout, known, queued)
-    except OSError as error:
-        preview.close()
-        raise ImportFileError(f"Cannot read {file}: {error.strerror or error}.") from None
+        with open_sheet(file, column=column, has_header=has_header, sheet=sheet) as opened:
+            preview.layout = opened.layout
+            _read(preview, opened.rows, opened.start, opened.layout, known, queued)
     except BaseException:
         preview.close()
         raise
@@ -254,34 +302,32 @@ def preview_file(
 
 def _read(
     preview: ImportPreview,
-    handle: Iterable[str],
+    reader: RowReader,
+    start: Callable[[list[str]], int],
     layout: FileLayout,
     known: Collection[str],
     queued: Collection[str],
 ) -> None:
     """The hot loop of a large import: local names, the common cases inlined
     (measured: a function call per row made it twice as slow; whole-chunk regex
-    passes were slower still)."""
-    if layout.delimiter is None:
-        reader = csv.reader(handle, **_ONE_PER_LINE)
-    else:
-        reader = csv.reader(handle, delimiter=layout.delimiter)
-    if layout.has_header:
-        next(reader, None)
+    passes were slower still). A number's first line is the line its row ends
+    on (the same but for a row with a quoted cell over several lines)."""
     col, written = layout.column, _WRITTEN
-    joiner = layout.delimiter or ","
+    header = layout.header
     seen = preview._seen
+    shown_duplicates = preview.duplicate_rows
     sort_known = bool(known) or bool(queued)
+    missing = "empty" if layout.is_workbook else f"has no column {col + 1}"
     blank = normalised = duplicates = 0
     for row in reader:
         try:
             cell = row[col]
         except IndexError:
-            if not row:
+            if not row or not any(c.strip() for c in row):
                 blank += 1
             else:
-                reason = f"has no column {col + 1}"
-                preview.add_invalid(_start(reader, row), joiner.join(row), reason)
+                context = row_context(row, col, header)
+                preview.add_invalid(start(row), "", missing, context)
             continue
         number = None
         if cell.isdigit() and cell.isascii():  # plain digits: the common case
@@ -302,36 +348,34 @@ def _read(
                 number = "92" + match[1]
                 normalised += 1
         if number is None:
-            if len(row) == 1 and not cell.strip():
+            if not cell.strip() and not any(c.strip() for c in row):
                 blank += 1
                 continue
             number, reason = cell_number(cell)
             if number is None:
-                preview.add_invalid(_start(reader, row), cell, reason)
+                context = row_context(row, col, header)
+                preview.add_invalid(start(row), cell, reason, context)
                 continue
             if number != cell.strip():
                 normalised += 1
         if number in seen:
             duplicates += 1
+            if duplicates <= SHOWN_DUPLICATES:
+                first = seen[number] >> 2
+                shown_duplicates.append(DuplicateRow(start(row), cell.strip(), number, first))
         elif not sort_known:
-            seen[number] = _NEW
+            seen[number] = reader.line_num << 2
         elif number in known:
-            seen[number] = _KNOWN
+            seen[number] = reader.line_num << 2 | _KNOWN
         elif number in queued:
-            seen[number] = _QUEUED
+            seen[number] = reader.line_num << 2 | _QUEUED
         else:
-            seen[number] = _NEW
+            seen[number] = reader.line_num << 2
     valid = len(seen) + duplicates  # every valid row is new to ``seen`` or a repeat
     preview.rows_read = valid + preview.invalid
     preview.blank_lines, preview.valid = blank, valid
     preview.normalised, preview.duplicates_in_file = normalised, duplicates
     preview.tally()
-
-
-def _start(reader: Any, row: list[str]) -> int:
-    """The line a row starts on (a quoted cell may span lines; the reader
-    counts the line a row ends on)."""
-    return int(reader.line_num) - sum(cell.count("\n") for cell in row)
 
 
 def preview_text(
@@ -341,20 +385,44 @@ def preview_text(
     known: Collection[str] = frozenset(),
     queued: Collection[str] = frozenset(),
 ) -> ImportPreview:
-    """The same preview for numbers pasted in any format (as the recipients box reads them)."""
-    parsed = parse_recipients(text)
+    """The same preview for numbers pasted in any format (as the recipients box
+    reads them, several on a line). A token the recipients box refuses is read
+    again as a file's cell, so ``9.23001234567E+11`` and ``3001234567.0`` are
+    taken and a landline is called one, as in a file."""
     preview = ImportPreview(source=source, kind="paste")
-    preview.rows_read = parsed.total
-    preview.valid = len(parsed.valid) + len(parsed.duplicates)
-    preview.duplicates_in_file = len(parsed.duplicates)
-    for number in parsed.valid:
-        preview._seen[number] = _KNOWN if number in known else _QUEUED if number in queued else _NEW
+    seen = preview._seen
+    rows = duplicates = valid = 0
+
+    def add(number: str, value: str, line: int) -> None:
+        nonlocal duplicates, valid
+        valid += 1
+        if number in seen:
+            duplicates += 1
+            if len(preview.duplicate_rows) < SHOWN_DUPLICATES:
+                first = seen[number] >> 2
+                preview.duplicate_rows.append(DuplicateRow(line, value, number, first))
+            return
+        where = _KNOWN if number in known else _QUEUED if number in queued else _NEW
+        seen[number] = line << 2 | where
+
+    # Tokens never span lines (newlines separate them), so each line is read alone.
+    for line, chunk in enumerate(text.split("\n"), start=1):
+        if not chunk.strip():
+            continue
+        parsed = parse_recipients(chunk)
+        rows += parsed.total
+        for number in parsed.valid:
+            add(number, number, line)
+        for number in parsed.duplicates:
+            add(number, number, line)
+        for raw, reason in parsed.invalid:
+            recovered, cell_reason = cell_number(raw)
+            if recovered is not None:
+                add(recovered, raw, line)
+            else:
+                preview.add_invalid(line, raw, cell_reason or reason)
+    preview.rows_read = rows
+    preview.valid = valid
+    preview.duplicates_in_file = duplicates
     preview.tally()
-    position = 0
-    for raw, reason in parsed.invalid:
-        found = text.find(raw, position)
-        if found >= 0:
-            position = found + len(raw)
-        line = text.count("\n", 0, found if found >= 0 else position) + 1
-        preview.add_invalid(line, raw, reason)
     return preview

@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tui.engine import events
+from tui.engine.sheets import cell_number
 from tui.engine.templates import BoundTemplate, Sheet, bind, bulk, parse_template
-from tui.gateway import numbers
 from tui.gateway.errors import CsmsError, GatewayError, InvalidInput, OutcomeUnknown
 from tui.gateway.results import Submitted
 from tui.gateway.text import analyze
@@ -217,13 +217,10 @@ def _plan_rows(
 ) -> None:
     for row in sheet.rows:
         raw = row.values[column].strip()
-        if not raw:
-            invalid.append(InvalidRow(row.number, raw, "no number"))
-            continue
-        try:
-            recipient = numbers.normalize(raw)
-        except numbers.NumberError as error:
-            invalid.append(InvalidRow(row.number, raw, error.reason))
+        # The list import's reader: the same cells are taken, or refused for the same reason.
+        recipient, reason = cell_number(raw)
+        if recipient is None:
+            invalid.append(InvalidRow(row.number, raw, reason))
             continue
         text, empty = bound.render(row.values)
         if (recipient, text) in seen:

@@ -6,25 +6,24 @@ by name (with the closest column suggested), a lone brace is refused with its
 position, and ``{{`` / ``}}`` stand for literal braces. Each row then renders to
 its own text; the fields it left empty are reported so the row can be skipped.
 
-The sheet reader takes CSV, TSV or TXT as exported by spreadsheets (UTF-8 with
-or without a byte-order mark, or UTF-16 with one), finds the delimiter, and
-tells a header row from a first row of data.
+Sheets are read by the reader list imports use (:mod:`tui.engine.sheets`):
+CSV, TSV or TXT as exported by spreadsheets (UTF-8 with or without a byte-order
+mark, UTF-16 with one, or Windows-1252) and .xlsx workbooks, the same
+delimiters, the same header detection and the same number reader, so a file
+that imports as a list is read the same way for a personalised send.
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
-import csv
 import difflib
 import gc
-import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.gateway import numbers
+from tui.engine import sheets
 from tui.gateway.errors import InvalidInput
 
 __all__ = [
@@ -46,7 +45,6 @@ _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _NUMBER_WORDS = ("msisdn", "mobile", "phone", "cell", "number", "contact", "whatsapp")
 #: Rows looked at when guessing a column's content.
 _SAMPLE = 50
-_DELIMITERS = ",;\t|"
 
 
 @contextlib.contextmanager
@@ -210,47 +208,6 @@ class Sheet:
     has_header: bool = True
 
 
-def _decode(data: bytes, name: str) -> str:
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InvalidInput(
-            f"{name} is not UTF-8 text (byte {error.start + 1} cannot be read); save it as "
-            '"CSV UTF-8" from the spreadsheet and try again.'
-        ) from None
-
-
-def _delimiter(text: str, suffix: str) -> str:
-    if suffix == ".tsv":
-        return "\t"
-    sample = text[:65536]
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
-    except csv.Error:
-        first = sample.split("\n", 1)[0]
-        counts = {d: first.count(d) for d in _DELIMITERS}
-        best = max(counts, key=lambda d: counts[d])
-        return best if counts[best] else ","
-
-
-def _looks_like_data(cells: Sequence[str]) -> bool:
-    """A first row holding a phone number is data, not a header."""
-    for cell in cells:
-        try:
-            numbers.normalize(cell)
-        except numbers.NumberError:
-            continue
-        return True
-    return False
-
-
 def _column_names(cells: Sequence[str], width: int) -> list[str]:
     names: list[str] = []
     seen: dict[str, int] = {}
@@ -263,53 +220,56 @@ def _column_names(cells: Sequence[str], width: int) -> list[str]:
     return names
 
 
-def sheet_from_text(text: str, source: str = "pasted text", *, suffix: str = ".csv") -> Sheet:
-    """Read a sheet from already-decoded text."""
-    delimiter = _delimiter(text, suffix)
+def _sheet(opened: sheets.OpenSheet, source: str) -> Sheet:
+    """Every non-empty row of an opened sheet, padded to the widest."""
     records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        # Rows are numbered as a spreadsheet shows them: blank rows count.
-        with bulk():
-            for number, record in enumerate(reader, start=1):
-                if record and "".join(record).strip():
-                    records.append((number, record))
-    except csv.Error as error:
-        raise InvalidInput(
-            f"{source} cannot be read as a table near line {reader.line_num} ({error}); "
-            "check its quotes and save it as CSV again."
-        ) from None
-    if not records:
+    start = opened.start
+    # Rows are numbered as a spreadsheet shows them: blank rows count.
+    with bulk():
+        for record in opened.rows:
+            if record and "".join(record).strip():
+                records.append((start(record), record))
+    layout = opened.layout
+    header = list(layout.header)
+    if not records and not header:
         raise InvalidInput(f"{source} has no rows; choose a file with a header and data.")
-    width = max(len(cells) for _, cells in records)
-    first = records[0][1]
-    has_header = not _looks_like_data(first)
-    columns = _column_names(first if has_header else [], width)
-    data = records[1:] if has_header else records
+    width = max([len(cells) for _, cells in records] + [len(header)])
+    while (
+        width > 1
+        and not (len(header) >= width and header[width - 1].strip())
+        and all(len(cells) < width or not cells[width - 1].strip() for _, cells in records)
+    ):
+        width -= 1  # blank columns at the right (a workbook's formatted cells)
+    columns = _column_names(header, width)
     with bulk():
         rows = [
-            SheetRow(number, cells if len(cells) == width else cells + [""] * (width - len(cells)))
-            for number, cells in data
+            SheetRow(
+                number,
+                cells[:width] if len(cells) >= width else cells + [""] * (width - len(cells)),
+            )
+            for number, cells in records
         ]
-    return Sheet(source, columns, rows, has_header)
+    return Sheet(source, columns, rows, layout.has_header)
 
 
-def read_sheet(path: str | Path) -> Sheet:
-    """Read a CSV, TSV or TXT file into a Sheet (InvalidInput says what is wrong)."""
+def sheet_from_text(text: str, source: str = "pasted text", *, suffix: str = ".csv") -> Sheet:
+    """Read a sheet from already-decoded text (the same reader as files)."""
+    if not text.strip():
+        raise InvalidInput(f"{source} has no rows; choose a file with a header and data.")
+    with sheets.open_text(text, source, suffix=suffix) as opened:
+        return _sheet(opened, source)
+
+
+def read_sheet(path: str | Path, *, sheet: str | None = None) -> Sheet:
+    """Read a CSV, TSV, TXT or .xlsx file into a Sheet, exactly as a list import
+    reads it (InvalidInput says what is wrong). ``sheet`` names a workbook's
+    sheet (None: the first)."""
     file = Path(path).expanduser()
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"{file} does not exist; check the path.") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{file} is a folder; choose a CSV, TSV or TXT file.") from None
-    except OSError as error:
-        raise InvalidInput(f"{file} cannot be read ({error.strerror}).") from None
-    if data[:4] == b"PK\x03\x04":
-        raise InvalidInput(
-            f"{file.name} is an Excel workbook; save it as CSV UTF-8 from the spreadsheet first."
-        )
-    return sheet_from_text(_decode(data, file.name), file.name, suffix=file.suffix.lower())
+    with sheets.open_sheet(file, sheet=sheet, column_required=False) as opened:
+        source = file.name
+        if opened.layout.is_workbook and sheet is not None:
+            source = f"{file.name} ({opened.layout.sheet})"
+        return _sheet(opened, source)
 
 
 def guess_number_column(sheet: Sheet) -> int | None:
@@ -320,11 +280,8 @@ def guess_number_column(sheet: Sheet) -> int | None:
     def valid_share(index: int) -> float:
         good = 0
         for row in sample:
-            try:
-                numbers.normalize(row.values[index])
-            except numbers.NumberError:
-                continue
-            good += 1
+            if sheets.cell_number(row.values[index])[0] is not None:
+                good += 1
         return good / len(sample) if sample else 0.0
 
     shares = [valid_share(i) for i in range(len(sheet.columns))]
