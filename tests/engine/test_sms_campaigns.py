@@ -152,7 +152,7 @@ async def test_scheduled_campaign_is_created_tracked_and_exported(
     assert await campaigns.export(campaign.id, target) == 4
     with target.open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    assert sorted(row[0] for row in rows[1:]) == sorted({*FRIENDS, *FAMILY})
+    assert sorted(row[0] for row in rows[1:]) == sorted(f'="{n}"' for n in {*FRIENDS, *FAMILY})
     with pytest.raises(InvalidInput, match="is a folder"):
         await campaigns.export(campaign.id, tmp_path)
 
