@@ -39,6 +39,7 @@ from tui.ledger import AudioFile, LedgerError
 from tui.screens.base import engine_of
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.waveform import Waveform
+from tui.wording import plural
 
 AUDIO_EXTENSIONS = frozenset(
     ".wav .mp3 .m4a .aac .mp4 .ogg .oga .opus .flac .wma .amr .3gp .webm .aif .aiff".split()
@@ -112,6 +113,18 @@ def describe(a: AudioAnalysis) -> str:
 def _replaceable(source: Path, output: Path) -> bool:
     """An existing output that is not the source (that one is refused outright)."""
     return output.exists() and output.resolve() != source.resolve()
+
+
+def recordings_in(folder: Path) -> list[Path]:
+    """The recordings directly in ``folder`` (not converted copies), by name."""
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.is_file()
+        and not path.name.startswith(".")
+        and path.suffix.lower() in AUDIO_EXTENSIONS
+        and not path.stem.endswith("-8k")
+    )
 
 
 class AudioTree(DirectoryTree):
@@ -238,11 +251,78 @@ class AudioFlow(Vertical):
             self.pick(Path(event.value.strip()))
 
     def pick(self, path: Path) -> None:
-        """Analyse ``path`` and propose where to save it and what to call it."""
+        """Analyse ``path`` and propose where to save it and what to call it; a
+        folder typed here converts every recording in it (asked first)."""
         if self.busy:
             self.notify("Wait for the current job to finish.", severity="warning")
             return
-        self._analyse(path.expanduser())
+        path = path.expanduser()
+        if path.is_dir():
+            self._ask_folder(path)
+            return
+        self._analyse(path)
+
+    # -- a whole folder ---------------------------------------------------------
+
+    def _ask_folder(self, folder: Path) -> None:
+        try:
+            options = self.options()
+            options.validate()
+        except (ValueError, AudioError) as error:
+            self._fail(str(error))
+            return
+        sources = recordings_in(folder)
+        if not sources:
+            self._fail(f"{folder} holds no recording csms can read; choose another folder.")
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._convert_folder(sources, options)
+
+        many = plural(len(sources), "recording")
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Convert the {many} in {folder} with the options set? Each is saved as"
+                " NAME-8k.wav beside it; a file already there is kept (nothing is replaced).",
+                title="Convert a folder",
+                confirm_label="Convert",
+            ),
+            confirmed,
+        )
+
+    @work(exclusive=True, group="audio-flow", exit_on_error=False)
+    async def _convert_folder(self, sources: list[Path], options: ConvertOptions) -> None:
+        done: list[str] = []
+        kept: list[str] = []
+        failed: list[str] = []
+        for number, source in enumerate(sources, 1):
+            output = self.uploader.default_output(source)
+            if await asyncio.to_thread(output.exists):
+                kept.append(output.name)
+                continue
+            self._set_busy(True, f"Converting {number} of {len(sources)}: {source.name}…")
+            try:
+                result = await self.uploader.convert(
+                    source, output, options, on_progress=self._progress
+                )
+            except (AudioError, CsmsError) as error:
+                failed.append(f"{source.name}: {error}")
+                continue
+            finally:
+                self._set_busy(False)
+            done.append(f"{source.name} -> {result.path.name} ({result.duration_s:.1f} s)")
+        notes = [f"Converted {plural(len(done), 'recording')}:", *done]
+        if kept:
+            notes.append(f"Kept, already there: {', '.join(kept)}")
+        if failed:
+            notes.append(f"Not converted ({len(failed)}):")
+            notes += failed
+        self._show_notes(notes)
+        self._show_error(
+            f"{plural(len(failed), 'recording')} could not be converted." if failed else None
+        )
+        self.query_one("#audio-notes").scroll_visible(animate=False)
 
     @work(exclusive=True, group="audio-flow", exit_on_error=False)
     async def _analyse(self, path: Path) -> None:
