@@ -41,7 +41,7 @@ async def test_a_folder_is_converted_and_nothing_is_replaced(tmp_path: Path) -> 
                 "Converted 2 recordings" in str(screen.query_one("#audio-notes", Static).content)
             ),
         )
-        notes = str(screen.query_one("#audio-notes", Static).content)
+        report = str(screen.query_one("#audio-notes", Static).content)
         assert "Kept, already there: sorry-8k.wav" in report
         assert kept.read_bytes() == b"already here"
         for output in made:
