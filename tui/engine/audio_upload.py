@@ -30,6 +30,7 @@ from tui.audio import (
     probe,
 )
 from tui.audio.readiness import problems_of
+from tui.audio.units import SILENCE_THRESHOLD_DB
 from tui.engine import events
 from tui.gateway import codes
 from tui.gateway.codes import AudioStatus
@@ -90,14 +91,21 @@ class AudioUploader:
         *,
         envelope_points: int = 120,
         on_progress: FractionCallback | None = None,
+        silence_threshold_db: float = SILENCE_THRESHOLD_DB,
     ) -> AudioAnalysis:
-        """Measure ``path`` (raises an ``AudioError`` with one sentence for bad input)."""
+        """Measure ``path`` (raises an ``AudioError`` with one sentence for bad input);
+        silence is what lies ``silence_threshold_db`` under the loudest moment."""
         name = os.fspath(path).replace("\\", "/").rsplit("/", 1)[-1]
         report = self._reporter(f"audio-analyze:{name}", "Analysing", on_progress)
 
         def run() -> AudioAnalysis:
             source = Path(path).expanduser()
-            return analyze(source, envelope_points=envelope_points, on_progress=report)
+            return analyze(
+                source,
+                envelope_points=envelope_points,
+                on_progress=report,
+                silence_threshold_db=silence_threshold_db,
+            )
 
         return await asyncio.to_thread(run)
 

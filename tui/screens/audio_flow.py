@@ -70,7 +70,8 @@ def parse_threshold(text: str) -> float:
         ) from None
     if math.isnan(value) or math.isinf(value):
         raise ValueError(f"The silence threshold {text.strip()!r} is not a level.")
-    return value
+    # "20" and "-20" both mean 20 dB under the loudest moment.
+    return -abs(value)
 
 
 def describe(a: AudioAnalysis) -> str:
@@ -324,12 +325,35 @@ class AudioFlow(Vertical):
         )
         self.query_one("#audio-notes").scroll_visible(animate=False)
 
+    @on(Input.Submitted, "#opt-threshold")
+    def _threshold_entered(self, event: Input.Submitted) -> None:
+        """A new silence threshold: measure again, so the trim marks and the
+        advice follow it (the options typed are kept)."""
+        event.stop()
+        if self.source is None or self.busy:
+            return
+        try:
+            ConvertOptions(silence_threshold_db=parse_threshold(event.value)).validate()
+        except (ValueError, AudioError) as error:
+            self._fail(str(error), focus="#opt-threshold")
+            return
+        self._analyse(self.source, keep_options=True)
+
     @work(exclusive=True, group="audio-flow", exit_on_error=False)
-    async def _analyse(self, path: Path) -> None:
+    async def _analyse(self, path: Path, *, keep_options: bool = False) -> None:
+        try:
+            threshold = parse_threshold(self.query_one("#opt-threshold", Input).value)
+        except ValueError:
+            threshold = SILENCE_THRESHOLD_DB
+        if not keep_options:
+            threshold = SILENCE_THRESHOLD_DB  # a new recording starts from the defaults
         self._set_busy(True, f"Analysing {path.name}…")
         try:
             analysis = await self.uploader.analyze(
-                path, envelope_points=WAVEFORM_POINTS, on_progress=self._progress
+                path,
+                envelope_points=WAVEFORM_POINTS,
+                on_progress=self._progress,
+                silence_threshold_db=threshold,
             )
         except (AudioError, CsmsError) as error:
             self.source = self.analysis = None
@@ -341,7 +365,8 @@ class AudioFlow(Vertical):
             self._set_busy(False)
         self.source, self.analysis = path, analysis
         self.converted = self._converted_for = None
-        self._reset_options()
+        if not keep_options:
+            self._reset_options()
         self.query_one("#audio-analysis", Static).update(describe(analysis))
         self.query_one(Waveform).show(
             analysis.envelope,
