@@ -32,6 +32,7 @@ from tui.audio import (
     format_duration,
 )
 from tui.audio.units import SILENCE_THRESHOLD_DB, parse_time
+from tui.audio.wavout import CONVERTED_SUFFIX
 from tui.engine.audio_upload import AudioUploader
 from tui.gateway.codes import AUDIO_MAX_BYTES
 from tui.gateway.errors import CsmsError
@@ -124,7 +125,7 @@ def recordings_in(folder: Path) -> list[Path]:
         if path.is_file()
         and not path.name.startswith(".")
         and path.suffix.lower() in AUDIO_EXTENSIONS
-        and not path.stem.endswith("-8k")
+        and not path.stem.endswith(CONVERTED_SUFFIX)
     )
 
 
