@@ -27,10 +27,12 @@ import codecs
 import contextlib
 import csv
 import io
+import itertools
 import os
 import re
+import threading
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -604,23 +606,122 @@ def open_text(
 class _WorkbookRows:
     """A worksheet's rows as lists of text, numbered as Excel shows them."""
 
-    def __init__(self, values: Iterator[tuple[object, ...]], buffered: list[list[str]]) -> None:
+    def __init__(
+        self, rows: Iterator[tuple[int, list[str]]], buffered: list[tuple[int, list[str]]]
+    ) -> None:
         self.line_num = 0
-        self._values = values
-        self._buffered = buffered
+        self._rows = itertools.chain(buffered, rows)
 
     def __iter__(self) -> Iterator[list[str]]:
         return self
 
     def __next__(self) -> list[str]:
-        self.line_num += 1
-        if self.line_num <= len(self._buffered):
-            return self._buffered[self.line_num - 1]
-        values = next(self._values)
-        return [value if type(value) is str else cell_text(value) for value in values]
+        self.line_num, row = next(self._rows)
+        return row
 
     def start(self, row: list[str]) -> int:
         return self.line_num
+
+
+_SIZING_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _sizing_stops_at_the_data() -> Iterator[None]:
+    """While a workbook loads, openpyxl looks for each sheet's size record; in
+    a file without one (openpyxl's own write-only output, some exporters) it
+    parses the whole sheet to find out, keeping every row in memory until it
+    ends. The size record, when there is one, comes before the data, so this
+    looks only that far (the rows are read later, streamed, by _stream_rows).
+    Only for the load, under a lock: openpyxl is unchanged otherwise."""
+    try:
+        from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+        from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+        from openpyxl.worksheet.dimensions import SheetDimension
+        from openpyxl.xml.functions import iterparse
+
+        original = ReadOnlyWorksheet._get_size
+    except (ImportError, AttributeError):
+        yield
+        return
+
+    def get_size(worksheet: Any) -> None:
+        with worksheet._get_source() as source:
+            for _event, element in iterparse(source, events=("start",)):
+                if element.tag == DATA_TAG:
+                    return
+                if element.tag == DIMENSION_TAG:
+                    bounds = SheetDimension.from_tree(element).boundaries
+                    worksheet._min_column, worksheet._min_row = bounds[0], bounds[1]
+                    worksheet._max_column, worksheet._max_row = bounds[2], bounds[3]
+                    return
+
+    with _SIZING_LOCK:
+        ReadOnlyWorksheet._get_size = get_size
+        try:
+            yield
+        finally:
+            ReadOnlyWorksheet._get_size = original
+
+
+def _stream_rows(workbook: Any, worksheet: Any) -> Generator[tuple[int, list[str]], None, None]:
+    """``(row number, cells as text)`` for each row of ``worksheet``, blank rows
+    between them included.
+
+    openpyxl's own read-only iteration keeps every row it has read as an empty
+    XML element (and the attributes of rows with a height or style), so its
+    memory grows with the sheet: about 70 bytes a row. This loop uses the same
+    openpyxl cell parser (shared strings, dates, cached formula values) but
+    drops each row once read, so memory stays flat. If openpyxl's internals
+    differ from those this was written for, its public iteration is used.
+    """
+    try:
+        from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
+        from openpyxl.xml.constants import SHEET_MAIN_NS
+        from openpyxl.xml.functions import iterparse
+
+        source = worksheet._get_source()
+        parser = WorkSheetParser(
+            source,
+            worksheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        parse_row, dimensions = parser.parse_row, parser.row_dimensions
+    except (ImportError, AttributeError, TypeError):
+        worksheet.reset_dimensions()  # some programs write a wrong size
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            yield number, [value if type(value) is str else cell_text(value) for value in values]
+        return
+    sheet_data = f"{{{SHEET_MAIN_NS}}}sheetData"
+    with source:
+        expected = 1
+        holder = None
+        for event, element in iterparse(source, events=("start", "end")):
+            if event == "start":
+                if element.tag == sheet_data:
+                    holder = element
+                continue
+            if element.tag != ROW_TAG:
+                continue
+            number, cells = parse_row(element)
+            if holder is not None:
+                holder.clear()  # the rows read so far, this one included
+            dimensions.clear()
+            while expected < number:  # rows the file leaves out are blank
+                yield expected, []
+                expected += 1
+            expected = number + 1
+            if not cells:
+                yield number, []
+                continue
+            values = [""] * max(cell["column"] for cell in cells)
+            for cell in cells:
+                value = cell["value"]
+                values[cell["column"] - 1] = value if type(value) is str else cell_text(value)
+            yield number, values
 
 
 def _sheet_names(workbook: Any) -> list[str]:
@@ -689,22 +790,23 @@ def _open_workbook(
     try:
         try:
             # A file object, so a workbook named .csv or .txt is read all the same.
-            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+            with _sizing_stops_at_the_data():
+                workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except SheetError:
+            raise
         except Exception as error:
             raise SheetError(
                 f"{file.name} cannot be read as an Excel workbook ({error}); open it in "
                 "Excel and save it again as .xlsx or CSV."
             ) from None
+        stream: Generator[tuple[int, list[str]], None, None] | None = None
         try:
             worksheet = _choose_sheet(workbook, sheet, file.name)
-            # Some programs write a wrong size; read every row and cell there is.
-            worksheet.reset_dimensions()
-            values = worksheet.iter_rows(values_only=True)
-            buffered: list[list[str]] = []
+            stream = _stream_rows(workbook, worksheet)
+            buffered: list[tuple[int, list[str]]] = []
             sample: list[list[str]] = []
-            for raw in values:
-                row = [value if type(value) is str else cell_text(value) for value in raw]
-                buffered.append(row)
+            for number, row in stream:
+                buffered.append((number, row))
                 if _filled(row):
                     sample.append(row)
                     if len(sample) > SAMPLE_ROWS:
@@ -722,10 +824,12 @@ def _open_workbook(
                 sheet=worksheet.title,
                 column_required=required,
             )
-            rows = _WorkbookRows(iter(values), buffered)
+            rows = _WorkbookRows(stream, buffered)
             _skip_header(rows, layout)
             yield OpenSheet(file.name, layout, rows, rows.start)
         finally:
+            if stream is not None:
+                stream.close()  # closes the sheet's stream in the archive
             workbook.close()
     finally:
         handle.close()
