@@ -325,3 +325,36 @@ def test_pasted_cells_read_like_a_files_cells() -> None:
             (2, "021-1234567", LANDLINE_REASON),
             (3, "0300 12", "too short (6 digits)"),
         ]
+
+
+def test_openpyxls_public_iteration_reads_the_same_if_its_internals_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = tmp_path / "contacts.xlsx"
+    write_messy_workbook(book)
+    with preview_file(book) as streamed:
+        expected = (streamed.numbers, [(r.line, r.reason) for r in streamed.invalid_rows])
+    import openpyxl.worksheet._reader as internals
+
+    monkeypatch.setattr(internals, "WorkSheetParser", None)  # calling it fails: fall back
+    with preview_file(book) as public:
+        assert (public.numbers, [(r.line, r.reason) for r in public.invalid_rows]) == expected
+        assert public.blank_lines == streamed.blank_lines == 1
+
+
+def test_workbook_dates_and_amounts_fill_fields_as_shown(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    path = tmp_path / "bills.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Name", "Phone", "Amount", "Due"])
+    sheet.append(["Ali", 3001234567, 1500.0, datetime(2024, 5, 1)])
+    sheet.append(["Sara", "0321-7654321", 12.5, datetime(2024, 5, 2, 9, 30)])
+    workbook.save(path)
+    plan = plan_send(read_sheet(path), "{Name}: Rs {Amount} due {Due}", "Phone")
+    assert [(r.recipient, r.text) for r in plan.rows] == [
+        ("923001234567", "Ali: Rs 1500 due 2024-05-01"),
+        ("923217654321", "Sara: Rs 12.5 due 2024-05-02 09:30:00"),
+    ]
