@@ -162,6 +162,10 @@ def searchable(ledger: Ledger, t0: datetime, make_incoming: Make) -> Ledger:
         ("۵۵۲۱", [3]),
         ("92345000000", [0, 1, 2, 3, 4, 5, 6]),  # the sender's number is searchable too
         ("923450000003", [3]),
+        ("0345-0000003", [3]),  # a number as people type it
+        ("+92 345 000 0003", [3]),
+        ("0000003", [3]),  # part of one
+        ("5521", [3]),  # digits in the text still match the text
         ("and", [3, 4]),
         ("AND", [3, 4]),  # an operator word is just a word
         ('"stop"', [4]),

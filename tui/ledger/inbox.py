@@ -12,10 +12,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from tui.gateway.numbers import number_fragment
 from tui.gateway.results import IncomingMessage
 from tui.ledger.base import Store, from_db, req_from_db, to_db
 from tui.ledger.errors import LedgerError
 from tui.ledger.search import fold, match_expression
+
+
+def _search_where(query: str, expression: str) -> tuple[str, tuple[str, ...]]:
+    """Words in the text or number (full-text index); a number, or part of one,
+    typed in any form (``0345-5879211``, ``5879211``) also finds the senders whose
+    number holds those digits."""
+    words = "id IN (SELECT rowid FROM incoming_fts WHERE incoming_fts MATCH ?)"
+    fragment = number_fragment(query)
+    if fragment is None:
+        return words, (expression,)
+    return f"({words} OR instr(msisdn, ?) > 0)", (expression, fragment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,15 +196,16 @@ class InboxStore(Store):
         """Messages whose text or number has words starting with every word typed, newest first.
 
         Any input is safe: quotes, ``*``, brackets and FTS operators are read as text.
+        A number, or part of one, in any form (``0345-5879211``, ``5879211``) finds
+        the messages from numbers holding those digits.
         """
         expression = match_expression(query)
         if expression is None:
             return []
+        where, params = _search_where(query, expression)
         rows = self._rows(
-            f"SELECT {_COLUMNS} FROM incoming WHERE id IN ("
-            " SELECT rowid FROM incoming_fts WHERE incoming_fts MATCH ?"
-            " ORDER BY rowid DESC LIMIT ? OFFSET ?) ORDER BY id DESC",
-            (expression, limit, offset),
+            f"SELECT {_COLUMNS} FROM incoming WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
         )
         return [_message(row) for row in rows]
 
@@ -200,11 +213,8 @@ class InboxStore(Store):
         expression = match_expression(query)
         if expression is None:
             return 0
-        return int(
-            self._scalar(
-                "SELECT count(*) FROM incoming_fts WHERE incoming_fts MATCH ?", (expression,)
-            )
-        )
+        where, params = _search_where(query, expression)
+        return int(self._scalar(f"SELECT count(*) FROM incoming WHERE {where}", params))
 
     def inbox_message(self, message_id: int) -> InboxMessage | None:
         row = self._one(f"SELECT {_COLUMNS} FROM incoming WHERE id = ?", (message_id,))
