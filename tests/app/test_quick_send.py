@@ -284,6 +284,8 @@ async def test_feedback_call_needs_both_clips(tmp_path: Path) -> None:
         # The key pressed shows in the live status.
         sim.clock.advance(300)
         await wait_until(pilot, lambda: statuses(table) == ["Call Sent (pressed 2)"], "the key")
+        # The column grows with its statuses (it does not keep the first ones' width).
+        assert table.columns["status"].content_width >= len("Call Sent (pressed 2)")  # type: ignore[index]
 
 
 async def test_numbers_on_the_do_not_contact_list_are_named_and_left_out(tmp_path: Path) -> None:

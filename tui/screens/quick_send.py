@@ -620,7 +620,7 @@ class QuickSendScreen(EngineScreen):
                 key = f"{request.tracked_kind}:{item_id}"
                 status = self._early.pop(key, "Submitted")
                 if key in table.rows:
-                    table.update_cell(key, "status", status)
+                    table.update_cell(key, "status", status, update_width=True)
                 else:
                     table.add_row(recipient, label, item_id, status, key=key)
             for recipient in unknown:
@@ -652,7 +652,7 @@ class QuickSendScreen(EngineScreen):
             key = f"{event.kind}:{event.item_id}"
             table = self.query_one(ResultsTable)
             if key in table.rows:
-                table.update_cell(key, "status", status)
+                table.update_cell(key, "status", status, update_width=True)
             elif event.kind in ("message", "call"):
                 self._early[key] = status
                 while len(self._early) > EARLY_STATUSES:
