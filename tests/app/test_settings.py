@@ -200,3 +200,15 @@ def test_form_problems_are_one_sentence_per_field() -> None:
     assert any("longest poll interval" in p for p in problems)
     assert len(problems) == 5
     assert all(p.endswith(".") for p in problems)
+
+
+async def test_enter_in_the_new_profile_name_adds_it(tmp_path: Path) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+        screen = await open_settings(app, pilot)
+        name = screen.query_one("#settings-new-name", Input)
+        name.value = "branch"
+        name.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.editing == "branch", "the new profile")
+        assert "branch" in load_config(tmp_path / "config.toml").profiles

@@ -292,6 +292,12 @@ class SettingsScreen(ShellScreen):
         elif event.select.id == "settings-theme" and isinstance(event.value, str):
             self.app.theme = event.value
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Enter in the new profile's name adds it, as its Add button does.
+        if event.input.id == "settings-new-name":
+            event.stop()
+            self.add_profile()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         handlers = {
