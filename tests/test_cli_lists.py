@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from tests.conftest import SIM_MSISDN
@@ -200,3 +201,24 @@ def test_a_list_made_on_the_portal_is_added_by_its_id_and_imports_go_into_it(
     assert main(["lists", "import", "Branch", people, "--yes"]) == 0
     assert sorted(simulator.state.lists[portal_id].members) == sorted(wanted)
     assert len(simulator.state.lists) == 1  # no second list was made
+
+
+def test_a_workbook_sheet_is_imported_by_name(
+    account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = account_env / "book.xlsx"
+    workbook = openpyxl.Workbook()
+    summary = workbook.active
+    assert summary is not None
+    summary.title = "Summary"
+    summary.append(["Region", "Total"])
+    staff = workbook.create_sheet("Staff")
+    staff.append(["Name", "Cell"])
+    staff.append(["Ali", 923001234567])  # a number cell
+    staff.append(["Sana", "0321-7654321"])
+    workbook.save(book)
+    assert main(["lists", "import", "Staff", str(book), "--sheet", "Nope"]) == 1
+    assert "no sheet named 'Nope'" in capsys.readouterr().err
+    assert main(["lists", "import", "Staff", str(book), "--sheet", "staff", "--yes"]) == 0
+    [members] = [set(lst.members) for lst in simulator.state.lists.values()]
+    assert members == {"923001234567", "923217654321"}

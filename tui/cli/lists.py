@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
 
     add = actions.add_parser(
         "import",
-        help="preview, then upload, the numbers of a CSV, TSV or text file",
+        help="preview, then upload, the numbers of a CSV, TSV, text or .xlsx file",
         description="Reads the file and prints what an upload would do: rows read, valid, "
         "normalised, repeated, already in the list and invalid (with line numbers). "
         "With --yes it then creates the list if csms does not know it and uploads the "
@@ -49,6 +49,9 @@ def register(subparsers: Any) -> None:
         metavar="NAME_OR_NUMBER",
         help="the column holding the numbers: its header or its number (1 is the first); "
         "by default the column holding the most numbers",
+    )
+    add.add_argument(
+        "--sheet", metavar="NAME", help="the sheet of an .xlsx workbook (default: the first)"
     )
     add.add_argument("--yes", action="store_true", help="upload after the preview")
     add.add_argument(
@@ -216,7 +219,9 @@ async def _import(args: argparse.Namespace) -> int:
             uploader.check_new_name(args.list_name)
         known = engine.ledger.member_set(target.id) if target else set()
         queued = uploader.queued_numbers(target.id) if target else set()
-        with preview_file(args.file, column=args.column, known=known, queued=queued) as preview:
+        with preview_file(
+            args.file, column=args.column, known=known, queued=queued, sheet=args.sheet
+        ) as preview:
             if args.invalid_out is not None:
                 written = preview.export_invalid(args.invalid_out)
                 print(

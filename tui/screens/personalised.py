@@ -349,7 +349,9 @@ class PersonalisedScreen(Screen[None]):
             number = sheet_row.number
             if number in invalid:
                 bad = invalid[number]
-                preview.add_row(str(number), bad.raw, "", "", f"Invalid number: {bad.reason}", "")
+                # "is a landline; ..." reads after the value, as the lists' report says it.
+                why = f"{bad.raw!r} {bad.reason}" if bad.reason.startswith("is ") else bad.reason
+                preview.add_row(str(number), bad.raw, "", "", f"Invalid number: {why}", "")
                 continue
             if number in repeats:
                 preview.add_row(str(number), "", "", "", "Same number and text as above", "")
