@@ -108,3 +108,17 @@ def test_a_lost_upload_is_settled_by_its_file_id(
     assert "'Welcome' recorded with file ID 151" in capsys.readouterr().out
     assert main(["call", "--to", "03001234567", "--audio", "Welcome", "--now"]) == 0
     assert [r.params["file_id"] for r in simulator.requests if r.page == "makecall.jsp"] == ["151"]
+
+
+def test_a_recording_made_on_the_portal_is_added_by_its_file_id(
+    account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ready_audio(simulator, "161", "Portal greeting")
+    assert main(["audio", "add", "999", "--json"]) == 2
+    assert "does not know an audio file 999" in _json(capsys)["error"]  # type: ignore[index]
+    assert main(["audio", "add", "161", "--name", "Greeting"]) == 0
+    assert "'Greeting' (file ID 161) added: Ready" in capsys.readouterr().out
+    assert main(["audio", "add", "162", "--name", "greeting"]) == 2  # the name is in use
+    capsys.readouterr()
+    assert main(["call", "--to", "03001234567", "--audio", "Greeting", "--now"]) == 0
+    assert [r.params["file_id"] for r in simulator.requests if r.page == "makecall.jsp"] == ["161"]

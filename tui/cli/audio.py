@@ -119,6 +119,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_common(status)
     status.set_defaults(handler=run_status)
 
+    existing = actions.add_parser(
+        "add",
+        help="remember a recording already on the gateway (uploaded from the portal)",
+        description="Add a recording uploaded from the portal or another computer by its "
+        "file ID (checked with the gateway's audio status) and a name, so calls and "
+        "campaigns can use it by that name. Exit status: 0 added, 2 refused (unknown ID, "
+        "a name in use).",
+    )
+    existing.add_argument("file_id", metavar="ID", help="the recording's file ID")
+    existing.add_argument("--name", metavar="NAME", help='default: "recording ID"')
+    add_common(existing)
+    existing.set_defaults(handler=run_add)
+
 
 def _threshold_option(parser: argparse.ArgumentParser) -> None:
     from tui.audio.units import SILENCE_THRESHOLD_DB
@@ -562,6 +575,28 @@ async def _wait_ready(
     finally:
         if show:
             print(file=sys.stderr)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from tui.cli import submits
+
+    args.json = as_json(args)
+    return submits.run_command(args, _add)
+
+
+async def _add(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.engine.audio_upload import AudioUploader
+    from tui.gateway.errors import InvalidInput
+
+    try:
+        added = await AudioUploader(engine).add_existing(args.file_id, args.name)
+    except InvalidInput as error:
+        return output.report_failure(str(error), exit_code=output.EXIT_REFUSED, code="refused")
+    if args.json:
+        print(json.dumps({"id": added.id, "name": added.name, "status": added.status.label}))
+    else:
+        print(f"Recording {added.name!r} (file ID {added.id}) added: {added.status.label}.")
+    return output.EXIT_OK
 
 
 def run_status(args: argparse.Namespace) -> int:
