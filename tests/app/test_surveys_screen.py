@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Select, Static
 
 from tests.app.harness import demo_app, wait_until
 from tests.app.test_voice_screens import ids
 from tui.gateway.codes import CallStatus
+from tui.ledger.surveys import SurveyTally
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.surveys import SurveysScreen
 from tui.screens.voice_campaigns import VoiceCampaignsScreen
@@ -118,3 +120,31 @@ async def test_a_survey_is_started_from_the_screen(tmp_path: Path) -> None:
         [survey] = engine.ledger.surveys()
         assert survey.name == "Staff poll" and survey.valid_options == 2
         await wait_until(pilot, lambda: "Staff poll (survey" in text_of(screen, "#survey-status"))
+
+
+async def test_the_screen_reads_the_ledger_only_when_something_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = [0]
+    real = SurveysScreen._show
+
+    def counted(self: SurveysScreen, tallies: dict[int, SurveyTally]) -> None:
+        reads[0] += 1
+        real(self, tallies)
+
+    monkeypatch.setattr(SurveysScreen, "_show", counted)
+    async with demo_app(tmp_path, "voice_campaigns") as (app, pilot, _sim):
+        known = ids(app.engine)
+        for name in ("First", "Second"):
+            app.engine.surveys.create(
+                name, NUMBERS[:1], source="numbers given", file_id=known["Welcome message"],
+                valid_options=2, valid_file_id=known["Welcome message"],
+                invalid_file_id=known["Welcome message"],
+            )  # fmt: skip
+        await pilot.press("y")
+        await pilot.pause(3)
+        assert reads[0] < 10  # idle: no reading in a loop
+        screen = app.screen
+        assert isinstance(screen, SurveysScreen)
+        await pilot.press("down")
+        await wait_until(pilot, lambda: "First (survey" in text_of(screen, "#survey-status"))

@@ -103,6 +103,10 @@ class SurveysScreen(EngineScreen):
     def __init__(self) -> None:
         super().__init__()
         self.surveys: dict[str, Survey] = {}
+        #: Each survey's results as last read (the monitor shows the highlighted one).
+        self.tallies: dict[int, SurveyTally] = {}
+        #: Calls changed since the last read: read again at the next tick.
+        self._stale = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -158,12 +162,14 @@ class SurveysScreen(EngineScreen):
         self.dismiss()
 
     def _tick(self) -> None:
-        if self.is_active and self.engine.surveys_running:
+        # One read per tick at most, however many call statuses arrived meanwhile.
+        if self.is_active and (self._stale or self.engine.surveys_running):
+            self._stale = False
             self._load()
 
     def on_engine_event(self, event: events.Event) -> None:
-        if isinstance(event, events.StatusChanged) and event.kind == "call" and self.is_active:
-            self._load()
+        if isinstance(event, events.StatusChanged) and event.kind == "call":
+            self._stale = True
 
     @work(exclusive=True, group="surveys-load", exit_on_error=False)
     async def _load(self) -> None:
@@ -173,6 +179,7 @@ class SurveysScreen(EngineScreen):
         table = self.query_one("#surveys-table", DataTable)
         current = self.selected
         self.surveys = {str(s.id): s for s in surveys}
+        self.tallies = tallies
         with self.app.batch_update():
             table.clear()
             for survey in reversed(surveys):  # newest first
@@ -200,8 +207,10 @@ class SurveysScreen(EngineScreen):
 
     @on(DataTable.RowHighlighted, "#surveys-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # The results already read: reading again here would rebuild the table,
+        # which highlights a row again.
         event.stop()
-        self._load()
+        self._show(self.tallies)
 
     def _show(self, tallies: dict[int, SurveyTally]) -> None:
         survey = self.selected
