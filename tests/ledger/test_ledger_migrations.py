@@ -108,6 +108,7 @@ FILLERS: dict[int, Callable[[sqlite3.Connection], None]] = {
     6: _fill_v2,
     7: _fill_v2,
     8: _fill_v2,
+    9: _fill_v2,
 }
 
 

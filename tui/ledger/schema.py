@@ -318,6 +318,20 @@ _V4 = _statements(
 # Surveys: feedback calls journalled per number (ledger/surveys.py).
 _V7 = _statements(*SURVEY_TABLES_SQL)
 
+# Saved message templates, and the columns a list's members were imported with.
+_V10 = _statements(
+    """CREATE TABLE templates (
+        name TEXT PRIMARY KEY COLLATE NOCASE,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    # JSON array of the column names kept with the list's members (name, city...).
+    "ALTER TABLE lists ADD COLUMN fields TEXT",
+    # JSON object of a member's other cells, keyed by those names; NULL when none.
+    "ALTER TABLE list_members ADD COLUMN fields TEXT",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "messages, calls, lists, campaigns, audio, inbox, unknown submits", _V1),
     Migration(2, "full-text search index over the inbox", _v2),
@@ -332,6 +346,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "held calls, feedback calls, surveys and personalised sends",
         _statements(*HOLD_KINDS_SQL),
     ),
+    Migration(10, "message templates; the other columns kept with list members", _V10),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 
