@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tui.gateway.numbers import (
     _CLEAN,
+    LANDLINE_REASON,
     NumberError,
     ParsedRecipients,
     _check,
@@ -18,6 +19,8 @@ from tui.gateway.numbers import (
     normalize,
     parse_recipients,
 )
+
+LANDLINE = LANDLINE_REASON
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 URDU = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -82,8 +85,12 @@ def test_accepted_formats(raw: str, expected: str) -> None:
         ("+92 300 12345", "too short (10 digits)"),
         ("03001234567890", "too long (14 digits)"),
         ("9230012345678", "too long (13 digits)"),
-        ("04235761234", "not a mobile number (must start with 3 after the country code)"),
-        ("+92 42 3576 1234", "not a mobile number (must start with 3 after the country code)"),
+        ("04235761234", LANDLINE),
+        ("+92 42 3576 1234", LANDLINE),
+        ("021-1234567", LANDLINE),
+        ("0092 51 1234567", LANDLINE),
+        ("+92 900 1234 5678", "too long (13 digits)"),
+        ("01001234567", "not a mobile number (must start with 3 after the country code)"),
         ("0300abc4567", "contains letters"),
         ("0300-CALL-NOW", "contains letters"),
         ("+44 7911 123456", "not a Pakistani number (country code +44)"),
@@ -244,3 +251,16 @@ def test_parse_of_any_text_accounts_for_every_token(text: str) -> None:
     if not parsed.valid and not parsed.duplicates:
         stripped = [c for c in text if not c.isspace() and c not in ",;|\u060c\u061b\uff0c\uff1b"]
         assert all(c in covered for c in stripped)
+
+
+def test_a_landline_is_named_as_one_wherever_numbers_are_refused() -> None:
+    from tui.gateway.errors import InvalidNumbers
+    from tui.gateway.validate import recipients
+
+    with pytest.raises(InvalidNumbers) as caught:
+        recipients("021-1234567, 0300123, 03001234567")
+    assert str(caught.value) == (
+        "Nothing was sent: 2 invalid numbers: '021-1234567' is a landline; the gateway "
+        "sends to mobiles only; '0300123': too short (7 digits). Correct or remove them "
+        "and try again."
+    )

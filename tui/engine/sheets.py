@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tui.gateway.errors import InvalidInput
-from tui.gateway.numbers import NumberError, normalize
+from tui.gateway.numbers import LANDLINE_REASON, NumberError, is_landline, normalize
 
 __all__ = [
     "DELIMITERS",
@@ -87,13 +87,6 @@ _WHOLE_DECIMAL = re.compile(r"([0-9]+)[.,]0+").fullmatch
 # 3001234567.5: decimals no phone number has (``0300.1234567`` is a dotted number).
 _FRACTION = re.compile(r"[0-9]{9,}[.,][0-9]{1,4}").fullmatch
 _LETTER = re.compile(r"[^\W\d_]").search
-# A Pakistani landline once separators are dropped: 0 or 92 (with + or 00), an
-# area code that does not start with 3 (21 Karachi, 42 Lahore, 51 Islamabad,
-# 991 Mansehra, ...) and the subscriber's digits: 9 or 10 digits in all after
-# the country code. A bare 9-10 digit number is one whose leading 0 was lost.
-_LANDLINE = re.compile(r"(?:(?:\+|00)?92|0)?[24-9][0-9]{8,9}").fullmatch
-_LANDLINE_DROP = str.maketrans("", "", " -.()/\u00a0")
-LANDLINE_REASON = "is a landline; the gateway sends to mobiles only"
 
 
 def _spreadsheet_form(text: str) -> tuple[str | None, str]:
@@ -118,11 +111,6 @@ def _spreadsheet_form(text: str) -> tuple[str | None, str]:
     if _FRACTION(text) is not None:
         return None, "is not a whole number"
     return text, ""
-
-
-def is_landline(text: str) -> bool:
-    """Whether ``text`` (as typed, separators allowed) is a Pakistani landline."""
-    return _LANDLINE(text.strip().translate(_LANDLINE_DROP)) is not None
 
 
 def cell_number(cell: str) -> tuple[str | None, str]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from tui.engine import events
 from tui.gateway.errors import CsmsError, InvalidInput, OutcomeUnknown
-from tui.gateway.numbers import parse_recipients
+from tui.gateway.numbers import describe_invalid, parse_recipients
 from tui.ledger import NewCall
 from tui.ledger.export import KeepAsText, write_csv_atomic
 from tui.ledger.surveys import Survey, SurveyTally
@@ -77,7 +77,7 @@ class Surveys:
         if numbers:
             parsed = parse_recipients("\n".join(numbers))
             if parsed.invalid:
-                shown = "; ".join(f"{raw!r}: {why}" for raw, why in parsed.invalid[:5])
+                shown = "; ".join(describe_invalid(raw, why) for raw, why in parsed.invalid[:5])
                 raise InvalidInput(f"Nothing was started: invalid numbers: {shown}.")
             chosen += parsed.valid
             sources.append(f"{len(parsed.valid)} numbers given")

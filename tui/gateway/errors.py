@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tui.gateway.codes import ErrorInfo, describe_error
+from tui.gateway.numbers import describe_invalid
 from tui.wording import plural
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ class InvalidNumbers(InvalidInput):
 
     def __init__(self, invalid: list[tuple[str, str]], *, command: str | None = None) -> None:
         self.invalid = invalid
-        shown = "; ".join(f"{raw!r}: {reason}" for raw, reason in invalid[:10])
+        shown = "; ".join(describe_invalid(raw, reason) for raw, reason in invalid[:10])
         more = f" and {len(invalid) - 10} more" if len(invalid) > 10 else ""
         super().__init__(
             f"Nothing was sent: {plural(len(invalid), 'invalid number')}: {shown}{more}. "

@@ -17,9 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "LANDLINE_REASON",
     "NumberError",
     "ParsedRecipients",
     "dedupe",
+    "describe_invalid",
+    "is_landline",
     "normalize",
     "parse_recipients",
 ]
@@ -88,6 +91,27 @@ def _country_code(digits: str) -> str:
 _LETTER = re.compile(r"[^\W\d_]").search
 
 
+# A Pakistani landline once separators are dropped: 0 or 92 (with + or 00), an
+# area code that does not start with 3 (21 Karachi, 42 Lahore, 51 Islamabad,
+# 991 Mansehra, ...) and the subscriber's digits: 9 or 10 digits in all after
+# the country code. A bare 9-10 digit number is one whose leading 0 was lost.
+_LANDLINE = re.compile(r"(?:(?:\+|00)?92|0)?[24-9][0-9]{8,9}").fullmatch
+_LANDLINE_DROP = str.maketrans("", "", " -.()/\u00a0")
+#: Read after the value: "'021-1234567' is a landline; ...".
+LANDLINE_REASON = "is a landline; the gateway sends to mobiles only"
+
+
+def is_landline(text: str) -> bool:
+    """Whether ``text`` (as typed, separators allowed) is a Pakistani landline."""
+    return _LANDLINE(text.strip().translate(_LANDLINE_DROP)) is not None
+
+
+def describe_invalid(raw: str, reason: str) -> str:
+    """``'0300123': too short (7 digits)``, or ``'021-1234567' is a landline; ...``
+    for a reason that reads after the value."""
+    return f"{raw!r} {reason}" if reason.startswith("is ") else f"{raw!r}: {reason}"
+
+
 def _digits(n: int) -> str:
     return "1 digit" if n == 1 else f"{n} digits"
 
@@ -115,6 +139,8 @@ def _diagnose(raw: str, cleaned: str) -> tuple[str | None, str]:
     if not (digits.isascii() and digits.isdigit()):
         odd = next(ch for ch in digits if ch not in "0123456789")
         return None, f"contains {odd!r}, which is not part of a phone number"
+    if _LANDLINE(cleaned) is not None:
+        return None, LANDLINE_REASON
     total = len(digits)
     rest = digits
     international = False

@@ -30,6 +30,7 @@ from tui.engine import events
 from tui.engine.costs import estimate
 from tui.gateway.codes import MAX_RETRIES, AudioStatus, Operator
 from tui.gateway.errors import CsmsError
+from tui.gateway.numbers import describe_invalid
 from tui.ledger import LedgerError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.confirm import ConfirmScreen
@@ -149,7 +150,7 @@ class SendRequest:
 
 def invalid_numbers_message(invalid: list[tuple[str, str]]) -> str:
     """One sentence naming every invalid number and why it was refused."""
-    named = "; ".join(f"{raw!r} ({reason})" for raw, reason in invalid)
+    named = "; ".join(describe_invalid(raw, reason) for raw, reason in invalid)
     count = len(invalid)
     return (
         f"Nothing was sent: {count} invalid number{'' if count == 1 else 's'}: {named}. "
