@@ -129,4 +129,5 @@ def test_import_then_export_keeps_numbers_whole(
 def test_failures_are_json_too(account_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["optout", "import", str(account_env / "missing.csv"), "--json"]) == 1
     failure = _json(capsys)
-    assert failure["code"] == "os_error" and failure["exit"] == 1  # type: ignore[index]
+    assert failure["code"] == "refused" and failure["exit"] == 1  # type: ignore[index]
+    assert "missing.csv does not exist" in failure["error"]  # type: ignore[index]

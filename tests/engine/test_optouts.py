@@ -262,3 +262,22 @@ async def test_the_confirmation_sms_goes_once_to_who_opted_out(
     assert confirmations() == [B]
     actions = [event.action for event in engine.optouts.store.events(B)]
     assert actions == ["added", "override"]  # the send to an opted-out number is recorded
+
+
+async def test_import_reads_a_workbook_as_list_imports_do(engine: Engine, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Name", "Mobile"])
+    sheet.append(["علی", 923451000001])  # a number cell, as Excel keeps it
+    sheet.append(["Sana", "'0345-1000002"])
+    sheet.append(["Office", "021-1234567"])
+    source = tmp_path / "dnc.xlsx"
+    book.save(source)
+    change = OptOuts(engine).import_csv(source)
+    assert change.changed == [A, B]
+    assert change.invalid == [
+        ("line 4", "Office,021-1234567", "is a landline; the gateway sends to mobiles only")
+    ]

@@ -61,11 +61,11 @@ def register(subparsers: Any) -> None:
 
     imports = actions.add_parser(
         "import",
-        help="put every number of a CSV file on the list",
+        help="put every number of a CSV or .xlsx file on the list",
         description="Reads the first cell of each row that is a mobile number (a plain "
         "list of numbers works too); a header line is skipped.",
     )
-    imports.add_argument("file", type=Path, metavar="FILE.csv")
+    imports.add_argument("file", type=Path, metavar="FILE")
     imports.add_argument("--note", default="", help="why (default: the file's name)")
     imports.add_argument("--by", metavar="NAME", help="who asked (default: your login name)")
     add_common(imports)

@@ -10,17 +10,16 @@ entries. Every number is normalised to the gateway form ``92XXXXXXXXXX``.
 
 from __future__ import annotations
 
-import csv
 import getpass
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from functools import cached_property
 from itertools import filterfalse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from tui.engine import sheets
 from tui.engine.sms_campaigns import profile_zone
 from tui.gateway.errors import InvalidInput
 from tui.gateway.keywords import (
@@ -134,14 +133,6 @@ def _aware(at: datetime | None) -> datetime:
         return _now()
     # The gateway's clock without a zone is Pakistan time.
     return at if at.tzinfo is not None else at.replace(tzinfo=GATEWAY_TZ)
-
-
-def _unwrap(cell: str) -> str:
-    """A number cell as spreadsheets write it back: ``="92..."`` or ``'92...``."""
-    cell = cell.strip()
-    if cell.startswith('="') and cell.endswith('"'):
-        return cell[2:-1]
-    return cell.lstrip("'")
 
 
 class OptOuts:
@@ -331,32 +322,19 @@ def _rest(wanted: list[str], done: list[str]) -> list[str]:
 
 
 def read_numbers(path: Path) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """The numbers of a CSV file, in order without repeats, and the unreadable rows."""
-    data = Path(path).read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")
-    else:
-        text = data.decode("utf-8-sig", errors="replace")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
+    """The numbers of a sheet (CSV, TSV, plain list or .xlsx, read as list imports
+    read them), in order without repeats, and the unreadable rows."""
     valid: dict[str, None] = {}
     invalid: list[tuple[str, str, str]] = []
-    for line, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        cells = [_unwrap(cell) for cell in row if cell.strip()]
-        if not cells:
-            continue
-        reasons: list[tuple[bool, str]] = []
-        for cell in cells:
-            try:
-                valid[normalize(cell)] = None
-                break
-            except NumberError as error:
-                reasons.append((not any(ch.isdigit() for ch in cell), error.reason))
-        else:
-            reason = min(reasons)[1]  # a cell with digits says most
-            if line == 1 and not any(ch.isdigit() for cell in cells for ch in cell):
-                continue  # a header
-            invalid.append((f"line {line}", ",".join(cells), reason))
+    with sheets.open_sheet(path) as opened:
+        column = opened.layout.column
+        for row in opened.rows:
+            cells = [cell.strip() for cell in row if cell.strip()]
+            if not cells:
+                continue
+            number, reason = sheets.cell_number(row[column] if column < len(row) else "")
+            if number is not None:
+                valid[number] = None
+            else:
+                invalid.append((f"line {opened.start(row)}", ",".join(cells), reason))
     return list(valid), invalid
