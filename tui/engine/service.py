@@ -182,12 +182,14 @@ class Engine:
 
     def gateway_now(self) -> datetime:
         """The gateway's current time (aware): the simulator's clock in the demo,
-        this machine's clock otherwise. Schedules are checked against it."""
+        else this machine's clock corrected by the gateway's replies' Date header
+        (a gateway whose clock runs ahead refuses a "now" schedule it thinks is
+        past). Schedules are checked against it."""
         clock = getattr(self.simulator, "clock", None)
         if clock is not None:
             now: datetime = clock.now()
             return now
-        return _now()
+        return _now() + self.client.clock_offset
 
     @property
     def status(self) -> EngineStatus:

@@ -239,6 +239,9 @@ class SmsCampaigns:
         """Create the campaign on the gateway, record it and start tracking it."""
         review = self.review(draft)
         checked = review.draft
+        if checked.when is None:
+            # "Now" is the gateway's now: a ping's reply dates its clock.
+            await self.engine.client.ping()
         when = checked.when or gateway_now(self.engine).replace(microsecond=0)
         engine = self.engine
         summary = f"SMS campaign {checked.name!r} to {review.audience.unique} numbers"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -150,6 +150,11 @@ class CsmsClient:
     def requests_sent(self) -> int:
         """HTTP requests sent so far (all commands, retries included)."""
         return self._conn.requests_sent
+
+    @property
+    def clock_offset(self) -> timedelta:
+        """The gateway's clock minus this machine's, as its last reply dated it."""
+        return self._conn.clock_offset
 
     def add_listener(self, listener: SessionListener) -> None:
         """Call ``listener(state, reason)`` whenever the session state changes."""

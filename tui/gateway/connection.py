@@ -17,6 +17,8 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -83,6 +85,10 @@ def tls_verify(verify: bool | str) -> bool | ssl.SSLContext:
 PROBE_TIMEOUT = 2.0
 
 
+#: A clock difference smaller than this is taken as none.
+_CLOCK_SLACK = timedelta(seconds=2)
+
+
 class Connection:
     """The shared HTTP client, throttle and session behind every command."""
 
@@ -108,6 +114,8 @@ class Connection:
         self._sleep = sleep
         self.session = Session(self._login)
         self.requests_sent = 0
+        #: The gateway's clock minus this machine's, from the replies' Date headers.
+        self.clock_offset = timedelta(0)
         self._transport_given = transport is not None
         self._failed_probes = 0
         self._http = httpx.AsyncClient(
@@ -215,6 +223,7 @@ class Connection:
             if on_body is not None and response.status_code == 200:
                 on_body(response.content)
             self.session.mark_reachable()
+            self._learn_clock(response)
             try:
                 exchange = self._read(command, response, keep_unreadable)
             except SessionExpired:
@@ -249,6 +258,22 @@ class Connection:
             if session_id is not None:
                 self.session.touch()
             return exchange
+
+    def _learn_clock(self, response: httpx.Response) -> None:
+        """Keep the gateway's clock offset from a reply's Date header (whole
+        seconds; under two seconds counts as none, so times do not jitter)."""
+        header = response.headers.get("date")
+        if not header:
+            return
+        try:
+            stamp = parsedate_to_datetime(header)
+        except (TypeError, ValueError, IndexError):
+            return
+        if stamp.tzinfo is None:
+            return
+        # The header drops the fraction of a second: half a second on average.
+        offset = stamp + timedelta(seconds=0.5) - datetime.now(UTC)
+        self.clock_offset = offset if abs(offset) >= _CLOCK_SLACK else timedelta(0)
 
     async def _send(
         self,

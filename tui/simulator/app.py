@@ -8,6 +8,8 @@ through the fault plan and handled; the reply is XML, or JSON when
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC
+from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
@@ -98,6 +100,13 @@ async def _client_gone(request: Request) -> bool:
 
 def build_app(sim: Simulator) -> Starlette:
     async def endpoint(request: Request) -> Response:
+        response = await answer(request)
+        # The reply's Date is the simulated clock's, as a real server's Date is
+        # its own clock: a client run at --speed 30 learns the gateway's time.
+        response.headers["date"] = format_datetime(sim.clock.now().astimezone(UTC), usegmt=True)
+        return response
+
+    async def answer(request: Request) -> Response:
         page = request.path_params["page"]
         if page not in codes.COMMANDS_BY_PAGE:
             return HTMLResponse(NOT_FOUND_PAGE, status_code=404)

@@ -119,6 +119,8 @@ class AsgiServer:
             log_config=None,
             log_level="warning",
             access_log=False,
+            # Each reply carries the simulated clock's Date (simulator/app.py).
+            date_header=False,
             timeout_graceful_shutdown=1,
         )
         server = _Server(config)
