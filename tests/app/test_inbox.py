@@ -44,7 +44,7 @@ async def pay_and_fetch(app: Any, pilot: Any) -> int:
     pending = app.engine.status.unpaid_pending
     assert pending >= 2  # the demo's own and the two pushed here
     assert f"Pay for and fetch {pending} pending messages" in confirm.question
-    assert "charge" in confirm.question
+    assert "free allowance" in confirm.question and "charge" in confirm.question
     # Paying: the safe button has the focus, so a stray Enter cannot pay.
     assert confirm.focused is not None and confirm.focused.id == "cancel"
     await pilot.press("right", "enter")

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui.cli import output
 from tui.cli.engine_session import cli_engine, run_cli
+from tui.engine.costs import PayEstimate
 from tui.engine.inbox import InboxNotStored
 from tui.engine.service import Engine
 from tui.gateway.errors import CsmsError, OutcomeUnknown
@@ -102,12 +103,19 @@ async def _fetch(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         total = engine.ledger.inbox_count()
-        waiting = outcome.info.unpaid_pending if outcome and outcome.info else 0
+        info = outcome.info if outcome else None
+        waiting = info.unpaid_pending if info else 0
         note = f"; {waiting} unpaid pending (use --pay or --discard)" if waiting else ""
         print(
             f"{_count(total - before, 'new message')}, {printed} printed; {total:,} stored{note}.",
             file=sys.stderr,
         )
+        if waiting and info is not None and not args.json:
+            # What --pay would cost: the free allowance first, then per segment.
+            estimate = PayEstimate(
+                waiting, info.free_incoming, engine.profile.price_per_segment, info.credit
+            )
+            print(f"Paying: {estimate.sentence()}", file=sys.stderr)
     return code
 
 

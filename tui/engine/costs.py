@@ -63,3 +63,71 @@ def estimate(
     recipients: int, segments_each: int, *, price: float | None, credit: float | None
 ) -> CostEstimate:
     return CostEstimate(recipients, segments_each, price, credit)
+
+
+@dataclass(frozen=True, slots=True)
+class PayEstimate:
+    """What paying for the pending incoming messages costs: the gateway's counts
+    (unpaid messages, free allowance left, credit) and the profile's price.
+
+    The gateway uses the free allowance first, then charges each remaining
+    message per segment; the segments of a message not yet fetched are unknown,
+    so a cost in credit is a floor (one segment each).
+    """
+
+    unpaid: int
+    free: int
+    price: float | None
+    credit: float | None
+
+    @property
+    def covered(self) -> int:
+        return min(self.unpaid, self.free)
+
+    @property
+    def charged(self) -> int:
+        return self.unpaid - self.covered
+
+    @property
+    def cost_floor(self) -> float | None:
+        return None if self.price is None else round(self.charged * self.price, 2)
+
+    @property
+    def short(self) -> bool:
+        floor = self.cost_floor
+        return floor is not None and self.credit is not None and floor > self.credit
+
+    def sentence(self) -> str:
+        """E.g. "5 are covered by the free allowance; the other 2 are charged per
+        segment: at least 0.50 credit at 0.25 per segment. Credit now 10.00."."""
+        if self.charged == 0:
+            text = (
+                "All of them are covered by the free allowance"
+                f" ({self.free:,} left, from the gateway): nothing is charged."
+            )
+        else:
+            if self.covered:
+                covered = (
+                    f"{self.covered:,} {'is' if self.covered == 1 else 'are'} covered by the "
+                    f"free allowance; the other {self.charged:,}"
+                )
+            elif self.charged == 1:
+                covered = "The free allowance is used up, so it"
+            else:
+                covered = f"The free allowance is used up, so all {self.charged:,}"
+            if self.cost_floor is not None:
+                cost = (
+                    f": at least {self.cost_floor:,.2f} credit at {self.price:g} per segment "
+                    "(the profile's price)"
+                )
+            else:
+                cost = " (set price_per_segment in the profile to see it in credit)"
+            text = f"{covered} {'is' if self.charged == 1 else 'are'} charged per segment{cost}."
+        if self.credit is not None:
+            text += f" Credit now {self.credit:,.2f} (from the gateway)."
+        if self.short:
+            text += (
+                " That is more than the credit: the gateway pays for as many as the credit"
+                " covers and leaves the rest waiting."
+            )
+        return text

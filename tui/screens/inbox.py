@@ -28,11 +28,12 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Static
 from tui.engine import events
 from tui.gateway.errors import CsmsError
 from tui.ledger import InboxMessage, LedgerError
+from tui.screens import inbox_pending
 from tui.screens.base import EngineScreen, has_engine
-from tui.screens.confirm import ConfirmScreen
 from tui.screens.display_time import local
 from tui.widgets.conversation_table import ConversationTable, PagedTable
 from tui.widgets.loss_notice import LossNotice
+from tui.widgets.pending_bar import PendingBar
 from tui.widgets.reply_quote import Reply
 from tui.wording import plural
 
@@ -111,12 +112,7 @@ class InboxScreen(EngineScreen):
                 placeholder="Search messages and numbers (Enter; Escape clears)", id="search"
             )
             yield Static("", id="page-info")
-        with Horizontal(id="pending-bar"):
-            yield Static("", id="pending")
-            yield Button("Pay and fetch", id="pay", variant="warning", compact=True)
-            yield Button("Discard", id="discard", variant="error", compact=True)
-            yield Button("Fetch now", id="fetch", compact=True)
-            yield Checkbox("Auto-fetch", value=self._auto_fetch(), id="auto-fetch", compact=True)
+        yield PendingBar(auto_fetch=self._auto_fetch(), id="pending-bar")
         yield InboxTable(id="messages", cursor_type="row", zebra_stripes=True)
         conversations = ConversationTable(id="conversations")
         conversations.display = False
@@ -147,10 +143,7 @@ class InboxScreen(EngineScreen):
         status = self.engine.status
         self._show_pending(status.unpaid_pending, status.free_incoming)
         self._show_losses()
-        toggle = self.query_one("#auto-fetch", Checkbox)
-        if toggle.value != status.auto_fetch:
-            with toggle.prevent(Checkbox.Changed):
-                toggle.value = status.auto_fetch
+        self.query_one(PendingBar).set_auto_fetch(status.auto_fetch)
         self.reload()
 
     # -- the page -------------------------------------------------------------------
@@ -375,11 +368,7 @@ class InboxScreen(EngineScreen):
     # -- pending at the gateway -------------------------------------------------------
 
     def _show_pending(self, unpaid: int, free: int) -> None:
-        self.query_one("#pending", Static).update(
-            f"At the gateway: {unpaid} to pay for, {free} free"
-        )
-        self.query_one("#pay", Button).disabled = False
-        self.query_one("#discard", Button).disabled = unpaid == 0
+        self.query_one(PendingBar).show(unpaid, free)
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
@@ -414,81 +403,15 @@ class InboxScreen(EngineScreen):
         self.notify(f"Fetched {plural(outcome.new_messages, 'new message')}.")
         self.reload()
 
-    async def _pending_count(self) -> int | None:
-        """The unpaid count as the gateway says now (None after an error)."""
-        try:
-            await self.engine.refresh_account()
-        except CsmsError as error:
-            self.notify(str(error), severity="error", timeout=10)
-            return None
-        status = self.engine.status
-        self._show_pending(status.unpaid_pending, status.free_incoming)
-        return status.unpaid_pending
-
     @work(exclusive=True, group="inbox-action", exit_on_error=False)
     async def _pay_and_fetch(self) -> None:
-        count = await self._pending_count()
-        if count is None:
-            return
-        if count == 0:
-            self.notify("No messages are waiting to be paid for.")
-            return
-        credit = self.engine.status.credit
-        credit_text = f" (credit now {credit:,.2f})" if credit is not None else ""
-        question = (
-            f"Pay for and fetch {count} pending message{'' if count == 1 else 's'}?\n"
-            f"The gateway deducts its incoming-message charge from the credit for each "
-            f"one{credit_text}."
-        )
-        pay = ConfirmScreen(
-            question, title="Pay and fetch", confirm_label="Pay and fetch", safe_default=True
-        )
-        if not await self.app.push_screen_wait(pay):
-            return
-        try:
-            outcome = await self.engine.pay_and_fetch()
-        except CsmsError as error:
-            self.notify(str(error), severity="error", timeout=10)
-            return
-        quarantined = (
-            f" {outcome.quarantined} reply could not be read and was kept aside."
-            if outcome.quarantined
-            else ""
-        )
-        self.notify(
-            f"Paid for {outcome.paid} and stored {plural(outcome.new_messages, 'new message')}."
-            + quarantined
-        )
-        self.page_offset = 0
-        self.reload()
+        if await inbox_pending.pay_and_fetch(self, self.engine):
+            self.page_offset = 0
+            self.reload()
 
     @work(exclusive=True, group="inbox-action", exit_on_error=False)
     async def _discard(self) -> None:
-        count = await self._pending_count()
-        if count is None:
-            return
-        if count == 0:
-            self.notify("No messages are waiting to be discarded.")
-            return
-        question = (
-            f"Discard {plural(count, 'pending message')} at the gateway?\n"
-            f"They are deleted unread and lost for good: nobody can fetch them afterwards."
-        )
-        confirm = ConfirmScreen(
-            question,
-            title="Discard pending messages",
-            confirm_label="Discard",
-            danger=True,
-            safe_default=True,
-        )
-        if not await self.app.push_screen_wait(confirm):
-            return
-        try:
-            discarded = await self.engine.discard_pending()
-        except CsmsError as error:
-            self.notify(str(error), severity="error", timeout=10)
-            return
-        self.notify(f"Discarded {plural(discarded, 'pending message')}.")
+        await inbox_pending.discard(self, self.engine)
 
     @on(Checkbox.Changed, "#auto-fetch")
     def _auto_fetch_changed(self, event: Checkbox.Changed) -> None:
