@@ -104,6 +104,14 @@ def _with_function_keys(keymap: dict[str, str]) -> dict[str, str]:
     return merged
 
 
+def login_problem(error: CsmsError) -> str:
+    """What the login screen says about a failed login: refused credentials are
+    corrected in the form itself (Settings holds no password)."""
+    if isinstance(error, LoginFailed):
+        return f"{error} Correct them above and log in again."
+    return str(error)
+
+
 class StartupScreen(Screen[None]):
     """Shown while the app connects, and behind the login screen."""
 
@@ -456,7 +464,7 @@ class CsmsApp(App[None]):
             log.info("Login failed: %s", error)
             for screen in self.screen_stack:
                 if isinstance(screen, LoginScreen):
-                    screen.show_problem(str(error))
+                    screen.show_problem(login_problem(error))
             return
         if not self.demo:
             # The profile is saved; which one is the default is never changed by a
@@ -526,7 +534,7 @@ class CsmsApp(App[None]):
             if self.demo:
                 self.notify(str(error), severity="error", timeout=10)
             else:
-                self.show_login(str(error))
+                self.show_login(login_problem(error))
         except CsmsError as error:
             self.notify(str(error), severity="warning", timeout=10)
 

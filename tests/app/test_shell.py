@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input
+from textual.widgets import Checkbox, Footer, Input, Static
 
 from tests.conftest import SIM_MSISDN, SIM_PASSWORD, SIM_START
 from tui.app import CsmsApp
@@ -103,6 +103,10 @@ async def test_demo_starts_on_dashboard_with_demo_marker_account_and_credit(
         assert "logged in" in text
         credit = app.shell_status.credit
         assert credit is not None and f"{credit:,.2f}" in text
+        # The footer, mounted after the first frame, lists the dashboard's keys.
+        footer = app.screen.query_one(Footer)
+        await wait_until(pilot, lambda: bool(footer.children), "the footer's keys")
+        assert any("Refresh account" in str(key.render()) for key in footer.children)
 
 
 async def test_every_screen_opens_by_letter_and_function_key(tmp_path: Path) -> None:
@@ -347,6 +351,8 @@ async def test_first_start_asks_for_login_then_saves_the_profile(
         await wait_until(pilot, lambda: not screen.busy, "the refusal")
         problem = str(screen.query_one("#login-problem").render())
         assert "Gateway error" in problem
+        # The password is corrected in the form (Settings holds none).
+        assert "Correct them above and log in again." in problem
         assert isinstance(app.screen, LoginScreen) and app.engine is None
         assert not config_file.exists()
 
@@ -354,6 +360,17 @@ async def test_first_start_asks_for_login_then_saves_the_profile(
         await wait_until(pilot, lambda: app.current_mode == "dashboard", "the dashboard")
         assert app.engine is not None
         assert "logged in" in header_text(app)
+        # The dashboard fills at once after a first login, footer included.
+        dashboard = app.screen
+        for card in ("session", "credit", "incoming"):
+            await wait_until(
+                pilot,
+                lambda card=card: (
+                    str(dashboard.query_one(f"#{card}-value", Static).render()) != "—"
+                ),
+                f"the {card} card",
+            )
+        assert dashboard.query(Footer)
         await pilot.press("ctrl+q")
     saved = load_config(config_file)
     assert saved.profile("default").msisdn == SIM_MSISDN

@@ -23,7 +23,7 @@ from tui.config import (
     permission_warning,
 )
 from tui.engine.service import Engine
-from tui.gateway.errors import CsmsError
+from tui.gateway.errors import CsmsError, LoginFailed
 from tui.ledger import LedgerError
 
 
@@ -34,10 +34,23 @@ def run_cli(work: Coroutine[Any, Any, int]) -> int:
         return asyncio.run(work)
     except BrokenPipeError:
         raise  # the reader went away: ``main`` stops quietly
+    except LoginFailed as error:
+        return output.report_failure(
+            f"{error} {CLI_PASSWORD_HINT}",
+            exit_code=output.EXIT_FAILED,
+            code=output.error_code(error),
+        )
     except (CliError, CsmsError, LedgerError, OSError) as error:
         return output.report_failure(
             str(error), exit_code=output.EXIT_FAILED, code=output.error_code(error)
         )
+
+
+#: Where a command's password comes from, said after a refused login.
+CLI_PASSWORD_HINT = (
+    "Commands use CSMS_PASSWORD, else the password saved with the profile: run csms, log in"
+    ' with "Remember the password" ticked, then run the command again.'
+)
 
 
 class CliError(Exception):

@@ -106,7 +106,7 @@ ERRORS: dict[int, ErrorInfo] = dict(
         _e(
             200,
             "Failed login: username and password do not match.",
-            "Check the MSISDN or sub-user name and the password in Settings.",
+            "Check the MSISDN or sub-user name and the password.",
         ),
         _e(
             201,

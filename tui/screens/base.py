@@ -83,9 +83,12 @@ class ShellScreen(Screen[None]):
         else:
             self.mount(_footer())
 
-    def _finish_shell(self, bar: ShellBar) -> None:
+    async def _finish_shell(self, bar: ShellBar) -> None:
         bar.show_nav()
-        self.mount(_footer())
+        await self.mount(_footer())
+        # A footer fills itself when the bindings change; the focus was set
+        # before it existed, so it is told once.
+        self.refresh_bindings()
 
     def _on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A worker that failed without handling its error is reported, and

@@ -157,7 +157,7 @@ class DashboardScreen(EngineScreen):
     def on_mount(self) -> None:
         self.call_after_refresh(self._show_cards)
 
-    def _show_cards(self) -> None:
+    async def _show_cards(self) -> None:
         placeholder = self.query_one("#cards-placeholder", Static)
         cards = Grid(
             *(
@@ -171,8 +171,10 @@ class DashboardScreen(EngineScreen):
             ),
             id="cards",
         )
-        self.query_one("#dashboard", VerticalScroll).mount(cards, before=placeholder)
-        placeholder.remove()
+        # Awaited: the cards' values exist only once mounted, and catch_up fills
+        # them (events that came before the screen existed are not sent again).
+        await self.query_one("#dashboard", VerticalScroll).mount(cards, before=placeholder)
+        await placeholder.remove()
         self.catch_up()
 
     def catch_up(self) -> None:
