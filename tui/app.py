@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from tui.engine import events
     from tui.engine.events import Subscription
     from tui.engine.service import Engine
+    from tui.screens.login import LoginScreen as _LoginScreen
 
 log = logging.getLogger(__name__)
 
@@ -456,12 +457,18 @@ class CsmsApp(App[None]):
     async def _log_in(self, profile: Profile) -> None:
         from tui.screens.login import LoginScreen
 
+        previous = (self.profile_name, self.config.profiles.get(profile.name))
         self.config.profiles[profile.name] = self._as_saved(profile)
         self.profile_name = profile.name
         try:
             await self.connect(profile, verify=True)
         except CsmsError as error:
             log.info("Login failed: %s", error)
+            if self.engine is not None:
+                # A profile switch: the profile in use stays until a login succeeds.
+                self.profile_name = previous[0]
+                if previous[1] is not None:
+                    self.config.profiles[profile.name] = previous[1]
             for screen in self.screen_stack:
                 if isinstance(screen, LoginScreen):
                     screen.show_problem(login_problem(error))
@@ -476,9 +483,11 @@ class CsmsApp(App[None]):
         """Replace the engine by one for ``profile``, started, and show the screens.
 
         With ``verify`` the account is asked for its credit first, so refused
-        credentials raise LoginFailed here with nothing kept open.
+        credentials raise LoginFailed here with nothing kept open, and the
+        engine in use (if any) keeps running until the new one is ready.
         """
-        await self._detach_engine()
+        if not verify:
+            await self._detach_engine()
         engine = await self._open_engine(profile)
         # Subscribe before starting, so no session or account event is missed.
         subscription = engine.subscribe()
@@ -490,6 +499,8 @@ class CsmsApp(App[None]):
             subscription.close()
             await engine.stop()
             raise
+        if verify:
+            await self._detach_engine()
         await self._attach_engine(engine, subscription)
 
     async def _detach_engine(self) -> None:
@@ -631,11 +642,26 @@ class CsmsApp(App[None]):
         if name not in self.config.profiles:
             self.notify(f"There is no profile called {name!r}.", severity="error")
             return
+        target = self.config.profiles[name]
+        if not self.demo and self.engine is not None and not has_credentials(apply_env(target)):
+            # Ask for the password over the running profile: Escape goes back to it.
+            from tui.screens.login import LoginScreen
+
+            self.push_screen(LoginScreen(target, back_to=self.profile_name))
+            return
         await self._detach_engine()
         self.profile_name = name
         self._publish_status(ShellStatus(profile=name, demo=self.demo))
         if await self._connect_or_ask(self.account_profile):
             self.notify(f"Now using profile {name!r}.")
+
+    def on_login_screen_cancelled(self, message: _LoginScreen.Cancelled) -> None:
+        """Escape on a profile switch's login: the profile in use stays."""
+        from tui.screens.login import LoginScreen
+
+        if isinstance(self.screen, LoginScreen):
+            self.pop_screen()
+        self.notify(f"Still using profile {self.profile_name!r}.")
 
     # -- errors ---------------------------------------------------------------
 

@@ -527,3 +527,52 @@ async def test_function_keys_switch_screens_while_a_text_area_has_focus(tmp_path
         await wait_until(pilot, lambda: app.current_mode == "quick_send", "quick send")
         await pilot.press("f7")
         await wait_until(pilot, lambda: app.current_mode == "sms_campaigns", "campaigns")
+
+
+async def test_escape_on_a_profile_switch_login_keeps_the_profile_in_use(
+    xdg_dirs: Path, simulator: Simulator, sim_server: SimulatorServer
+) -> None:
+    simulator.add_account("branch", "secret", masks=["BR"], credit=42.0)
+    config_file = xdg_dirs / "config.toml"
+    config = Config(
+        active_profile="main",
+        profiles={
+            "main": Profile(
+                "main", base_url=sim_server.base_url, msisdn=SIM_MSISDN, password=SIM_PASSWORD
+            ),
+            # No saved password: switching to it asks.
+            "branch": Profile("branch", base_url=sim_server.base_url, msisdn="branch"),
+        },
+    )
+    save_config(config, config_file)
+    app = CsmsApp(config, config_path=config_file, profile_name="main")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.engine is not None, "the first engine")
+        first = app.engine
+        app.action_switch_profile("branch")
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login")
+        login = app.screen
+        assert isinstance(login, LoginScreen)
+        assert "back to profile 'main'" in str(login.query_one("#login-back").render())
+        assert app.engine is first  # still running while the password is asked
+
+        # A wrong password: refused, and the profile in use is still main.
+        await fill_login(pilot, "branch", "wrong", remember=False)
+        await wait_until(pilot, lambda: not login.busy, "the refusal")
+        assert "Correct them above" in str(login.query_one("#login-problem").render())
+        assert app.engine is first and app.profile_name == "main"
+        assert first is not None and first.client.session == "logged in"
+
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, LoginScreen), "back")
+        assert app.engine is first and app.profile_name == "main"
+        assert "Still using profile 'main'." in notices(app)
+        assert "main" in header_text(app)
+
+        # Switching again and logging in for real replaces the engine.
+        app.action_switch_profile("branch")
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login")
+        await fill_login(pilot, "branch", "secret", remember=False)
+        await wait_until(pilot, lambda: app.engine is not first, "the branch engine")
+        assert app.engine is not None and app.engine.profile.msisdn == "branch"
+        assert app.profile_name == "branch"

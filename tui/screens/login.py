@@ -12,6 +12,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Static
 
@@ -24,18 +25,33 @@ class LoginScreen(Screen[None]):
     CSS_PATH = "../styles/login.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "log_in", "Log in", id="login.submit"),
+        Binding("escape", "back", "Back", id="login.back"),
     ]
 
-    def __init__(self, profile: Profile, *, problem: str | None = None) -> None:
+    class Cancelled(Message):
+        """The user went back to the profile in use (``back_to``)."""
+
+    def __init__(
+        self, profile: Profile, *, problem: str | None = None, back_to: str | None = None
+    ) -> None:
+        """``back_to`` names the profile still in use while switching to ``profile``:
+        Escape returns to it (on a first login there is nothing to go back to)."""
         super().__init__()
         self.profile = profile
         self.problem = problem
+        self.back_to = back_to
         self.busy = False
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="login-box"):
             yield Static("Log in to Telenor Corporate Call & SMS", id="login-title")
             yield Static(f"Profile: {self.profile.name}", id="login-profile", markup=False)
+            if self.back_to is not None:
+                yield Static(
+                    f"Escape: back to profile {self.back_to!r}, still logged in.",
+                    id="login-back",
+                    markup=False,
+                )
             yield Label("Account number (MSISDN) or sub-user name")
             yield Input(self.profile.msisdn, placeholder="923001234567", id="login-msisdn")
             yield Label("Password")
@@ -55,6 +71,15 @@ class LoginScreen(Screen[None]):
                 yield Input(self.profile.base_url, id="login-base-url")
             yield Static(self.problem or "", id="login-problem", markup=False)
             yield Button("Log in", variant="primary", id="login-submit")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.back_to is not None
+        return True
+
+    def action_back(self) -> None:
+        if self.back_to is not None:
+            self.post_message(self.Cancelled())
 
     def on_mount(self) -> None:
         target = "#login-password" if self.profile.msisdn else "#login-msisdn"
