@@ -10,6 +10,7 @@ from tui.ledger.intents import SubmitIntent
 from tui.ledger.ledger import DashboardCounts, Ledger, UnknownOutcome
 from tui.ledger.lists import ListSummary, Member
 from tui.ledger.messages import MessageRecord, NewMessage
+from tui.ledger.saved_templates import SavedTemplate
 from tui.ledger.schema import CURRENT_VERSION
 from tui.ledger.sendjobs import SendJobSummary, SendRow
 from tui.ledger.tracking import InFlight, PollItem, StatusChange
@@ -36,6 +37,7 @@ __all__ = [
     "QuarantineEntry",
     "RawReply",
     "RecipientStatus",
+    "SavedTemplate",
     "SendJobSummary",
     "SendRow",
     "SmsCampaign",

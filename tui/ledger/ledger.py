@@ -28,6 +28,7 @@ from tui.ledger.inbox_fetches import InboxFetchStore
 from tui.ledger.intents import IntentStore, close_intent
 from tui.ledger.lists import ListStore
 from tui.ledger.messages import MessageStore, NewMessage, insert_messages
+from tui.ledger.saved_templates import SavedTemplateStore
 from tui.ledger.schema import APPLICATION_ID, migrate, user_version
 from tui.ledger.sendjobs import SendJobStore, mark_interrupted_sends
 from tui.ledger.surveys import SurveyStore, mark_interrupted_surveys
@@ -113,6 +114,7 @@ class Ledger(
     InboxFetchStore,
     HistoryStore,
     HoldStore,
+    SavedTemplateStore,
 ):
     """One profile's ledger. Methods are synchronous and safe to call from any thread."""
 
