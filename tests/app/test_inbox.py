@@ -14,9 +14,10 @@ from tests.app.harness import demo_app, wait_until, workers_done
 from tui.gateway.results import IncomingMessage
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.inbox import PAGE_SIZE, UNREAD_MARK, InboxScreen, InboxTable, is_rtl
-from tui.screens.quick_send import QuickSendScreen, ResultsTable
+from tui.screens.quick_send import QuickSendScreen
 from tui.widgets import MessageComposer, RecipientsBox
 from tui.widgets.reply_quote import Reply, ReplyQuote
+from tui.widgets.send_results import ResultsTable, SendResults
 
 URDU = "آپ کا آرڈر تیار ہے، کل صبح 10 بجے لے جائیں۔ شکریہ!"
 URDU_SENDER = "923451234567"
@@ -248,7 +249,7 @@ async def test_a_reply_after_a_send_starts_empty_and_quotes_the_message(tmp_path
 
         assert quick.query_one(MessageComposer).text == ""  # never the old text
         assert quick.query_one(RecipientsBox).numbers == [ENGLISH_SENDER]
-        assert not quick.query_one(ResultsTable).display  # old results gone
+        assert not quick.query_one(SendResults).display  # old results gone
         quote = quick.query_one(ReplyQuote)
         assert quote.reply is not None and quote.reply.sender == ENGLISH_SENDER
         # From whom, when (as the inbox shows it) and what, above the composer.

@@ -12,8 +12,9 @@ from textual.widgets import Button, Select, Static, TextArea
 from tests.app.harness import demo_app, wait_until
 from tui.gateway.codes import AudioStatus, CallStatus
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.quick_send import QuickSendScreen, ResultsTable
+from tui.screens.quick_send import QuickSendScreen
 from tui.widgets import MessageComposer, RecipientsBox
+from tui.widgets.send_results import ResultsTable
 
 
 def sent_pages(sim: Any) -> list[str]:
@@ -75,8 +76,11 @@ async def test_sms_to_three_pasted_numbers_reaches_sent(tmp_path: Path) -> None:
             "923331112223",
         ]
 
+        summary = screen.query_one("#results-summary", Static)
+        assert str(summary.render()) == "3 waiting"
         sim.clock.advance(120)
         await wait_until(pilot, lambda: statuses(table) == ["Sent"] * 3)
+        await wait_until(pilot, lambda: str(summary.render()) == "3 sent", "the summary")
         # The rows were updated in place, keyed by message ID.
         assert [str(table.get_row_at(i)[2]) for i in range(3)] == ids
 
@@ -284,8 +288,10 @@ async def test_feedback_call_needs_both_clips(tmp_path: Path) -> None:
         # The key pressed shows in the live status.
         sim.clock.advance(300)
         await wait_until(pilot, lambda: statuses(table) == ["Call Sent (pressed 2)"], "the key")
-        # The column grows with its statuses (it does not keep the first ones' width).
-        assert table.columns["status"].content_width >= len("Call Sent (pressed 2)")  # type: ignore[index]
+        # The column takes the width the table leaves (not the first statuses' width).
+        assert table.columns["status"].width >= len("Call Sent (pressed 2)")  # type: ignore[index]
+        summary = screen.query_one("#results-summary", Static)
+        assert str(summary.render()) == "1 sent"
 
 
 async def test_numbers_on_the_do_not_contact_list_are_named_and_left_out(tmp_path: Path) -> None:
@@ -310,6 +316,8 @@ async def test_numbers_on_the_do_not_contact_list_are_named_and_left_out(tmp_pat
         await wait_until(pilot, lambda: table.row_count == 3, "results")
         rows = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[3]) for i in range(3)}
         assert rows["923217654321"] == "Not sent: do-not-contact list"
+        summary = str(screen.query_one("#results-summary", Static).render())
+        assert summary == "2 waiting · 1 blocked"
         sends = [r for r in sim.requests if r.page == "sendsms.jsp"]
         assert sends[-1].params["to"].split(",") == ["923001234567", "923331112223"]
 

@@ -15,8 +15,9 @@ from tests.app.test_campaign_opted_out import to_review
 from tests.app.test_quick_send import paste, statuses
 from tui.engine import service
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.quick_send import QuickSendScreen, ResultsTable
+from tui.screens.quick_send import QuickSendScreen
 from tui.screens.sending_hours import SendingHoursScreen
+from tui.widgets.send_results import ResultsTable
 
 pytestmark = pytest.mark.sending_hours
 KARACHI = ZoneInfo("Asia/Karachi")

@@ -24,7 +24,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Label, Select, Static, Tab, Tabs
+from textual.widgets import Button, Label, Select, Static, Tab, Tabs
 
 from tui.engine import events
 from tui.engine.costs import estimate
@@ -37,6 +37,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.sending_hours import SendingHoursScreen, ask_to_send, opens_label
 from tui.widgets import MessageComposer, RecipientsBox
 from tui.widgets.reply_quote import Reply, ReplyQuote
+from tui.widgets.send_results import Outcome, SendResults, outcome_of
 from tui.wording import plural
 
 SendKind = Literal["sms", "call", "feedback"]
@@ -158,28 +159,6 @@ def invalid_numbers_message(invalid: list[tuple[str, str]]) -> str:
     )
 
 
-class ResultsTable(DataTable[str]):
-    """Sent items and their live statuses; ``c`` copies the selected row's ID."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "copy_id", "Copy ID", id="quick_send.copy_id"),
-    ]
-
-    def action_copy_id(self) -> None:
-        if self.row_count == 0:
-            return
-        row = self.get_row_at(self.cursor_row)
-        kind, item_id = row[1], row[2]
-        if not item_id or item_id == "—":
-            self.notify("This row has no ID to copy.", severity="warning")
-            return
-        copy = getattr(self.app, "copy_text", None)
-        if copy is not None:
-            copy(item_id, f"{kind.lower()} ID")
-        else:
-            self.app.copy_to_clipboard(item_id)
-
-
 class QuickSendScreen(EngineScreen):
     """Send an SMS, a call or a feedback call, and follow what happens to it."""
 
@@ -197,12 +176,12 @@ class QuickSendScreen(EngineScreen):
         self._pending_reply: Reply | None = None
         #: Counts fresh forms: a confirmation or a send belongs to the form it began on.
         self.form = 0
-        self._early: OrderedDict[str, str] = OrderedDict()
+        #: Statuses that arrived before their send's IDs were shown (status, outcome).
+        self._early: OrderedDict[str, tuple[str, Outcome]] = OrderedDict()
         self._audio_options: list[tuple[str, str]] = []
         self._audio_names: dict[str, str] = {}
         self._mask_options: list[tuple[str, str]] = []
         self._sending = False
-        self._unknown_rows = 0
 
     # -- layout ---------------------------------------------------------------
 
@@ -245,19 +224,13 @@ class QuickSendScreen(EngineScreen):
                 )
                 yield Button("Send (Ctrl+S)", variant="primary", id="send")
             yield Static("", id="send-error", markup=False)
-        yield ResultsTable(id="results", cursor_type="row", zebra_stripes=True)
+        yield SendResults(id="send-results")
 
     @staticmethod
     def _retries_label(n: int) -> str:
         return f"{n} retr{'y' if n == 1 else 'ies'}"
 
     def on_mount(self) -> None:
-        table = self.query_one(ResultsTable)
-        table.add_column("Recipient", key="recipient", width=14)
-        table.add_column("Kind", key="kind", width=8)
-        table.add_column("ID", key="id", width=24)
-        table.add_column("Status", key="status")
-        table.display = False
         self.query_one("#send-error").display = False
         self._show_kind()
         self.catch_up()
@@ -360,9 +333,7 @@ class QuickSendScreen(EngineScreen):
         else:
             quote.show(reply)
         self._reset_choices()
-        table = self.query_one(ResultsTable)
-        table.clear()
-        table.display = False
+        self.query_one(SendResults).clear()
         self._early.clear()
         self._show_error(None)
         if reply is None:
@@ -448,12 +419,10 @@ class QuickSendScreen(EngineScreen):
             return
         due = opens_label(held.due_at.astimezone(holds.hours.zone), holds.clock())
         status = f"Held until {due} (hold {held.id})"
-        table = self.query_one(ResultsTable)
-        table.display = True
+        results = self.query_one(SendResults)
         label = KIND_LABELS[request.kind]
         for recipient in request.reached:
-            self._unknown_rows += 1
-            table.add_row(recipient, label, "—", status, key=f"held:{self._unknown_rows}")
+            results.add(recipient, label, "—", status, "held")
         self.notify(
             f"{label} held until {due}: it goes out then while csms runs, or at"
             " `csms hold run` (`csms hold cancel "
@@ -613,34 +582,20 @@ class QuickSendScreen(EngineScreen):
         unsent: list[str],
         blocked: list[str] | None = None,
     ) -> None:
-        table = self.query_one(ResultsTable)
-        table.display = True
+        results = self.query_one(SendResults)
         label = KIND_LABELS[request.kind]
         with self.app.batch_update():
             for recipient, item_id in ids:
                 key = f"{request.tracked_kind}:{item_id}"
-                status = self._early.pop(key, "Submitted")
-                if key in table.rows:
-                    table.update_cell(key, "status", status, update_width=True)
-                else:
-                    table.add_row(recipient, label, item_id, status, key=key)
-            for recipient in unknown:
-                self._unknown_rows += 1
-                table.add_row(
-                    recipient, label, "—", UNKNOWN_STATUS, key=f"unknown:{self._unknown_rows}"
-                )
-            for recipient in unsent:
-                self._unknown_rows += 1
-                table.add_row(
-                    recipient, label, "—", NOT_SENT_STATUS, key=f"unsent:{self._unknown_rows}"
-                )
-            for recipient in blocked or []:
-                self._unknown_rows += 1
-                table.add_row(
-                    recipient, label, "—", BLOCKED_STATUS, key=f"blocked:{self._unknown_rows}"
-                )
-        if table.row_count:
-            table.move_cursor(row=table.row_count - 1)
+                status, outcome = self._early.pop(key, ("Submitted", "waiting"))
+                results.add_keyed(key, recipient, label, item_id, status, outcome)
+            for recipients, status, outcome in (
+                (unknown, UNKNOWN_STATUS, "unknown"),
+                (unsent, NOT_SENT_STATUS, "not sent"),
+                (blocked or [], BLOCKED_STATUS, "blocked"),
+            ):
+                for recipient in recipients:
+                    results.add(recipient, label, "—", status, outcome)
 
     # -- live statuses ----------------------------------------------------------
 
@@ -651,10 +606,10 @@ class QuickSendScreen(EngineScreen):
                 return
             status = f"{event.status} ({event.detail})" if event.detail else event.status
             key = f"{event.kind}:{event.item_id}"
-            table = self.query_one(ResultsTable)
-            if key in table.rows:
-                table.update_cell(key, "status", status, update_width=True)
-            elif event.kind in ("message", "call"):
-                self._early[key] = status
+            outcome = outcome_of(event.status, event.final)
+            if self.query_one(SendResults).set_status(key, status, outcome):
+                return
+            if event.kind in ("message", "call"):
+                self._early[key] = (status, outcome)
                 while len(self._early) > EARLY_STATUSES:
                     self._early.popitem(last=False)
