@@ -27,6 +27,7 @@ from tui.engine.holds import Holds
 from tui.engine.inbox import FetchOutcome, InboxFetcher
 from tui.engine.optouts import OptOuts
 from tui.engine.personalised import PersonalisedSender
+from tui.engine.saved_templates import SavedTemplates
 from tui.engine.sms_campaigns import profile_zone
 from tui.engine.submit_journal import SendOutcome, SubmitJournal, SubmitRecords, plural
 from tui.engine.surveys import SurveyRun, Surveys
@@ -136,6 +137,8 @@ class Engine:
         #: one runner each, owned here so a run outlives the screen that began it.
         self.surveys = Surveys(self)
         self.personalised = PersonalisedSender(self)
+        #: Saved message templates (name, text, fields).
+        self.saved_templates = SavedTemplates(ledger)
         #: Surveys calling now (through ``run_survey``).
         self.surveys_running: set[int] = set()
 
