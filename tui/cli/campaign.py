@@ -53,7 +53,11 @@ def register(subparsers: Any) -> None:
         "--list", dest="lists", action="append", metavar="LIST",
         help="a list's name or ID (repeatable)",
     )  # fmt: skip
-    create.add_argument("--text", help="the message; '-' reads standard input")
+    text = create.add_mutually_exclusive_group()
+    text.add_argument("--text", help="the message; '-' reads standard input")
+    text.add_argument(
+        "--template", metavar="NAME", help="a saved template's text (one with {fields} is refused)"
+    )
     create.add_argument(
         "--like",
         metavar="CAMPAIGN",
@@ -146,6 +150,8 @@ def _review_lines(review: CampaignReview) -> list[str]:
 async def _create(args: argparse.Namespace) -> int:
     text = _read_stdin() if args.text == "-" else args.text
     async with cli_engine(args) as engine:
+        if args.template:
+            text = engine.saved_templates.text_for_send(args.template)
         if args.like:
             like = _find_campaign(engine, args.like)
             text = text if text is not None else like.text

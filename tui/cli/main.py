@@ -26,6 +26,7 @@ SUBCOMMAND_MODULES = (
     "tui.cli.voice",
     "tui.cli.survey",
     "tui.cli.optout",
+    "tui.cli.template",
     "tui.cli.thread",
     "tui.cli.hold",
     "tui.cli.unknown",

@@ -48,7 +48,11 @@ def register(subparsers: Any) -> None:
         metavar="NUMBERS",
         help="recipients, separated by commas, spaces or newlines (repeatable)",
     )
-    send.add_argument("--text", required=True, help="the message; '-' reads it from standard input")
+    text = send.add_mutually_exclusive_group(required=True)
+    text.add_argument("--text", help="the message; '-' reads it from standard input")
+    text.add_argument(
+        "--template", metavar="NAME", help="a saved template's text (one with {fields} is refused)"
+    )
     send.add_argument("--mask", metavar="M", help="sender mask (default: the account's)")
     send.add_argument(
         "--operator",
@@ -90,8 +94,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _send_command(args: argparse.Namespace) -> int:
     # The numbers and the text are checked before any credentials are needed.
     try:
-        text = _read_stdin() if args.text == "-" else args.text
-        args.message = validate.message_text(text)
+        text = None if args.template else _read_stdin() if args.text == "-" else args.text
+        args.message = None if text is None else validate.message_text(text)
         args.recipients = submits.recipients(args.to)
     except InvalidInput as error:
         return submits.fail(error, EXIT_REFUSED)
@@ -114,6 +118,8 @@ def _read_stdin() -> str:
 
 
 async def _send(engine: Engine, args: argparse.Namespace) -> int:
+    if args.message is None:  # --template: read from the ledger, fields refused
+        args.message = validate.message_text(engine.saved_templates.text_for_send(args.template))
     held = sending_hours.gate(
         engine,
         args,

@@ -216,6 +216,10 @@ class SavedTemplates:
             )
         return "".join(part for part in parsed.parts if isinstance(part, str))
 
+    def text_for_send(self, name: str) -> str:
+        """The text of the template called ``name`` for a plain send (``plain_text``)."""
+        return self.plain_text(self.get(name))
+
     def composer_text(self, template: SavedTemplate) -> str:
         """What a message box gets: the finished text, or (with fields) the text as
         written, fields for the user to replace."""
