@@ -23,6 +23,7 @@ from tui.ledger import Ledger
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.dashboard import clock
 from tui.screens.display_time import local
+from tui.widgets.copyable_table import Column, CopyableTable
 
 #: Most recent items read per kind.
 ROWS_PER_KIND = 200
@@ -129,7 +130,22 @@ def activity_rows(
     return rows
 
 
-class ActivityTable(DataTable[str]):
+ITEM_COLUMNS = (
+    Column("kind", "Kind", 14, 14),
+    Column("id", "ID", 22, 9),
+    Column("target", "To / name", 18, 12),
+    Column("at", "Updated", 8),
+    Column("status", "Status", None, 22),
+)
+UNKNOWN_COLUMNS = (
+    Column("at", "When", 16),
+    Column("summary", "What", 40, 20),
+    Column("target", "Sent to", 26, 13),
+    Column("state", "State", None, 12),
+)
+
+
+class ActivityTable(CopyableTable):
     """Items and their statuses; ``c`` copies the selected item's ID."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -137,14 +153,11 @@ class ActivityTable(DataTable[str]):
     ]
 
     def action_copy_id(self) -> None:
-        if self.row_count == 0:
-            return
-        row = self.get_row_at(self.cursor_row)
-        copy = getattr(self.app, "copy_text", None)
-        if copy is not None:
-            copy(str(row[1]), f"{str(row[0]).lower()} ID")  # columns: kind, ID, ...
-        else:
-            self.app.copy_to_clipboard(str(row[1]))
+        key = self.cursor_key()
+        if key is not None:
+            kind = str(self.get_cell(key, "kind")).lower()
+            self.copy_what = f"{kind} ID"
+        super().action_copy_id()
 
 
 class ActivityScreen(EngineScreen):
@@ -180,10 +193,16 @@ class ActivityScreen(EngineScreen):
                 id="state-filter",
             )
             yield Static("", id="poll-info")
-        yield ActivityTable(id="items", cursor_type="row", zebra_stripes=True)
+        yield ActivityTable(ITEM_COLUMNS, id="items")
         with Vertical(id="unknown-pane"):
             yield Label("Unknown outcomes", id="unknown-title")
-            yield DataTable[str](id="unknown", cursor_type="row")
+            yield CopyableTable(
+                UNKNOWN_COLUMNS,
+                copy_column="target",
+                copy_what="numbers",
+                id="unknown",
+                zebra_stripes=False,
+            )
             with Horizontal(id="settle-bar"):
                 yield Input(
                     placeholder="What you found (e.g. delivered, checked on the portal)",
@@ -200,17 +219,6 @@ class ActivityScreen(EngineScreen):
                 yield Button("Record the ID", id="settle-list")
 
     def on_mount(self) -> None:
-        items = self.query_one(ActivityTable)
-        items.add_column("Kind", key="kind", width=14)
-        items.add_column("ID", key="id", width=22)
-        items.add_column("To / name", key="target", width=18)
-        items.add_column("Updated", key="at", width=8)
-        items.add_column("Status", key="status")
-        unknown = self.query_one("#unknown", DataTable)
-        unknown.add_column("When", key="at", width=16)
-        unknown.add_column("What", key="summary", width=40)
-        unknown.add_column("Sent to", key="target", width=26)
-        unknown.add_column("State", key="state")
         self.catch_up()
 
     @on(DataTable.RowSelected, "#items")
@@ -244,19 +252,13 @@ class ActivityScreen(EngineScreen):
         self._reload_pending = False
         rows = activity_rows(self.engine.ledger, self.kind, self.state)
         table = self.query_one(ActivityTable)
-        keys = [row.key for row in rows]
         with self.app.batch_update():
-            if keys == list(self.rows):
-                for row in rows:
-                    if self.rows[row.key] != row:
-                        table.update_cell(row.key, "status", row.status)
-                        table.update_cell(row.key, "at", clock(row.at))
-            else:
-                table.clear()
-                for row in rows:
-                    table.add_row(
-                        row.label, row.id, row.target, clock(row.at), row.status, key=row.key
-                    )
+            table.sync(
+                [
+                    (row.key, (row.label, row.id, row.target, clock(row.at), row.status))
+                    for row in rows
+                ]
+            )
         self.rows = {row.key: row for row in rows}
 
     def _schedule_reload(self) -> None:
@@ -292,18 +294,22 @@ class ActivityScreen(EngineScreen):
         ledger = self.engine.ledger
         open_items = ledger.unknown_submits()
         settled = ledger.unknown_submits(settled=True)[:20]
-        table = self.query_one("#unknown", DataTable)
+        table = self.query_one("#unknown", CopyableTable)
         with self.app.batch_update():
-            table.clear()
-            for item in [*open_items, *settled]:
-                state = f"Settled: {item.note}" if item.settled else "Open"
-                table.add_row(
-                    local(item.at).strftime("%Y-%m-%d %H:%M"),
-                    item.summary,
-                    item.target,
-                    state,
-                    key=str(item.id),
-                )
+            table.sync(
+                [
+                    (
+                        str(item.id),
+                        (
+                            local(item.at).strftime("%Y-%m-%d %H:%M"),
+                            item.summary,
+                            item.target,
+                            f"Settled: {item.note}" if item.settled else "Open",
+                        ),
+                    )
+                    for item in [*open_items, *settled]
+                ]
+            )
         self.query_one("#unknown-title", Label).update(
             f"Unknown outcomes: {len(open_items)} open"
             + (" (check each, then settle it with a note)" if open_items else "")

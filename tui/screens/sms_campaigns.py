@@ -26,6 +26,7 @@ from tui.engine.sms_campaigns import CampaignProgress, SmsCampaigns, profile_zon
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError, SmsCampaign
 from tui.screens.base import EngineScreen, has_engine
+from tui.widgets.copyable_table import Column, CopyableTable
 from tui.widgets.progress_chart import ProgressChart
 from tui.wording import plural
 
@@ -121,6 +122,37 @@ class CampaignCommands(Provider):
                 yield Hit(score, matcher.highlight(name), screen.command(action), help=help_text)
 
 
+CAMPAIGN_COLUMNS = (
+    Column("name", "Name", 24, 12),
+    Column("id", "ID", 8),
+    Column("lists", "Lists", 18, 10),
+    Column("when", "When", 16),
+    Column("state", "State", 10),
+    Column("sent", "Sent", None, 10),
+)
+RECIPIENT_COLUMNS = (
+    Column("number", "Number", 14),
+    Column("status", "Status", 10),
+    Column("changed", "Changed", None, 19),
+)
+
+
+class CampaignsTable(CopyableTable):
+    """SMS campaigns; ``c`` copies the selected one's ID."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy_id", "Copy ID", id="sms_campaigns.copy_id"),
+    ]
+
+
+class RecipientsTable(CopyableTable):
+    """The monitored campaign's recipients; ``c`` copies the number."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy_id", "Copy number", id="sms_campaigns.copy_number"),
+    ]
+
+
 class SmsCampaignsScreen(EngineScreen):
     """SMS campaigns and the monitor of the highlighted one."""
 
@@ -143,25 +175,16 @@ class SmsCampaignsScreen(EngineScreen):
     # -- layout ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="campaigns", cursor_type="row", zebra_stripes=True)
+        yield CampaignsTable(CAMPAIGN_COLUMNS, id="campaigns", copy_what="campaign ID")
         with Vertical(id="monitor"):
             yield Static("No campaign yet: press n to create one.", id="monitor-title")
             yield Static("", id="monitor-details", markup=False)
             yield ProgressChart(id="monitor-chart")
-            yield DataTable(id="recipients", cursor_type="row", zebra_stripes=True)
+            yield RecipientsTable(
+                RECIPIENT_COLUMNS, id="recipients", copy_column="number", copy_what="number"
+            )
 
     def on_mount(self) -> None:
-        table = self.query_one("#campaigns", DataTable)
-        table.add_column("Name", key="name", width=24)
-        table.add_column("ID", key="id", width=8)
-        table.add_column("Lists", key="lists", width=18)
-        table.add_column("When", key="when", width=16)
-        table.add_column("State", key="state", width=10)
-        table.add_column("Sent", key="sent")
-        recipients = self.query_one("#recipients", DataTable)
-        recipients.add_column("Number", key="number", width=14)
-        recipients.add_column("Status", key="status", width=10)
-        recipients.add_column("Changed", key="changed")
         self.query_one("#monitor-chart").display = False
         self.catch_up()
 
@@ -226,7 +249,7 @@ class SmsCampaignsScreen(EngineScreen):
         if campaign.id in table.rows:
             for column, value in cells.items():
                 if table.get_cell(campaign.id, column) != value:
-                    table.update_cell(campaign.id, column, value, update_width=True)
+                    table.update_cell(campaign.id, column, value)
         else:
             table.add_row(*cells.values(), key=campaign.id)
 

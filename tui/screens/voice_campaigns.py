@@ -17,6 +17,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events as textual_events
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -29,10 +30,21 @@ from tui.gateway.codes import DynamicDigits, DynamicLanguage, DynamicVoice
 from tui.ledger import LedgerError, VoiceCampaign, VoiceSnapshot
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.voice_wizard import VoiceWizard
+from tui.widgets.copyable_table import Column, CopyableTable
 from tui.widgets.share_bars import bar_lines
 from tui.wording import plural
 
-COLUMNS = ("Name", "ID", "Type", "Status", "Attempts", "Answered", "Cost")
+#: Narrower than this, the list is above the monitor rather than beside it.
+NARROW_BELOW = 110
+COLUMNS = (
+    Column("name", "Name", 20, 10),
+    Column("id", "ID", 6),
+    Column("type", "Type", 9),
+    Column("status", "Status", None, 10),
+    Column("attempts", "Attempts", 8),
+    Column("answered", "Answered", 8),
+    Column("cost", "Cost", 8),
+)
 
 
 def outcome_rows(snapshot: VoiceSnapshot) -> list[tuple[str, int]]:
@@ -58,22 +70,12 @@ def default_export_path(campaign_id: str, today: date | None = None) -> str:
     return f"~/csms-voice-{campaign_id}-{(today or date.today()):%Y%m%d}.csv"
 
 
-class CampaignsTable(DataTable[str]):
+class CampaignsTable(CopyableTable):
     """Voice campaigns; ``c`` copies the selected one's ID."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy_id", "Copy ID", id="voice_campaigns.copy_id"),
     ]
-
-    def action_copy_id(self) -> None:
-        if self.row_count == 0:
-            return
-        campaign_id = str(self.get_row_at(self.cursor_row)[1])
-        copy = getattr(self.app, "copy_text", None)
-        if copy is not None:
-            copy(campaign_id, "campaign ID")
-        else:
-            self.app.copy_to_clipboard(campaign_id)
 
 
 class VoiceCampaignsScreen(EngineScreen):
@@ -100,7 +102,7 @@ class VoiceCampaignsScreen(EngineScreen):
             with Horizontal(id="voice-main"):
                 with Vertical(id="voice-list"):
                     yield Label("Voice campaigns (n new, c copies the ID)", classes="field-label")
-                    yield CampaignsTable(id="voice-table", cursor_type="row", zebra_stripes=True)
+                    yield CampaignsTable(COLUMNS, id="voice-table", copy_what="campaign ID")
                 with VerticalScroll(id="voice-monitor"):
                     yield Static("", id="monitor-title", markup=False)
                     yield Static("", id="monitor-status", markup=False)
@@ -114,10 +116,11 @@ class VoiceCampaignsScreen(EngineScreen):
             yield VoiceWizard(id="voice-wizard")
 
     def on_mount(self) -> None:
-        table = self.query_one(CampaignsTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column.lower())
         self.catch_up()
+
+    def on_resize(self, event: textual_events.Resize) -> None:
+        # Side by side needs room for the table's columns; else one above the other.
+        self.set_class(event.size.width < NARROW_BELOW, "-narrow")
 
     # -- the list -----------------------------------------------------------------
 
@@ -156,14 +159,7 @@ class VoiceCampaignsScreen(EngineScreen):
                 self._update_row(campaign)
 
     def _update_row(self, campaign: VoiceCampaign) -> None:
-        table = self.query_one(CampaignsTable)
-        row = self._row(campaign)
-        if campaign.id not in table.rows:
-            table.add_row(*row, key=campaign.id)
-            return
-        for column, before, after in zip(COLUMNS, table.get_row(campaign.id), row, strict=True):
-            if before != after:
-                table.update_cell(campaign.id, column.lower(), after, update_width=True)
+        self.query_one(CampaignsTable).upsert(campaign.id, self._row(campaign))
 
     @on(DataTable.RowHighlighted, "#voice-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
