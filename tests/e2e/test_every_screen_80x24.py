@@ -1,0 +1,93 @@
+"""End to end at 80x24, the terminal most SSH sessions have: the installed
+``csms --demo`` opens every screen by its function key and by a mouse click
+on its name in the navigation bar, and each screen's primary action is on
+screen (in its footer) once it is open."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_tmux import Terminal, _installed_csms
+from tui.screens.registry import SCREENS
+
+pytestmark = pytest.mark.e2e
+
+#: What each screen must offer at 80x24 (its footer lists it).
+PRIMARY_ACTIONS = {
+    "dashboard": "Refresh account",
+    "quick_send": "^s Send",
+    "inbox": "f Fetch",
+    "activity": "Settle unknown",
+    "lists": "^o Import file",
+    "sms_campaigns": "d Duplicate",
+    "voice_campaigns": "y Surveys",
+    "audio": "^t Convert",
+    "settings": "^s Save",
+    "optouts": "a Add",
+}
+
+
+@pytest.fixture
+def small_terminal(tmp_path: Path) -> Iterator[Terminal]:
+    term = Terminal(tmp_path / "tmux.sock")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+    }
+    env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
+    command = f"cd '{home}' && '{_installed_csms()}' --demo"
+    term.run(
+        "new-session", "-d", "-s", "csms", "-x", "80", "-y", "24", *env_args, "sh", "-c", command
+    )
+    term.wait_for(lambda s: "DEMO" in s and "logged in" in s, "the demo at 80x24")
+    yield term
+    subprocess.run([*term.base, "kill-server"], capture_output=True, timeout=10)
+
+
+def _footer(screen: str) -> str:
+    return screen.rstrip("\n").splitlines()[-1]
+
+
+def _click(terminal: Terminal, x: int, y: int) -> None:
+    """A left click at 0-based column ``x``, row ``y`` (xterm SGR mouse report)."""
+    press = f"\x1b[<0;{x + 1};{y + 1}M"
+    release = f"\x1b[<0;{x + 1};{y + 1}m"
+    terminal.run("send-keys", "-t", "csms", "-l", press + release)
+
+
+def test_every_screen_by_key_and_by_click_shows_its_primary_action(
+    small_terminal: Terminal,
+) -> None:
+    terminal = small_terminal
+    entries = [e for e in SCREENS if e.is_available()]
+    assert {e.mode for e in entries} <= set(PRIMARY_ACTIONS), "name each screen's action"
+    # Each action names one screen only, so a click that did nothing cannot pass.
+    assert len(set(PRIMARY_ACTIONS.values())) == len(PRIMARY_ACTIONS)
+    for entry in entries:
+        terminal.keys(entry.fkey.upper())
+        terminal.wait_for(
+            lambda s, entry=entry: PRIMARY_ACTIONS[entry.mode] in _footer(s),
+            f"{entry.title} by {entry.fkey}",
+        )
+
+    terminal.keys("F2")
+    terminal.wait_for(lambda s: "Refresh account" in _footer(s), "the dashboard")
+    for entry in entries:
+        nav = terminal.screen().splitlines()[1]
+        label = entry.short or entry.title
+        assert f" {label} " in f"{nav} ", f"{label!r} is not in the navigation bar: {nav!r}"
+        _click(terminal, nav.index(f" {label}") + 2, 1)
+        terminal.wait_for(
+            lambda s, entry=entry: PRIMARY_ACTIONS[entry.mode] in _footer(s),
+            f"{entry.title} by a click on {label!r}",
+        )
