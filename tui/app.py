@@ -155,6 +155,13 @@ class CsmsCommands(Provider):
         )
         commands.append(
             (
+                "Templates",
+                "Saved message texts: insert into the message box, save it as one, delete",
+                app.open_templates,
+            )
+        )
+        commands.append(
+            (
                 "Refresh account",
                 "Ask the gateway for the credit and pending incoming messages",
                 app.action_refresh_account,
@@ -326,6 +333,12 @@ class CsmsApp(App[None]):
         from tui.screens.surveys import SurveysScreen
 
         self.push_screen(SurveysScreen())
+
+    def open_templates(self) -> None:
+        """The saved templates, for the current screen's message box if it has one."""
+        from tui.screens.template_picker import open_template_picker
+
+        open_template_picker(self, None)
 
     def open_conversation(self, number: str) -> None:
         """Show everything exchanged with ``number`` (any format), over the current screen."""

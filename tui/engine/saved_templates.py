@@ -29,6 +29,7 @@ __all__ = [
     "SavedTemplates",
     "TemplateExists",
     "fields_phrase",
+    "message_box_text",
     "placeholder_problem",
     "placeholders",
 ]
@@ -63,9 +64,24 @@ def fields_phrase(fields: Sequence[str]) -> str:
     return f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
-def placeholder_problem(text: str) -> str | None:
-    """The sentence refusing to send ``text`` as it is, if it still holds fields."""
-    fields = placeholders(text)
+def message_box_text(template_text: str) -> tuple[str, list[str]]:
+    """What a message box gets for a template, and the braced names in it that are
+    not fields: without fields, the finished text (``{{`` written ``{``) and the
+    names its literal braces now show; with fields, the text as written."""
+    try:
+        parsed = parse_template(template_text)
+    except TemplateError:
+        return template_text, []
+    if parsed.fields:
+        return template_text, []
+    text = "".join(part for part in parsed.parts if isinstance(part, str))
+    return text, placeholders(text)
+
+
+def placeholder_problem(text: str, fields: Sequence[str] | None = None) -> str | None:
+    """The sentence refusing to send ``text`` as it is, if it still holds fields
+    (``fields``: those found already, when some braced names are not fields)."""
+    fields = placeholders(text) if fields is None else list(fields)
     if not fields:
         return None
     them = "it" if len(fields) == 1 else "them"
@@ -220,10 +236,8 @@ class SavedTemplates:
         """The text of the template called ``name`` for a plain send (``plain_text``)."""
         return self.plain_text(self.get(name))
 
-    def composer_text(self, template: SavedTemplate) -> str:
+    @staticmethod
+    def composer_text(template: SavedTemplate) -> str:
         """What a message box gets: the finished text, or (with fields) the text as
         written, fields for the user to replace."""
-        try:
-            return self.plain_text(template)
-        except TemplateError:
-            return template.text
+        return message_box_text(template.text)[0]

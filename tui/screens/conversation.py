@@ -157,8 +157,8 @@ class ConversationScreen(EngineScreen):
             self.notify("Still sending the previous reply.", severity="warning")
             return
         composer = self.query_one(MessageComposer)
-        if not composer.text.strip():
-            self._error("Write the reply first.")
+        if not composer.text.strip() or composer.problem:
+            self._error(composer.problem or "Write the reply first.")
             composer.text_area.focus()
             return
         engine = self.engine

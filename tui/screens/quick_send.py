@@ -461,6 +461,9 @@ class QuickSendScreen(EngineScreen):
             if not composer.text.strip():
                 self._refuse("Write the message text before sending.", focus="#message")
                 return None
+            if composer.problem:  # template fields such as {name} left in the text
+                self._refuse(composer.problem, focus="#message")
+                return None
             operator = self.query_one("#operator", Select).value
             return SendRequest(
                 kind="sms",

@@ -3,18 +3,31 @@
 The counter shows characters, encoding (GSM-7 or Unicode), units, segments and
 what is left in the last segment, and names the characters that forced Unicode
 so they can be replaced if the cost matters.
+
+Ctrl+T opens the saved templates (``screens/template_picker.py``): insert one,
+or save the text as one. Fields such as ``{name}`` left in the text are named
+under the counter, and ``problem`` says why such a text cannot be sent as is.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from typing import Self
+from typing import ClassVar, Self
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static, TextArea
+from textual.widgets.text_area import Selection
 
+from tui.engine.saved_templates import (
+    fields_phrase,
+    message_box_text,
+    placeholder_problem,
+    placeholders,
+)
 from tui.gateway.text import TextAnalysis, analyze
 from tui.widgets._styled import StyledWidget
 
@@ -63,8 +76,35 @@ def forcing_content(analysis: TextAnalysis, limit: int = SHOWN_FORCING) -> Conte
     )
 
 
+def fields_content(fields: list[str]) -> Content:
+    """The hint naming the template fields left in the text (empty when none)."""
+    if not fields:
+        return Content("")
+    them = "it" if len(fields) == 1 else "each"
+    return Content.from_markup(
+        "[b $warning]Replace $fields[/] "
+        "[$warning]before sending: type the real value over $them.[/]",
+        fields=fields_phrase(fields),
+        them=them,
+    )
+
+
+#: Where a field starts in the text (for putting the cursor on the first one).
+_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def _location(text: str, index: int) -> tuple[int, int]:
+    """(row, column) of ``index`` in ``text``, as a text area counts them."""
+    row = text.count("\n", 0, index)
+    return row, index - (text.rfind("\n", 0, index) + 1)
+
+
 class MessageComposer(StyledWidget):
     """A message text box and its live counter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+t", "templates", "Templates", id="composer.templates"),
+    ]
 
     class Changed(Message):
         """The text changed; ``analysis`` describes the new text."""
@@ -92,6 +132,8 @@ class MessageComposer(StyledWidget):
         self._placeholder = placeholder
         self._analysis_text: str | None = None
         self._analysis = analyze("")
+        #: Braced names an inserted template wrote as literal braces (not fields).
+        self._literal: frozenset[str] = frozenset()
 
     def compose(self) -> ComposeResult:
         yield TextArea(
@@ -103,6 +145,10 @@ class MessageComposer(StyledWidget):
         )
         yield Static(classes="composer-counter")
         yield Static(classes="composer-forcing")
+        fields = Static(classes="composer-fields")
+        fields.styles.height = "auto"
+        fields.styles.padding = (0, 1)
+        yield fields
 
     def on_mount(self) -> None:
         self._show()
@@ -119,6 +165,7 @@ class MessageComposer(StyledWidget):
 
     @text.setter
     def text(self, value: str) -> None:
+        self._literal = frozenset()
         if not self.is_mounted:
             self._initial = value
             return
@@ -133,6 +180,46 @@ class MessageComposer(StyledWidget):
             self._analysis = analyze(text)
             self._analysis_text = text
         return self._analysis
+
+    @property
+    def fields(self) -> list[str]:
+        """The template fields (``{name}``) still in the text, in first-use order."""
+        return [name for name in placeholders(self.text) if name not in self._literal]
+
+    @property
+    def problem(self) -> str | None:
+        """Why the text cannot be sent as it is (fields left in it), or None."""
+        return placeholder_problem(self.text, self.fields)
+
+    def insert_template(self, template_text: str) -> None:
+        """Put a saved template's text in the box (``{{`` written ``{`` when it has no
+        fields), with the first field (if any) selected so that typing replaces it."""
+        text, literal = message_box_text(template_text)
+        self.text = text
+        self._literal = frozenset(literal)
+        if not self.is_mounted:
+            return
+        self._show()
+        area = self.text_area
+        loaded = area.text
+        fields = set(self.fields)
+        first = next(
+            (m for m in _FIELD.finditer(loaded) if " ".join((m.group(1) or "").split()) in fields),
+            None,
+        )
+        if first is None:
+            area.move_cursor(area.document.end)
+        else:
+            area.selection = Selection(
+                _location(loaded, first.start()), _location(loaded, first.end())
+            )
+        area.focus()
+
+    def action_templates(self) -> None:
+        """Show the saved templates: insert one here, or save this text as one."""
+        from tui.screens.template_picker import open_template_picker
+
+        open_template_picker(self.app, self)
 
     def focus(self, scroll_visible: bool = True) -> Self:
         """Focusing the composer puts the cursor in its text area."""
@@ -150,4 +237,8 @@ class MessageComposer(StyledWidget):
         forcing = self.query_one(".composer-forcing", Static)
         forcing.update(forcing_content(analysis))
         forcing.display = analysis.is_unicode
+        fields = self.fields
+        hint = self.query_one(".composer-fields", Static)
+        hint.update(fields_content(fields))
+        hint.display = bool(fields)
         self.post_message(self.Changed(self, analysis))
