@@ -13,6 +13,7 @@ from tui.widgets import MessageComposer, RecipientsBox
 from tui.widgets import recipients as recipients_module
 from tui.widgets.choice import Choice
 from tui.widgets.reply_quote import QUOTE_CHARS, Reply, quote_text
+from tui.widgets.tick import Tick
 from tui.widgets.tick_list import TickList
 
 
@@ -203,3 +204,25 @@ async def test_choice_shows_which_button_is_chosen_without_colour() -> None:
         await pilot.press("down", "enter")
         await pilot.pause()
         assert buttons() == ["▐ ▌", "▐●▌"]
+
+
+class CheckboxApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Tick("Auto-fetch", value=True, id="on")
+        yield Tick("Remember the password", id="off")
+
+
+async def test_tick_shows_its_state_without_colour() -> None:
+    app = CheckboxApp()
+    async with app.run_test(size=(40, 6)) as pilot:
+        await pilot.pause()
+
+        def boxes() -> list[str]:
+            return [str(app.query_one(f"#{i}", Tick).render())[:3] for i in ("on", "off")]
+
+        assert boxes() == ["▐X▌", "▐ ▌"]
+        app.query_one("#off", Tick).focus()
+        await pilot.press("enter")
+        app.query_one("#on", Tick).value = False
+        await pilot.pause()
+        assert boxes() == ["▐ ▌", "▐X▌"]

@@ -39,6 +39,7 @@ from tui.gateway.errors import CsmsError
 from tui.ledger import AudioFile, LedgerError
 from tui.screens.base import engine_of
 from tui.screens.confirm import ConfirmScreen
+from tui.widgets.tick import Tick
 from tui.widgets.waveform import Waveform
 from tui.wording import plural
 
@@ -178,10 +179,10 @@ class AudioFlow(Vertical):
                 yield Static("Choose a recording: any common format.", id="audio-analysis")
                 yield Waveform(id="audio-waveform")
                 with Horizontal(classes="audio-row"):
-                    yield Checkbox("Normalise", id="opt-normalize")
-                    yield Checkbox("Trim silence", id="opt-trim")
-                    yield Checkbox("Phone band", id="opt-band")
-                    yield Checkbox("Cut to fit", id="opt-fit")
+                    yield Tick("Normalise", id="opt-normalize")
+                    yield Tick("Trim silence", id="opt-trim")
+                    yield Tick("Phone band", id="opt-band")
+                    yield Tick("Cut to fit", id="opt-fit")
                 with Horizontal(classes="audio-row"):
                     yield Input(placeholder="From (s or M:SS)", id="opt-start")
                     yield Input(placeholder="To (s or M:SS)", id="opt-end")

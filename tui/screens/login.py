@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Static
 
 from tui.config import Profile, validate_profile
+from tui.widgets.tick import Tick
 
 
 class LoginScreen(Screen[None]):
@@ -61,7 +62,7 @@ class LoginScreen(Screen[None]):
                 placeholder="password",
                 id="login-password",
             )
-            yield Checkbox(
+            yield Tick(
                 "Remember the password on this computer (stored in the config file, mode 0600)",
                 self.profile.save_password,
                 id="login-remember",

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Static
 
+from tui.widgets.tick import Tick
 from tui.wording import plural
 
 
@@ -52,7 +53,7 @@ class PendingBar(Horizontal):
         yield Button("Pay and fetch", id="pay", variant="warning", compact=True)
         yield Button("Discard", id="discard", variant="error", compact=True)
         yield Button("Fetch", id="fetch", compact=True)
-        yield Checkbox("Auto-fetch", value=self._auto_fetch, id="auto-fetch", compact=True)
+        yield Tick("Auto-fetch", value=self._auto_fetch, id="auto-fetch", compact=True)
 
     def show(self, unpaid: int, free: int) -> None:
         self._counts = (unpaid, free)
