@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TextArea
 
 from tests.app.harness import demo_app, wait_until
 from tests.app.test_shell import SIM_START
@@ -19,6 +19,7 @@ from tests.app.test_snapshots import make_demo_app, settled
 from tui.app import CsmsApp, CsmsCommands
 from tui.screens.campaign_wizard import CampaignWizard
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.conversation import ConversationScreen
 from tui.screens.quick_send import QuickSendScreen
 from tui.screens.template_picker import TemplateList, TemplatePickerScreen
 from tui.widgets import MessageComposer, RecipientsBox
@@ -204,6 +205,32 @@ async def test_the_palette_entry_opens_the_picker_for_the_screens_box(tmp_path: 
         await pilot.press("enter")  # nothing to insert into: the dialog stays
         assert app.screen is picker
         await pilot.press("escape")
+
+
+async def test_a_reply_with_a_field_left_is_refused(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "dashboard", size=SMALL) as (app, pilot, sim):
+        app.engine.saved_templates.save("Thanks", "Thank you {name}, we will call back.")
+        app.open_conversation("03007778889")
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.focused, TextArea) and isinstance(app.screen, ConversationScreen)
+            ),
+            "the reply box",
+        )
+        screen = app.screen
+        composer = screen.query_one(MessageComposer)
+        assert app.focused is composer.text_area
+        await open_picker(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen, "the picker closed")
+        assert composer.text == "Thank you {name}, we will call back."
+        before = len(sim.requests)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert text_of(screen, "#conv-error").startswith("The text still holds {name}; replace")
+        assert "sendsms.jsp" not in [r.page for r in sim.requests[before:]]
 
 
 @pytest.fixture
