@@ -15,14 +15,14 @@ import io
 import logging
 import logging.handlers
 import os
-import re
-import threading
 from pathlib import Path
-from urllib.parse import quote, quote_plus
+
+from tui.gateway.redaction import MASK, Redactor
 
 __all__ = [
     "LOG_FILE",
     "MASK",
+    "REDACTOR",
     "RedactingFilter",
     "RedactingFormatter",
     "add_secret",
@@ -31,69 +31,28 @@ __all__ = [
 ]
 
 LOG_FILE = "csms.log"
-MASK = "***"
 MAX_BYTES = 1_000_000
 BACKUPS = 3
 
-_NAMES = r"password|passwd|pwd|j?session_?id|session|auth_?token|token|secret"
-# name=value (query strings, form bodies, keyword reprs), name: value (JSON, dict
-# reprs, headers), with the value bare, or in single or double quotes.
-_NAMED = re.compile(
-    rf"""(?ix)
-    (?P<key>["']?\b(?:{_NAMES})\b["']?\s*[:=]\s*)
-    (?:
-        "(?:[^"\\]|\\.)*"
-      | '(?:[^'\\]|\\.)*'
-      | [^\s&"'<>,;)}}\]]+
-    )
-    """
-)
-_ELEMENT = re.compile(rf"(?is)<(?P<tag>{_NAMES})>.*?</(?P=tag)>")
-
-_secrets: set[str] = set()
-_secret_pattern: re.Pattern[str] | None = None
-_lock = threading.Lock()
-
-
-def _mask_named(match: re.Match[str]) -> str:
-    key = match["key"]
-    value = match.group(0)[len(key) :]
-    quote_char = value[0] if value[:1] in ("'", '"') else ""
-    return f"{key}{quote_char}{MASK}{quote_char}"
+#: The process's redactor: the gateway client registers the password and each
+#: session ID with it (the engine hands it to the client), and every log record
+#: goes through it.
+REDACTOR = Redactor()
 
 
 def redact(text: str) -> str:
     """``text`` with every known secret replaced by ``***``."""
-    pattern = _secret_pattern
-    if pattern is not None:
-        text = pattern.sub(MASK, text)
-    text = _NAMED.sub(_mask_named, text)
-    return _ELEMENT.sub(lambda m: f"<{m['tag']}>{MASK}</{m['tag']}>", text)
+    return REDACTOR.redact(text)
 
 
 def add_secret(value: str) -> None:
     """Remember ``value`` (a password, a session ID) so it is redacted everywhere."""
-    global _secret_pattern
-    if not value or value in _secrets:
-        return
-    with _lock:
-        _secrets.add(value)
-        forms = {v for s in _secrets for v in (s, quote(s, safe=""), quote_plus(s))}
-        parts = []
-        for form in sorted(forms, key=len, reverse=True):
-            escaped = re.escape(form)
-            # A very short secret is only matched as a whole word, or every
-            # occurrence of a common letter would vanish from the log.
-            parts.append(escaped if len(form) >= 6 else rf"(?<!\w){escaped}(?!\w)")
-        _secret_pattern = re.compile("|".join(parts))
+    REDACTOR.add_secret(value)
 
 
 def _forget_secrets() -> None:
     """Clear the remembered secrets (for tests)."""
-    global _secret_pattern
-    with _lock:
-        _secrets.clear()
-        _secret_pattern = None
+    REDACTOR.forget()
 
 
 class RedactingFilter(logging.Filter):

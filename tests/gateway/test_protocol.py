@@ -26,7 +26,7 @@ from tui.gateway.errors import (
     Throttled,
 )
 from tui.gateway.protocol import GATEWAY_TZ, parse_reply
-from tui.logs import add_secret
+from tui.gateway.redaction import Redactor
 
 DECL = b'<?xml version="1.0" encoding="UTF-8" ?>\n'
 
@@ -408,10 +408,11 @@ def test_anything_else_is_gateway_unavailable(body: bytes, status: int, reason: 
 
 
 def test_excerpts_are_short_and_redacted() -> None:
-    add_secret("S3cr3t-Session-77")
+    redactor = Redactor()
+    redactor.add_secret("S3cr3t-Session-77")
     body = b"<html>" + b"session S3cr3t-Session-77 password=hunter2 " * 20 + b"</html>"
     with pytest.raises(GatewayUnavailable) as caught:
-        parse_reply(body, status=500)
+        parse_reply(body, status=500, redact=redactor.redact)
     message = str(caught.value)
     assert "S3cr3t-Session-77" not in message and "hunter2" not in message
     assert len(caught.value.excerpt) <= protocol.excerpt.__globals__["EXCERPT_CHARS"]

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from tui import logs
 from tui.config import Profile
 from tui.engine import events
 from tui.engine.costs import CostEstimate, estimate
@@ -154,7 +155,7 @@ class Engine:
         demo: bool = False,
     ) -> Engine:
         ledger = await asyncio.to_thread(_open_ledger, data_dir)
-        client = CsmsClient.from_profile(profile, transport=transport)
+        client = CsmsClient.from_profile(profile, transport=transport, redactor=logs.REDACTOR)
         return cls(profile, client, ledger, demo=demo)
 
     async def start(self) -> None:

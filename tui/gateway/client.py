@@ -35,6 +35,7 @@ from tui.gateway.errors import (
     InvalidInput,
     OutcomeUnknown,
 )
+from tui.gateway.redaction import Redactor
 from tui.gateway.results import (
     CallState,
     CampaignRecipient,
@@ -77,7 +78,10 @@ class CsmsClient:
         backoff_base: float = 0.5,
         backoff_max: float = 20.0,
         query_retries: int = 2,
+        redactor: Redactor | None = None,
     ) -> None:
+        """``redactor`` learns the password and the session IDs (the app passes
+        its log's, ``tui.logs.REDACTOR``); by default the client keeps its own."""
         self.url_limit = url_limit
         self.keepalive_idle = keepalive_idle
         self._conn = Connection(
@@ -96,11 +100,16 @@ class CsmsClient:
             ),
             transport=transport,
             verify=verify,
+            redactor=redactor,
         )
 
     @classmethod
     def from_profile(
-        cls, profile: Profile, *, transport: httpx.AsyncBaseTransport | None = None
+        cls,
+        profile: Profile,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        redactor: Redactor | None = None,
     ) -> CsmsClient:
         verify: bool | str = profile.verify_tls
         if profile.verify_tls and profile.ca_bundle:
@@ -116,6 +125,7 @@ class CsmsClient:
             rate_limit=profile.rate_limit,
             url_limit=profile.url_limit,
             keepalive_idle=profile.keepalive_idle,
+            redactor=redactor,
         )
 
     async def __aenter__(self) -> CsmsClient:

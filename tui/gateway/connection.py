@@ -36,9 +36,9 @@ from tui.gateway.errors import (
     SessionExpired,
     Throttled,
 )
+from tui.gateway.redaction import Redactor
 from tui.gateway.session import Session
 from tui.gateway.throttle import Backoff, Throttle
-from tui.logs import add_secret
 
 log = logging.getLogger("csms.gateway")
 
@@ -102,12 +102,16 @@ class Connection:
         transport: httpx.AsyncBaseTransport | None = None,
         verify: bool | str = True,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        redactor: Redactor | None = None,
     ) -> None:
         self.base_url = normalise_base_url(base_url)
         self.login_name = login
         self._password = password
+        #: Learns the password and each session ID; the caller passes the one its
+        #: log uses, so they are taken out of the log too.
+        self.redactor = redactor or Redactor()
         if password:
-            add_secret(password)
+            self.redactor.add_secret(password)
         self.limits = limits
         self.throttle = Throttle(limits.concurrency, limits.rate_limit)
         self.backoff = Backoff(limits.backoff_base, limits.backoff_max)
@@ -180,7 +184,7 @@ class Connection:
         session_id = exchange.reply.data.text
         if not session_id:
             raise GatewayUnavailable("The gateway accepted the login but sent no session ID.")
-        add_secret(session_id)
+        self.redactor.add_secret(session_id)
         return session_id
 
     # One command ------------------------------------------------------------------------
@@ -326,14 +330,18 @@ class Connection:
                 status=status,
             )
         try:
-            reply = decode_reply(body, status=status, command=command.name)
+            reply = decode_reply(
+                body, status=status, command=command.name, redact=self.redactor.redact
+            )
         except GatewayUnavailable as exc:
             if keep_unreadable and status == 200:
                 return Exchange(status, body, None)
             if command is AUTH:  # an unreadable login reply may hold a session ID
                 raise GatewayUnavailable(exc.reason, command=command.name, status=status) from None
             raise
-        raise_for_error(reply, body, status=status, command=command.name)
+        raise_for_error(
+            reply, body, status=status, command=command.name, redact=self.redactor.redact
+        )
         return Exchange(status, body, reply)
 
     def _log(self, command: Command, outcome: str, started: float) -> None:

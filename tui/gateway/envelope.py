@@ -17,7 +17,7 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import defusedxml.ElementTree as SafeET
@@ -31,7 +31,7 @@ from tui.gateway.errors import (
     SessionExpired,
     Throttled,
 )
-from tui.logs import redact
+from tui.gateway.redaction import Redactor
 
 ROOT = "corpsms"
 _ERROR_TEXT = re.compile(r"error\W*\d{1,9}", re.IGNORECASE)
@@ -90,7 +90,15 @@ class Reply:
         return int(match.group()) if match else None
 
 
-def excerpt(body: bytes) -> str:
+#: Takes out what looks like a secret by its name (``password=...``); the
+#: connection passes its own redactor, which also knows the values in use.
+_BY_NAME = Redactor()
+
+#: Turns a reply's text into what may be shown and logged.
+Redact = Callable[[str], str]
+
+
+def excerpt(body: bytes, redact: Redact = _BY_NAME.redact) -> str:
     """The start of a reply, whitespace collapsed and secrets removed."""
     text = body[: EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
     text = " ".join(text.split())
@@ -98,9 +106,14 @@ def excerpt(body: bytes) -> str:
 
 
 def unavailable(
-    reason: str, body: bytes, *, status: int | None = None, command: str | None = None
+    reason: str,
+    body: bytes,
+    *,
+    status: int | None = None,
+    command: str | None = None,
+    redact: Redact = _BY_NAME.redact,
 ) -> GatewayUnavailable:
-    return GatewayUnavailable(reason, command=command, status=status, excerpt=excerpt(body))
+    return GatewayUnavailable(reason, command=command, status=status, excerpt=excerpt(body, redact))
 
 
 def error_for(code: int, command: str | None = None) -> GatewayError:
@@ -114,7 +127,13 @@ def error_for(code: int, command: str | None = None) -> GatewayError:
     return GatewayError(code, command=command)
 
 
-def decode_reply(body: bytes, *, status: int = 200, command: str | None = None) -> Reply:
+def decode_reply(
+    body: bytes,
+    *,
+    status: int = 200,
+    command: str | None = None,
+    redact: Redact = _BY_NAME.redact,
+) -> Reply:
     """Decode an envelope without judging OK/ERROR.
 
     Raises ``GatewayUnavailable`` for anything that is not a readable reply:
@@ -127,10 +146,13 @@ def decode_reply(body: bytes, *, status: int = 200, command: str | None = None) 
             body,
             status=status,
             command=command,
+            redact=redact,
         )
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n\x00")
     if not stripped:
-        raise unavailable("The gateway sent an empty reply.", body, status=status, command=command)
+        raise unavailable(
+            "The gateway sent an empty reply.", body, status=status, command=command, redact=redact
+        )
     if _looks_like_html(stripped):
         raise unavailable(
             "The gateway sent a web page instead of an API reply; it may be down or "
@@ -138,6 +160,7 @@ def decode_reply(body: bytes, *, status: int = 200, command: str | None = None) 
             body,
             status=status,
             command=command,
+            redact=redact,
         )
     try:
         if stripped[:1] in (b"{", b"["):
@@ -147,20 +170,35 @@ def decode_reply(body: bytes, *, status: int = 200, command: str | None = None) 
     except (ValueError, RecursionError, SyntaxError) as exc:  # ParseError is a SyntaxError
         reason = str(exc) if isinstance(exc, _Unreadable) else "the reply could not be read"
         raise unavailable(
-            f"The gateway's reply was unusable ({reason}).", body, status=status, command=command
+            f"The gateway's reply was unusable ({reason}).",
+            body,
+            status=status,
+            command=command,
+            redact=redact,
         ) from None
     return reply
 
 
-def parse_reply(body: bytes, *, status: int = 200, command: str | None = None) -> Reply:
+def parse_reply(
+    body: bytes,
+    *,
+    status: int = 200,
+    command: str | None = None,
+    redact: Redact = _BY_NAME.redact,
+) -> Reply:
     """Decode a reply and raise the ``GatewayError`` of an ERROR reply."""
-    reply = decode_reply(body, status=status, command=command)
-    raise_for_error(reply, body, status=status, command=command)
+    reply = decode_reply(body, status=status, command=command, redact=redact)
+    raise_for_error(reply, body, status=status, command=command, redact=redact)
     return reply
 
 
 def raise_for_error(
-    reply: Reply, body: bytes, *, status: int = 200, command: str | None = None
+    reply: Reply,
+    body: bytes,
+    *,
+    status: int = 200,
+    command: str | None = None,
+    redact: Redact = _BY_NAME.redact,
 ) -> None:
     """Raise the error an ERROR reply stands for; return for an OK reply."""
     if reply.ok:
@@ -172,6 +210,7 @@ def raise_for_error(
             body,
             status=status,
             command=command,
+            redact=redact,
         )
     raise error_for(code, command or reply.command or None)
 
