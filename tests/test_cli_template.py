@@ -110,6 +110,18 @@ def test_refusals_are_one_sentence_in_json_too(
     assert _json(capsys)["code"] == "not_found"  # type: ignore[index]
 
 
+def test_save_reads_standard_input(
+    account_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("Dear {name},\nyour order is ready.\n"))
+    assert main(["template", "save", "Ready", "--text", "-", "--json"]) == 0
+    saved = _json(capsys)
+    assert saved["text"] == "Dear {name},\nyour order is ready."  # type: ignore[index]
+    assert saved["fields"] == ["name"]  # type: ignore[index]
+    assert main(["template", "show", "ready", "--json"]) == 0
+    assert _json(capsys)["name"] == "Ready"  # type: ignore[index]
+
+
 def test_send_with_a_template(
     account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
