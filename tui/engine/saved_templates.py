@@ -24,6 +24,7 @@ from tui.gateway.errors import InvalidInput
 from tui.ledger.saved_templates import SavedTemplate, SavedTemplateStore
 
 __all__ = [
+    "FIELD_TOKEN",
     "NAME_LIMIT",
     "SavedTemplate",
     "SavedTemplates",
@@ -37,8 +38,9 @@ __all__ = [
 #: Longest template name, in characters.
 NAME_LIMIT = 40
 
-#: The tokens of the template syntax (the same as ``tui.engine.templates``).
-_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+#: The tokens of the template syntax (the same as ``tui.engine.templates``):
+#: ``{{``, ``}}``, a field (its name is group 1) or a lone brace.
+FIELD_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
 class TemplateExists(InvalidInput):
@@ -52,7 +54,7 @@ class TemplateExists(InvalidInput):
 def placeholders(text: str) -> list[str]:
     """The ``{field}`` names in ``text``, in first-use order; ``{{`` and ``}}``
     are literal braces and a lone brace is not a field."""
-    names = (" ".join(m.group(1).split()) for m in _TOKEN.finditer(text) if m.group(1))
+    names = (" ".join(m.group(1).split()) for m in FIELD_TOKEN.finditer(text) if m.group(1))
     return list(dict.fromkeys(name for name in names if name))
 
 

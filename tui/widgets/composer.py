@@ -11,7 +11,6 @@ under the counter, and ``problem`` says why such a text cannot be sent as is.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import ClassVar, Self
 
@@ -23,6 +22,7 @@ from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
 
 from tui.engine.saved_templates import (
+    FIELD_TOKEN,
     fields_phrase,
     message_box_text,
     placeholder_problem,
@@ -87,10 +87,6 @@ def fields_content(fields: list[str]) -> Content:
         fields=fields_phrase(fields),
         them=them,
     )
-
-
-#: Where a field starts in the text (for putting the cursor on the first one).
-_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
 def _location(text: str, index: int) -> tuple[int, int]:
@@ -195,16 +191,22 @@ class MessageComposer(StyledWidget):
         """Put a saved template's text in the box (``{{`` written ``{`` when it has no
         fields), with the first field (if any) selected so that typing replaces it."""
         text, literal = message_box_text(template_text)
-        self.text = text
-        self._literal = frozenset(literal)
         if not self.is_mounted:
+            self._initial = text
+            self._literal = frozenset(literal)
             return
-        self._show()
         area = self.text_area
+        area.load_text(text)
+        self._literal = frozenset(literal)
+        self._show()
         loaded = area.text
         fields = set(self.fields)
         first = next(
-            (m for m in _FIELD.finditer(loaded) if " ".join((m.group(1) or "").split()) in fields),
+            (
+                m
+                for m in FIELD_TOKEN.finditer(loaded)
+                if " ".join((m.group(1) or "").split()) in fields
+            ),
             None,
         )
         if first is None:
