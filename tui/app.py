@@ -33,9 +33,9 @@ from tui.config import (
     save_config,
 )
 from tui.gateway.errors import CsmsError, LoginFailed
+from tui.registry import SCREENS, ScreenEntry, entry_for
 from tui.screens.base import EngineScreen, ShellScreen
 from tui.screens.display_time import set_zone
-from tui.screens.registry import SCREENS, ScreenEntry, entry_for
 from tui.widgets.header import ShellStatus
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.harness import demo_app, wait_until
-from tui.screens.registry import SCREENS
+from tui.registry import SCREENS
 from tui.widgets.header import NavLink
 
 

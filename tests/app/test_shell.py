@@ -22,9 +22,9 @@ from tui.app import CsmsApp
 from tui.config import Config, Profile, load_config, save_config
 from tui.engine.demo import open_demo_engine
 from tui.engine.service import Engine
+from tui.registry import HELP_DIR, SCREENS, ScreenEntry
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
-from tui.screens.registry import HELP_DIR, SCREENS, ScreenEntry
 from tui.simulator import Simulator, SimulatorConfig, SimulatorServer
 from tui.widgets.header import StatusHeader
 

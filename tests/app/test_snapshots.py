@@ -20,11 +20,11 @@ from tests.app.test_shell import SIM_START, demo_opener, wait_until
 from tui.app import CsmsApp
 from tui.config import Config, Profile
 from tui.engine.service import Engine
+from tui.registry import SCREENS
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
 from tui.screens.quick_send import QuickSendScreen
-from tui.screens.registry import SCREENS
 from tui.widgets import MessageComposer, RecipientsBox
 
 SIZES = [(100, 30), (160, 50)]

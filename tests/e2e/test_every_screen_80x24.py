@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.test_tmux import Terminal, _installed_csms
-from tui.screens.registry import SCREENS
+from tui.registry import SCREENS
 
 pytestmark = pytest.mark.e2e
 

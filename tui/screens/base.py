@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from tui.screens.registry import SCREENS
+from tui.registry import SCREENS
 from tui.widgets.header import ShellBar, ShellStatus
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.events import Click, Resize
 from textual.widgets import Static
 
-from tui.screens.registry import ScreenEntry
+from tui.registry import ScreenEntry
 
 #: How each session state reads in the header, and its style.
 SESSION_STYLES: dict[str, str] = {

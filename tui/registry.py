@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-HELP_DIR = Path(__file__).resolve().parent.parent / "help"
+HELP_DIR = Path(__file__).resolve().parent / "help"
 
 
 @dataclass(frozen=True, slots=True)
