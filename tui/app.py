@@ -39,6 +39,9 @@ from tui.screens.display_time import set_zone
 from tui.widgets.header import ShellStatus
 
 if TYPE_CHECKING:
+    from tui.widgets.composer import MessageComposer
+
+    TemplatesWanted = MessageComposer.TemplatesWanted
     from tui.engine import events
     from tui.engine.events import Subscription
     from tui.engine.service import Engine
@@ -339,6 +342,12 @@ class CsmsApp(App[None]):
         from tui.screens.template_picker import open_template_picker
 
         open_template_picker(self, None)
+
+    def on_message_composer_templates_wanted(self, message: TemplatesWanted) -> None:
+        """Ctrl+T in a message box: the saved templates, to insert into it or save its text."""
+        from tui.screens.template_picker import open_template_picker
+
+        open_template_picker(self, message.composer)
 
     def open_conversation(self, number: str) -> None:
         """Show everything exchanged with ``number`` (any format), over the current screen."""

@@ -4,8 +4,8 @@ The counter shows characters, encoding (GSM-7 or Unicode), units, segments and
 what is left in the last segment, and names the characters that forced Unicode
 so they can be replaced if the cost matters.
 
-Ctrl+T opens the saved templates (``screens/template_picker.py``): insert one,
-or save the text as one. Fields such as ``{name}`` left in the text are named
+Ctrl+T asks for the saved templates (the app shows ``screens/template_picker.py``):
+insert one, or save the text as one. Fields such as ``{name}`` left in the text are named
 under the counter, and ``problem`` says why such a text cannot be sent as is.
 """
 
@@ -109,6 +109,18 @@ class MessageComposer(StyledWidget):
             super().__init__()
             self.composer = composer
             self.analysis = analysis
+
+        @property
+        def control(self) -> MessageComposer:
+            return self.composer
+
+    class TemplatesWanted(Message):
+        """Ctrl+T: show the saved templates for this box (the app opens
+        ``screens/template_picker.py``; widgets never import screens)."""
+
+        def __init__(self, composer: MessageComposer) -> None:
+            super().__init__()
+            self.composer = composer
 
         @property
         def control(self) -> MessageComposer:
@@ -218,10 +230,8 @@ class MessageComposer(StyledWidget):
         area.focus()
 
     def action_templates(self) -> None:
-        """Show the saved templates: insert one here, or save this text as one."""
-        from tui.screens.template_picker import open_template_picker
-
-        open_template_picker(self.app, self)
+        """Ask for the saved templates: insert one here, or save this text as one."""
+        self.post_message(self.TemplatesWanted(self))
 
     def focus(self, scroll_visible: bool = True) -> Self:
         """Focusing the composer puts the cursor in its text area."""
