@@ -42,9 +42,11 @@ def _fill_v1(conn: sqlite3.Connection) -> None:
         " option_selected, final) VALUES ('c1', '923001110003', 'feedback', 'f1', ?, 1, 1, '2', 1)",
         (AT,),
     )
-    sql("INSERT INTO lists VALUES ('L1', 'Customers', ?, ?)", (AT, AT))
-    sql("INSERT INTO list_members VALUES ('L1', '923001110001', ?, 'b1')", (AT,))
-    sql("INSERT INTO list_members VALUES ('L1', '923001110002', ?, 'b1')", (AT,))
+    sql("INSERT INTO lists (id, name, created_at, updated_at) VALUES ('L1', 'Customers', ?, ?)",
+        (AT, AT))  # fmt: skip
+    for number in ("923001110001", "923001110002"):
+        sql("INSERT INTO list_members (list_id, msisdn, added_at, batch) VALUES ('L1', ?, ?, 'b1')",
+            (number, AT))  # fmt: skip
     sql(
         "INSERT INTO sms_campaigns (id, name, list_ids, text, created_at)"
         " VALUES ('C1', 'Eid', '[\"L1\"]', 'Eid Mubarak', ?)",
@@ -109,6 +111,7 @@ FILLERS: dict[int, Callable[[sqlite3.Connection], None]] = {
     7: _fill_v2,
     8: _fill_v2,
     9: _fill_v2,
+    10: _fill_v2,
 }
 
 

@@ -1,4 +1,5 @@
-"""``csms lists``: show the known lists, import numbers from a file, resume, export."""
+"""``csms lists``: show the known lists, import numbers from a file, resume, add, clean
+(one list's members: ``cli/lists_members.py``)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui.cli import output
+from tui.cli import lists_members, output
 from tui.cli.engine_session import CliError, cli_engine, run_cli
+from tui.cli.lists_members import find_list, list_dict
 from tui.cli.stopping import graceful_stop
 from tui.engine.clean_lists import clean_name, make_clean_list
 from tui.engine.imports import preview_file
-from tui.engine.list_upload import ListUploader, UploadProgress, UploadResult
+from tui.engine.list_upload import Fields, ListUploader, UploadProgress, UploadResult
 from tui.engine.service import Engine
 from tui.engine.sms_campaigns import profile_zone
-from tui.gateway import operators
 from tui.gateway.errors import InvalidInput
-from tui.ledger import ListSummary
 from tui.wording import plural
 
 
@@ -46,9 +46,18 @@ def register(subparsers: Any) -> None:
     add.add_argument("file", type=Path, metavar="FILE")
     add.add_argument(
         "--column",
+        action="append",
         metavar="NAME_OR_NUMBER",
-        help="the column holding the numbers: its header or its number (1 is the first); "
-        "by default the column holding the most numbers",
+        help="a column holding numbers: its header or its number (1 is the first); repeat "
+        "it for several (--column Mobile --column 'Phone 2': every valid number of a row is "
+        "taken); by default the column holding the most numbers",
+    )
+    add.add_argument(
+        "--keep-columns",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="keep each row's other columns (name, city, ...) with its numbers in csms's "
+        "copy of the list, for exports and personalised sends (default: on)",
     )
     add.add_argument(
         "--sheet", metavar="NAME", help="the sheet of an .xlsx workbook (default: the first)"
@@ -73,18 +82,7 @@ def register(subparsers: Any) -> None:
     resume.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     resume.set_defaults(handler=lambda args: run_cli(_resume(args)))
 
-    show = actions.add_parser(
-        "show",
-        help="one list: its members, their count per network prefix",
-        description="Shows what csms knows of one list: its ID, member count, members per "
-        "mobile prefix (and the network that issued it) and the members themselves "
-        "(--search keeps those whose number contains the digits; --limit caps the list).",
-    )
-    show.add_argument("list_name", metavar="LIST_NAME")
-    show.add_argument("--search", metavar="DIGITS", help="members whose number holds these")
-    show.add_argument("--limit", type=int, default=100, metavar="N", help="members shown (100)")
-    show.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
-    show.set_defaults(handler=lambda args: run_cli(_show_one(args)))
+    lists_members.register(actions)
 
     existing = actions.add_parser(
         "add",
@@ -115,18 +113,6 @@ def register(subparsers: Any) -> None:
     clean.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     clean.set_defaults(handler=lambda args: run_cli(_clean(args)))
 
-    export = actions.add_parser("export", help="write a list's members to a CSV file")
-    export.add_argument("list_name", metavar="LIST_NAME")
-    export.add_argument("file", type=Path, metavar="FILE.csv")
-    export.set_defaults(handler=lambda args: run_cli(_export(args)))
-
-
-def _find(uploader: ListUploader, name: str) -> ListSummary:
-    found = uploader.find_list(name)
-    if found is None:
-        raise CliError(f"No list named {name!r} is known; `csms lists` shows the known lists.")
-    return found
-
 
 # Showing ------------------------------------------------------------------------------
 
@@ -138,7 +124,7 @@ async def _show(args: argparse.Namespace) -> int:
         jobs = uploader.unfinished_jobs()
         zone = profile_zone(engine)
     if args.json:
-        print(json.dumps([_list_dict(item) for item in lists], ensure_ascii=False))
+        print(json.dumps([list_dict(item) for item in lists], ensure_ascii=False))
         return 0
     if not lists:
         print("No lists yet; create one with `csms lists import NAME FILE --yes`.")
@@ -158,55 +144,6 @@ async def _show(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _show_one(args: argparse.Namespace) -> int:
-    digits = "".join(ch for ch in (args.search or "") if ch.isdigit())
-    if args.search is not None and not digits:
-        raise CliError(f"--search {args.search!r} holds no digits; give part of a number.")
-    if digits.startswith("0"):
-        digits = digits[1:]  # 0300... is written 92300... in the list
-    async with cli_engine(args) as engine:
-        found = _find(ListUploader(engine), args.list_name)
-        ledger = engine.ledger
-        prefixes = ledger.member_prefix_counts(found.id)
-        members = (
-            ledger.search_members(found.id, digits, args.limit)
-            if digits
-            else ledger.members(found.id, limit=args.limit)
-        )
-    networks: dict[str, int] = {}
-    for code, count in prefixes.items():
-        network = operators.issuing_network(code)
-        networks[network] = networks.get(network, 0) + count
-    if getattr(args, "json", False):
-        document = {
-            **_list_dict(found),
-            "prefixes": prefixes,
-            "networks": networks,
-            "members_shown": [m.msisdn for m in members],
-        }
-        print(json.dumps(document, ensure_ascii=False))
-        return 0
-    print(f"{found.name} (ID {found.id}): {found.members:,} members")
-    print("Per prefix (the network that issued it; a number may have moved since):")
-    for code, count in prefixes.items():
-        print(f"  0{code}  {operators.issuing_network(code):<13} {count:>9,}")
-    shown = "matching " + repr(args.search) if digits else "first"
-    print(f"Members ({shown}, up to {args.limit:,}):")
-    for member in members:
-        print(f"  {member.msisdn}")
-    return 0
-
-
-def _list_dict(item: ListSummary) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "name": item.name,
-        "members": item.members,
-        "created_at": item.created_at.isoformat(),
-        "updated_at": item.updated_at.isoformat(),
-    }
-
-
 # Importing ------------------------------------------------------------------------------
 
 
@@ -220,7 +157,12 @@ async def _import(args: argparse.Namespace) -> int:
         known = engine.ledger.member_set(target.id) if target else set()
         queued = uploader.queued_numbers(target.id) if target else set()
         with preview_file(
-            args.file, column=args.column, known=known, queued=queued, sheet=args.sheet
+            args.file,
+            column=args.column,
+            known=known,
+            queued=queued,
+            sheet=args.sheet,
+            keep_columns=args.keep_columns,
         ) as preview:
             if args.invalid_out is not None:
                 written = preview.export_invalid(args.invalid_out)
@@ -245,6 +187,7 @@ async def _import(args: argparse.Namespace) -> int:
                         str(args.file.resolve()),
                         cancel=cancel,
                         on_progress=_progress_printer(),
+                        fields=Fields(preview.kept_fields(), preview.field_names),
                     )
                 if uploader.left_out:
                     print(
@@ -263,7 +206,7 @@ async def _resume(args: argparse.Namespace) -> int:
     as_json = bool(getattr(args, "json", False))
     async with cli_engine(args) as engine:
         uploader = ListUploader(engine)
-        list_id = _find(uploader, args.list_name).id if args.list_name else None
+        list_id = find_list(uploader, args.list_name).id if args.list_name else None
         unfinished = uploader.unfinished_jobs(list_id)
         jobs = [job for job in unfinished if not job.finished]
         if not unfinished and not as_json:
@@ -333,7 +276,7 @@ async def _add_existing(args: argparse.Namespace) -> int:
         except InvalidInput as error:
             raise CliError(str(error)) from None
     if getattr(args, "json", False):
-        print(json.dumps(_list_dict(added), ensure_ascii=False))
+        print(json.dumps(list_dict(added), ensure_ascii=False))
     else:
         print(
             f"List {added.name!r} (ID {added.id}) added: imports into it add to it, and"
@@ -346,7 +289,7 @@ async def _clean(args: argparse.Namespace) -> int:
     as_json = getattr(args, "json", False)
     async with cli_engine(args) as engine:
         uploader = ListUploader(engine)
-        sources = [_find(uploader, name) for name in args.list_names]
+        sources = [find_list(uploader, name) for name in args.list_names]
         name = args.name or clean_name([s.name for s in sources])
         ids = [s.id for s in sources]
         left_out = engine.optouts.listed_members(ids)
@@ -372,7 +315,7 @@ async def _clean(args: argparse.Namespace) -> int:
                 engine, ids, name, cancel=cancel, on_progress=_progress_printer()
             )
     report = {
-        "list": _list_dict(made.made),
+        "list": list_dict(made.made),
         "left_out": made.left_out,
         "results": [r.as_dict() for r in made.results],
     }
@@ -404,15 +347,3 @@ def _progress_printer() -> Any:
         print(f"\r\x1b[KUploading: {progress.describe()}", end=end, file=sys.stderr, flush=True)
 
     return show
-
-
-# Exporting ------------------------------------------------------------------------------
-
-
-async def _export(args: argparse.Namespace) -> int:
-    async with cli_engine(args) as engine:
-        uploader = ListUploader(engine)
-        target = _find(uploader, args.list_name)
-        rows = await uploader.export_list(target.id, args.file)
-    print(f"Wrote {plural(rows, 'member')} of {target.name!r} to {args.file}.")
-    return 0

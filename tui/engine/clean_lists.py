@@ -2,10 +2,10 @@
 
 The gateway cannot take a member off a list, so a campaign to a list that holds
 an opted-out number would reach it. ``make_clean_list`` creates a new list at
-the gateway holding every member of the given lists (as the ledger knows them)
-except the numbers on the do-not-contact list, and uploads it with the usual
-resumable, journalled upload (``engine/list_upload.py``); the campaign then goes
-to the clean list.
+the gateway holding every member of the given lists (as the ledger knows them,
+with the columns kept with them) except the numbers on the do-not-contact
+list, and uploads it with the usual resumable, journalled upload
+(``engine/list_upload.py``); the campaign then goes to the clean list.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tui.engine.list_upload import ListUploader, ProgressCallback, UploadResult
+from tui.engine.list_upload import Fields, ListUploader, ProgressCallback, UploadResult
 from tui.ledger.lists import ListSummary
 
 if TYPE_CHECKING:
@@ -71,6 +71,6 @@ async def make_clean_list(
     sources = ", ".join(list_ids)
     results = await uploader.upload(
         made.id, members, f"clean copy of lists {sources}", cancel=cancel,
-        on_progress=on_progress,
+        on_progress=on_progress, fields=Fields(of_lists=list(list_ids)),
     )  # fmt: skip
     return CleanList(made, list(uploader.left_out), results)

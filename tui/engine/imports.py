@@ -9,17 +9,24 @@ can export them for fixing without memory growing with the file. The first
 ``SHOWN_DUPLICATES`` repeated lines are kept with their line and the line they
 repeat. How the file is laid out and how one cell is read are in
 ``sheets``, the reader personalised sends use too.
+
+Numbers may come from several columns (``Mobile`` and ``Phone 2``): every
+valid number of a row is taken, counted per column. With ``keep_columns`` the
+row's other cells (name, city, ...) go with each of its numbers, written as
+they are read to a second temporary file (number, JSON object), which the
+upload streams into the import journal: memory does not grow with them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import json
 import os
 import re
 import tempfile
 import weakref
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +34,7 @@ from typing import Any, Literal
 from tui.engine.import_layout import ImportFileError
 from tui.engine.sheets import (
     FileLayout,
+    OpenSheet,
     RowReader,
     cell_number,
     detect_layout,
@@ -88,9 +96,9 @@ class DuplicateRow:
 class _Spill:
     """Invalid rows written to a temporary CSV file as they are found."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = "csms-invalid-") -> None:
         handle = tempfile.NamedTemporaryFile(  # closed by close()
-            "w", encoding="utf-8", newline="", prefix="csms-invalid-", suffix=".csv", delete=False
+            "w", encoding="utf-8", newline="", prefix=prefix, suffix=".csv", delete=False
         )
         self.path = Path(handle.name)
         self._handle: Any = handle
@@ -108,6 +116,24 @@ class _Spill:
 
     def close(self) -> None:
         self._finalizer()
+
+
+class _FieldSpill(_Spill):
+    """The kept columns of each number: one ``number<TAB>JSON object`` line each
+    (JSON escapes tabs and line breaks, so the line is unambiguous)."""
+
+    def __init__(self) -> None:
+        super().__init__("csms-fields-")
+
+    def add(self, number: str, fields: str) -> None:
+        self._handle.write(f"{number}\t{fields}\n")
+
+    def pairs(self) -> Iterator[tuple[str, str]]:
+        self._handle.flush()
+        with self.path.open(encoding="utf-8", newline="\n") as handle:
+            for line in handle:
+                number, _, fields = line.rstrip("\n").partition("\t")
+                yield number, fields
 
 
 def _remove(handle: Any, path: Path) -> None:
@@ -148,10 +174,15 @@ class ImportPreview:
     #: The first repeated lines, with the line each repeats.
     duplicate_rows: list[DuplicateRow] = field(default_factory=list)
     to_upload: int = 0
+    #: Valid numbers per column (label -> count), when numbers come from several.
+    per_column: dict[str, int] = field(default_factory=dict)
+    #: The names of the other columns kept with each number (empty: none kept).
+    field_names: list[str] = field(default_factory=list)
     #: Every valid number once, in file order: ``line << 2 | where`` (the line it
     #: first appeared on; where it goes: _NEW, _KNOWN or _QUEUED).
     _seen: dict[str, int] = field(default_factory=dict, repr=False)
     _spill: _Spill | None = field(default=None, repr=False)
+    _fields: _FieldSpill | None = field(default=None, repr=False)
 
     @property
     def numbers(self) -> list[str]:
@@ -189,10 +220,18 @@ class ImportPreview:
         except LedgerError as error:
             raise ImportFileError(str(error)) from None
 
+    def kept_fields(self) -> Iterator[tuple[str, str]]:
+        """(number, JSON object of the row's other columns) of each valid number
+        read (as its first row had them); nothing when no column was kept."""
+        if self._fields is not None:
+            yield from self._fields.pairs()
+
     def close(self) -> None:
-        """Remove the temporary file of invalid rows."""
+        """Remove the temporary files (invalid rows, kept columns)."""
         if self._spill is not None:
             self._spill.close()
+        if self._fields is not None:
+            self._fields.close()
 
     def __enter__(self) -> ImportPreview:
         return self
@@ -215,6 +254,9 @@ class ImportPreview:
                          f"{self.layout.column_label}.")  # fmt: skip
         lines.append(row("Rows read", self.rows_read, "  (items)" if self.kind == "paste" else ""))
         lines.append(row("Valid", self.valid))
+        if len(self.per_column) > 1:
+            for label, count in self.per_column.items():
+                lines.append(row(f"  from {label}"[:27], count))
         if self.kind == "file":
             lines.append(row("  normalised", self.normalised, "  (written another way)"))
         lines.append(row("  repeated in the file", self.duplicates_in_file))
@@ -232,6 +274,8 @@ class ImportPreview:
             lines.append(_invalid_line(bad))
         if self.invalid > 10:
             lines.append(f"  … and {self.invalid - 10:,} more (export them to fix them)")
+        if self.field_names:
+            lines.append("Kept with each number: " + ", ".join(self.field_names) + ".")
         return lines
 
     def as_dict(self) -> dict[str, Any]:
@@ -245,6 +289,8 @@ class ImportPreview:
             "already_queued": self.already_queued,
             "to_upload": self.to_upload,
             "invalid": self.invalid,
+            "per_column": dict(self.per_column),
+            "kept_columns": list(self.field_names),
             "invalid_rows": [
                 {"line": r.line, "value": r.value, "reason": r.reason, "context": r.context}
                 for r in self.invalid_rows
@@ -275,29 +321,48 @@ _WRITTEN = re.compile(r"(?:\+92|0092|92|0)?(3[0-9]{9})(?:[.,]0+)?").fullmatch
 def preview_file(
     path: str | os.PathLike[str],
     *,
-    column: str | int | None = None,
+    column: str | int | Sequence[str | int] | None = None,
     has_header: bool | None = None,
     known: Collection[str] = frozenset(),
     queued: Collection[str] = frozenset(),
     sheet: str | None = None,
+    keep_columns: bool = False,
 ) -> ImportPreview:
     """Read every row of ``path`` once and count what an import would do.
 
-    ``known`` are the numbers the list already holds, ``queued`` those waiting
-    in unfinished imports to it; ``sheet`` names a workbook's sheet (None: the
-    first). The caller closes the preview (or uses it as a context manager) to
-    remove its temporary file of invalid rows.
+    ``column`` is a column of numbers (its header or 1-based number), or
+    several (``["Mobile", "Phone 2"]``); ``known`` are the numbers the list
+    already holds, ``queued`` those waiting in unfinished imports to it;
+    ``sheet`` names a workbook's sheet (None: the first); ``keep_columns``
+    keeps each row's other cells with its numbers. The caller closes the
+    preview (or uses it as a context manager) to remove its temporary files.
     """
     file = Path(path)
+    first, more = _split_columns(column)
     preview = ImportPreview(source=str(file))
     try:
-        with open_sheet(file, column=column, has_header=has_header, sheet=sheet) as opened:
-            preview.layout = opened.layout
-            _read(preview, opened.rows, opened.start, opened.layout, known, queued)
+        with open_sheet(
+            file, column=first, has_header=has_header, sheet=sheet, more_columns=more
+        ) as opened:
+            preview.layout = layout = opened.layout
+            one_value = layout.delimiter is None and not layout.is_workbook
+            if not layout.more_columns and (not keep_columns or one_value):
+                _read(preview, opened.rows, opened.start, layout, known, queued)
+            else:
+                _read_columns(preview, opened, known, queued, keep=keep_columns)
     except BaseException:
         preview.close()
         raise
     return preview
+
+
+def _split_columns(
+    column: str | int | Sequence[str | int] | None,
+) -> tuple[str | int | None, list[str | int]]:
+    if column is None or isinstance(column, str | int):
+        return column, []
+    chosen = [spec for spec in column if str(spec).strip()]
+    return (chosen[0], chosen[1:]) if chosen else (None, [])
 
 
 def _read(
@@ -375,6 +440,87 @@ def _read(
     preview.rows_read = valid + preview.invalid
     preview.blank_lines, preview.valid = blank, valid
     preview.normalised, preview.duplicates_in_file = normalised, duplicates
+    preview.tally()
+
+
+def _read_columns(
+    preview: ImportPreview,
+    opened: OpenSheet,
+    known: Collection[str],
+    queued: Collection[str],
+    *,
+    keep: bool,
+) -> None:
+    """The preview of several columns of numbers, or of one whose row's other
+    cells are kept: every valid number of a row is taken (the same cell
+    rules as ``_read``, one function call per cell)."""
+    layout, reader, start = opened.layout, opened.rows, opened.start
+    columns, header = layout.columns, layout.header
+    labels = [repr(header[i].strip()) if i < len(header) and header[i].strip()
+              else f"column {i + 1}" for i in columns]  # fmt: skip
+    per_column = [0] * len(columns)
+    phone = set(columns)
+    names: list[str] = []
+    used: dict[str, None] = {}
+    if keep:
+        preview._fields = _FieldSpill()
+    seen = preview._seen
+    rows = blank = valid = normalised = duplicates = 0
+    missing = "empty" if layout.is_workbook else "has no column {}"
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            blank += 1
+            continue
+        rows += 1
+        line = reader.line_num
+        found: list[str] = []
+        for k, index in enumerate(columns):
+            cell = row[index] if index < len(row) else ""
+            if not cell.strip():
+                continue
+            number, reason = cell_number(cell)
+            if number is None:
+                context = row_context(row, index, header)
+                preview.add_invalid(start(row), cell, reason, context)
+                continue
+            valid += 1
+            per_column[k] += 1
+            if number != cell.strip():
+                normalised += 1
+            if number in seen:
+                duplicates += 1
+                if len(preview.duplicate_rows) < SHOWN_DUPLICATES:
+                    first = seen[number] >> 2
+                    preview.duplicate_rows.append(
+                        DuplicateRow(start(row), cell.strip(), number, first)
+                    )
+                continue
+            where = _KNOWN if number in known else _QUEUED if number in queued else _NEW
+            seen[number] = line << 2 | where
+            found.append(number)
+        if not found and not any(
+            (row[index] if index < len(row) else "").strip() for index in columns
+        ):
+            gone = columns[0] >= len(row)
+            reason = missing.format(columns[0] + 1) if gone else "empty"
+            preview.add_invalid(start(row), "", reason, row_context(row, columns[0], header))
+        if keep and found and preview._fields is not None:
+            if len(names) < len(row):
+                names = layout.field_names(len(row))
+            kept = {names[i]: cell.strip() for i, cell in enumerate(row)
+                    if i not in phone and cell.strip()}  # fmt: skip
+            if kept:
+                used.update(dict.fromkeys(kept))
+                text = json.dumps(kept, ensure_ascii=False)
+                for number in found:
+                    preview._fields.add(number, text)
+    preview.rows_read, preview.blank_lines, preview.valid = rows, blank, valid
+    preview.normalised, preview.duplicates_in_file = normalised, duplicates
+    if len(columns) > 1:
+        preview.per_column = dict(zip(labels, per_column, strict=True))
+    if keep:
+        order = layout.field_names(max(len(names), len(header)))
+        preview.field_names = [name for name in order if name in used]
     preview.tally()
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -55,6 +55,17 @@ def create_list_ref(name: str) -> str:
 
 
 ProgressCallback = Callable[["UploadProgress"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """The columns kept with the numbers of an upload: (number, JSON object)
+    pairs, streamed into the journal (an import's ``kept_fields``), and the
+    columns' names; or the kept columns of the members of lists (a copy)."""
+
+    pairs: Iterable[tuple[str, str]] = ()
+    names: Sequence[str] = ()
+    of_lists: Sequence[str] = ()
 
 
 def _now() -> datetime:
@@ -280,10 +291,11 @@ class ListUploader:
         return next((u.id for u in self.ledger.unknown_submits() if u.ref == ref), None)
 
     async def export_list(self, list_id: str, path: str | os.PathLike[str]) -> int:
-        """Write the list's members (as the ledger knows them) to a CSV file."""
+        """Write the list's members (as the ledger knows them) and the columns
+        kept with them to a CSV file."""
         try:
             zone = profile_zone(self.engine)
-            return await asyncio.to_thread(self.ledger.export_list_csv, list_id, path, zone)
+            return await asyncio.to_thread(self.ledger.export_members_csv, list_id, path, zone)
         except LedgerError as error:
             raise InvalidInput(str(error)) from None
 
@@ -308,10 +320,28 @@ class ListUploader:
                     numbers.update(batch.numbers)
         return numbers
 
-    def start_job(self, list_id: str, numbers: Sequence[str], source: str) -> int:
-        """Journal an upload of ``numbers`` (valid, new to the list) in URL-sized batches."""
+    def start_job(
+        self,
+        list_id: str,
+        numbers: Sequence[str],
+        source: str,
+        *,
+        fields: Fields | None = None,
+    ) -> int:
+        """Journal an upload of ``numbers`` (valid, new to the list) in URL-sized
+        batches, with the columns kept with them (``fields``), if any."""
         batches = self.engine.client.contact_batches(list_id, numbers)
-        return self.ledger.create_import(list_id, source, batches, _now())
+        if fields is None:
+            return self.ledger.create_import(list_id, source, batches, _now())
+        return self.ledger.create_import(
+            list_id,
+            source,
+            batches,
+            _now(),
+            fields=fields.pairs,
+            field_names=fields.names,
+            fields_of_lists=fields.of_lists,
+        )
 
     def confirm_batch(self, job_id: int, seq: int) -> int:
         """The user checked that an unknown batch did arrive; returns members added."""
@@ -342,8 +372,10 @@ class ListUploader:
         *,
         cancel: asyncio.Event | None = None,
         on_progress: ProgressCallback | None = None,
+        fields: Fields | None = None,
     ) -> list[UploadResult]:
-        """Finish the list's interrupted uploads, then upload ``numbers`` as a new job.
+        """Finish the list's interrupted uploads, then upload ``numbers`` as a new
+        job (with the columns ``fields`` keeps with them).
 
         Returns one result per job run; stops at the first run cancelled or stopped.
         """
@@ -359,7 +391,9 @@ class ListUploader:
         check = self.engine.optouts.check(list(numbers))
         self.left_out = check.blocked_numbers
         if check.allowed:
-            job_id = self.start_job(list_id, check.allowed, source)
+            job_id = await asyncio.to_thread(
+                self.start_job, list_id, check.allowed, source, fields=fields
+            )
             results.append(await self.run(job_id, cancel=cancel, on_progress=on_progress))
         return results
 

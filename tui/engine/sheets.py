@@ -56,6 +56,7 @@ __all__ = [
     "open_sheet",
     "open_text",
     "row_context",
+    "sheet_names",
 ]
 
 #: Bytes read to guess the encoding, the delimiter, the header and the column.
@@ -195,20 +196,45 @@ class FileLayout:
     column: int
     #: The workbook's sheet read (None: a text file).
     sheet: str | None = None
+    #: Further columns of numbers (0-based), after ``column``.
+    more_columns: tuple[int, ...] = ()
 
     @property
     def is_workbook(self) -> bool:
         return self.sheet is not None
 
     @property
+    def columns(self) -> tuple[int, ...]:
+        """Every column of numbers, 0-based, the first chosen first."""
+        return (self.column, *self.more_columns)
+
+    def label_of(self, index: int) -> str:
+        """A column as the user names it: its number, and its header if it has one."""
+        number = f"column {index + 1}"
+        if self.has_header and index < len(self.header) and self.header[index].strip():
+            return f"{number} ({self.header[index].strip()!r})"
+        return number
+
+    @property
     def column_label(self) -> str:
-        """The column as the user names it: its header, or its number."""
+        """The column(s) of numbers as the user names them."""
         if self.delimiter is None and not self.is_workbook:
             return "each line"
-        number = f"column {self.column + 1}"
-        if self.has_header and self.column < len(self.header) and self.header[self.column]:
-            return f"{number} ({self.header[self.column].strip()!r})"
-        return number
+        labels = [self.label_of(index) for index in self.columns]
+        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+    def field_names(self, width: int) -> list[str]:
+        """Names for the first ``width`` columns, as fields (``{Name}``): the
+        header's text, else ``column N``; a repeated name gets `` (2)``."""
+        names: list[str] = []
+        seen: dict[str, int] = {}
+        for i in range(width):
+            name = " ".join(self.header[i].split()) if i < len(self.header) else ""
+            name = name or f"column {i + 1}"
+            count = seen.get(name.casefold(), 0) + 1
+            seen[name.casefold()] = count
+            names.append(name if count == 1 else f"{name} ({count})")
+        return names
 
     @property
     def format_label(self) -> str:
@@ -381,6 +407,7 @@ def _layout(
     has_header: bool | None,
     sheet: str | None = None,
     column_required: bool = True,
+    more_columns: Sequence[str | int] = (),
 ) -> FileLayout:
     """The layout of a sample of non-empty rows."""
     if not rows:
@@ -399,6 +426,13 @@ def _layout(
         index = 0
     else:
         raise SheetError(f"{name} has one number per line, so there is only column 1.")
+    more: list[int] = []
+    for spec in more_columns:
+        if delimiter is None and sheet is None:
+            raise SheetError(f"{name} has one number per line, so there is only column 1.")
+        extra = _column(spec, header, data, name, True)
+        if extra != index and extra not in more:
+            more.append(extra)
     return FileLayout(
         encoding=encoding,
         delimiter=delimiter,
@@ -406,6 +440,7 @@ def _layout(
         header=tuple(header or ()),
         column=index,
         sheet=sheet,
+        more_columns=tuple(more),
     )
 
 
@@ -511,11 +546,13 @@ def open_sheet(
     has_header: bool | None = None,
     sheet: str | None = None,
     column_required: bool = True,
+    more_columns: Sequence[str | int] = (),
 ) -> Iterator[OpenSheet]:
     """Open ``path`` (text or .xlsx), guess its layout and read its rows.
 
     ``column_required`` False takes the first column when none holds a number
-    (a personalised send chooses its column later) instead of refusing.
+    (a personalised send chooses its column later) instead of refusing;
+    ``more_columns`` names further columns of numbers (``Phone 2``).
     """
     file = Path(path).expanduser()
     head = _read_head(file)
@@ -524,7 +561,12 @@ def open_sheet(
     encoding = _encoding(head, file)
     if encoding == XLSX:
         with _open_workbook(
-            file, column=column, has_header=has_header, sheet=sheet, required=column_required
+            file,
+            column=column,
+            has_header=has_header,
+            sheet=sheet,
+            required=column_required,
+            more_columns=more_columns,
         ) as opened:
             yield opened
         return
@@ -543,6 +585,7 @@ def open_sheet(
         column=column,
         has_header=has_header,
         column_required=column_required,
+        more_columns=more_columns,
     )
     try:
         handle = file.open(encoding=encoding, errors="replace", newline="")
@@ -716,6 +759,31 @@ def _sheet_names(workbook: Any) -> list[str]:
     return [sheet.title for sheet in workbook.worksheets]
 
 
+def sheet_names(path: str | os.PathLike[str]) -> list[str]:
+    """The names of a workbook's sheets, in order ([] for a text file)."""
+    file = Path(path).expanduser()
+    head = _read_head(file)
+    if _encoding(head, file) != XLSX:
+        return []
+    import openpyxl
+
+    _check_zip(file)
+    try:
+        with file.open("rb") as handle, _sizing_stops_at_the_data():
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+            try:
+                return _sheet_names(workbook)
+            finally:
+                workbook.close()
+    except OSError as error:
+        raise SheetError(f"Cannot read {file}: {error.strerror or error}.") from None
+    except Exception as error:
+        raise SheetError(
+            f"{file.name} cannot be read as an Excel workbook ({error}); open it in "
+            "Excel and save it again as .xlsx or CSV."
+        ) from None
+
+
 def _choose_sheet(workbook: Any, wanted: str | None, name: str) -> Any:
     sheets = workbook.worksheets
     if not sheets:
@@ -770,6 +838,7 @@ def _open_workbook(
     has_header: bool | None,
     sheet: str | None,
     required: bool,
+    more_columns: Sequence[str | int] = (),
 ) -> Iterator[OpenSheet]:
     import openpyxl  # imported here: only workbooks need it
 
@@ -811,6 +880,7 @@ def _open_workbook(
                 has_header=has_header,
                 sheet=worksheet.title,
                 column_required=required,
+                more_columns=more_columns,
             )
             rows = _WorkbookRows(stream, buffered)
             _skip_header(rows, layout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from tui.gateway.codes import ADD_CONTACTS
 from tui.ledger.base import Store, from_db, req_from_db, to_db
 from tui.ledger.errors import LedgerError
 from tui.ledger.journal import counts, move
+from tui.ledger.lists import merge_field_names
 from tui.ledger.unknown import insert_unknown, settle_ref
 
 
@@ -110,11 +112,17 @@ def _mark_unknown(
 
 # The batch's numbers (digits joined by commas) become members in one
 # statement, as ``lists.insert_members`` would add them row by row: run from a
-# thread, one statement lets go of the interpreter lock once, not per row.
-_INSERT_MEMBERS = """INSERT OR IGNORE INTO list_members (list_id, msisdn, added_at, batch)
-    SELECT ?, value, ?, ? FROM import_batches,
-        json_each('["' || replace(numbers, ',', '","') || '"]')
+# thread, one statement lets go of the interpreter lock once, not per row. Each
+# takes the other columns journalled with it (``import_fields``), if any.
+_BATCH_NUMBERS = """json_each('["' || replace(numbers, ',', '","') || '"]')"""
+_INSERT_MEMBERS = f"""INSERT OR IGNORE INTO list_members (list_id, msisdn, added_at, batch, fields)
+    SELECT ?, value, ?, ?, (SELECT f.fields FROM import_fields f
+            WHERE f.job_id = import_batches.job_id AND f.msisdn = value)
+        FROM import_batches, {_BATCH_NUMBERS}
     WHERE job_id = ? AND seq = ? AND numbers != ''"""
+# Once members, the batch's numbers no longer need their journalled columns.
+_DROP_FIELDS = f"""DELETE FROM import_fields WHERE job_id = ?1 AND msisdn IN
+    (SELECT value FROM import_batches, {_BATCH_NUMBERS} WHERE job_id = ?1 AND seq = ?2)"""
 
 
 def _settle_batch(
@@ -158,6 +166,8 @@ def complete_batch(conn: sqlite3.Connection, job_id: int, seq: int, at: datetime
     before = conn.total_changes
     conn.execute(_INSERT_MEMBERS, (row["list_id"], stamp, ref, job_id, seq))
     added = conn.total_changes - before
+    if conn.execute("SELECT 1 FROM import_fields WHERE job_id = ? LIMIT 1", (job_id,)).fetchone():
+        conn.execute(_DROP_FIELDS, (job_id, seq))
     if added:
         conn.execute("UPDATE lists SET updated_at = ? WHERE id = ?", (stamp, row["list_id"]))
     return added
@@ -165,9 +175,22 @@ def complete_batch(conn: sqlite3.Connection, job_id: int, seq: int, at: datetime
 
 class ImportStore(Store):
     def create_import(
-        self, list_id: str, source: str, batches: Iterable[Sequence[str]], at: datetime
+        self,
+        list_id: str,
+        source: str,
+        batches: Iterable[Sequence[str]],
+        at: datetime,
+        *,
+        fields: Iterable[tuple[str, str]] = (),
+        field_names: Sequence[str] = (),
+        fields_of_lists: Sequence[str] = (),
     ) -> int:
-        """Journal an upload of numbers to a list, split into batches; returns the job id."""
+        """Journal an upload of numbers to a list, split into batches; returns the job id.
+
+        ``fields`` are (number, JSON object of its other columns), streamed
+        into the journal (a number without any keeps none); ``field_names`` are
+        those columns' names, added to the list's. ``fields_of_lists`` copies
+        the kept columns of the members of those lists (a clean copy)."""
         with self._tx() as conn:
             if conn.execute("SELECT 1 FROM lists WHERE id = ?", (list_id,)).fetchone() is None:
                 raise LedgerError(f"List {list_id} is not in the ledger.")
@@ -184,6 +207,26 @@ class ImportStore(Store):
                     for seq, numbers in enumerate(batches, start=1)
                 ),
             )
+            conn.executemany(
+                "INSERT OR IGNORE INTO import_fields (job_id, msisdn, fields) VALUES (?, ?, ?)",
+                ((job_id, number, text) for number, text in fields),
+            )
+            names = list(field_names)
+            if fields_of_lists:
+                marks = ",".join("?" * len(fields_of_lists))
+                conn.execute(
+                    "INSERT OR IGNORE INTO import_fields (job_id, msisdn, fields)"
+                    f" SELECT ?, msisdn, fields FROM list_members WHERE list_id IN ({marks})"
+                    " AND fields IS NOT NULL",
+                    (job_id, *fields_of_lists),
+                )
+                for (text,) in conn.execute(
+                    f"SELECT fields FROM lists WHERE id IN ({marks}) AND fields IS NOT NULL",
+                    tuple(fields_of_lists),
+                ):
+                    names.extend(json.loads(text))
+            if names:
+                merge_field_names(conn, list_id, names)
             return job_id
 
     def import_batches(self, job_id: int, state: str | None = None) -> list[ImportBatch]:
@@ -292,3 +335,5 @@ class ImportStore(Store):
         """The user is done with this job; it no longer shows as open."""
         with self._tx() as conn:
             conn.execute("UPDATE import_jobs SET state = 'closed' WHERE id = ?", (job_id,))
+            # Numbers never added keep no columns (an import of them again brings its own).
+            conn.execute("DELETE FROM import_fields WHERE job_id = ?", (job_id,))

@@ -1,12 +1,21 @@
-"""Subscriber lists and their members as the app created them."""
+"""Subscriber lists and their members as the app created them.
+
+A member keeps the other columns of the row it was imported from (name,
+city, ...) as a JSON object (``list_members.fields``); the list keeps their
+names in order (``lists.fields``). Reads of a list's members are paged in SQL,
+never the whole list at once: a list may have a million members.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 
+from tui.ledger import export
 from tui.ledger.base import Store, req_from_db, to_db
 from tui.ledger.errors import LedgerError
 from tui.ledger.intents import close_intent
@@ -27,6 +36,58 @@ class Member:
     msisdn: str
     added_at: datetime
     batch: str | None
+    #: The other columns of the row it was imported from (``{"Name": "Ali"}``).
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+#: Members read per query by the streaming reads (memory stays flat).
+PAGE = 5000
+_MEMBER_COLUMNS = "msisdn, added_at, batch, fields"
+
+
+def _member(row: Sequence[object]) -> Member:
+    text = row[3]
+    return Member(
+        str(row[0]),
+        req_from_db(str(row[1])),
+        None if row[2] is None else str(row[2]),
+        _fields(text if isinstance(text, str) else None),
+    )
+
+
+def _fields(text: str | None) -> dict[str, str]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def merge_field_names(conn: sqlite3.Connection, list_id: str, names: Iterable[str]) -> None:
+    """Within the caller's transaction: add column names to the list's (in order, once)."""
+    row = conn.execute("SELECT fields FROM lists WHERE id = ?", (list_id,)).fetchone()
+    known: list[str] = json.loads(row[0]) if row is not None and row[0] else []
+    merged = list(dict.fromkeys([*known, *names]))
+    if merged != known:
+        conn.execute(
+            "UPDATE lists SET fields = ? WHERE id = ?",
+            (json.dumps(merged, ensure_ascii=False), list_id),
+        )
+
+
+def _matching(digits: str | None, text: str | None = None) -> tuple[str, tuple[str, ...]]:
+    """The SQL condition (and its parameters) of members whose number holds
+    ``digits`` and whose kept columns hold ``text`` (ignoring case)."""
+    where = ""
+    params: tuple[str, ...] = ()
+    if digits:
+        where, params = " AND instr(msisdn, ?) > 0", (digits,)
+    if text:
+        where += " AND instr(lower(coalesce(fields, '')), lower(?)) > 0"
+        params = (*params, text)
+    return where, params
 
 
 def _summary(row: sqlite3.Row) -> ListSummary:
@@ -102,14 +163,24 @@ class ListStore(Store):
                 raise LedgerError(f"List {list_id} is not in the ledger.")
             return insert_members(conn, list_id, numbers, batch, at)
 
-    def members(self, list_id: str, limit: int = -1, offset: int = 0) -> list[Member]:
-        """Members of a list, in number order."""
+    def members(
+        self,
+        list_id: str,
+        limit: int = -1,
+        offset: int = 0,
+        *,
+        digits: str | None = None,
+        text: str | None = None,
+    ) -> list[Member]:
+        """Members of a list in number order (those whose number holds ``digits``
+        and whose kept columns hold ``text``)."""
+        where, extra = _matching(digits, text)
         rows = self._rows(
-            "SELECT msisdn, added_at, batch FROM list_members WHERE list_id = ?"
+            f"SELECT {_MEMBER_COLUMNS} FROM list_members WHERE list_id = ?{where}"
             " ORDER BY msisdn LIMIT ? OFFSET ?",
-            (list_id, limit, offset),
+            (list_id, *extra, limit, offset),
         )
-        return [Member(row[0], req_from_db(row[1]), row[2]) for row in rows]
+        return [_member(row) for row in rows]
 
     def member_set(self, list_id: str) -> set[str]:
         rows = self._rows("SELECT msisdn FROM list_members WHERE list_id = ?", (list_id,))
@@ -124,14 +195,87 @@ class ListStore(Store):
         )
         return {row[0]: row[1] for row in rows}
 
-    def search_members(self, list_id: str, digits: str, limit: int = 100) -> list[Member]:
+    def search_members(
+        self, list_id: str, digits: str, limit: int = 100, offset: int = 0
+    ) -> list[Member]:
         """Members whose number contains ``digits``, in number order."""
-        rows = self._rows(
-            "SELECT msisdn, added_at, batch FROM list_members WHERE list_id = ?"
-            " AND instr(msisdn, ?) > 0 ORDER BY msisdn LIMIT ?",
-            (list_id, digits, limit),
+        return self.members(list_id, limit, offset, digits=digits)
+
+    def matching_count(
+        self, list_id: str, digits: str | None = None, text: str | None = None
+    ) -> int:
+        """Members whose number holds ``digits`` and whose kept columns hold
+        ``text`` (all of them without either)."""
+        where, extra = _matching(digits, text)
+        return int(
+            self._scalar(
+                f"SELECT count(*) FROM list_members WHERE list_id = ?{where}", (list_id, *extra)
+            )
         )
-        return [Member(row[0], req_from_db(row[1]), row[2]) for row in rows]
+
+    def list_fields(self, list_id: str) -> list[str]:
+        """The names of the columns kept with the list's members, in order."""
+        text = self._scalar("SELECT fields FROM lists WHERE id = ?", (list_id,))
+        return list(json.loads(text)) if text else []
+
+    def member_fields(self, list_id: str) -> Iterator[tuple[str, dict[str, str]]]:
+        """Every member as (number, its kept columns), in number order, read
+        ``PAGE`` at a time (a personalised send or a survey reads them as rows)."""
+        after = ""
+        while True:
+            rows = self._rows(
+                "SELECT msisdn, fields FROM list_members WHERE list_id = ? AND msisdn > ?"
+                " ORDER BY msisdn LIMIT ?",
+                (list_id, after, PAGE),
+            )
+            for msisdn, text in rows:
+                yield msisdn, _fields(text)
+            if len(rows) < PAGE:
+                return
+            after = rows[-1][0]
+
+    def remove_members(self, list_id: str, numbers: Iterable[str]) -> int:
+        """Take numbers off the local copy of a list; returns how many were members.
+        (The gateway cannot remove a list's members: its list keeps them.)"""
+        with self._tx() as conn:
+            before = conn.total_changes
+            conn.executemany(
+                "DELETE FROM list_members WHERE list_id = ? AND msisdn = ?",
+                ((list_id, number) for number in numbers),
+            )
+            return conn.total_changes - before
+
+    def export_members_csv(self, list_id: str, path: str | os.PathLike[str], zone: tzinfo) -> int:
+        """Write a list's members and their kept columns to a CSV file (times in
+        ``zone``, numbers kept whole by spreadsheets); returns the row count.
+        Read on a connection of its own, so the export never holds the lock."""
+        names = self.list_fields(list_id)
+        if self.list_by_id(list_id) is None:
+            raise LedgerError(f"List {list_id} is not in the ledger.")
+        header = [label.replace("{zone}", export.zone_name(zone)) for label in
+                  export.MEMBERS_HEADER]  # fmt: skip
+        header.extend(names)
+        conn = sqlite3.connect(self.path, timeout=5.0)
+        try:
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("BEGIN")
+            cursor = conn.execute(
+                f"SELECT {_MEMBER_COLUMNS} FROM list_members WHERE list_id = ? ORDER BY msisdn",
+                (list_id,),
+            )
+            rows = (
+                (
+                    export.number_cell(msisdn),
+                    export.local_time(added_at, zone),
+                    batch or "",
+                    *(kept.get(name, "") for name in names),
+                )
+                for msisdn, added_at, batch, text in cursor
+                for kept in (_fields(text),)
+            )
+            return export.write_csv_atomic(path, header, rows)
+        finally:
+            conn.close()
 
     def member_count(self, list_id: str) -> int:
         return int(self._scalar("SELECT count(*) FROM list_members WHERE list_id = ?", (list_id,)))

@@ -332,6 +332,17 @@ _V10 = _statements(
     "ALTER TABLE list_members ADD COLUMN fields TEXT",
 )
 
+# The other columns of each number of an import, kept until its batch is done
+# (then they are the member's ``list_members.fields``).
+_V11 = _statements(
+    """CREATE TABLE import_fields (
+        job_id INTEGER NOT NULL REFERENCES import_jobs(id) ON DELETE CASCADE,
+        msisdn TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        PRIMARY KEY (job_id, msisdn)
+    ) WITHOUT ROWID""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "messages, calls, lists, campaigns, audio, inbox, unknown submits", _V1),
     Migration(2, "full-text search index over the inbox", _v2),
@@ -347,6 +358,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         _statements(*HOLD_KINDS_SQL),
     ),
     Migration(10, "message templates; the other columns kept with list members", _V10),
+    Migration(11, "the other columns of each number of an import, until its batch is done", _V11),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 
