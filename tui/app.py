@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
 from textual.widgets import Static
-from textual.worker import Worker, WorkerFailed, WorkerState
+from textual.worker import Worker, WorkerState
 
 from tui.config import (
     ENV_BASE_URL,
@@ -532,7 +532,8 @@ class CsmsApp(App[None]):
         self.engine = None
         self._publish_status(ShellStatus(profile=self.profile_name, demo=self.demo))
         for entry in self.available_screens:
-            if entry.mode != self.current_mode and entry.mode in self._screen_stacks:
+            if entry.mode != self.current_mode:
+                # A mode never shown has no screens to drop; removing it is cheap.
                 await self.remove_mode(entry.mode)
                 self.add_mode(entry.mode, partial(self._build_screen, entry))
 
@@ -710,12 +711,3 @@ class CsmsApp(App[None]):
         ):
             self.report_error(worker.error)
 
-    def _handle_exception(self, error: Exception) -> None:
-        # A failed worker leaves the UI intact: report it and keep running.
-        # Anything else (a failed message handler) stops the widget that raised
-        # it, so the app exits as Textual does by default, after logging it.
-        if isinstance(error, WorkerFailed) and isinstance(error.error, Exception):
-            self.report_error(error.error)
-            return
-        log.error("Unexpected error; the app stops", exc_info=error)
-        super()._handle_exception(error)

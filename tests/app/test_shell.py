@@ -253,19 +253,17 @@ async def test_unexpected_worker_error_is_logged_shown_and_survived(
         async def broken() -> None:
             raise RuntimeError("boom in a worker")
 
-        # A screen worker with Textual's default exit_on_error=True ...
-        app.screen.run_worker(broken(), name="broken")
-        # ... and one that opted out of it.
+        # Every csms worker opts out of Textual's exit_on_error (tests/test_worker_policy.py).
         app.screen.run_worker(broken(), name="quiet", exit_on_error=False)
         with caplog.at_level(logging.ERROR):
             await wait_until(
                 pilot,
-                lambda: sum("boom in a worker" in n for n in notices(app)) >= 2,
-                "both errors shown",
+                lambda: any("boom in a worker" in n for n in notices(app)),
+                "the error shown",
             )
         assert app.is_running
         logged = [r for r in caplog.records if r.exc_info and "boom" in str(r.exc_info[1])]
-        assert len(logged) >= 2, "both failures are logged with their traceback"
+        assert logged, "the failure is logged with its traceback"
         await pilot.press("f5")
         assert app.current_mode == "activity"
 

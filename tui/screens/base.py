@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events as textual_events
 from textual import work
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -65,7 +64,7 @@ class ShellScreen(Screen[None]):
     #: (for the screen the app starts on, so it is painted sooner).
     light_first_frame: ClassVar[bool] = False
 
-    def _on_mount(self, event: textual_events.Mount) -> None:
+    def on_mount(self) -> None:
         status: ShellStatus = getattr(self.app, "shell_status", ShellStatus())
         available = getattr(self.app, "available_screens", None)
         entries = list(available) if available is not None else list(SCREENS)
@@ -90,7 +89,7 @@ class ShellScreen(Screen[None]):
         # before it existed, so it is told once.
         self.refresh_bindings()
 
-    def _on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A worker that failed without handling its error is reported, and
         # the app keeps running.
         worker = event.worker
@@ -135,12 +134,12 @@ class EngineScreen(ShellScreen):
         self._subscribe_to_engine()
         self.catch_up()
 
-    # Underscore names: Textual calls these in addition to a subclass's own
-    # ``on_mount``/``on_screen_resume``, so subclasses need not call super().
-    def _on_mount(self, event: textual_events.Mount) -> None:
+    # Textual calls the handler each class along the MRO defines, so these run
+    # besides a subclass's own ``on_mount``/``on_screen_resume`` (no super() call).
+    def on_mount(self) -> None:
         self._subscribe_to_engine()
 
-    def _on_screen_resume(self, event: textual_events.ScreenResume) -> None:
+    def on_screen_resume(self) -> None:
         if self._events_while_hidden:
             self._events_while_hidden = False
             self._safe_call(self.catch_up)

@@ -56,4 +56,4 @@ def after_pending_input(node: Widget, action: Callable[[], object]) -> None:
         if node.is_attached:
             action()
 
-    node.run_worker(settle_then_act(), group="pending-input")
+    node.run_worker(settle_then_act(), group="pending-input", exit_on_error=False)
