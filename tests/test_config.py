@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tui.config import (
-    _PROFILE_KINDS,
+    PROFILE_KEYS,
     Config,
     ConfigError,
     Profile,
@@ -44,9 +44,12 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_every_profile_field_has_a_kind() -> None:
+def test_every_profile_field_is_a_declared_key() -> None:
     names = {f.name for f in dataclasses.fields(Profile)} - {"name", "extra"}
-    assert set(_PROFILE_KINDS) == names
+    assert set(PROFILE_KEYS) == names
+    for name, spec in PROFILE_KEYS.items():
+        assert spec.name == name and spec.help.endswith(".") and spec.label, name
+        assert spec.default == getattr(Profile("p"), name)
 
 
 def test_directories_follow_xdg(tmp_path: Path) -> None:
@@ -157,7 +160,7 @@ def test_save_replaces_atomically_and_keeps_the_old_file_on_failure(tmp_path: Pa
     save_config(Config(theme="one"), path)
     before = path.read_bytes()
     bad = Config(theme="two", keymap={"send": "ctrl+s"})
-    bad.extra["broken"] = object()  # tomli-w cannot write this
+    bad.extra["broken"] = object()  # TOML cannot hold this
     with pytest.raises(TypeError):
         save_config(bad, path)
     assert path.read_bytes() == before
@@ -289,15 +292,15 @@ def test_tls_warning() -> None:
         ({"base_url": "telenorcsms.com.pk"}, "http(s)"),
         ({"base_url": "https://h:99999"}, "port"),
         ({"timezone": "Mars/Olympus"}, "time zone"),
-        ({"concurrency": 0}, "Concurrency"),
-        ({"url_limit": 499}, "URL length"),
-        ({"poll_initial": 0.0}, "first poll"),
+        ({"concurrency": 0}, "Requests at once (concurrency) must be at least 1"),
+        ({"url_limit": 499}, "at least 500 characters"),
+        ({"poll_initial": 0.0}, "(poll_initial) must be more than 0 seconds"),
         ({"poll_max": 1.0}, "longest poll"),
         ({"poll_backoff": 0.5}, "backoff"),
         ({"keepalive_idle": 1800.0}, "keep-alive"),
         ({"timeout": 0.0}, "timeout"),
-        ({"rate_limit": 0.0}, "rate limit"),
-        ({"inbox_interval": -1.0}, "inbox"),
+        ({"rate_limit": 0.0}, "(rate_limit) must be more than 0"),
+        ({"inbox_interval": 0.5}, "(inbox_interval) must be at least 1 second"),
         ({"ca_bundle": "/nonexistent/ca.pem"}, "CA bundle"),
         ({"msisdn": "0300-123"}, "too short"),
         ({"default_mask": "X", "masks": ["A"]}, "default mask"),

@@ -13,15 +13,15 @@ from tui.config import ConfigError, config_path, load_config
 @pytest.mark.parametrize(
     ("line", "words"),
     [
-        ("concurrency = 0", "Concurrency must be at least 1"),
-        ("concurrency = -3", "Concurrency must be at least 1"),
-        ("rate_limit = -1.0", "rate limit must be more than 0"),
+        ("concurrency = 0", "concurrency) must be at least 1"),
+        ("concurrency = -3", "concurrency) must be at least 1"),
+        ("rate_limit = -1.0", "rate_limit) must be more than 0"),
         ("timeout = nan", "timeout must be a number"),
         ("timeout = inf", "timeout must be a number"),
-        ("timeout = -5", "request timeout must be more than 0"),
+        ("timeout = -5", "timeout) must be more than 0 seconds"),
         ('base_url = "https://gateway.example:99999"', "invalid port"),
         ('base_url = "gateway.example"', "not an http(s) URL"),
-        ("poll_backoff = 0.5", "backoff factor must be 1 or more"),
+        ("poll_backoff = 0.5", "backoff factor (poll_backoff) must be at least 1"),
     ],
 )
 def test_unusable_values_are_one_sentence_naming_the_profile(
@@ -44,7 +44,7 @@ def test_a_command_with_such_a_file_fails_in_one_sentence(
     path.write_text("[profiles.default]\nconcurrency = 0\n")
     assert main(["send", "--to", "03001234567", "--text", "hi", "--json"]) == 2
     out = capsys.readouterr().out
-    assert "Concurrency must be at least 1" in out and "Traceback" not in out
+    assert "(concurrency) must be at least 1" in out and "Traceback" not in out
 
 
 def test_an_environment_url_with_a_bad_port_is_one_sentence(
