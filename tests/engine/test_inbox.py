@@ -7,10 +7,12 @@ import signal
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.conftest import SIM_MSISDN
 from tests.engine.conftest import engine_profile
+from tui.engine.inbox import RAW_REPLY_DAYS
 from tui.engine.service import LEDGER_FILE, Engine
 from tui.ledger import Ledger
 from tui.simulator import Simulator, SimulatorServer
@@ -73,6 +75,33 @@ async def test_an_unreadable_reply_is_kept_in_quarantine(
     assert len(quarantined) == 1
     raw = engine.ledger.raw_reply(quarantined[0].raw_id)
     assert raw is not None and raw.body  # the bytes the gateway sent are kept
+
+
+async def test_raw_replies_are_pruned_after_the_retention_days(
+    engine: Engine, simulator: Simulator
+) -> None:
+    """A parsed reply's bytes go after RAW_REPLY_DAYS; its messages stay, and a
+    quarantined reply's bytes stay until dealt with."""
+    _arrive(simulator, 2)
+    await engine.pay_and_fetch()
+    _arrive(simulator, 1)
+    await engine.client.pending_action(1)  # type: ignore[arg-type]
+    simulator.faults.add("get_incoming_messages", kind="malformed", probability=1.0, count=1)
+    await engine.fetch_inbox()
+    [bad] = engine.ledger.quarantined()
+    raw_ids = [m.raw_id for m in engine.ledger.inbox_page(0, 50)]
+    assert all(raw_ids) and engine.ledger.raw_reply(raw_ids[0]) is not None
+    # Fresh replies are kept.
+    assert engine.inbox.prune()[0] == 0
+
+    later = datetime.now(UTC) + timedelta(days=RAW_REPLY_DAYS, minutes=1)
+    engine.inbox._now = lambda: later
+    replies, _markers = engine.inbox.prune()
+    assert replies >= 1
+    assert engine.ledger.raw_reply(raw_ids[0]) is None
+    assert engine.ledger.raw_reply(bad.raw_id) is not None  # quarantined: kept
+    assert engine.ledger.inbox_count() == 2  # the messages themselves stay
+    assert engine.ledger.possible_losses() == []
 
 
 CHILD = textwrap.dedent(

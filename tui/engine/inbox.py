@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from tui.engine import events
 from tui.engine.events import EventBus
@@ -27,6 +27,11 @@ from tui.ledger import Ledger, LedgerError
 from tui.ledger.inbox_fetches import PossibleLoss
 
 log = logging.getLogger("csms.engine")
+
+#: Days a parsed reply's raw bytes are kept after its messages were stored.
+RAW_REPLY_DAYS = 7
+#: Days a finished fetch's marker is kept.
+FETCH_MARKER_DAYS = 30
 
 #: Messages asked for per request; the loop stops at a short page. Small pages
 #: bound what one reply lost to a crash or a full disk can hold.
@@ -111,7 +116,19 @@ class InboxFetcher:
             stored += self._store(raw.id, raw.body)[0]
         if stored:
             self._announce(stored)
+        self.prune()
         return stored
+
+    def prune(self) -> tuple[int, int]:
+        """Apply the retention rule: a reply's raw bytes are kept for
+        ``RAW_REPLY_DAYS`` after its messages were stored (to diagnose a parsing
+        doubt), then dropped; unparsed and quarantined replies are kept until
+        dealt with. Finished fetch markers go after ``FETCH_MARKER_DAYS``;
+        possible losses stay until acknowledged. Returns (replies, markers)."""
+        now = self._now()
+        replies = self.ledger.prune_raw_replies(now - timedelta(days=RAW_REPLY_DAYS))
+        markers = self.ledger.prune_fetches(now - timedelta(days=FETCH_MARKER_DAYS))
+        return replies, markers
 
     def possible_losses(self) -> list[PossibleLoss]:
         """Fetches whose reply may have held messages that were never stored."""
@@ -163,6 +180,7 @@ class InboxFetcher:
                 break
         if new:
             self._announce(new)
+        self.prune()
         return FetchOutcome(new_messages=new, quarantined=quarantined, info=self.info)
 
     async def _fetch_page(self) -> tuple[bytes, int | None]:
