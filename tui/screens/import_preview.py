@@ -1,0 +1,148 @@
+"""The dialogs of a list import: the preview (upload, export the invalid rows,
+cancel) and the prompt for a file to write."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Input, Static
+
+from tui.engine.imports import ImportPreview
+from tui.gateway.errors import CsmsError
+
+#: Invalid rows listed in the preview (the export has all of them).
+SHOWN_INVALID = 100
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^\w-]+", "-", name.strip()).strip("-").lower() or "list"
+
+
+LISTS_CSS = "../styles/lists.tcss"
+
+
+class PathPrompt(ModalScreen[Path | None]):
+    """Ask for a file to write; Enter in the field (or on Write) accepts, Escape cancels."""
+
+    CSS_PATH = LISTS_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, default: Path) -> None:
+        super().__init__(classes="lists-dialog")
+        self.title_text = title
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Input(str(self.default), id="path-input")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel", id="path-cancel")
+                yield Button("Write", id="path-ok", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#path-ok")
+    def _accept(self, event: Input.Submitted | Button.Pressed) -> None:
+        event.stop()
+        text = self.query_one(Input).value.strip()
+        self.dismiss(Path(text).expanduser() if text else None)
+
+    @on(Button.Pressed, "#path-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ImportPreviewScreen(ModalScreen[bool]):
+    """The preview of an import: upload, export the invalid rows, or cancel.
+
+    Enter presses the focused button (Upload at first); nothing uploads unless
+    Upload has focus. The invalid rows are exported with Ctrl+E (in the footer)
+    or from their button, which Tab reaches like the others.
+    """
+
+    CSS_PATH = LISTS_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+e", "export_invalid", "Export invalid rows"),
+    ]
+
+    def __init__(self, list_name: str, preview: ImportPreview) -> None:
+        super().__init__(classes="lists-dialog")
+        self.list_name = list_name
+        self.preview = preview
+
+    def compose(self) -> ComposeResult:
+        count = self.preview.to_upload
+        with Vertical(classes="dialog-box", id="preview-dialog"):
+            yield Static(f"Import into {self.list_name!r}", classes="dialog-title", markup=False)
+            # The report and the invalid rows scroll; the buttons stay in view.
+            with VerticalScroll(id="preview-body"):
+                yield Static(
+                    "\n".join(self.preview.report_lines()), id="preview-report", markup=False
+                )
+                yield DataTable[str](id="preview-invalid", cursor_type="row", zebra_stripes=True)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Export invalid… (Ctrl+E)", id="preview-export")
+                yield Button("Cancel", id="preview-cancel")
+                yield Button(
+                    f"Upload {count:,} number{'s' if count != 1 else ''}",
+                    id="preview-upload",
+                    variant="primary",
+                    disabled=count == 0,
+                )
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export_invalid":
+            return bool(self.preview.invalid)
+        return True
+
+    def on_mount(self) -> None:
+        table = self.query_one("#preview-invalid", DataTable)
+        table.display = bool(self.preview.invalid)
+        self.query_one("#preview-export").display = bool(self.preview.invalid)
+        table.add_columns("Line", "Value", "Reason")
+        for row in self.preview.invalid_rows[:SHOWN_INVALID]:
+            table.add_row(str(row.line), row.value, row.reason)
+        self.query_one("#preview-upload" if self.preview.to_upload else "#preview-cancel").focus()
+
+    def action_upload(self) -> None:
+        if self.preview.to_upload:
+            self.dismiss(True)
+
+    @on(Button.Pressed, "#preview-upload")
+    def _upload_pressed(self) -> None:
+        self.action_upload()
+
+    @on(Button.Pressed, "#preview-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#preview-export")
+    def action_export_invalid(self) -> None:
+        if not self.preview.invalid:
+            self.notify("There are no invalid rows to export.")
+            return
+        default = Path.cwd() / f"{slug(self.list_name)}-invalid-rows.csv"
+        self.app.push_screen(PathPrompt("Write the invalid rows to", default), self._export)
+
+    def _export(self, path: Path | None) -> None:
+        if path is None:
+            return
+        try:
+            written = self.preview.export_invalid(path)
+        except CsmsError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        self.notify(f"Wrote {written:,} invalid rows (line, value, reason) to {path}.")

@@ -1,0 +1,78 @@
+"""The Lists screen's row for a new list: a name, or a name and the ID of a
+list made on the portal (remembered, nothing created), then Create."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Input
+
+from tui.engine.list_upload import ListUploader
+from tui.gateway.errors import CsmsError
+from tui.ledger import LedgerError
+
+if TYPE_CHECKING:
+    from tui.engine.service import Engine
+
+
+class NewList(Horizontal):
+    """Name (and portal ID) of a new list; posts ``Made`` once it is known."""
+
+    class Made(Message):
+        """A list was created at the gateway, or a portal list remembered."""
+
+        def __init__(self, list_id: str) -> None:
+            super().__init__()
+            self.list_id = list_id
+
+    def compose(self) -> ComposeResult:
+        # Compact (one line): the lists table keeps its rows at 80x24.
+        yield Input(placeholder="New list name", id="new-list-name", compact=True)
+        yield Input(placeholder="or portal ID", id="existing-list-id", compact=True)
+        yield Button("Create", id="create-list", compact=True)
+
+    @property
+    def uploader(self) -> ListUploader:
+        engine: Engine | None = getattr(self.app, "engine", None)
+        assert engine is not None
+        return ListUploader(engine)
+
+    @on(Input.Submitted, "#new-list-name, #existing-list-id")
+    @on(Button.Pressed, "#create-list")
+    def _create_pressed(self, event: Input.Submitted | Button.Pressed) -> None:
+        event.stop()
+        name = self.query_one("#new-list-name", Input).value
+        existing = self.query_one("#existing-list-id", Input).value.strip()
+        if existing:
+            # A list made on the portal: remembered by its ID, nothing is created.
+            try:
+                added = self.uploader.add_existing(existing, name)
+            except (CsmsError, LedgerError) as error:
+                self.notify(str(error), severity="error", timeout=10)
+                return
+            for selector in ("#new-list-name", "#existing-list-id"):
+                self.query_one(selector, Input).value = ""
+            self.post_message(self.Made(added.id))
+            self.notify(f"List {added.name!r} (ID {added.id}) added; imports go into it.")
+            return
+        try:
+            clean = self.uploader.check_new_name(name)
+        except CsmsError as error:
+            self.notify(str(error), severity="error")
+            return
+        self._create(clean)
+
+    @work(exclusive=True, group="lists-create", exit_on_error=False)
+    async def _create(self, name: str) -> None:
+        try:
+            created = await self.uploader.create_list(name)
+        except (CsmsError, LedgerError) as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        self.query_one("#new-list-name", Input).value = ""
+        self.post_message(self.Made(created.id))
+        self.notify(f"Created list {created.name!r} (ID {created.id}).")
