@@ -212,3 +212,149 @@ async def test_enter_in_the_new_profile_name_adds_it(tmp_path: Path) -> None:
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.editing == "branch", "the new profile")
         assert "branch" in load_config(tmp_path / "config.toml").profiles
+
+
+# -- keyboard at 80x24, the schema's help and bounds, the time zone --------------------
+
+SMALL = (80, 24)
+
+
+async def test_enter_typed_in_the_new_profile_name_adds_it_at_80x24(tmp_path: Path) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app, size=SMALL) as pilot:
+        screen = await open_settings(app, pilot)
+        screen.query_one("#settings-new-name", Input).focus()
+        await pilot.press(*"branch-2", "enter")
+        await wait_until(pilot, lambda: screen.editing == "branch-2", "the new profile")
+        assert "branch-2" in load_config(tmp_path / "config.toml").profiles
+        assert screen.query_one("#settings-profile", Select).value == "branch-2"
+        assert screen.query_one("#settings-new-name", Input).value == ""
+        # A name that cannot be used is refused in one sentence, nothing added.
+        screen.query_one("#settings-new-name", Input).focus()
+        await pilot.press(*"../x", "enter")
+        await pilot.pause()
+        assert "../x" not in app.config.profiles
+        assert any("'../x' is not usable" in n.message for n in app._notifications)
+
+
+async def test_the_theme_is_chosen_by_keyboard_at_80x24(tmp_path: Path) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app, size=SMALL) as pilot:
+        screen = await open_settings(app, pilot)
+        theme = screen.query_one("#settings-theme", Select)
+        theme.focus()
+        await pilot.pause()
+        assert "Enter or space opens the list" in str(screen.query_one("#settings-help").render())
+        themes = sorted(app.available_themes)
+        start = themes.index(app.theme)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: theme.expanded, "the list to open")
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: app.theme == themes[start + 1], "the next theme")
+        assert not theme.expanded
+        await pilot.press("space")
+        await wait_until(pilot, lambda: theme.expanded, "the list to open by space")
+        await pilot.press("up", "enter")
+        await wait_until(pilot, lambda: app.theme == themes[start], "the theme back")
+        await wait_until(
+            pilot,
+            lambda: load_config(tmp_path / "config.toml").theme == themes[start],
+            "the theme remembered",
+        )
+
+
+async def test_every_control_is_reached_by_tab_and_visible_at_80x24(tmp_path: Path) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app, size=SMALL) as pilot:
+        screen = await open_settings(app, pilot)
+        screen.query_one("#settings-profile", Select).focus()
+        await pilot.pause()
+        bottom = screen.query_one("#settings-bottom").region
+        reached: list[str] = []
+        for _ in range(80):
+            focused = app.focused
+            assert focused is not None
+            if focused.id in reached:
+                break
+            reached.append(focused.id or "")
+            await pilot.pause()
+            region = focused.region
+            if focused.id != "settings-save":
+                assert region.height > 0 and 2 <= region.y < bottom.y, (focused.id, region)
+            await pilot.press("tab")
+        wanted = {f"field-{f.name}" for f in FIELDS} | {
+            "settings-profile",
+            "settings-new-name",
+            "settings-add",
+            "settings-theme",
+            "settings-save",
+        }
+        assert wanted <= set(reached), (wanted - set(reached), reached)
+        # Save is always on screen, above the footer.
+        save = screen.query_one("#settings-save")
+        assert save.region.height > 0 and save.region.bottom <= SMALL[1] - 1
+        save.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, (tmp_path / "config.toml").exists, "the save")
+
+
+async def test_the_help_line_and_bounds_come_from_the_schema(tmp_path: Path) -> None:
+    from tui.config import PROFILE_KEYS
+    from tui.screens.settings_form import field_help
+
+    app = make_demo_app(tmp_path)
+    async with running(app, size=SMALL) as pilot:
+        screen = await open_settings(app, pilot)
+        for name in ("concurrency", "inbox_interval", "keepalive_idle", "rate_limit"):
+            spec = PROFILE_KEYS[name]
+            entry = field(screen, name)
+            assert entry.placeholder == spec.hint
+            entry.focus()
+            await pilot.pause()
+            shown = str(screen.query_one("#settings-help").render())
+            assert shown == field_help(spec) and spec.bounds in shown, shown
+        field(screen, "keepalive_idle").value = "1800"
+        field(screen, "inbox_interval").value = "0.5"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        lines = errors_shown(screen).splitlines()
+        assert lines == [
+            "Inbox check interval (inbox_interval) must be at least 1 second, not 0.5.",
+            "Session keep-alive after idle (keepalive_idle) must be more than 0 and under"
+            " 1800 seconds, not 1800.",
+        ]
+        assert not (tmp_path / "config.toml").exists()
+
+
+async def test_a_new_time_zone_applies_at_once_on_every_screen(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from tui.screens.display_time import local
+    from tui.screens.inbox import InboxTable
+
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: app.screen.query(InboxTable).first().row_count > 0, "rows")
+        table = app.screen.query_one(InboxTable)
+        first = table.coordinate_to_cell_key((0, 0)).row_key
+
+        def shown_time() -> str:
+            return str(table.get_row(first)[1])
+
+        before = datetime.strptime(shown_time(), "%Y-%m-%d %H:%M")
+        screen = await open_settings(app, pilot)
+        field(screen, "timezone").value = "UTC"
+        await pilot.press("ctrl+s")
+        await wait_until(
+            pilot,
+            lambda: app.engine is not None and app.engine.profile.timezone == "UTC",
+            "the engine's zone",
+        )
+        noon = datetime(2024, 3, 4, 12, 0, tzinfo=UTC)
+        assert local(noon).utcoffset() == noon.utcoffset()  # display_time uses UTC now
+        assert any("Times are now shown in UTC" in n.message for n in app._notifications)
+        await pilot.press("f4")
+        await pilot.pause()
+        after = datetime.strptime(shown_time(), "%Y-%m-%d %H:%M")
+        assert (before - after).total_seconds() == 5 * 3600  # Asia/Karachi is UTC+5

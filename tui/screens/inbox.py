@@ -31,13 +31,16 @@ from tui.ledger import InboxMessage, LedgerError
 from tui.screens import inbox_pending
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.display_time import local
+from tui.screens.file_choice import may_write, open_picker
 from tui.widgets.conversation_table import ConversationTable, PagedTable
 from tui.widgets.loss_notice import LossNotice
+from tui.widgets.path_input import PathInput, typed_path
 from tui.widgets.pending_bar import PendingBar
 from tui.widgets.reply_quote import Reply
 from tui.wording import plural
 
 PAGE_SIZE = 100
+CSV_SUFFIXES = frozenset({".csv"})
 PREVIEW_CHARS = 80
 UNREAD_MARK = "●"
 #: The prefix of a message that is a keyword for the do-not-contact list.
@@ -96,6 +99,8 @@ class InboxScreen(EngineScreen):
         self.search: str | None = None
         self.total = 0
         self.page: dict[str, InboxMessage] = {}
+        #: The time zone the page's times were written in (redrawn when it changes).
+        self._page_zone = ""
         #: One row per number (True) or per message.
         self.grouped = False
         self._message_offset = 0
@@ -123,7 +128,7 @@ class InboxScreen(EngineScreen):
                 yield Static("", id="detail-text", markup=False)
         with Horizontal(id="export-bar"):
             yield Button("Reply", id="reply")
-            yield Input(default_export_path(), id="export-path")
+            yield PathInput(default_export_path(), id="export-path")
             yield Button("Export CSV", id="export")
 
     def _auto_fetch(self) -> bool:
@@ -185,7 +190,8 @@ class InboxScreen(EngineScreen):
         table = self.query_one(InboxTable)
         keys = [str(m.id) for m in messages]
         with self.app.batch_update():
-            if keys == list(self.page):
+            zone = self.engine.profile.timezone
+            if keys == list(self.page) and zone == self._page_zone:
                 for message in messages:
                     key = str(message.id)
                     if self.page[key].read != message.read:
@@ -204,6 +210,7 @@ class InboxScreen(EngineScreen):
                 if current is not None and current in table.rows:
                     table.move_cursor(row=table.get_row_index(current))
         self.page = {str(m.id): m for m in messages}
+        self._page_zone = zone
 
     def _label(self, text: str) -> str:
         """The row's prefix for a keyword reply: "Opt-out: ", "Opt-in: " or nothing."""
@@ -461,12 +468,18 @@ class InboxScreen(EngineScreen):
         event.stop()
         self._export(event.value)
 
+    @on(PathInput.PickRequested, "#export-path")
+    def _pick_export(self, event: PathInput.PickRequested) -> None:
+        open_picker(self, event, suffixes=CSV_SUFFIXES, title="Export the inbox to (a .csv file)")
+
     @work(exclusive=True, group="inbox-export", exit_on_error=False)
     async def _export(self, raw_path: str) -> None:
         if not raw_path.strip():
             self.notify("Give the file to export to, e.g. ~/inbox.csv.", severity="error")
             return
-        path = await asyncio.to_thread(lambda: Path(raw_path.strip()).expanduser())
+        path = typed_path(raw_path)
+        if path is None:
+            return
         if await asyncio.to_thread(path.is_dir):
             self.notify(f"{path} is a folder; give a file name ending in .csv.", severity="error")
             return
@@ -475,6 +488,8 @@ class InboxScreen(EngineScreen):
                 f"The folder {path.parent} does not exist; create it or choose another.",
                 severity="error",
             )
+            return
+        if not await may_write(self, path, "the inbox"):
             return
         try:
             rows = await self.engine.export_inbox(path)
