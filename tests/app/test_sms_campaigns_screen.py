@@ -75,9 +75,8 @@ async def test_wizard_schedules_a_campaign_that_delivers_on_the_stepped_clock(
             )
             await pilot.press("space")
         assert list(selection.selected) == chosen
-        assert f"{audience.total} members · {audience.unique} distinct numbers" in text_of(
-            wizard, "#wizard-audience"
-        )
+        counted = f"{audience.total} members · {audience.unique} distinct numbers"
+        await wait_until(pilot, lambda: counted in text_of(wizard, "#wizard-audience"), "count")
         await pilot.press("ctrl+n")
         assert wizard.step_name == "message"
         # 3 Message: the total is recipients × segments.
@@ -152,7 +151,7 @@ async def test_wizard_schedules_a_campaign_that_delivers_on_the_stepped_clock(
         assert {row[0] for row in rows[1:]} == {f'="{n}"' for n in members}
 
 
-async def test_wizard_refuses_a_duplicate_name_and_goes_back_with_escape(
+async def test_wizard_refuses_a_duplicate_name_goes_back_and_asks_before_discarding(
     tmp_path: Path,
 ) -> None:
     async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, sim):
@@ -172,12 +171,20 @@ async def test_wizard_refuses_a_duplicate_name_and_goes_back_with_escape(
         await pilot.press("ctrl+n")
         assert wizard.step_name == "lists"
         assert "Choose at least one list" in text_of(wizard, "#wizard-error")
-        # Escape goes back a step, and from the first step cancels.
+        # Ctrl+B goes back a step; Escape on a filled wizard asks before discarding,
+        # "Keep editing" first.
+        await pilot.press("ctrl+b")
+        await wait_until(pilot, lambda: wizard.step_name == "name", "back a step")
         await pilot.press("escape")
-        assert wizard.step_name == "name"
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        assert app.screen.focused is not None and app.screen.focused.id == "cancel"
+        await pilot.press("enter")  # Keep editing
+        await wait_until(pilot, lambda: app.screen is wizard, "kept")
+        assert wizard.query_one("#wizard-name", Input).value == "Weekend sale 2"
         await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, SmsCampaignsScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("right", "enter")  # Discard
+        await wait_until(pilot, lambda: isinstance(app.screen, SmsCampaignsScreen), "closed")
         assert pages(sim).count("campaign.jsp") == before
         assert sorted(c.name for c in engine.ledger.campaigns()) == names
 
@@ -469,7 +476,9 @@ async def test_a_new_wizard_starts_empty(tmp_path: Path) -> None:
         wizard = await open_wizard(app, pilot)
         await pilot.press(*"Left over", "ctrl+n", "space", "ctrl+n", *"Old text")
         await wait_until(pilot, lambda: wizard.step_name == "message", "the message step")
-        await pilot.press("escape", "escape", "escape")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("right", "enter")  # Discard
         await wait_until(pilot, lambda: isinstance(app.screen, SmsCampaignsScreen), "closed")
         app.screen.query_one("#campaigns", DataTable).focus()
         fresh = await open_wizard(app, pilot)

@@ -19,6 +19,7 @@ from tui.engine.voice_campaigns import VoiceCampaigns
 from tui.gateway.codes import AudioStatus
 from tui.screens.audio import AudioFlowModal
 from tui.screens.audio_flow import AudioFlow
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.voice_campaigns import CampaignsTable, VoiceCampaignsScreen
 from tui.screens.voice_wizard import VoiceWizard
 from tui.widgets import MessageComposer
@@ -293,10 +294,13 @@ async def test_refusals_name_the_field_and_send_nothing(tmp_path: Path) -> None:
         assert "is not after the start" in text_of(wizard, "#wiz-error")
         assert creations(engine) == []
 
-        # Escape leaves the wizard; nothing was created.
+        # Escape asks before discarding what was entered ("Keep editing" first),
+        # then leaves the wizard; nothing was created.
         await pilot.press("escape")
-        await pilot.pause()
-        assert not wizard.display
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        assert app.screen.focused is not None and app.screen.focused.id == "cancel"
+        await pilot.press("right", "enter")
+        await wait_until(pilot, lambda: not wizard.display, "wizard closed")
         assert [c.name for c in engine.ledger.voice_campaigns()] == ["Bill reminder"]
 
 
@@ -425,6 +429,8 @@ async def test_a_new_voice_wizard_starts_empty(tmp_path: Path) -> None:
         assert wizard.step == "delivery"
         await pilot.press(*"Old text")
         await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("right", "enter")
         await wait_until(pilot, lambda: not wizard.display, "wizard closed")
 
         wizard = await open_wizard(pilot, screen)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -25,7 +26,7 @@ from tui.gateway.codes import CREATE_CAMPAIGN, MessageStatus
 from tui.gateway.errors import InvalidInput
 from tui.gateway.text import TextAnalysis, analyze
 from tui.gateway.validate import GATEWAY_TZ, schedule_time
-from tui.ledger import ListSummary, SmsCampaign
+from tui.ledger import SmsCampaign
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
@@ -35,10 +36,12 @@ __all__ = [
     "CampaignDraft",
     "CampaignProgress",
     "CampaignReview",
+    "ChosenList",
     "SmsCampaigns",
     "gateway_now",
     "parse_when",
     "profile_zone",
+    "when_text",
 ]
 
 NAME_MAX = 100
@@ -87,10 +90,19 @@ def parse_when(text: str, zone: tzinfo, now: datetime) -> datetime:
 
 
 @dataclass(frozen=True, slots=True)
+class ChosenList:
+    """One list of a campaign: its ID, name and member count."""
+
+    id: str
+    name: str
+    members: int
+
+
+@dataclass(frozen=True, slots=True)
 class Audience:
     """Who the chosen lists reach, as far as the ledger knows their members."""
 
-    lists: list[ListSummary]
+    lists: list[ChosenList]
     #: Members of all lists added together.
     total: int
     #: Distinct numbers across the lists (each gets the message once).
@@ -126,11 +138,15 @@ class CampaignReview:
 
     @property
     def when_text(self) -> str:
-        if self.draft.when is None:
-            return "Now"
-        local = self.draft.when.astimezone(self.zone).strftime(WHEN_FORMATS[0])
-        gateway = schedule_time(self.draft.when)
-        return f"{local} {getattr(self.zone, 'key', self.zone)} (sent to the gateway as {gateway})"
+        return when_text(self.draft.when, self.zone)
+
+
+def when_text(when: datetime | None, zone: tzinfo) -> str:
+    """When a campaign is sent, in ``zone`` and as the gateway is told."""
+    if when is None:
+        return "Now"
+    local = when.astimezone(zone).strftime(WHEN_FORMATS[0])
+    return f"{local} {getattr(zone, 'key', zone)} (sent to the gateway as {schedule_time(when)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,25 +186,31 @@ class SmsCampaigns:
                 )
         return cleaned
 
-    def audience(self, list_ids: Sequence[str]) -> Audience:
-        """Member counts of the chosen lists; InvalidInput when none or unknown."""
+    def check_lists(self, list_ids: Sequence[str]) -> dict[str, str]:
+        """The chosen lists' names by ID, in the order given (quick: no member is
+        counted); InvalidInput when none is chosen, one is unknown or all are empty."""
         if not list_ids:
             raise InvalidInput("Choose at least one list to send the campaign to.")
+        wanted = list(dict.fromkeys(list_ids))
         ledger = self.engine.ledger
-        chosen: list[ListSummary] = []
-        numbers: set[str] = set()
-        for list_id in dict.fromkeys(list_ids):
-            summary = ledger.list_by_id(list_id)
-            if summary is None:
+        names = ledger.list_names(wanted)
+        for list_id in wanted:
+            if list_id not in names:
                 raise InvalidInput(f"List {list_id} is not known; choose one of the lists shown.")
-            chosen.append(summary)
-            numbers |= ledger.member_set(list_id)
-        total = sum(item.members for item in chosen)
-        if not numbers:
+        if not ledger.lists_with_members(wanted):
             raise InvalidInput(
                 "The chosen lists have no members; add numbers on the Lists screen first."
             )
-        return Audience(chosen, total, len(numbers))
+        return {list_id: names[list_id] for list_id in wanted}
+
+    def audience(self, list_ids: Sequence[str], cancel: threading.Event | None = None) -> Audience:
+        """Member counts of the chosen lists, counted in SQL; InvalidInput when none,
+        unknown or empty. Takes about a second for a million members: call it from a
+        thread in the app (``cancel`` stops a count no longer wanted)."""
+        names = self.check_lists(list_ids)
+        counts = self.engine.ledger.count_audience(list(names), cancel)
+        chosen = [ChosenList(i, name, counts.members.get(i, 0)) for i, name in names.items()]
+        return Audience(chosen, counts.total, counts.unique)
 
     def check_text(self, text: str) -> TextAnalysis:
         if not text.strip():
@@ -220,25 +242,41 @@ class SmsCampaigns:
             )
         return cleaned
 
-    def review(self, draft: CampaignDraft) -> CampaignReview:
-        """Every check at once; InvalidInput names the first problem."""
+    def check_draft(self, draft: CampaignDraft) -> CampaignDraft:
+        """Every check that needs no member count; InvalidInput names the first problem."""
         checked = CampaignDraft(
             name=self.check_name(draft.name),
-            list_ids=list(dict.fromkeys(draft.list_ids)),
+            list_ids=list(self.check_lists(draft.list_ids)),
             text=draft.text,
             when=self.check_when(draft.when),
             mask=self.check_mask(draft.mask),
         )
-        audience = self.audience(checked.list_ids)
+        self.check_text(draft.text)
+        return checked
+
+    def review(self, draft: CampaignDraft, audience: Audience | None = None) -> CampaignReview:
+        """Every check at once; InvalidInput names the first problem. ``audience``: the
+        lists' counts if already made (else they are counted here)."""
+        checked = self.check_draft(draft)
+        if audience is None:
+            audience = self.audience(checked.list_ids)
         analysis = self.check_text(draft.text)
         return CampaignReview(checked, audience, analysis, profile_zone(self.engine))
 
     # Creating -----------------------------------------------------------------------
 
-    async def create(self, draft: CampaignDraft) -> SmsCampaign:
-        """Create the campaign on the gateway, record it and start tracking it."""
-        review = self.review(draft)
-        checked = review.draft
+    async def create(self, draft: CampaignDraft, audience: Audience | None = None) -> SmsCampaign:
+        """Create the campaign on the gateway, record it and start tracking it.
+
+        ``audience``: the lists' counts as reviewed; without it they are counted in a
+        thread, so the event loop never waits for a large list.
+        """
+        checked = self.check_draft(draft)
+        if audience is None:
+            audience = await asyncio.to_thread(self.audience, checked.list_ids)
+        review = CampaignReview(
+            checked, audience, self.check_text(checked.text), profile_zone(self.engine)
+        )
         if checked.when is None:
             # "Now" is the gateway's now: a ping's reply dates its clock.
             await self.engine.client.ping()
@@ -286,11 +324,8 @@ class SmsCampaigns:
         return CampaignProgress(total=sum(counts.values()), sent=sent)
 
     def expected_recipients(self, campaign: SmsCampaign) -> int:
-        """Distinct members of the campaign's lists as the ledger knows them."""
-        numbers: set[str] = set()
-        for list_id in campaign.list_ids:
-            numbers |= self.engine.ledger.member_set(list_id)
-        return len(numbers)
+        """Distinct members of the campaign's lists as the ledger knows them (in SQL)."""
+        return self.engine.ledger.count_audience(campaign.list_ids).unique
 
     def refresh(self, campaign_id: str) -> None:
         """Ask for the campaign's statuses now (the tracker polls it again)."""

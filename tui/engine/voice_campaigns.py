@@ -12,8 +12,11 @@ campaign in the ledger and has the tracker follow it.
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -119,8 +122,14 @@ class VoiceCampaigns:
 
     # Checking -----------------------------------------------------------------------
 
-    def check(self, draft: VoiceDraft) -> tuple[VoicePlan | None, list[Problem]]:
-        """The plan, or None and every problem found (each naming its field)."""
+    def check(
+        self, draft: VoiceDraft, *, count: bool = True
+    ) -> tuple[VoicePlan | None, list[Problem]]:
+        """The plan, or None and every problem found (each naming its field).
+
+        ``count=False`` leaves the plan's recipients uncounted (None): the app counts
+        them in a thread (``count_recipients``), as a million members take a second.
+        """
         problems: list[Problem] = []
 
         def bad(field_name: str, message: str) -> None:
@@ -131,7 +140,7 @@ class VoiceCampaigns:
             return None, problems
         name = self._check_name(draft.name, bad)
         list_names: dict[str, str] = {}
-        recipients = self._check_lists(draft.list_ids, list_names, bad)
+        self._check_lists(draft.list_ids, list_names, bad)
         names: dict[str, str] = {}
         self._check_audio("file_id", draft.file_id, "recording to play", names, bad, True)
         options: int | None = None
@@ -167,6 +176,7 @@ class VoiceCampaigns:
                 )
         if problems:
             return None, problems
+        recipients = self.count_recipients(draft.list_ids) if count else None
         assert draft.file_id is not None and start is not None and end is not None
         plan = VoicePlan(
             kind=draft.kind,
@@ -215,22 +225,27 @@ class VoiceCampaigns:
                     break
         return name
 
-    def _check_lists(self, list_ids: Sequence[str], names: dict[str, str], bad: Report) -> int:
+    def _check_lists(self, list_ids: Sequence[str], names: dict[str, str], bad: Report) -> None:
+        """Known lists holding someone (quick: no member is counted)."""
         if not list_ids:
             bad("list_ids", "Choose at least one contact list.")
-            return 0
+            return
         ledger = self.engine.ledger
-        numbers: set[str] = set()
+        known = ledger.list_names(list_ids)
         for list_id in list_ids:
-            summary = ledger.list_by_id(list_id)
-            if summary is None:
+            if list_id not in known:
                 bad("list_ids", f"List {list_id} is not in the ledger; choose a list shown here.")
-                return 0
-            names[list_id] = summary.name
-            numbers |= ledger.member_set(list_id)
-        if not numbers:
+                return
+            names[list_id] = known[list_id]
+        if not ledger.lists_with_members(list_ids):
             bad("list_ids", "The chosen lists hold no numbers; import numbers into them first.")
-        return len(numbers)
+
+    def count_recipients(
+        self, list_ids: Sequence[str], cancel: threading.Event | None = None
+    ) -> int:
+        """Distinct numbers across the lists, counted in SQL (call it from a thread in
+        the app; ``cancel`` stops a count no longer wanted)."""
+        return self.engine.ledger.count_audience(list_ids, cancel).unique
 
     def _check_audio(
         self,
@@ -355,6 +370,9 @@ class VoiceCampaigns:
         """
         engine = self.engine
         client = engine.client
+        if plan.recipients is None:
+            counted = await asyncio.to_thread(self.count_recipients, plan.list_ids)
+            plan = replace(plan, recipients=counted)
         common: dict[str, Any] = {
             "text": plan.text,
             "max_retries": plan.max_retries,

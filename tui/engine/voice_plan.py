@@ -70,7 +70,8 @@ class VoicePlan:
     kind: VoiceKind
     name: str
     list_ids: tuple[str, ...]
-    recipients: int
+    #: Distinct numbers across the lists; None while not counted yet.
+    recipients: int | None
     file_id: str
     text: str | None
     max_retries: int
@@ -142,7 +143,7 @@ class VoicePlan:
         lines = [
             ("Type", KIND_LABELS[self.kind]),
             ("Name", self.name),
-            ("Lists", f"{lists} ({self.recipients} numbers in all)"),
+            ("Lists", f"{lists} ({recipients_text(self.recipients)})"),
             ("Audio", clip(self.file_id)),
         ]
         if self.kind == "feedback":
@@ -168,6 +169,13 @@ class VoicePlan:
             ("Daily window", window),
         ]
         return lines
+
+
+def recipients_text(recipients: int | None) -> str:
+    """How many numbers the lists hold, or that they are still being counted."""
+    if recipients is None:
+        return "counting the numbers…"
+    return f"{recipients} numbers in all"
 
 
 def parse_when(value: str, zone: tzinfo) -> datetime | None:

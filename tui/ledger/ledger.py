@@ -15,6 +15,7 @@ from typing import Self
 
 from tui.gateway.protocol import GATEWAY_TZ
 from tui.ledger import export
+from tui.ledger.audience import AudienceStore
 from tui.ledger.audiofiles import AudioStore
 from tui.ledger.base import now_utc, storage_error
 from tui.ledger.calls import CallStore, NewCall, insert_calls
@@ -115,6 +116,7 @@ class Ledger(
     HistoryStore,
     HoldStore,
     SavedTemplateStore,
+    AudienceStore,
 ):
     """One profile's ledger. Methods are synchronous and safe to call from any thread."""
 

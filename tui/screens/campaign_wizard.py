@@ -1,32 +1,28 @@
 """The SMS campaign wizard: name, lists, message, when and mask, review, create.
 
-Each step is checked before the next one opens (the checks are the engine's,
-so the wizard says exactly what the gateway would refuse). Enter or Ctrl+N
-goes on, Escape or Ctrl+B goes back; Escape on the first step cancels. A step
-is read only after every key typed or pasted before Ctrl+N has reached its
-field. The review shows the whole message, the lists and the schedule; only
-its Create button (or Ctrl+S there) creates the campaign, never Ctrl+N. The
-wizard dismisses with the new campaign's ID, which the campaigns screen opens
-in its monitor.
+Built on :class:`StepWizard` (``screens/wizard_base.py``: keys, problems per
+field, the discard question). Each step is checked by the engine before the
+next one opens, so the wizard says exactly what the gateway would refuse. The
+lists' member and distinct-number counts are made in SQL in a thread (a list may
+hold a million members): the lists step and the review say "counting…" until
+they are known, and a count never changes the step. The review shows the whole
+message, the lists and the schedule; only its Create button (or Ctrl+S there)
+creates the campaign, never Ctrl+N. The wizard dismisses with the new
+campaign's ID, which the campaigns screen opens in its monitor.
 """
 
 from __future__ import annotations
 
 import contextlib
 from datetime import timedelta
-from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Button,
     ContentSwitcher,
-    Footer,
     Input,
-    Label,
     RadioButton,
     RadioSet,
     Select,
@@ -35,13 +31,11 @@ from textual.widgets import (
 )
 from textual.widgets.select import InvalidSelectValueError
 
-from tui.engine.costs import CostEstimate, estimate
 from tui.engine.sms_campaigns import (
     WHEN_FORMATS,
     WHEN_HINT,
     Audience,
     CampaignDraft,
-    CampaignReview,
     SmsCampaigns,
     gateway_now,
     profile_zone,
@@ -50,147 +44,78 @@ from tui.gateway.errors import CsmsError, InvalidInput
 from tui.gateway.text import TextAnalysis
 from tui.ledger import LedgerError, SmsCampaign
 from tui.screens.base import engine_of
-from tui.screens.opted_out_confirm import create_or_ask
+from tui.screens.campaign_wizard_parts import (
+    COUNTING,
+    FIELD_WIDGETS,
+    FIRST_FIELD,
+    STEP_FIELDS,
+    TITLES,
+    audience_text,
+    compose_form,
+    counting_text,
+    now_text,
+    review_rows,
+    segments_text,
+)
+from tui.screens.opted_out_confirm import create_or_ask, record_override
+from tui.screens.wizard_base import FieldProblem, StepWizard
 from tui.widgets import MessageComposer
-from tui.widgets.choice import Choice
 from tui.widgets.opted_out_members import OptedOutMembers
-from tui.widgets.pending_input import after_pending_input
 from tui.widgets.review import review_plain, review_table
-from tui.widgets.tick_list import TickList
 from tui.wording import plural
 
-STEPS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"),
-    ("lists", "Lists"),
-    ("message", "Message"),
-    ("when", "When and mask"),
-    ("review", "Review"),
-)
 
-
-def audience_text(audience: Audience) -> str:
-    text = (
-        f"{plural(len(audience.lists), 'list')} · {plural(audience.total, 'member')} · "
-        f"{plural(audience.unique, 'distinct number')}"
-    )
-    if audience.repeats:
-        text += f" ({audience.repeats:,} in more than one list get it once)"
-    return text
-
-
-def segments_text(analysis: TextAnalysis, recipients: int) -> str:
-    encoding = "Unicode" if analysis.is_unicode else "GSM-7"
-    total = analysis.segments * recipients
-    return (
-        f"{plural(analysis.segments, 'segment')} each ({encoding}) × "
-        f"{plural(recipients, 'recipient')} = {plural(total, 'segment')} in all"
-    )
-
-
-def review_rows(review: CampaignReview, cost: CostEstimate | None = None) -> list[tuple[str, str]]:
-    """Exactly what the campaign will send, to whom, when and at what cost: the
-    whole text, as (label, value) rows."""
-    draft = review.draft
-    lists = ", ".join(f"{item.name} ({item.members:,})" for item in review.audience.lists)
-    segments = segments_text(review.analysis, review.audience.unique)
-    return [
-        ("Name", draft.name),
-        ("Lists", f"{lists}\n{audience_text(review.audience)}"),
-        ("Message", draft.text),
-        ("Cost", segments if cost is None else f"{segments}\n{cost.sentence()}"),
-        ("When", review.when_text),
-        ("Mask", draft.mask or "the account default"),
-    ]
-
-
-class CampaignWizard(Screen[str | None]):
+class CampaignWizard(StepWizard, Screen[str | None]):
     """Create an SMS campaign step by step; dismisses with its ID (None if cancelled)."""
 
     CSS_PATH = "../styles/sms_campaigns.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Not priority bindings: Ctrl+N travels behind the keys typed before it.
-        Binding("ctrl+n", "next", "Next", id="campaign_wizard.next"),
-        Binding("ctrl+b", "back", "Back", id="campaign_wizard.back"),
-        Binding("ctrl+s", "create", "Create", id="campaign_wizard.create"),
-        Binding("escape", "back", "Back / cancel", id="campaign_wizard.cancel"),
-    ]
+    STEPS = tuple(TITLES)
+    FIRST_FIELD = FIRST_FIELD
+    STEP_FIELDS = STEP_FIELDS
+    FIELD_WIDGETS = FIELD_WIDGETS
+    ERROR_SELECTOR = "#wizard-error"
+    WHAT = "SMS campaign"
 
     def __init__(self, like: SmsCampaign | None = None) -> None:
         """``like``: a campaign to duplicate (its lists, text and mask; a new name)."""
         super().__init__()
+        self.start_wizard()
         self.like = like
-        self.step = 0
         self.name_value = ""
         self.list_ids: list[str] = []
+        #: The last counts made, and the lists they are of.
         self.audience: Audience | None = None
+        self.audience_for: tuple[str, ...] = ()
+        self.counting_for: tuple[str, ...] = ()
         self.text = ""
-        self.review: CampaignReview | None = None
+        self.analysis: TextAnalysis | None = None
+        self.checked: CampaignDraft | None = None
         #: The review as shown, in plain text.
         self.review_shown = ""
-        self.creating = False
 
     @property
     def campaigns(self) -> SmsCampaigns:
         return SmsCampaigns(engine_of(self))
 
-    @property
-    def step_name(self) -> str:
-        return STEPS[self.step][0]
-
     # -- layout ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="wizard-steps")
-        with ContentSwitcher(initial="step-name", id="wizard-switcher"):
-            with Vertical(id="step-name", classes="wizard-step"):
-                yield Label("Campaign name (unique among your campaigns)")
-                yield Input(placeholder="e.g. Eid greetings", id="wizard-name")
-            with Vertical(id="step-lists", classes="wizard-step"):
-                yield Label("Lists to send to (Space toggles a list)")
-                yield TickList(id="wizard-lists")
-                yield Static("", id="wizard-audience", markup=False)
-            with Vertical(id="step-message", classes="wizard-step"):
-                yield Label("Message (one text for every recipient)")
-                yield MessageComposer(id="wizard-message")
-                yield Static("", id="wizard-total", markup=False)
-            with Vertical(id="step-when", classes="wizard-step"):
-                yield Label("When")
-                with RadioSet(id="wizard-when-choice"):
-                    yield Choice("Send now", value=True, id="when-now")
-                    yield Choice("At a date and time", id="when-later")
-                yield Input(id="wizard-when")
-                yield Static("", id="wizard-now", markup=False)
-                yield Label("Mask")
-                yield Select[str]([], prompt="The account's default mask", id="wizard-mask")
-            with Vertical(id="step-review", classes="wizard-step"):
-                with VerticalScroll(id="wizard-review-scroll"):
-                    yield Static("", id="wizard-review", markup=False)
-                    yield OptedOutMembers(id="wizard-opted-out")
-                yield Button("Create campaign (Ctrl+S)", variant="primary", id="wizard-create")
-        yield Static("", id="wizard-error", markup=False)
-        with Horizontal(id="wizard-buttons"):
-            yield Button("Back (Ctrl+B)", id="wizard-back")
-            yield Button("Next (Ctrl+N)", variant="primary", id="wizard-next")
-        yield Footer()
+        yield from compose_form()
 
     def on_mount(self) -> None:
         engine = engine_of(self)
         zone = profile_zone(engine)
-        now = gateway_now(engine)
         when = self.query_one("#wizard-when", Input)
         when.placeholder = f"{WHEN_HINT} ({getattr(zone, 'key', zone)})"
-        soon = (now + timedelta(hours=1)).astimezone(zone)
+        soon = (gateway_now(engine) + timedelta(hours=1)).astimezone(zone)
         later = soon.replace(minute=0, second=0, microsecond=0)
         if later < soon:
             later += timedelta(hours=1)
         when.value = later.strftime(WHEN_FORMATS[0])
         when.disabled = True
         profile = engine.profile
-        masks = list(
-            dict.fromkeys(
-                [*([profile.default_mask] if profile.default_mask else []), *profile.masks]
-            )
-        )
+        defaults = [profile.default_mask] if profile.default_mask else []
+        masks = list(dict.fromkeys([*defaults, *profile.masks]))
         select = self.query_one("#wizard-mask", Select)
         select.set_options([(mask, mask) for mask in masks])
         if profile.default_mask:
@@ -198,7 +123,7 @@ class CampaignWizard(Screen[str | None]):
         self._load_lists()
         if self.like is not None:
             self._fill_from(self.like)
-        self._show_step()
+        self.go_to(self.STEPS[0])
 
     def _fill_from(self, like: SmsCampaign) -> None:
         """A duplicate: the same lists, text and mask under a free name; sent when
@@ -233,83 +158,167 @@ class CampaignWizard(Screen[str | None]):
 
     # -- steps ----------------------------------------------------------------
 
-    def _show_step(self) -> None:
-        name = self.step_name
+    def render_step(self) -> None:
+        name = self.step
         self.query_one(ContentSwitcher).current = f"step-{name}"
         marks = [
-            f"[b reverse] {i + 1} {title} [/]" if i == self.step else f" {i + 1} {title} "
-            for i, (_, title) in enumerate(STEPS)
+            f"[b reverse] {i + 1} {title} [/]" if step == name else f" {i + 1} {title} "
+            for i, (step, title) in enumerate(TITLES.items())
         ]
         self.query_one("#wizard-steps", Static).update("New SMS campaign   " + " › ".join(marks))
-        self.query_one("#wizard-back", Button).label = (
-            "Cancel (Esc)" if self.step == 0 else "Back (Ctrl+B)"
-        )
-        self.query_one("#wizard-next").display = name != "review"
-        self.refresh_bindings()
-        self._error(None)
-        focus = {
-            "name": "#wizard-name",
-            "lists": "#wizard-lists",
-            "message": "#wizard-message",
-            "when": "#wizard-when-choice",
-            "review": "#wizard-create",
-        }[name]
+        first = name == self.STEPS[0]
+        self.query_one("#wizard-back", Button).label = "Cancel (Esc)" if first else "Back (Ctrl+B)"
+        self.query_one("#wizard-next").display = not self.on_review
         if name == "when":
             self._show_now()
-        if name == "lists":
+        elif name == "lists":
             selection = self.query_one("#wizard-lists", SelectionList)
             if selection.option_count and selection.highlighted is None:
                 selection.highlighted = 0
             if selection.option_count:
                 self._lists_changed()
-        self.query_one(focus).focus()
-
-    def _error(self, message: str | None) -> None:
-        error = self.query_one("#wizard-error", Static)
-        error.update(message or "")
-        error.display = bool(message)
-
-    def _refuse(self, message: str) -> None:
-        self._error(message)
-        self.notify(message, severity="error")
+        elif name == "review":
+            self._show_review()
+            assert self.checked is not None
+            names = [self._names().get(i, i) for i in self.checked.list_ids]
+            self.query_one(OptedOutMembers).show(self.checked.list_ids, names)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Ctrl+S creates from the review only; Ctrl+N never creates.
-        if action == "create":
-            return self.step_name == "review"
-        if action == "next":
-            return self.step_name != "review"
-        return True
+        if action == "create":  # Ctrl+S creates from the review only
+            return self.on_review
+        return super().check_action(action, parameters)
 
-    def action_next(self) -> None:
-        after_pending_input(self, self._next)
-
-    def _next(self) -> None:
-        if self.creating or self.step_name == "review":
-            return
+    def check_step(self, step: str) -> list[FieldProblem]:
+        """Check a step by the engine's rules and keep its value."""
+        campaigns = self.campaigns
         try:
-            self._check_step()
+            if step == "name":
+                self.name_value = campaigns.check_name(self.query_one("#wizard-name", Input).value)
+            elif step == "lists":
+                selected = list(self.query_one("#wizard-lists", SelectionList).selected)
+                campaigns.check_lists(selected)
+                self.list_ids = selected
+            elif step == "message":
+                text = self.query_one(MessageComposer).text
+                campaigns.check_text(text)
+                self.text = text
         except InvalidInput as error:
-            self._refuse(str(error))
-            return
-        self.step += 1
-        self._show_step()
+            return [(next(iter(self.STEP_FIELDS[step])), str(error))]
+        if step == "when":
+            return self._check_when()
+        return []
 
-    def action_back(self) -> None:
-        after_pending_input(self, self._back)
+    def _check_when(self) -> list[FieldProblem]:
+        campaigns = self.campaigns
+        problems: list[FieldProblem] = []
+        when = None
+        if self.query_one("#when-later", RadioButton).value:
+            try:
+                when = campaigns.parse_when(self.query_one("#wizard-when", Input).value)
+            except InvalidInput as error:
+                problems.append(("when", str(error)))
+        mask = self.query_one("#wizard-mask", Select).value
+        try:
+            checked_mask = campaigns.check_mask(mask if isinstance(mask, str) else None)
+        except InvalidInput as error:
+            problems.append(("mask", str(error)))
+        if problems:
+            return problems
+        draft = CampaignDraft(self.name_value, self.list_ids, self.text, when, checked_mask)
+        try:
+            self.checked = campaigns.check_draft(draft)
+        except InvalidInput as error:
+            return [("when", str(error))]
+        return []
 
-    def action_create(self) -> None:
-        after_pending_input(self, self._create_from_review)
-
-    def _create_from_review(self) -> None:
-        if self.step_name != "review" or self.creating:
-            return
-        create_or_ask(
-            self.query_one(OptedOutMembers),
-            f"SMS campaign {self.name_value!r} (wizard)",
-            self._create,
-            lambda: self.step_name == "review" and not self.creating,
+    def is_filled(self) -> bool:
+        return bool(
+            self.query_one("#wizard-name", Input).value.strip()
+            or self.query_one("#wizard-lists", SelectionList).selected
+            or self.query_one(MessageComposer).text.strip()
         )
+
+    def close_wizard(self) -> None:
+        self.cancel_count()
+        self.dismiss(None)
+
+    # -- counts ------------------------------------------------------------------------
+
+    def _names(self) -> dict[str, str]:
+        return engine_of(self).ledger.list_names(self.list_ids)
+
+    def _counted(self, list_ids: list[str]) -> Audience | None:
+        key = tuple(dict.fromkeys(list_ids))
+        return self.audience if self.audience is not None and self.audience_for == key else None
+
+    def _count(self, list_ids: list[str]) -> None:
+        """Count the lists' members in a thread unless they are counted already."""
+        key = tuple(dict.fromkeys(list_ids))
+        if self._counted(list_ids) is not None or (self.counting_for == key and self.counting):
+            return
+        campaigns = self.campaigns
+        self.counting_for = key
+
+        def counted(audience: Audience) -> None:
+            self.audience, self.audience_for = audience, key
+            self._show_counts()
+
+        def failed(message: str) -> None:
+            self.query_one("#wizard-audience", Static).update(message)
+            if self.on_review:
+                self.show_problems([("lists", message)])
+
+        self.start_count(lambda cancel: campaigns.audience(key, cancel), counted, failed)
+
+    def _show_counts(self) -> None:
+        """Show the counts wherever they appear (never changing the step or focus)."""
+        selected = list(self.query_one("#wizard-lists", SelectionList).selected)
+        audience = self._counted(selected)
+        if selected:
+            shown = audience_text(audience) if audience else COUNTING
+            self.query_one("#wizard-audience", Static).update(shown)
+        self._show_total()
+        if self.on_review:
+            self._show_review()
+
+    @on(SelectionList.SelectedChanged, "#wizard-lists")
+    def _lists_changed(self) -> None:
+        selected = list(self.query_one("#wizard-lists", SelectionList).selected)
+        if not selected:
+            self.cancel_count()
+            self.query_one("#wizard-audience", Static).update("No list chosen yet.")
+            return
+        self._count(selected)
+        self._show_counts()
+
+    @on(MessageComposer.Changed, "#wizard-message")
+    def _message_changed(self, event: MessageComposer.Changed) -> None:
+        self.analysis = event.analysis if event.composer.text.strip() else None
+        self._show_total()
+
+    def _show_total(self) -> None:
+        audience = self._counted(self.list_ids)
+        total = self.query_one("#wizard-total", Static)
+        if self.analysis is None:
+            total.update("")
+        elif audience is None and self.list_ids:
+            total.update(counting_text(self.analysis))
+        else:
+            total.update(segments_text(self.analysis, audience.unique if audience else 0))
+
+    # -- review --------------------------------------------------------------------------
+
+    def _show_review(self) -> None:
+        """What the campaign will send, to whom, when and at what cost: the whole text."""
+        draft = self.checked
+        assert draft is not None
+        audience = self._counted(draft.list_ids)
+        if audience is None:
+            self._count(draft.list_ids)
+        analysis = self.campaigns.check_text(draft.text)
+        rows = review_rows(engine_of(self), draft, self._names(), audience, analysis)
+        self.review_shown = review_plain(rows)
+        self.query_one("#wizard-review", Static).update(review_table(rows))
 
     @on(OptedOutMembers.CleanListMade)
     def _use_clean_list(self, event: OptedOutMembers.CleanListMade) -> None:
@@ -320,90 +329,14 @@ class CampaignWizard(Screen[str | None]):
         selection.deselect_all()
         selection.select(event.list_id)
         self.list_ids = [event.list_id]
-        self.audience = self.campaigns.audience(self.list_ids)
-        self._build_review()
-
-    def _back(self) -> None:
-        if self.creating:
-            return
-        if self.step == 0:
-            self.dismiss(None)
-            return
-        self.step -= 1
-        self._show_step()
-
-    def _check_step(self) -> None:
-        """Check the current step (InvalidInput says what to fix) and keep its value."""
-        campaigns = self.campaigns
-        name = self.step_name
-        if name == "name":
-            self.name_value = campaigns.check_name(self.query_one("#wizard-name", Input).value)
-        elif name == "lists":
-            selected = list(self.query_one("#wizard-lists", SelectionList).selected)
-            self.audience = campaigns.audience(selected)
-            self.list_ids = selected
-        elif name == "message":
-            text = self.query_one(MessageComposer).text
-            campaigns.check_text(text)
-            self.text = text
-        elif name == "when":
-            self._build_review()
-
-    def _build_review(self) -> None:
-        """The review of what the form says now, and the lists' opted-out members."""
-        campaigns = self.campaigns
-        draft = self._draft()
-        self.review = review = campaigns.review(draft)
-        self.query_one(OptedOutMembers).show(
-            draft.list_ids, [item.name for item in review.audience.lists]
-        )
-        engine = engine_of(self)
-        cost = estimate(
-            review.audience.unique,
-            review.analysis.segments,
-            price=engine.profile.price_per_segment,
-            credit=engine.status.credit,
-        )
-        rows = review_rows(review, cost)
-        late = engine.holds.hours.schedule_warning(draft.when or engine.holds.clock())
-        if late:
-            rows.append(("Warning", late))
-        self.review_shown = review_plain(rows)
-        self.query_one("#wizard-review", Static).update(review_table(rows))
-
-    def _draft(self) -> CampaignDraft:
-        campaigns = self.campaigns
-        later = self.query_one("#when-later", RadioButton).value
-        when = campaigns.parse_when(self.query_one("#wizard-when", Input).value) if later else None
-        mask = self.query_one("#wizard-mask", Select).value
-        return CampaignDraft(
-            name=self.name_value,
-            list_ids=self.list_ids,
-            text=self.text,
-            when=when,
-            mask=campaigns.check_mask(mask if isinstance(mask, str) else None),
-        )
+        if self.checked is not None:
+            self.checked = CampaignDraft(
+                self.checked.name, self.list_ids, self.text, self.checked.when, self.checked.mask
+            )
+            self._count(self.list_ids)
+            self.go_to("review")
 
     # -- live feedback -------------------------------------------------------------
-
-    @on(SelectionList.SelectedChanged, "#wizard-lists")
-    def _lists_changed(self) -> None:
-        selected = list(self.query_one("#wizard-lists", SelectionList).selected)
-        audience = self.query_one("#wizard-audience", Static)
-        if not selected:
-            audience.update("No list chosen yet.")
-            return
-        try:
-            audience.update(audience_text(self.campaigns.audience(selected)))
-        except InvalidInput as error:
-            audience.update(str(error))
-
-    @on(MessageComposer.Changed, "#wizard-message")
-    def _message_changed(self, event: MessageComposer.Changed) -> None:
-        recipients = self.audience.unique if self.audience else 0
-        self.query_one("#wizard-total", Static).update(
-            segments_text(event.analysis, recipients) if event.composer.text.strip() else ""
-        )
 
     @on(RadioSet.Changed, "#wizard-when-choice")
     def _when_changed(self) -> None:
@@ -414,12 +347,7 @@ class CampaignWizard(Screen[str | None]):
             field.focus()
 
     def _show_now(self) -> None:
-        engine = engine_of(self)
-        zone = profile_zone(engine)
-        now = gateway_now(engine).astimezone(zone).strftime(WHEN_FORMATS[0])
-        self.query_one("#wizard-now", Static).update(
-            f"It is now {now} in {getattr(zone, 'key', zone)} (the profile's time zone)."
-        )
+        self.query_one("#wizard-now", Static).update(now_text(engine_of(self)))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -434,27 +362,32 @@ class CampaignWizard(Screen[str | None]):
         elif event.button.id == "wizard-back":
             self.action_back()
         elif event.button.id == "wizard-create":
-            self._create_from_review()
+            self.request_create()
 
     # -- creating ----------------------------------------------------------------------
 
+    def create_now(self) -> None:
+        create_or_ask(
+            self.query_one(OptedOutMembers),
+            f"SMS campaign {self.name_value!r} (wizard)",
+            self._create,
+            lambda: self.on_review and not self.creating,
+        )
+
     @work(exclusive=True, group="campaign-create", exit_on_error=False)
-    async def _create(self) -> None:
-        if self.creating:
-            return
-        try:
-            draft = self._draft()
-        except InvalidInput as error:
-            self._refuse(str(error))
+    async def _create(self, override: str | None) -> None:
+        draft = self.checked
+        if self.creating or draft is None:
             return
         button = self.query_one("#wizard-create", Button)
         self.creating = True
         button.disabled = True
         button.label = "Creating…"
         try:
-            campaign = await self.campaigns.create(draft)
+            await record_override(engine_of(self), draft.list_ids, override)
+            campaign = await self.campaigns.create(draft, self._counted(draft.list_ids))
         except (CsmsError, LedgerError) as error:
-            self._refuse(str(error))
+            self.show_problems([("review", str(error))])
             return
         finally:
             self.creating = False

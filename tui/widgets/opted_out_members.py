@@ -6,12 +6,14 @@ campaign wizards' review: how many members are on the do-not-contact list (from
 the ledger), and a button that makes a clean list (the members without them,
 uploaded as a new gateway list, ``engine/clean_lists.py``); the wizard then uses
 that list instead (:class:`OptedOutMembers.CleanListMade`). Hidden when no
-member is opted out.
+member is opted out. The check is counted in SQL in a thread (the lists may
+hold a million members); ``checking`` says it runs, ``Checked`` that it ended.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -24,10 +26,15 @@ from textual.widgets import Button, Static
 from tui.engine.clean_lists import clean_name, make_clean_list, members_sentence
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
+from tui.ledger.audience import CountCancelled, OptedOutCount
 
 if TYPE_CHECKING:
     from tui.engine.list_upload import UploadProgress
     from tui.engine.service import Engine
+
+
+#: Opted-out members named in the warning.
+SAMPLE = 5
 
 
 class OptedOutMembers(Vertical):
@@ -46,12 +53,20 @@ class OptedOutMembers(Vertical):
             self.list_id = list_id
             self.name = name
 
+    class Checked(Message):
+        """The lists were checked (``OptedOutMembers.count`` is known)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        #: The opted-out members of the lists last shown.
+        #: The first opted-out members of the lists last shown (at most SAMPLE).
         self.listed: list[str] = []
+        #: How many distinct members of those lists are opted out.
+        self.count = 0
+        #: Whether the check of the lists last shown is still running.
+        self.checking = False
         self._list_ids: list[str] = []
         self._names: list[str] = []
+        self._cancel: threading.Event | None = None
         self.making = False
 
     def compose(self) -> ComposeResult:
@@ -64,28 +79,61 @@ class OptedOutMembers(Vertical):
         return engine
 
     def show(self, list_ids: Sequence[str], names: Sequence[str]) -> None:
-        """Check the lists (in SQL, off the UI thread) and show what was found."""
+        """Check the lists (counted in SQL, in a thread) and show what was found."""
         self._list_ids, self._names = list(list_ids), list(names)
-        self._check(list(list_ids))
+        if self._cancel is not None:
+            self._cancel.set()
+        self._cancel = threading.Event()
+        self.checking = True
+        self._check(list(list_ids), self._cancel)
+
+    def forget(self) -> None:
+        """Hide the warning and stop a check still running (the wizard starts anew)."""
+        if self._cancel is not None:
+            self._cancel.set()
+        self._cancel, self.checking = None, False
+        self._list_ids, self._names = [], []
+        self._set(OptedOutCount(0, []))
 
     @work(exclusive=True, group="opted-out-check", exit_on_error=False)
-    async def _check(self, list_ids: list[str]) -> None:
+    async def _check(self, list_ids: list[str], cancel: threading.Event) -> None:
         engine = self.engine
-        if engine is None or not list_ids:
-            self._set([])
-            return
-        self._set(await asyncio.to_thread(engine.optouts.listed_members, list_ids))
+        found = OptedOutCount(0, [])
+        if engine is not None and list_ids:
 
-    def _set(self, listed: list[str]) -> None:
-        self.listed = listed
-        self.set_class(bool(listed), "-shown")
-        if not listed:
+            def count() -> OptedOutCount:
+                engine.optouts.scan_incoming()  # a STOP in the inbox counts at once
+                return engine.ledger.count_opted_out(list_ids, SAMPLE, cancel)
+
+            try:
+                found = await asyncio.to_thread(count)
+            except CountCancelled:
+                return
+            except LedgerError as error:
+                if cancel.is_set():
+                    return
+                self.notify(
+                    f"The lists could not be checked against the do-not-contact list: {error}",
+                    severity="error",
+                )
+        if cancel.is_set():
             return
-        shown = ", ".join(listed[:5]) + (
-            f" and {len(listed) - 5:,} more" if len(listed) > 5 else ""
+        self.checking = False
+        self._set(found)
+        self.post_message(self.Checked())
+
+    def _set(self, found: OptedOutCount) -> None:
+        self.listed, self.count = found.sample, found.count
+        self.set_class(bool(found.count), "-shown")
+        if not found.count:
+            return
+        shown = ", ".join(found.sample) + (
+            f" and {found.count - len(found.sample):,} more"
+            if found.count > len(found.sample)
+            else ""
         )
         self.query_one("#opted-out-text", Static).update(
-            f"Warning: {members_sentence(len(listed))} on the do-not-contact list ({shown})"
+            f"Warning: {members_sentence(found.count)} on the do-not-contact list ({shown})"
             " and would still get this campaign: the gateway cannot take members off a list."
             f" Make a clean list ({clean_name(self._names)!r}, without them) and use it, or"
             " create anyway (you will be asked, and it is recorded)."
@@ -131,10 +179,10 @@ class OptedOutMembers(Vertical):
         self.post_message(self.CleanListMade(made.made.id, made.made.name))
 
 
-def confirm_question(listed: Sequence[str], what: str) -> str:
+def confirm_question(count: int, what: str) -> str:
     """The question before creating a campaign that would reach opted-out members."""
     return (
-        f"{members_sentence(len(listed))} on the do-not-contact list and will get {what}:"
+        f"{members_sentence(count)} on the do-not-contact list and will get {what}:"
         " the gateway cannot take members off a list. Create it anyway? The override is"
         " recorded against each of these numbers."
     )
