@@ -22,6 +22,14 @@ from tui.config import ConfigError, config_path, load_config
         ('base_url = "https://gateway.example:99999"', "invalid port"),
         ('base_url = "gateway.example"', "not an http(s) URL"),
         ("poll_backoff = 0.5", "backoff factor (poll_backoff) must be at least 1"),
+        ("inbox_interval = 0.5", "(inbox_interval) must be at least 1 second, not 0.5"),
+        ("keepalive_idle = 1800", "must be more than 0 and under 1800 seconds, not 1800"),
+        ('send_from = "9am"', "(send_from) is '9am', not a time of day as HH:MM"),
+        (
+            'send_days = ["mon", "someday"]',
+            "(send_days) must name days as mon, tue, wed, thu, fri, sat, sun (at least one), not mon, someday.",
+        ),
+        ("price_per_segment = -0.5", "(price_per_segment) must be at least 0 credit"),
     ],
 )
 def test_unusable_values_are_one_sentence_naming_the_profile(
@@ -34,6 +42,7 @@ def test_unusable_values_are_one_sentence_naming_the_profile(
     message = str(caught.value)
     assert words in message and str(path) in message
     assert "office" in message and "\n" not in message
+    assert "(line 3)" in message  # the line of the value at fault
 
 
 def test_a_command_with_such_a_file_fails_in_one_sentence(

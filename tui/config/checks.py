@@ -50,8 +50,8 @@ def key_problem(key: str, value: object) -> str | None:
         wrong = [item for item in value if item.lower()[:3] not in spec.choices]
         if wrong or not value:
             return (
-                f"{_named(key)} {', '.join(value) or '(none)'} must name days as "
-                f"{', '.join(spec.choices)} (at least one)."
+                f"{_named(key)} must name days as {', '.join(spec.choices)} (at least one),"
+                f" not {', '.join(value) or 'none'}."
             )
     return None
 

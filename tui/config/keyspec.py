@@ -127,7 +127,7 @@ class KeySpec:
         if not (too_low or too_high):
             return None
         shown = f"{value:g}" if isinstance(value, float) else str(value)
-        leave = f" (leave it empty for {self.empty})" if self.empty else ""
+        leave = f" (empty or left out: {self.empty})" if self.empty else ""
         return f"must be {self.bounds}, not {shown}{leave}"
 
 

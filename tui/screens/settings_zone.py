@@ -3,7 +3,7 @@ screen (``display_time``), and the engine's schedules and sending hours."""
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -14,8 +14,11 @@ from textual.screen import Screen
 from tui.screens.base import EngineScreen
 from tui.screens.display_time import set_zone
 
+log = logging.getLogger(__name__)
+
 
 def _screens(app: App[Any]) -> Iterator[Screen[Any]]:
+    # Every mode's stack (Textual keeps them by mode), and the current one.
     stacks: dict[str, list[Screen[Any]]] = getattr(app, "_screen_stacks", {})
     seen: set[int] = set()
     for stack in [*stacks.values(), app.screen_stack]:
@@ -33,6 +36,7 @@ def apply_time_zone(app: App[Any], zone: str) -> None:
         engine.profile = replace(engine.profile, timezone=zone)
     for screen in _screens(app):
         if isinstance(screen, EngineScreen) and screen.is_mounted:
-            # A screen that cannot reload now catches up when next shown.
-            with contextlib.suppress(Exception):
+            try:
                 screen.catch_up()
+            except Exception:  # one screen that cannot reload must not stop the others
+                log.exception("%s could not redraw its times", type(screen).__name__)
