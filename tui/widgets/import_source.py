@@ -4,7 +4,9 @@ columns) or pasted text. Part of the Lists screen, which previews and uploads.
 Once a path is typed, the file is looked at in a worker: a workbook with
 several sheets offers them in a choice, and the columns of the chosen sheet
 are named under the fields, with the column(s) the numbers would be read
-from. Several phone columns are typed separated by commas (``Mobile, Phone 2``).
+from. When the first sheet holds no numbers (a summary), the first one that
+does is chosen. Several phone columns are typed separated by commas
+(``Mobile, Phone 2``).
 """
 
 from __future__ import annotations
@@ -17,16 +19,27 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from tui.engine.sheets import SheetError, detect_layout, sheet_names
+from tui.engine.sheets import FileLayout, SheetError, detect_layout, sheet_names
 from tui.widgets.recipients import RecipientsBox
 
 #: Seconds the path waits for more typing before the file is looked at.
 LOOK_PAUSE = 0.3
+#: Sheets looked at for numbers when the first has none.
+SHEETS_TRIED = 10
 
 
 def parse_columns(text: str) -> list[str]:
     """``Mobile, Phone 2`` -> ``["Mobile", "Phone 2"]`` (empty: guess the column)."""
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _sheet_with_numbers(path: Path, names: list[str]) -> tuple[str, FileLayout] | None:
+    for name in names:
+        try:
+            return name, detect_layout(path, sheet=name)
+        except SheetError:
+            continue
+    return None
 
 
 def _existing_file(text: str) -> Path | None:
@@ -43,6 +56,7 @@ class ImportSource(Vertical):
     ImportSource #sheet-label { padding: 0 1; width: auto; }
     ImportSource #file-sheet { width: 1fr; max-width: 40; }
     ImportSource #file-columns { height: auto; padding: 0 1; color: $text-muted; }
+    ImportSource #paste-buttons Button { min-width: 0; width: auto; }
     """
 
     def compose(self) -> ComposeResult:
@@ -57,10 +71,10 @@ class ImportSource(Vertical):
         yield Static("", id="file-columns", markup=False)
         yield Label("Or paste numbers", classes="field-label")
         yield RecipientsBox(id="paste-box")
-        with Horizontal(classes="field-row"):
-            yield Button("Preview pasted", id="preview-paste")
-            yield Button("Export list… (e)", id="export-list")
-            yield Button("Members (m)", id="open-members")
+        with Horizontal(classes="field-row", id="paste-buttons"):
+            yield Button("Preview pasted", id="preview-paste", compact=True)
+            yield Button("Export…", id="export-list", compact=True)
+            yield Button("Members", id="open-members", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#sheet-row").display = False
@@ -104,6 +118,7 @@ class ImportSource(Vertical):
             self.query_one("#sheet-row").display = False
             hint.update("")
             return
+        names: list[str] = []
         if sheets:
             try:
                 names = await asyncio.to_thread(sheet_names, path)
@@ -112,13 +127,17 @@ class ImportSource(Vertical):
                 return
             self._offer_sheets(names)
         columns = self.columns
+        column = columns[0] if columns else None
         try:
-            layout = await asyncio.to_thread(
-                detect_layout, path, column=columns[0] if columns else None, sheet=self.sheet
-            )
+            layout = await asyncio.to_thread(detect_layout, path, column=column, sheet=self.sheet)
         except SheetError as error:
-            hint.update(str(error))
-            return
+            # The first sheet holds no numbers (a summary): offer the first that does.
+            found = await asyncio.to_thread(_sheet_with_numbers, path, names[1:SHEETS_TRIED])
+            if found is None or self.sheet is not None:
+                hint.update(str(error))
+                return
+            self.query_one("#file-sheet", Select).value = found[0]
+            layout = found[1]
         if layout.delimiter is None and not layout.is_workbook:
             hint.update("One number per line.")
             return
