@@ -30,6 +30,8 @@ from tui.ledger.optouts import OptOut
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.display_time import local
+from tui.screens.file_choice import open_picker, replace_question
+from tui.widgets.path_input import PathInput
 
 #: Rows shown per page of the list.
 PAGE = 200
@@ -49,6 +51,9 @@ def change_sentence(change: ListChange, done: str, already: str) -> str:
         more = f" (and {len(change.invalid) - 1:,} more)" if len(change.invalid) > 1 else ""
         parts.append(f"{count(len(change.invalid))} unreadable: {read!r} {why}{more}")
     return "; ".join(parts) + "."
+
+
+SHEET_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx"})
 
 
 class OptOutsScreen(EngineScreen):
@@ -90,7 +95,10 @@ class OptOutsScreen(EngineScreen):
                 yield Input(placeholder="Why (optional)", id="optouts-add-note")
                 yield Button("Add", id="optouts-add", variant="primary")
             with Horizontal(classes="optouts-row"):
-                yield Input(placeholder="CSV file to import or export to", id="optouts-path")
+                yield PathInput(
+                    placeholder="CSV or .xlsx file to import, or CSV to export to (Ctrl+O: choose)",
+                    id="optouts-path",
+                )
                 yield Button("Import", id="optouts-import")
                 yield Button("Export", id="optouts-export")
 
@@ -220,12 +228,15 @@ class OptOutsScreen(EngineScreen):
         self.catch_up()
 
     def _path(self) -> Path | None:
-        raw = self.query_one("#optouts-path", Input).value.strip().strip("'\"")
-        if not raw:
+        path = self.query_one("#optouts-path", PathInput).path
+        if path is None:
             self._say("Write the path of the CSV file first.", error=True)
             self.query_one("#optouts-path").focus()
-            return None
-        return Path(raw).expanduser()
+        return path
+
+    @on(PathInput.PickRequested, "#optouts-path")
+    def _pick(self, event: PathInput.PickRequested) -> None:
+        open_picker(self, event, suffixes=SHEET_SUFFIXES, title="Choose a CSV or .xlsx file")
 
     @on(Button.Pressed, "#optouts-import")
     def _import_pressed(self, event: Button.Pressed) -> None:
@@ -257,15 +268,7 @@ class OptOutsScreen(EngineScreen):
                 if ok:
                     self._export(path, overwrite=True)
 
-            self.app.push_screen(
-                ConfirmScreen(
-                    f"{path} exists. Replace it with the do-not-contact list?",
-                    title="Replace the file",
-                    confirm_label="Replace",
-                    danger=True,
-                ),
-                confirmed,
-            )
+            self.app.push_screen(replace_question(path, "the do-not-contact list"), confirmed)
             return
         self._export(path, overwrite=False)
 

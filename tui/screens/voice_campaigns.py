@@ -29,8 +29,10 @@ from tui.engine.voice_campaigns import KIND_LABELS, profile_zone
 from tui.gateway.codes import DynamicDigits, DynamicLanguage, DynamicVoice
 from tui.ledger import LedgerError, VoiceCampaign, VoiceSnapshot
 from tui.screens.base import EngineScreen, has_engine
+from tui.screens.file_choice import may_write, open_picker
 from tui.screens.voice_wizard import VoiceWizard
 from tui.widgets.copyable_table import Column, CopyableTable
+from tui.widgets.path_input import PathInput
 from tui.widgets.share_bars import bar_lines
 from tui.wording import plural
 
@@ -111,7 +113,7 @@ class VoiceCampaignsScreen(EngineScreen):
                     yield Static("", id="monitor-bars", markup=False)
                     yield Static("", id="monitor-tally", markup=False)
                     with Horizontal(id="monitor-export"):
-                        yield Input(id="export-path")
+                        yield PathInput(id="export-path")
                         yield Button("Export CSV (e)", id="export")
             yield VoiceWizard(id="voice-wizard")
 
@@ -338,14 +340,20 @@ class VoiceCampaignsScreen(EngineScreen):
         if self.monitored is None:
             self.notify("Choose a campaign to export first.", severity="warning")
             return
-        typed = self.query_one("#export-path", Input).value.strip()
-        if not typed:
+        path = self.query_one("#export-path", PathInput).path
+        if path is None:
             self.notify("Give the file to export to.", severity="warning")
             return
-        self._export(self.monitored, Path(typed).expanduser())
+        self._export(self.monitored, path)
+
+    @on(PathInput.PickRequested, "#export-path")
+    def _pick_export(self, event: PathInput.PickRequested) -> None:
+        open_picker(self, event, suffixes=frozenset({".csv"}), title="Export to (a .csv file)")
 
     @work(exclusive=True, group="voice-export", exit_on_error=False)
     async def _export(self, campaign_id: str, path: Path) -> None:
+        if not await may_write(self, path, f"campaign {campaign_id}'s statuses"):
+            return
         try:
             ledger, zone = self.engine.ledger, profile_zone(self.engine)
             count = await asyncio.to_thread(ledger.export_voice_csv, campaign_id, path, zone)
