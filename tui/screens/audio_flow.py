@@ -31,6 +31,7 @@ from tui.audio import (
     format_bytes,
     format_duration,
 )
+from tui.audio.formats import readable_suffixes
 from tui.audio.units import SILENCE_THRESHOLD_DB, parse_time
 from tui.audio.wavout import CONVERTED_SUFFIX
 from tui.engine.audio_upload import AudioUploader
@@ -131,14 +132,16 @@ def recordings_in(folder: Path) -> list[Path]:
 
 
 class AudioTree(DirectoryTree):
-    """Folders and audio files only (no hidden entries)."""
+    """Folders and the files ffmpeg can read (no hidden entries); the tree reads
+    folders in a worker thread, where ffmpeg's list is asked for once."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        readable = readable_suffixes()
         return [
             path
             for path in paths
             if not path.name.startswith(".")
-            and (path.is_dir() or path.suffix.lower() in AUDIO_EXTENSIONS)
+            and (path.is_dir() or path.suffix.lower() in readable)
         ]
 
 
