@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from tui.registry import SCREENS
+from tui.screens.display_time import zone_generation
 from tui.widgets.header import ShellBar, ShellStatus
 
 if TYPE_CHECKING:
@@ -117,6 +118,8 @@ class EngineScreen(ShellScreen):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._events_while_hidden = False
+        #: The display zone this screen's times were drawn in.
+        self._zone_drawn = zone_generation()
 
     @property
     def engine(self) -> Engine:
@@ -140,9 +143,16 @@ class EngineScreen(ShellScreen):
         self._subscribe_to_engine()
 
     def on_screen_resume(self) -> None:
-        if self._events_while_hidden:
+        stale_times = self._zone_drawn != zone_generation()
+        if self._events_while_hidden or stale_times:
             self._events_while_hidden = False
+            self._zone_drawn = zone_generation()
             self._safe_call(self.catch_up)
+
+    def zone_changed(self) -> None:
+        """The display zone changed while this screen is shown: redraw now."""
+        self._zone_drawn = zone_generation()
+        self._safe_call(self.catch_up)
 
     def _subscribe_to_engine(self) -> None:
         if has_engine(self):

@@ -7,15 +7,25 @@ from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _zone: tzinfo | None = None
+#: Counts the changes of zone, so a screen shown again knows its times are stale.
+_generation = 0
 
 
 def set_zone(name: str) -> None:
     """Show times in zone ``name`` from now on (the machine's zone if unknown)."""
-    global _zone
+    global _zone, _generation
     try:
-        _zone = ZoneInfo(name)
+        zone: tzinfo | None = ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        _zone = None
+        zone = None
+    if zone != _zone:
+        _zone = zone
+        _generation += 1
+
+
+def zone_generation() -> int:
+    """How many times the display zone has changed (see :func:`set_zone`)."""
+    return _generation
 
 
 def local(at: datetime) -> datetime:
