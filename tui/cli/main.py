@@ -23,6 +23,7 @@ SUBCOMMAND_MODULES = (
     "tui.cli.send",
     "tui.cli.call",
     "tui.cli.campaign",
+    "tui.cli.personalised",
     "tui.cli.voice",
     "tui.cli.survey",
     "tui.cli.optout",

@@ -1,8 +1,9 @@
 """Personalised sends: one text per row of a sheet, sent in the background.
 
-:func:`plan_send` renders the template for every row and says, before
-anything is sent, which rows have an invalid number, which left a field empty,
-each message's encoding and segments, the longest message and the total.
+:func:`plan_send` (``engine/personalised_plan.py``) renders the template for
+every row and says, before anything is sent, which rows have an invalid
+number, which left a field empty, each text's encoding and segments, the
+longest text and the total.
 
 :class:`PersonalisedSender` journals the planned rows in the ledger and sends
 them. Each request's rows are marked ``sending`` (committed) before the request
@@ -17,14 +18,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tui.engine import events
-from tui.engine.sheets import cell_number
-from tui.engine.templates import BoundTemplate, Sheet, bind, bulk, parse_template
+from tui.engine.personalised_plan import (
+    InvalidRow,
+    PersonalisedPlan,
+    PlannedRow,
+    plan_send,
+)
 from tui.gateway.errors import CsmsError, GatewayError, InvalidInput, OutcomeUnknown
 from tui.gateway.results import Submitted
 from tui.gateway.text import analyze
@@ -62,177 +67,6 @@ def job_name(job_id: int) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-# Planning ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedRow:
-    #: The row's number in the sheet (the header is row 1).
-    row: int
-    recipient: str
-    text: str
-    encoding: str
-    segments: int
-    #: Template fields this row left empty.
-    empty: tuple[str, ...] = ()
-
-    @property
-    def is_unicode(self) -> bool:
-        return self.encoding == "UCS-2"
-
-
-@dataclass(frozen=True, slots=True)
-class InvalidRow:
-    row: int
-    raw: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class PersonalisedPlan:
-    """What a personalised send would do, row by row."""
-
-    source: str
-    template: str
-    number_column: str
-    #: Every row with a valid number, rendered (rows with empty fields included).
-    rows: list[PlannedRow]
-    invalid: list[InvalidRow] = field(default_factory=list)
-    #: Rows left out because an earlier row has the same number and text.
-    repeats: list[int] = field(default_factory=list)
-    skip_empty: bool = True
-
-    @property
-    def flagged(self) -> list[PlannedRow]:
-        """Rows that left a template field empty."""
-        return [row for row in self.rows if row.empty]
-
-    @property
-    def to_send(self) -> list[PlannedRow]:
-        if not self.skip_empty:
-            return list(self.rows)
-        return [row for row in self.rows if not row.empty]
-
-    @property
-    def total_segments(self) -> int:
-        return sum(row.segments for row in self.to_send)
-
-    @property
-    def longest(self) -> PlannedRow | None:
-        """The message taking the most segments (the longest text among equals)."""
-        rows = self.to_send
-        return max(rows, key=lambda r: (r.segments, len(r.text)), default=None)
-
-    @property
-    def unicode_rows(self) -> int:
-        return sum(1 for row in self.to_send if row.is_unicode)
-
-    def summary(self) -> str:
-        """What will be sent, in two or three sentences."""
-        send = self.to_send
-        count = len(send)
-        parts = [f"{count} message{'' if count == 1 else 's'} to send"]
-        longest = self.longest
-        if longest is not None:
-            parts.append(
-                f"{self.total_segments} segment{'' if self.total_segments == 1 else 's'} in all; "
-                f"the longest (row {longest.row}) takes {longest.segments}"
-            )
-            parts.append(f"{self.unicode_rows} in Unicode, {count - self.unicode_rows} in GSM-7")
-        text = "; ".join(parts) + "."
-        notes: list[str] = []
-        if self.flagged:
-            rows = _row_list(r.row for r in self.flagged)
-            verb = "skipped" if self.skip_empty else "sent with blanks"
-            notes.append(f"{len(self.flagged)} with an empty field ({verb}): rows {rows}")
-        if self.invalid:
-            notes.append(
-                f"{len(self.invalid)} with an invalid number (not sent): rows "
-                f"{_row_list(r.row for r in self.invalid)}"
-            )
-        if self.repeats:
-            notes.append(
-                f"{len(self.repeats)} repeating an earlier row's number and text (sent once): "
-                f"rows {_row_list(self.repeats)}"
-            )
-        if notes:
-            text += " " + "; ".join(notes) + "."
-        return text
-
-
-def _row_list(rows: Iterable[int], limit: int = 12) -> str:
-    items = list(rows)
-    shown = ", ".join(str(r) for r in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
-
-
-def plan_send(
-    sheet: Sheet,
-    template: str,
-    number_column: int | str,
-    *,
-    skip_empty: bool = True,
-) -> PersonalisedPlan:
-    """Render ``template`` for every row of ``sheet``. Raises TemplateError for a
-    template that cannot be used (unknown field, lone brace) and InvalidInput
-    for an unknown number column."""
-    bound = bind(parse_template(template), sheet.columns)
-    if isinstance(number_column, str):
-        if number_column not in sheet.columns:
-            raise InvalidInput(
-                f"The sheet has no column {number_column!r}; choose the column with the numbers."
-            )
-        column = sheet.columns.index(number_column)
-    else:
-        column = number_column
-        if not 0 <= column < len(sheet.columns):
-            raise InvalidInput("Choose the column that holds the phone numbers.")
-    planned: list[PlannedRow] = []
-    invalid: list[InvalidRow] = []
-    repeats: list[int] = []
-    seen: set[tuple[str, str]] = set()
-    with bulk():
-        _plan_rows(sheet, bound, column, planned, invalid, repeats, seen)
-    return PersonalisedPlan(
-        source=sheet.source,
-        template=template,
-        number_column=sheet.columns[column],
-        rows=planned,
-        invalid=invalid,
-        repeats=repeats,
-        skip_empty=skip_empty,
-    )
-
-
-def _plan_rows(
-    sheet: Sheet,
-    bound: BoundTemplate,
-    column: int,
-    planned: list[PlannedRow],
-    invalid: list[InvalidRow],
-    repeats: list[int],
-    seen: set[tuple[str, str]],
-) -> None:
-    for row in sheet.rows:
-        raw = row.values[column].strip()
-        # The list import's reader: the same cells are taken, or refused for the same reason.
-        recipient, reason = cell_number(raw)
-        if recipient is None:
-            invalid.append(InvalidRow(row.number, raw, reason))
-            continue
-        text, empty = bound.render(row.values)
-        if (recipient, text) in seen:
-            repeats.append(row.number)
-            continue
-        seen.add((recipient, text))
-        analysis = analyze(text)
-        planned.append(
-            PlannedRow(
-                row.number, recipient, text, analysis.encoding, analysis.segments, tuple(empty)
-            )
-        )
 
 
 # Sending ------------------------------------------------------------------------------

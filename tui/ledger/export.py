@@ -89,6 +89,18 @@ INBOX_HEADER = (
 )
 CAMPAIGN_HEADER = ("Number", "Status code", "Status", "Changed at ({zone})")
 MEMBERS_HEADER = ("Number", "Added at ({zone})", "Batch")
+#: A personalised send's rows (``ledger/sendjobs.py`` writes them).
+SEND_JOB_HEADER = (
+    "Row",
+    "Number",
+    "Text",
+    "State",
+    "Message ID",
+    "Message status",
+    "Status changed at ({zone})",
+    "Sent at ({zone})",
+    "Error",
+)
 VOICE_HEADER = (
     "At ({zone})",
     "Status code",

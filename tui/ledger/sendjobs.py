@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 
-from tui.gateway.codes import SEND_SMS
+from tui.gateway.codes import SEND_SMS, MessageStatus
+from tui.gateway.protocol import GATEWAY_TZ
+from tui.ledger import export
 from tui.ledger.base import Store, from_db, req_from_db, to_db
 from tui.ledger.errors import LedgerError
 from tui.ledger.journal import counts, move
@@ -50,6 +54,78 @@ class SendJobSummary:
     @property
     def needs_attention(self) -> bool:
         return bool(self.rows.get("unknown") or self.rows.get("failed"))
+
+
+#: The states of a send row, in the order screens and reports list them.
+ROW_STATES = ("pending", "sending", "sent", "unknown", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """One row of a personalised send with the status of the message it became."""
+
+    row: int
+    recipient: str
+    text: str
+    state: str
+    message_id: str | None
+    error: str | None
+    sent_at: datetime | None
+    #: The gateway's status of the message (None: not sent, or never checked).
+    status: int | None
+    status_changed_at: datetime | None
+
+    @property
+    def status_label(self) -> str:
+        if self.message_id is None:
+            return ""
+        if self.status is None:
+            return "not checked yet"
+        try:
+            return MessageStatus(self.status).label
+        except ValueError:
+            return f"status {self.status}"
+
+
+_RESULTS = (
+    "SELECT r.row, r.recipient, r.text, r.state, r.message_id, r.error, r.sent_at,"
+    " m.status, m.status_changed_at FROM send_rows r LEFT JOIN messages m ON m.id = r.message_id"
+    " WHERE r.job_id = ? AND (? IS NULL OR r.state = ?) ORDER BY r.row"
+)
+
+
+def _result(row: sqlite3.Row | tuple[object, ...]) -> SendResult:
+    number, recipient, text, state, message_id, error, sent_at, status, changed = row
+    return SendResult(
+        row=int(str(number)),
+        recipient=str(recipient),
+        text=str(text),
+        state=str(state),
+        message_id=None if message_id is None else str(message_id),
+        error=None if error is None else str(error),
+        sent_at=from_db(None if sent_at is None else str(sent_at)),
+        status=None if status is None else int(str(status)),
+        status_changed_at=from_db(None if changed is None else str(changed)),
+    )
+
+
+def result_rows(
+    conn: sqlite3.Connection, job_id: int, zone: tzinfo
+) -> Iterator[tuple[object, ...]]:
+    """The rows of ``export.SEND_JOB_HEADER`` for one job."""
+    for row in conn.execute(_RESULTS, (job_id, None, None)):
+        result = _result(row)
+        yield (
+            result.row,
+            export.number_cell(result.recipient),
+            result.text,
+            result.state,
+            result.message_id or "",
+            result.status_label,
+            export.local_time(to_db(result.status_changed_at), zone),
+            export.local_time(to_db(result.sent_at), zone),
+            result.error or "",
+        )
 
 
 def _row(row: sqlite3.Row) -> SendRow:
@@ -137,6 +213,36 @@ class SendJobStore(Store):
             (job_id, state, state),
         )
         return [_row(row) for row in rows]
+
+    def send_results(
+        self, job_id: int, state: str | None = None, *, limit: int = -1, offset: int = 0
+    ) -> list[SendResult]:
+        """A page of the job's rows (one state, or all) with their messages' statuses."""
+        rows = self._rows(f"{_RESULTS} LIMIT ? OFFSET ?", (job_id, state, state, limit, offset))
+        return [_result(row) for row in rows]
+
+    def export_send_job_csv(
+        self, job_id: int, path: str | os.PathLike[str], zone: tzinfo = GATEWAY_TZ
+    ) -> int:
+        """Write a personalised send's rows (state, message ID, the message's status,
+        error) to a CSV file; returns the row count."""
+        self.send_job_summary(job_id)  # LedgerError when there is no such job
+        header = tuple(
+            label.replace("{zone}", export.zone_name(zone)) for label in export.SEND_JOB_HEADER
+        )
+        with self._read_snapshot() as conn:
+            return export.write_csv_atomic(path, header, result_rows(conn, job_id, zone))
+
+    @contextlib.contextmanager
+    def _read_snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection of its own, so a long export never holds the lock."""
+        conn = sqlite3.connect(self.path, timeout=5.0)
+        try:
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("BEGIN")
+            yield conn
+        finally:
+            conn.close()
 
     def next_send_rows(self, job_id: int, limit: int = 1) -> list[SendRow]:
         """The first rows still pending, in row order."""
