@@ -57,6 +57,15 @@ def _marks(list_ids: Sequence[str]) -> str:
     return ",".join("?" * len(list_ids))
 
 
+def _opted_out_sql(list_ids: Sequence[str]) -> str:
+    # The do-not-contact list first: one key probe per entry and list, however
+    # large the lists are.
+    return (
+        "SELECT DISTINCT m.msisdn FROM optouts o CROSS JOIN list_members m"
+        f" ON m.msisdn = o.msisdn AND m.list_id IN ({_marks(list_ids)})"
+    )
+
+
 class AudienceStore(Store):
     def list_names(self, list_ids: Sequence[str]) -> dict[str, str]:
         """Names of the known lists among ``list_ids`` (unknown IDs are left out)."""
@@ -129,6 +138,17 @@ class AudienceStore(Store):
                 )
         return AudienceCount(members, total, unique)
 
+    def opted_out_members(
+        self, list_ids: Sequence[str], cancel: threading.Event | None = None
+    ) -> list[str]:
+        """Every distinct member of ``list_ids`` on the do-not-contact list, in number order."""
+        wanted = list(dict.fromkeys(list_ids))
+        if not wanted:
+            return []
+        with self._counting(cancel) as conn:
+            rows = conn.execute(f"{_opted_out_sql(wanted)} ORDER BY m.msisdn", wanted)
+            return [str(row[0]) for row in rows.fetchall()]
+
     def count_opted_out(
         self, list_ids: Sequence[str], sample: int = 5, cancel: threading.Event | None = None
     ) -> OptedOutCount:
@@ -136,10 +156,7 @@ class AudienceStore(Store):
         wanted = list(dict.fromkeys(list_ids))
         if not wanted:
             return OptedOutCount(0, [])
-        query = (
-            "SELECT DISTINCT m.msisdn FROM optouts o CROSS JOIN list_members m"
-            f" ON m.msisdn = o.msisdn AND m.list_id IN ({_marks(wanted)})"
-        )
+        query = _opted_out_sql(wanted)
         with self._counting(cancel) as conn:
             count = int(conn.execute(f"SELECT count(*) FROM ({query})", wanted).fetchone()[0])
             first = conn.execute(f"{query} ORDER BY m.msisdn LIMIT ?", [*wanted, sample])

@@ -54,7 +54,8 @@ async def record_override(engine: Engine, list_ids: Sequence[str], reason: str |
         return
 
     def record() -> None:
-        listed = engine.optouts.listed_members(list_ids)
+        engine.optouts.scan_incoming()
+        listed = engine.ledger.opted_out_members(list_ids)
         engine.optouts.override_recorded(listed, reason)
 
     await asyncio.to_thread(record)
