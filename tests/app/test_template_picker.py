@@ -16,7 +16,8 @@ from textual.widgets import Input, Static, TextArea
 from tests.app.harness import demo_app, wait_until
 from tests.app.test_shell import SIM_START
 from tests.app.test_snapshots import make_demo_app, settled
-from tui.app import CsmsApp, CsmsCommands
+from tui.app import CsmsApp
+from tui.palette import CsmsCommands
 from tui.screens.campaign_wizard import CampaignWizard
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.conversation import ConversationScreen
