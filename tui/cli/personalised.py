@@ -415,7 +415,8 @@ def _retry_unknown(engine: Engine, job_id: int) -> None:
 
 async def _status(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
-        summary = _summary(engine, args.job)
+        _summary(engine, args.job)
+        summary = engine.personalised.close_if_done(args.job)
         zone = profile_zone(engine)
         rows = engine.ledger.send_results(args.job, args.rows) if args.rows else []
         statuses = _status_counts(engine, args.job)

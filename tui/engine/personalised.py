@@ -202,6 +202,11 @@ class PersonalisedSender:
         summary = await asyncio.to_thread(self._finish, job_id)
         return SendReport(summary, cancelled=self._cancel, stopped=self._stop)
 
+    def close_if_done(self, job_id: int) -> SendJobSummary:
+        """The job's summary, the job closed first when every row is sent (for
+        instance once its rows of unknown outcome were settled as sent)."""
+        return self._finish(job_id)
+
     def _finish(self, job_id: int) -> SendJobSummary:
         """Close the job once every row was sent; one needing attention stays open."""
         ledger = self.engine.ledger
