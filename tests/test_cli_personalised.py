@@ -286,3 +286,23 @@ def test_a_stop_signal_records_the_request_on_its_way_and_resume_sends_the_rest(
     assert "20 sent" in capsys.readouterr().out
     assert delivered(simulator) == Counter(expected)
     assert sends(simulator) == 20
+
+
+def test_numbers_on_the_do_not_contact_list_are_left_out_and_named(
+    account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = account_env / "bills.csv"
+    expected = bills(sheet, 4)
+    assert main(["optout", "add", "03002000001"]) == 0
+    capsys.readouterr()
+    assert main(["personalised", str(sheet), "--text", TEMPLATE, "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "row 5: 923002000001 is on the do-not-contact list" in out
+    assert "To send    3 texts" in out and "3 sent." in out
+    assert delivered(simulator) == Counter(e for e in expected if e[0] != "923002000001")
+    # Sent anyway with a reason, which is recorded.
+    argv = ["personalised", str(sheet), "--text", TEMPLATE, "--yes", "--json"]
+    assert main([*argv, "--include-opted-out", "asked for the bill by phone"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["rows"] == {"sent": 4} and document["preview"]["rows"] == 4
+    assert delivered(simulator)[("923002000001", expected[1][1])] == 1

@@ -110,6 +110,7 @@ def register(subparsers: Any) -> None:
         "--rows", choices=ROW_STATES, metavar="STATE",
         help=f"status: list the rows in this state ({', '.join(ROW_STATES)})",
     )  # fmt: skip
+    submits.add_override(parser)
     sending_hours.add_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument(
@@ -125,11 +126,12 @@ def _refuse(message: str, code: str = "refused") -> int:
 #: Options that belong to one action only, and that action.
 _ONLY_FOR = {
     "text": "a new send", "column": "a new send", "sheet": "a new send",
-    "keep_empty": "a new send", "mask": "a new send", "retry_failed": "resume",
+    "keep_empty": "a new send", "mask": "a new send", "include_opted_out": "a new send",
+    "retry_failed": "resume",
     "include_unknown": "resume", "out": "export", "rows": "status",
 }  # fmt: skip
 _ALLOWED = {
-    "send": {"text", "column", "sheet", "keep_empty", "mask"},
+    "send": {"text", "column", "sheet", "keep_empty", "mask", "include_opted_out"},
     "resume": {"retry_failed", "include_unknown"},
     "export": {"out"},
     "status": {"rows"},
@@ -219,11 +221,17 @@ def _number_column(sheet: Sheet, wanted: str | None) -> int:
 async def _send(engine: Engine, args: argparse.Namespace) -> int:
     plan: PersonalisedPlan = args.plan
     mask = args.mask or engine.profile.default_mask
-    cost = await cost_of_rows(engine, (row.segments for row in plan.to_send))
-    document = report_.preview(plan, cost, mask)
+    sender = engine.personalised
+    listed = sender.opted_out(plan)
+    send = plan.to_send
+    if args.include_opted_out is None and listed:
+        left_out = {row.row for row in listed}
+        send = [row for row in send if row.row not in left_out]
+    cost = await cost_of_rows(engine, (row.segments for row in send))
+    document = report_.preview(plan, send, [] if args.include_opted_out else listed, cost, mask)
     if not args.json:
         print("\n".join(report_.preview_lines(document)), flush=True)
-    if not plan.to_send:
+    if not send:
         return _refuse_with(
             args, "Nothing was sent: no row can be sent; fix the numbers or the template.",
             "refused", document,
@@ -231,23 +239,25 @@ async def _send(engine: Engine, args: argparse.Namespace) -> int:
     refused = _before_asking(engine, args, cost, document)
     if refused is not None:
         return refused
-    declined = None if args.yes else _ask(f"Send {plural(len(plan.to_send), 'text')}?")
+    declined = None if args.yes else _ask(f"Send {plural(len(send), 'text')}?")
     if declined is not None:
         return _refuse_with(args, declined, "not_confirmed", document)
-    sender = engine.personalised
     job_id: int | None = None
+
+    def create() -> int:
+        return sender.create_job(plan, mask=mask, include_opted_out=args.include_opted_out)
 
     def hold() -> Any:
         nonlocal job_id
-        job_id = sender.create_job(plan, mask=mask)
+        job_id = create()
         return engine.holds.hold_job("personalised", job_id)
 
     held = sending_hours.gate(engine, args, hold)
     if held is not None:
         return held
-    job_id = sender.create_job(plan, mask=mask)
+    job_id = create()
     if not args.json:
-        output.note(f"Personalised send {job_id}: {plural(len(plan.to_send), 'row')} journalled.")
+        output.note(f"Personalised send {job_id}: {plural(len(send), 'row')} journalled.")
     return await _run(engine, args, job_id, {"preview": document})
 
 

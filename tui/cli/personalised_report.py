@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any
 
 from tui.cli import output
 from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_UNKNOWN
-from tui.engine.personalised import PersonalisedPlan, SendReport
+from tui.engine.personalised import PersonalisedPlan, PlannedRow, SendReport
 from tui.engine.personalised_plan import PersonalisedCost
 from tui.ledger import SendJobSummary
 from tui.ledger.sendjobs import ROW_STATES, SendResult
@@ -22,9 +23,17 @@ SHOWN_ROWS = 20
 SHOWN_TEXTS = 3
 
 
-def skipped(plan: PersonalisedPlan) -> list[dict[str, Any]]:
-    """Every row that will not be sent, with its row number and why."""
-    rows: list[dict[str, Any]] = []
+def skipped(plan: PersonalisedPlan, listed: Sequence[PlannedRow] = ()) -> list[dict[str, Any]]:
+    """Every row that will not be sent, with its row number and why (``listed``:
+    rows left out for the do-not-contact list)."""
+    rows: list[dict[str, Any]] = [
+        {
+            "row": row.row,
+            "reason": f"{row.recipient} is on the do-not-contact list"
+            " (--include-opted-out REASON sends to it)",
+        }
+        for row in listed
+    ]
     for bad in plan.invalid:
         why = f"{bad.raw!r} {bad.reason}" if bad.reason.startswith("is ") else bad.reason
         rows.append({"row": bad.row, "reason": f"invalid number: {why}"})
@@ -37,30 +46,37 @@ def skipped(plan: PersonalisedPlan) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda item: int(item["row"]))
 
 
-def to_send(plan: PersonalisedPlan) -> str:
+def to_send(send: Sequence[PlannedRow]) -> str:
     """How many texts go out, their segments and encodings, in one line."""
-    send = plan.to_send
-    text = f"{plural(len(send), 'text')}, {plural(plan.total_segments, 'segment')} in all"
-    longest = plan.longest
+    segments = sum(row.segments for row in send)
+    text = f"{plural(len(send), 'text')}, {plural(segments, 'segment')} in all"
+    longest = max(send, key=lambda r: (r.segments, len(r.text)), default=None)
     if longest is not None:
+        unicode = sum(1 for row in send if row.is_unicode)
         text += (
             f"; the longest (row {longest.row}) takes {plural(longest.segments, 'segment')};"
-            f" {plan.unicode_rows:,} in Unicode, {len(send) - plan.unicode_rows:,} in GSM-7"
+            f" {unicode:,} in Unicode, {len(send) - unicode:,} in GSM-7"
         )
     return text
 
 
-def preview(plan: PersonalisedPlan, cost: PersonalisedCost, mask: str | None) -> dict[str, Any]:
-    """The preview as one JSON-ready document."""
-    send = plan.to_send
+def preview(
+    plan: PersonalisedPlan,
+    send: Sequence[PlannedRow],
+    listed: Sequence[PlannedRow],
+    cost: PersonalisedCost,
+    mask: str | None,
+) -> dict[str, Any]:
+    """The preview as one JSON-ready document: ``send`` the rows that go out,
+    ``listed`` those left out for the do-not-contact list."""
     return {
         "source": plan.source,
         "number_column": plan.number_column,
         "template": plan.template,
         "rows": len(send),
         "summary": plan.summary(),
-        "to_send": to_send(plan),
-        "skipped": skipped(plan),
+        "to_send": to_send(send),
+        "skipped": skipped(plan, listed),
         "texts": [
             {
                 "row": r.row,

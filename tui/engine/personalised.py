@@ -121,9 +121,29 @@ class PersonalisedSender:
 
     # Jobs ---------------------------------------------------------------------------
 
-    def create_job(self, plan: PersonalisedPlan, *, mask: str | None = None) -> int:
-        """Journal the plan's rows to send; returns the job id (nothing is sent yet)."""
+    def opted_out(self, plan: PersonalisedPlan) -> list[PlannedRow]:
+        """The rows to send whose number is on the do-not-contact list."""
         rows = plan.to_send
+        blocked = set(self.engine.optouts.check([r.recipient for r in rows]).blocked_numbers)
+        return [r for r in rows if r.recipient in blocked]
+
+    def create_job(
+        self,
+        plan: PersonalisedPlan,
+        *,
+        mask: str | None = None,
+        include_opted_out: str | None = None,
+    ) -> int:
+        """Journal the plan's rows to send; returns the job id (nothing is sent yet).
+        Rows whose number is on the do-not-contact list are left out, unless
+        ``include_opted_out`` gives the reason to send to them (recorded)."""
+        rows = plan.to_send
+        listed = self.opted_out(plan)
+        if listed and include_opted_out is not None:
+            self.engine.optouts.override_recorded([r.recipient for r in listed], include_opted_out)
+        elif listed:
+            left_out = {r.row for r in listed}
+            rows = [r for r in rows if r.row not in left_out]
         if not rows:
             raise InvalidInput("No row can be sent; fix the numbers or the template first.")
         mask = mask or self.engine.profile.default_mask

@@ -292,7 +292,7 @@ class PersonalisedScreen(SendRunner):
         ask_to_send(
             self,
             engine,
-            question=send_question(plan, mask, engine),
+            question=send_question(plan, mask, engine, engine.personalised.opted_out(plan)),
             title="Send personalised messages",
             confirm_label="Send",
             send=lambda: self._start(plan, mask),

@@ -3,12 +3,14 @@ question asked before sending (what goes out, what it costs, the first text)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.widgets import DataTable
 
-from tui.engine.personalised import PersonalisedPlan
+from tui.engine.personalised import PersonalisedPlan, PlannedRow
 from tui.engine.templates import Sheet
+from tui.wording import plural
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
@@ -17,10 +19,23 @@ if TYPE_CHECKING:
 PREVIEW_ROWS = 20
 
 
-def send_question(plan: PersonalisedPlan, mask: str | None, engine: Engine) -> str:
+def send_question(
+    plan: PersonalisedPlan,
+    mask: str | None,
+    engine: Engine,
+    opted_out: Sequence[PlannedRow] = (),
+) -> str:
     """The confirmation: what goes out and what it costs, and the first message
-    as its recipient will read it."""
+    as its recipient will read it (``opted_out``: rows left out for the
+    do-not-contact list)."""
     lines = [plan.summary(), f"Mask: {mask or 'the account default'}."]
+    if opted_out:
+        rows = ", ".join(str(row.row) for row in opted_out[:12])
+        more = f" and {len(opted_out) - 12:,} more" if len(opted_out) > 12 else ""
+        lines.append(
+            f"Left out: {plural(len(opted_out), 'row')} whose number is on the do-not-contact"
+            f" list (rows {rows}{more})."
+        )
     price = engine.profile.price_per_segment
     if price is not None:
         lines.append(
@@ -30,7 +45,8 @@ def send_question(plan: PersonalisedPlan, mask: str | None, engine: Engine) -> s
     credit = engine.status.credit
     if credit is not None:
         lines.append(f"Credit now {credit:,.2f}.")
-    first = plan.to_send[0] if plan.to_send else None
+    left_out = {row.row for row in opted_out}
+    first = next((row for row in plan.to_send if row.row not in left_out), None)
     if first is not None:
         lines += [f"First message (row {first.row}, to {first.recipient}):", first.text]
     return "\n".join(lines)
