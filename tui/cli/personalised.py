@@ -317,6 +317,14 @@ async def _run(engine: Engine, args: argparse.Namespace, job_id: int, extra: dic
         watcher = asyncio.ensure_future(_cancel_on(stop, sender.cancel))
         try:
             report = await sender.run(job_id, on_progress=_progress_printer())
+        except LedgerError as error:
+            # Rows may have gone out already: never "nothing was sent" here.
+            return output.report_failure(
+                f"Personalised send {job_id} stopped: {error} `csms personalised status"
+                f" {job_id}` shows what went out; `csms personalised resume {job_id}` goes on.",
+                exit_code=output.EXIT_FAILED,
+                code="storage",
+            )
         finally:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
