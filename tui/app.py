@@ -183,6 +183,15 @@ class CsmsApp(AccountApp):
 
         open_template_picker(self, message.composer)
 
+    def open_list_members(self, list_id: str, name: str) -> None:
+        """Show a list's members (search, networks, remove, export) over the current screen."""
+        if self.engine is None:
+            self.notify("Log in first: the screens need a connected account.")
+            return
+        from tui.screens.list_members import ListMembersScreen
+
+        self.push_screen(ListMembersScreen(list_id, name))
+
     def open_conversation(self, number: str) -> None:
         """Show everything exchanged with ``number`` (any format), over the current screen."""
         if self.engine is None:

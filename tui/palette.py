@@ -55,6 +55,16 @@ class CsmsCommands(Provider):
                 app.action_refresh_account,
             )
         )
+        if app.engine is not None:
+            for item in app.engine.ledger.lists():
+                commands.append(
+                    (
+                        f"Members of list: {item.name}",
+                        f"Search, count by network, remove or export the {item.members:,}"
+                        " members of this list",
+                        partial(app.open_list_members, item.id, item.name),
+                    )
+                )
         for name in app.config.profiles:
             if name != app.profile_name:
                 commands.append(

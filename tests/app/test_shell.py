@@ -153,7 +153,10 @@ async def choose_in_palette(app: CsmsApp, pilot: Pilot[Any], text: str) -> None:
         return str(first.prompt).startswith(text)
 
     await wait_until(pilot, top_hit_is_it, f"{text!r} in the palette")
-    await pilot.press("down", "enter")
+    options = palette.query_one("CommandList")
+    if getattr(options, "highlighted", None) != 0:
+        await pilot.press("down")  # highlight the top hit
+    await pilot.press("enter")
     await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette), "palette closed")
 
 
@@ -574,3 +577,16 @@ async def test_escape_on_a_profile_switch_login_keeps_the_profile_in_use(
         await wait_until(pilot, lambda: app.engine is not first, "the branch engine")
         assert app.engine is not None and app.engine.profile.msisdn == "branch"
         assert app.profile_name == "branch"
+
+
+async def test_a_lists_members_open_from_the_palette(tmp_path: Path) -> None:
+    from tui.screens.list_members import ListMembersScreen
+
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+        assert app.engine is not None
+        [first, *_] = app.engine.ledger.lists()
+        await choose_in_palette(app, pilot, f"Members of list: {first.name}")
+        await wait_until(pilot, lambda: isinstance(app.screen, ListMembersScreen), "members")
+        screen = app.screen
+        assert isinstance(screen, ListMembersScreen) and screen.list_id == first.id
