@@ -12,17 +12,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tui.cli import output, sending_hours, submits
+from tui.cli import personalised_jobs as jobs
 from tui.cli import personalised_report as report_
-from tui.cli.engine_session import CliError, cli_engine, run_cli
+from tui.cli.engine_session import run_cli
 from tui.cli.options import unless_it_exists
-from tui.cli.output import EXIT_OK, EXIT_REFUSED
+from tui.cli.output import EXIT_REFUSED
+from tui.cli.personalised_jobs import find_job
 from tui.cli.send import _read_stdin
 from tui.cli.stopping import graceful_stop
 from tui.engine import events
@@ -152,7 +153,7 @@ def _command(args: argparse.Namespace) -> int:
             flag = "--" + name.replace("_", "-")
             return _refuse(f"{flag} is for {where} only; leave it out here.")
     if action == "list":
-        return run_cli(_list(args))
+        return run_cli(jobs.list_jobs(args))
     if action == "send":
         return _send_command(args, target)
     try:
@@ -165,9 +166,9 @@ def _command(args: argparse.Namespace) -> int:
         if args.out is None:
             return _refuse("Say where to write the rows: add --out FILE.csv.")
         target_file: Path = args.out.expanduser()
-        return unless_it_exists(target_file, args.force, lambda: run_cli(_export(args)))
+        return unless_it_exists(target_file, args.force, lambda: run_cli(jobs.export(args)))
     if action == "status":
-        return run_cli(_status(args))
+        return run_cli(jobs.status(args))
     return submits.run_command(args, _resume, sends=True)
 
 
@@ -369,18 +370,9 @@ def _print_job(
     )  # fmt: skip
 
 
-def _summary(engine: Engine, job_id: int) -> SendJobSummary:
-    try:
-        return engine.ledger.send_job_summary(job_id)
-    except LedgerError:
-        raise CliError(
-            f"No personalised send {job_id} is known; `csms personalised` lists them."
-        ) from None
-
-
 async def _resume(engine: Engine, args: argparse.Namespace) -> int:
     sender = engine.personalised
-    summary = _summary(engine, args.job)
+    summary = find_job(engine, args.job)
     recovered = sender.recover(args.job)
     if recovered and not args.json:
         output.note(
@@ -394,7 +386,7 @@ async def _resume(engine: Engine, args: argparse.Namespace) -> int:
     if args.include_unknown:
         queued += ledger.send_rows(args.job, "unknown")
     if not queued:
-        return _print_job(engine, args, _summary(engine, args.job), None, {"resumed": False})
+        return _print_job(engine, args, find_job(engine, args.job), None, {"resumed": False})
     cost = await cost_of_rows(engine, (analyze(row.text).segments for row in queued))
     if not args.json:
         output.note(
@@ -426,75 +418,3 @@ def _retry_unknown(engine: Engine, job_id: int) -> None:
     rows = [row.row for row in engine.ledger.send_rows(job_id, "unknown")]
     if rows:
         engine.ledger.retry_send_rows(job_id, rows, datetime.now(UTC))
-
-
-# Status, export, list ---------------------------------------------------------------------
-
-
-async def _status(args: argparse.Namespace) -> int:
-    async with cli_engine(args) as engine:
-        _summary(engine, args.job)
-        summary = engine.personalised.close_if_done(args.job)
-        zone = profile_zone(engine)
-        rows = engine.ledger.send_results(args.job, args.rows) if args.rows else []
-        statuses = _status_counts(engine, args.job)
-        if args.json:
-            document = {**report_.job_dict(summary, zone), "message_status": statuses}
-            if args.rows:
-                document["list"] = [report_.row_dict(r) for r in rows]
-            print(json.dumps(document, ensure_ascii=False))
-            return EXIT_OK
-        created = summary.created_at.astimezone(zone)
-        print(f"Personalised send {summary.job_id} ({summary.source}), {summary.state}")
-        print(f"  created  {created:%Y-%m-%d %H:%M}")
-        print(f"  rows     {report_.counts_text(summary)}")
-        if statuses:
-            print("  texts    " + ", ".join(f"{n:,} {label}" for label, n in statuses.items()))
-        for row in rows:
-            status = f" [{row.status_label}]" if row.status_label else ""
-            print(f"{row.row}\t{row.recipient}\t{row.state}{status}\t{row.error or ''}")
-        why = report_.next_steps(summary, None, [])
-        if why:
-            output.note(why)
-    return EXIT_OK
-
-
-def _status_counts(engine: Engine, job_id: int) -> dict[str, int]:
-    """Sent rows by the gateway status of their message, as last checked."""
-    counts: dict[str, int] = {}
-    for row in engine.ledger.send_results(job_id, "sent"):
-        label = row.status_label or "confirmed by you (no ID)"
-        counts[label] = counts.get(label, 0) + 1
-    return counts
-
-
-async def _export(args: argparse.Namespace) -> int:
-    target: Path = args.out.expanduser()
-    async with cli_engine(args) as engine:
-        _summary(engine, args.job)
-        rows = await asyncio.to_thread(
-            engine.ledger.export_send_job_csv, args.job, target, profile_zone(engine)
-        )
-    if args.json:
-        print(json.dumps({"file": str(target), "rows": rows}))
-    else:
-        print(f"Wrote {plural(rows, 'row')} of personalised send {args.job} to {target}.")
-    return EXIT_OK
-
-
-async def _list(args: argparse.Namespace) -> int:
-    async with cli_engine(args) as engine:
-        zone = profile_zone(engine)
-        jobs = engine.ledger.send_jobs(open_only=False)
-    if args.json:
-        print(json.dumps([report_.job_dict(job, zone) for job in jobs], ensure_ascii=False))
-        return EXIT_OK
-    if not jobs:
-        print("No personalised sends yet; `csms personalised FILE --text TEMPLATE` makes one.")
-    for job in jobs:
-        created = job.created_at.astimezone(zone)
-        print(
-            f"{job.job_id}\t{created:%Y-%m-%d %H:%M}\t{job.source}\t{job.state}\t"
-            f"{report_.counts_text(job)}"
-        )
-    return EXIT_OK
