@@ -405,9 +405,15 @@ async def test_empty_login_fields_are_refused_with_a_sentence(
         assert simulator.requests == []
 
 
-async def test_switch_profile_restarts_the_engine_for_the_new_profile(
-    xdg_dirs: Path, simulator: Simulator, sim_server: SimulatorServer
-) -> None:
+def two_profile_app(
+    xdg_dirs: Path,
+    simulator: Simulator,
+    sim_server: SimulatorServer,
+    *,
+    branch_password: str | None,
+) -> CsmsApp:
+    """The app on profile "main", with a "branch" profile of another account
+    (its password saved, or not)."""
     simulator.add_account("branch", "secret", masks=["BR"], credit=42.0)
     config_file = xdg_dirs / "config.toml"
     config = Config(
@@ -420,13 +426,19 @@ async def test_switch_profile_restarts_the_engine_for_the_new_profile(
                 "branch",
                 base_url=sim_server.base_url,
                 msisdn="branch",
-                password="secret",
-                save_password=True,
+                password=branch_password,
+                save_password=branch_password is not None,
             ),
         },
     )
     save_config(config, config_file)
-    app = CsmsApp(config, config_path=config_file, profile_name="main")
+    return CsmsApp(config, config_path=config_file, profile_name="main")
+
+
+async def test_switch_profile_restarts_the_engine_for_the_new_profile(
+    xdg_dirs: Path, simulator: Simulator, sim_server: SimulatorServer
+) -> None:
+    app = two_profile_app(xdg_dirs, simulator, sim_server, branch_password="secret")
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: app.engine is not None, "the first engine")
         first = app.engine
@@ -446,7 +458,7 @@ async def test_switch_profile_restarts_the_engine_for_the_new_profile(
     with pytest.raises(sqlite3.ProgrammingError):
         first.ledger.inbox_page(0, 1)
     # Switching is for this run: the default changes only by "Make default".
-    assert load_config(config_file).active_profile == "main"
+    assert load_config(xdg_dirs / "config.toml").active_profile == "main"
 
 
 async def test_logging_in_on_another_profile_never_changes_the_default(
@@ -533,20 +545,8 @@ async def test_function_keys_switch_screens_while_a_text_area_has_focus(tmp_path
 async def test_escape_on_a_profile_switch_login_keeps_the_profile_in_use(
     xdg_dirs: Path, simulator: Simulator, sim_server: SimulatorServer
 ) -> None:
-    simulator.add_account("branch", "secret", masks=["BR"], credit=42.0)
-    config_file = xdg_dirs / "config.toml"
-    config = Config(
-        active_profile="main",
-        profiles={
-            "main": Profile(
-                "main", base_url=sim_server.base_url, msisdn=SIM_MSISDN, password=SIM_PASSWORD
-            ),
-            # No saved password: switching to it asks.
-            "branch": Profile("branch", base_url=sim_server.base_url, msisdn="branch"),
-        },
-    )
-    save_config(config, config_file)
-    app = CsmsApp(config, config_path=config_file, profile_name="main")
+    # No saved password for the branch: switching to it asks.
+    app = two_profile_app(xdg_dirs, simulator, sim_server, branch_password=None)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_until(pilot, lambda: app.engine is not None, "the first engine")
         first = app.engine

@@ -5,13 +5,11 @@ screen (in its footer) once it is open."""
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux import Terminal, _installed_csms
+from tests.e2e.conftest import Terminal, start_demo
 from tui.registry import SCREENS
 
 pytestmark = pytest.mark.e2e
@@ -32,26 +30,10 @@ PRIMARY_ACTIONS = {
 
 
 @pytest.fixture
-def small_terminal(tmp_path: Path) -> Iterator[Terminal]:
-    term = Terminal(tmp_path / "tmux.sock")
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-    }
-    env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-    command = f"cd '{home}' && '{_installed_csms()}' --demo"
-    term.run(
-        "new-session", "-d", "-s", "csms", "-x", "80", "-y", "24", *env_args, "sh", "-c", command
-    )
-    term.wait_for(lambda s: "DEMO" in s and "logged in" in s, "the demo at 80x24")
-    yield term
-    subprocess.run([*term.base, "kill-server"], capture_output=True, timeout=10)
+def small_terminal(terminal: Terminal, tmp_path: Path) -> Terminal:
+    start_demo(terminal, tmp_path, (80, 24))
+    terminal.wait_for(lambda s: "DEMO" in s and "logged in" in s, "the demo at 80x24")
+    return terminal
 
 
 def _footer(screen: str) -> str:

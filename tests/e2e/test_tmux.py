@@ -7,83 +7,18 @@ running interpreter's environment (``pip install .``), as CI does.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import PATIENCE, Terminal, start_demo
+
 pytestmark = pytest.mark.e2e
-
-#: Upper bound for the app to reach a state; a healthy run takes a second or two.
-PATIENCE = 30.0
-
-
-def _installed_csms() -> Path:
-    path = Path(sys.executable).parent / "csms"
-    assert path.exists(), f"csms is not installed next to {sys.executable}: run pip install ."
-    return path
-
-
-class Terminal:
-    """One tmux server (own socket) running one window."""
-
-    def __init__(self, socket: Path) -> None:
-        tmux = shutil.which("tmux")
-        assert tmux, "tmux is needed for the end-to-end tests (apt-get install tmux)"
-        self.base = [tmux, "-S", str(socket)]
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            [*self.base, *args], check=True, capture_output=True, text=True, timeout=10
-        )
-        return done.stdout
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "csms")
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "csms", *keys)
-
-    def wait_for(self, check: Callable[[str], bool], what: str) -> str:
-        deadline = time.monotonic() + PATIENCE
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if check(text):
-                return text
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; the screen showed:\n{text}")
-
-
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    term = Terminal(tmp_path / "tmux.sock")
-    yield term
-    subprocess.run([*term.base, "kill-server"], capture_output=True, timeout=10)
 
 
 def test_demo_starts_navigates_and_quits_cleanly(terminal: Terminal, tmp_path: Path) -> None:
-    csms = _installed_csms()
-    exit_file = tmp_path / "exit.txt"
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-    }
-    command = f"'{csms}' --demo; echo EXIT=$? > '{exit_file}'"
-    env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-    terminal.run(
-        "new-session", "-d", "-s", "csms", "-x", "120", "-y", "40", *env_args, "sh", "-c", command
-    )
+    exit_file = start_demo(terminal, tmp_path, (120, 40))
 
     terminal.wait_for(
         lambda s: "DEMO" in s and "923001234567" in s and "logged in" in s,
