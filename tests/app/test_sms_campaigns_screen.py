@@ -313,7 +313,7 @@ async def test_stopped_personalised_send_resumes_without_sending_a_row_twice(
             return job is not None and bool(engine.ledger.send_rows(job, "sending"))
 
         await wait_until(pilot, held, "a request out")
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+g")  # stop
         await wait_until(pilot, lambda: screen.last_report is not None, "stop")
         first = screen.last_report
         assert first is not None and first.cancelled

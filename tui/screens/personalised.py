@@ -41,6 +41,7 @@ from tui.engine.personalised import (
     PersonalisedPlan,
     plan_send,
 )
+from tui.engine.sheets import SheetError, sheet_names
 from tui.engine.templates import Sheet, guess_number_column, read_sheet
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
@@ -50,8 +51,22 @@ from tui.screens.personalised_preview import add_preview_columns, send_question,
 from tui.screens.personalised_results import PersonalisedResultsScreen
 from tui.screens.personalised_runs import SendRunner
 from tui.screens.sending_hours import ask_to_send, opens_label
+from tui.screens.template_picker import open_text_template_picker
+from tui.widgets.tick import Tick
 
 __all__ = ["JobsTable", "PersonalisedResultsScreen", "PersonalisedScreen", "send_question"]
+
+
+def workbook_sheets(path: str) -> list[str]:
+    """The sheets of an .xlsx workbook (empty for any other file, or one that
+    cannot be read: reading the file then says what is wrong)."""
+    if not path.strip().lower().endswith(".xlsx"):
+        return []
+    try:
+        return sheet_names(Path(path.strip()).expanduser())
+    except (SheetError, OSError):
+        return []
+
 
 #: Pause in typing before the plan is worked out again (longer for big sheets,
 #: where a plan takes about a second per 100,000 rows).
@@ -68,7 +83,8 @@ class PersonalisedScreen(SendRunner):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+o", "load", "Load file", id="personalised.load"),
         Binding("ctrl+s", "send", "Send", id="personalised.send"),
-        Binding("ctrl+t", "stop", "Stop", id="personalised.stop"),
+        Binding("ctrl+t", "templates", "Templates", id="personalised.templates"),
+        Binding("ctrl+g", "stop", "Stop", id="personalised.stop"),
         Binding("ctrl+r", "results", "Rows", id="personalised.rows"),
         Binding("escape", "close", "Back", id="personalised.close"),
     ]
@@ -79,6 +95,8 @@ class PersonalisedScreen(SendRunner):
         super().__init__(host)
         self.initial_path = str(path) if path is not None else ""
         self.sheet: Sheet | None = None
+        #: The file whose sheets the Sheet choice lists.
+        self._sheet_path = ""
         self.plan: PersonalisedPlan | None = None
         self.problem: str | None = None
         self._timer: Timer | None = None
@@ -97,14 +115,19 @@ class PersonalisedScreen(SendRunner):
                     compact=True,
                 )
                 yield Button("Load (Ctrl+O)", id="pers-load", compact=True)
-            yield Static("", id="pers-sheet", markup=False)
+            with Horizontal(classes="pers-row", id="pers-sheet-row"):
+                yield Select[str]([], prompt="Sheet", id="pers-sheet-choice", compact=True)
+                yield Static("", id="pers-sheet", markup=False)
             with Horizontal(classes="pers-row"):
                 yield Select[int]([], prompt="Numbers column", id="pers-number", compact=True)
                 yield Select[str]([], prompt="Default mask", id="pers-mask", compact=True)
-                yield Checkbox(
+                yield Tick(
                     "Skip rows with an empty field", value=True, id="pers-skip", compact=True
                 )
-            yield Label("Template: {column} puts the row's value there; {{ and }} are braces")
+            yield Label(
+                "Template: {column} puts the row's value there; {{ and }} are braces;"
+                " Ctrl+T: saved templates"
+            )
             yield TextArea(
                 "", id="pers-template", tab_behavior="focus", soft_wrap=True,
                 placeholder="Dear {name}, your bill of Rs {amount} is due",
@@ -116,7 +139,7 @@ class PersonalisedScreen(SendRunner):
         with Vertical(id="pers-bottom"):
             with Horizontal(classes="pers-row", id="pers-actions"):
                 yield Button("Send (Ctrl+S)", variant="primary", id="pers-send", compact=True)
-                yield Button("Stop (Ctrl+T)", id="pers-stop", disabled=True, compact=True)
+                yield Button("Stop (Ctrl+G)", id="pers-stop", disabled=True, compact=True)
                 yield Button("Rows (Ctrl+R)", id="pers-rows", compact=True)
                 yield ProgressBar(total=1, show_eta=False, id="pers-progress")
                 yield Static("", id="pers-progress-text", markup=False)
@@ -129,6 +152,7 @@ class PersonalisedScreen(SendRunner):
     def on_mount(self) -> None:
         add_preview_columns(self.query_one("#pers-preview", DataTable))
         self.query_one("#pers-error").display = False
+        self.query_one("#pers-sheet-choice").display = False
         self.query_one("#pers-progress").display = False
         if has_engine(self):
             engine = engine_of(self)
@@ -158,15 +182,45 @@ class PersonalisedScreen(SendRunner):
         self._load(path)
 
     @work(exclusive=True, group="personalised-load", exit_on_error=False)
-    async def _load(self, path: str) -> None:
+    async def _load(self, path: str, sheet_name: str | None = None) -> None:
         try:
-            sheet = await asyncio.to_thread(read_sheet, path)
+            names = await asyncio.to_thread(workbook_sheets, path)
+            if sheet_name is None and names:
+                sheet_name = names[0]
+            sheet = await asyncio.to_thread(read_sheet, path, sheet=sheet_name if names else None)
         except CsmsError as error:
             self.sheet = None
             self.plan = None
             self._problem(str(error))
             return
+        self._show_sheet_choice(path, names, sheet_name)
         self.show_sheet(sheet)
+
+    def _show_sheet_choice(self, path: str, names: list[str], chosen: str | None) -> None:
+        """A workbook with several sheets: which one is read (choosing re-reads)."""
+        choice: Select[str] = self.query_one("#pers-sheet-choice", Select)
+        choice.display = len(names) > 1
+        self._sheet_path = path
+        if len(names) > 1:
+            with choice.prevent(Select.Changed):
+                choice.set_options([(name, name) for name in names])
+                choice.value = chosen or names[0]
+
+    @on(Select.Changed, "#pers-sheet-choice")
+    def _sheet_chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and self._sheet_path:
+            self._load(self._sheet_path, event.value)
+
+    def action_templates(self) -> None:
+        """The saved templates: the chosen one becomes this send's template."""
+        area = self.query_one("#pers-template", TextArea)
+
+        def insert(text: str) -> None:
+            area.load_text(text)
+            area.focus()
+
+        open_text_template_picker(self.app, area.text, insert)
 
     def show_sheet(self, sheet: Sheet) -> None:
         """Use ``sheet`` (read from a file or built by the caller)."""
@@ -191,7 +245,7 @@ class PersonalisedScreen(SendRunner):
 
     @on(TextArea.Changed, "#pers-template")
     @on(Select.Changed, "#pers-number")
-    @on(Checkbox.Changed, "#pers-skip")
+    @on(Tick.Changed, "#pers-skip")
     def _inputs_changed(self) -> None:
         self.plan = None
         if self._timer is not None:

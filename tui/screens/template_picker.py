@@ -331,3 +331,18 @@ def open_template_picker(app: App[Any], composer: MessageComposer | None) -> Non
 
     callback: Callable[[str | None], None] = chosen
     app.push_screen(TemplatePickerScreen(None if box is None else box.text), callback)
+
+
+def open_text_template_picker(app: App[Any], current: str, insert: Callable[[str], None]) -> None:
+    """The templates for a plain text box (the personalised send's template):
+    the chosen one's text, fields and all, goes to ``insert``."""
+    if not has_engine(app):
+        app.notify("Log in first: templates are kept with the account's ledger.")
+        return
+
+    def chosen(text: str | None) -> None:
+        if text is not None:
+            insert(text)
+
+    callback: Callable[[str | None], None] = chosen
+    app.push_screen(TemplatePickerScreen(current), callback)
