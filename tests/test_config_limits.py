@@ -27,7 +27,8 @@ from tui.config import ConfigError, config_path, load_config
         ('send_from = "9am"', "(send_from) is '9am', not a time of day as HH:MM"),
         (
             'send_days = ["mon", "someday"]',
-            "(send_days) must name days as mon, tue, wed, thu, fri, sat, sun (at least one), not mon, someday.",
+            "(send_days) must name days as mon, tue, wed, thu, fri, sat, sun (at least one),"
+            " not mon, someday.",
         ),
         ("price_per_segment = -0.5", "(price_per_segment) must be at least 0 credit"),
     ],

@@ -140,8 +140,7 @@ class AudioTree(DirectoryTree):
         return [
             path
             for path in paths
-            if not path.name.startswith(".")
-            and (path.is_dir() or path.suffix.lower() in readable)
+            if not path.name.startswith(".") and (path.is_dir() or path.suffix.lower() in readable)
         ]
 
 
