@@ -177,6 +177,11 @@ class Engine:
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
+            # Python 3.11's wait_for can lose a cancel that lands as it times out:
+            # cancel again until the task has ended.
+            while not task.done():
+                await asyncio.wait({task}, timeout=1.0)
+                task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
