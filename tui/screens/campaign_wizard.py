@@ -165,7 +165,7 @@ class CampaignWizard(StepWizard, Screen[str | None]):
             f"[b reverse] {i + 1} {title} [/]" if step == name else f" {i + 1} {title} "
             for i, (step, title) in enumerate(TITLES.items())
         ]
-        self.query_one("#wizard-steps", Static).update("New SMS campaign   " + " › ".join(marks))
+        self.query_one("#wizard-steps", Static).update("New SMS campaign  " + "›".join(marks))
         first = name == self.STEPS[0]
         self.query_one("#wizard-back", Button).label = "Cancel (Esc)" if first else "Back (Ctrl+B)"
         self.query_one("#wizard-next").display = not self.on_review
