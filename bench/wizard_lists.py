@@ -63,6 +63,7 @@ TARGET_MS = 100.0
 SIZE = (120, 40)
 TICK = 0.002
 STEPS = (
+    "open",
     "toggle",
     "toggle a second",
     "review",
@@ -142,11 +143,13 @@ class Driver:
         self.app, self.pilot, self.watch = app, pilot, watch
         self.stalls: dict[str, float] = {}
 
-    async def open(self, name: str) -> tuple[CampaignWizard, list[str | None]]:
+    async def open(self, name: str, step: str) -> tuple[CampaignWizard, list[str | None]]:
         created: list[str | None] = []
         wizard = CampaignWizard()
+        self.watch.reset()
         await self.app.push_screen(wizard, created.append)
-        await self.pilot.pause()
+        await until(self.pilot, lambda: not wizard.counting, "the lists' counts")
+        self.stalls[step] = self.watch.worst
         await self.pilot.press(*name, "enter")
         await until(self.pilot, lambda: wizard.step == "lists", "the lists step")
         return wizard, created
@@ -219,7 +222,7 @@ async def measure(members: int) -> dict[str, float]:
             watch.start()
             drive = Driver(app, pilot, watch)
             # 1: two lists, nobody opted out; Create on the review creates.
-            wizard, created = await drive.open("Bench")
+            wizard, created = await drive.open("Bench", "open")
             await drive.tick(wizard, big, "toggle")
             await drive.tick(wizard, small, "toggle a second")
             await drive.review(wizard, "review")
@@ -228,7 +231,7 @@ async def measure(members: int) -> dict[str, float]:
             await drive.created(engine, "Bench", created, "create")
             # 2: the big list holds 1,000 opted-out members: asked, then created anyway.
             engine.optouts.add([number(n) for n in range(0, members, max(1, members // 1000))])
-            wizard, created = await drive.open("Bench anyway")
+            wizard, created = await drive.open("Bench anyway", "open (2)")
             await drive.tick(wizard, big, "toggle (2)")
             await drive.review(wizard, "review, opted out")
             await pilot.press("ctrl+s")

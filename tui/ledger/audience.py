@@ -76,6 +76,11 @@ class AudienceStore(Store):
         )
         return {str(row[0]): str(row[1]) for row in rows}
 
+    def list_choices(self) -> list[tuple[str, str]]:
+        """Every list as (ID, name), by name (quick: no member is counted)."""
+        rows = self._rows("SELECT id, name FROM lists ORDER BY name")
+        return [(str(row[0]), str(row[1])) for row in rows]
+
     def lists_with_members(self, list_ids: Sequence[str]) -> set[str]:
         """Those of ``list_ids`` holding at least one member (one index probe each)."""
         if not list_ids:
@@ -108,6 +113,12 @@ class AudienceStore(Store):
             ) from None
         finally:
             conn.close()
+
+    def count_list_members(self, cancel: threading.Event | None = None) -> dict[str, int]:
+        """Members of every list holding any, by list ID."""
+        with self._counting(cancel) as conn:
+            rows = conn.execute("SELECT list_id, count(*) FROM list_members GROUP BY list_id")
+            return {str(row[0]): int(row[1]) for row in rows.fetchall()}
 
     def count_audience(
         self, list_ids: Sequence[str], cancel: threading.Event | None = None

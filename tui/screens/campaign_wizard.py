@@ -145,13 +145,10 @@ class CampaignWizard(StepWizard, Screen[str | None]):
                 mask.value = like.mask
 
     def _load_lists(self) -> None:
-        lists = engine_of(self).ledger.lists()
-        selection = self.query_one("#wizard-lists", SelectionList)
-        selection.clear_options()
-        selection.add_options(
-            [(f"{item.name}  ({plural(item.members, 'member')})", item.id) for item in lists]
-        )
-        if not lists:
+        def label(name: str, members: int | None) -> str:
+            return f"{name}  ({'counting…' if members is None else plural(members, 'member')})"
+
+        if not self.show_lists("#wizard-lists", label):
             self.query_one("#wizard-audience", Static).update(
                 "No lists yet: create one on the Lists screen first."
             )

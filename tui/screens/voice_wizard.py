@@ -127,13 +127,12 @@ class VoiceWizard(StepWizard, Vertical):
 
     def reload(self) -> None:
         """Lists and recordings from the ledger (keeping what was chosen)."""
-        ledger = engine_of(self).ledger
+
+        def label(name: str, members: int | None) -> str:
+            return f"{name} ({'counting…' if members is None else plural(members, 'number')})"
+
+        self.show_lists("#wiz-lists", label)
         lists = self.query_one(SelectionList)
-        chosen = set(lists.selected)
-        lists.clear_options()
-        for item in ledger.lists():
-            label = f"{item.name} ({plural(item.members, 'number')})"
-            lists.add_option((label, item.id, item.id in chosen))
         if lists.option_count and lists.highlighted is None:
             lists.highlighted = 0
         self.refresh_audio()

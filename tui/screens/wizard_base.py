@@ -34,10 +34,12 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, RadioSet, Select, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
 
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
 from tui.ledger.audience import CountCancelled
+from tui.screens.base import engine_of
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.opted_out_members import OptedOutMembers
 from tui.widgets.pending_input import after_pending_input
@@ -238,10 +240,31 @@ class StepWizard(Widget):
 
     # -- counts in a thread ------------------------------------------------------------
 
+    def show_lists(self, selector: str, label: Callable[[str, int | None], str]) -> int:
+        """Fill the lists' choice by name at once (keeping what was ticked), their
+        member counts following from a thread; returns how many lists there are."""
+        ledger = engine_of(self).ledger
+        choices = ledger.list_choices()
+        lists: SelectionList[str] = self.query_one(selector, SelectionList)
+        chosen = set(lists.selected)
+        lists.clear_options()
+        lists.add_options([Selection(label(name, None), i, i in chosen) for i, name in choices])
+        self._labelling = True
+
+        async def count() -> None:
+            counts = await asyncio.to_thread(ledger.count_list_members)
+            for index, (list_id, name) in enumerate(choices):
+                lists.replace_option_prompt_at_index(index, label(name, counts.get(list_id, 0)))
+            self._labelling = False
+            self.count_settled()
+
+        self.run_worker(count(), group="wizard-lists", exclusive=True, exit_on_error=False)
+        return len(choices)
+
     @property
     def counting(self) -> bool:
         """Whether a count runs, or the review's opted-out check."""
-        if self._count_cancel is not None:
+        if self._count_cancel is not None or getattr(self, "_labelling", False):
             return True
         return any(warning.checking for warning in self.query(OptedOutMembers))
 
