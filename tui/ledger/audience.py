@@ -99,20 +99,24 @@ class AudienceStore(Store):
             conn = sqlite3.connect(self.path, timeout=5.0, check_same_thread=False)
         except sqlite3.Error as error:
             raise LedgerError(f"Cannot read the ledger {self.path} ({error}).") from None
+        cancelled = cancel.is_set if cancel is not None else lambda: False
         try:
+            if cancelled():
+                raise CountCancelled
             conn.execute("PRAGMA query_only = ON")
-            if cancel is not None:
-                conn.set_progress_handler(lambda: int(cancel.is_set()), CANCEL_CHECK_STEPS)
+            conn.set_progress_handler(lambda: int(cancelled()), CANCEL_CHECK_STEPS)
             conn.execute("BEGIN")  # every count of one call sees the same state
             yield conn
         except sqlite3.OperationalError as error:
-            if cancel is not None and cancel.is_set():
+            if cancelled():
                 raise CountCancelled from None
             raise storage_error(self.path, error) or LedgerError(
                 f"Cannot count in the ledger {self.path} ({error})."
             ) from None
         finally:
             conn.close()
+        if cancelled():  # finished, but no longer wanted
+            raise CountCancelled
 
     def count_list_members(self, cancel: threading.Event | None = None) -> dict[str, int]:
         """Members of every list holding any, by list ID."""

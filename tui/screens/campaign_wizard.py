@@ -263,7 +263,7 @@ class CampaignWizard(StepWizard, Screen[str | None]):
         def failed(message: str) -> None:
             self.query_one("#wizard-audience", Static).update(message)
             if self.on_review:
-                self.show_problems([("lists", message)])
+                self.show_problems([("review", message)])  # shown here, no step change
 
         self.start_count(lambda cancel: campaigns.audience(key, cancel), counted, failed)
 
