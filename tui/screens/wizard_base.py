@@ -76,7 +76,9 @@ class StepWizard(Widget):
     #: Problems shown, by field, in the order found.
     problems: dict[str, str]
     create_pending: bool
-    _count_cancel: threading.Event | None
+    _count_cancel: threading.Event | None = None
+    #: Whether the lists' member counts (their labels) are still being made.
+    _labelling = False
 
     def start_wizard(self) -> None:
         """Forget everything of an earlier run (call from ``__init__`` and resets)."""
@@ -84,10 +86,7 @@ class StepWizard(Widget):
         self.creating = False
         self.problems = {}
         self.create_pending = False
-        if getattr(self, "_count_cancel", None) is not None:
-            assert self._count_cancel is not None
-            self._count_cancel.set()
-        self._count_cancel = None
+        self.cancel_count()
 
     @property
     def step_name(self) -> str:
@@ -264,7 +263,7 @@ class StepWizard(Widget):
     @property
     def counting(self) -> bool:
         """Whether a count runs, or the review's opted-out check."""
-        if self._count_cancel is not None or getattr(self, "_labelling", False):
+        if self._count_cancel is not None or self._labelling:
             return True
         return any(warning.checking for warning in self.query(OptedOutMembers))
 
