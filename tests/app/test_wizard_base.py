@@ -169,3 +169,17 @@ async def test_escape_on_an_empty_wizard_closes_it_without_asking(tmp_path: Path
         assert isinstance(voice, VoiceWizard) and not voice.is_filled()
         await pilot.press("escape")
         await wait_until(pilot, lambda: not voice.display, "closed")
+
+
+async def test_a_message_with_a_template_field_left_in_is_refused(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "sms_campaigns", size=SMALL) as (app, pilot, _sim):
+        wizard = await open_wizard(app, pilot)
+        await pilot.press(*"Fields left", "enter")
+        await wait_until(pilot, lambda: wizard.step == "lists", "lists")
+        await pilot.press("space")
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: wizard.step == "message", "message")
+        await pilot.press(*"Dear {name}, your order is ready", "ctrl+n")
+        await wait_until(pilot, lambda: bool(wizard.problems), "the refusal")
+        assert wizard.step == "message"
+        assert "{name}" in next(iter(wizard.problems.values()))

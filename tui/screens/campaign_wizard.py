@@ -196,8 +196,11 @@ class CampaignWizard(StepWizard, Screen[str | None]):
                 campaigns.check_lists(selected)
                 self.list_ids = selected
             elif step == "message":
-                text = self.query_one(MessageComposer).text
+                composer = self.query_one(MessageComposer)
+                text = composer.text
                 campaigns.check_text(text)
+                if composer.problem is not None:  # a saved template's {fields} left in
+                    raise InvalidInput(composer.problem)
                 self.text = text
         except InvalidInput as error:
             return [(next(iter(self.STEP_FIELDS[step])), str(error))]

@@ -206,6 +206,9 @@ class VoiceWizard(StepWizard, Vertical):
     def check_step(self, step: str) -> list[FieldProblem]:
         plan, problems = self.voice.check(self.draft(), count=False)
         mine = [(p.field, p.message) for p in problems if p.field in STEP_FIELDS[step]]
+        sms = self.query_one("#wiz-sms", MessageComposer)
+        if "text" in STEP_FIELDS[step] and sms.problem is not None:
+            mine.append(("text", sms.problem))  # a saved template's {fields} left in
         if mine:
             return mine
         following = STEPS[STEPS.index(step) + 1]
