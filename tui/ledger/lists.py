@@ -150,6 +150,15 @@ class ListStore(Store):
         row = self._one(_SUMMARY_SQL + " WHERE l.id = ?", (list_id,))
         return None if row is None else _summary(row)
 
+    def list_names(self, list_ids: Iterable[str]) -> dict[str, str]:
+        """The names of the lists ``list_ids`` that are known (no member count)."""
+        wanted = list(dict.fromkeys(list_ids))
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        rows = self._rows(f"SELECT id, name FROM lists WHERE id IN ({marks})", wanted)
+        return {str(row["id"]): str(row["name"]) for row in rows}
+
     def list_by_name(self, name: str) -> ListSummary | None:
         row = self._one(_SUMMARY_SQL + " WHERE l.name = ?", (name,))
         return None if row is None else _summary(row)

@@ -9,6 +9,7 @@ personalised send, ``e`` exports the monitored campaign to CSV.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -171,6 +172,8 @@ class SmsCampaignsScreen(EngineScreen):
         self.shown: str | None = None
         #: Runs personalised sends for the personalised screen (set by it).
         self._expected: dict[str, int] = {}
+        #: Campaigns whose lists are being counted (in a thread).
+        self._counting: set[str] = set()
 
     # -- layout ---------------------------------------------------------------
 
@@ -210,17 +213,27 @@ class SmsCampaignsScreen(EngineScreen):
             return f"{progress.sent} of {progress.total}"
         expected = self._expected.get(campaign.id)
         if expected is None:
-            expected = self.campaigns.expected_recipients(campaign)
-            self._expected[campaign.id] = expected
-        return f"0 of {expected} (not checked yet)"
+            # A million-member list takes a while to count: never on the event loop.
+            self._count_expected(campaign)
+            return "not checked yet (counting…)"
+        return f"0 of {expected:,} (not checked yet)"
+
+    @work(group="campaign-counts", exit_on_error=False)
+    async def _count_expected(self, campaign: SmsCampaign) -> None:
+        if campaign.id in self._counting:
+            return
+        self._counting.add(campaign.id)
+        try:
+            count = await asyncio.to_thread(self.campaigns.expected_recipients, campaign)
+        finally:
+            self._counting.discard(campaign.id)
+        self._expected[campaign.id] = count
+        if campaign.id in self.query_one("#campaigns", DataTable).rows:
+            self._campaign_row(campaign)
 
     def _list_names(self, campaign: SmsCampaign) -> str:
-        ledger = self.engine.ledger
-        names = []
-        for list_id in campaign.list_ids:
-            found = ledger.list_by_id(list_id)
-            names.append(found.name if found is not None else list_id)
-        return ", ".join(names)
+        names = self.engine.ledger.list_names(campaign.list_ids)
+        return ", ".join(names.get(list_id, list_id) for list_id in campaign.list_ids)
 
     def load_campaigns(self) -> None:
         """Re-read every campaign; rows are updated in place, keyed by campaign ID."""
