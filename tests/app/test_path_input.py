@@ -132,3 +132,21 @@ async def test_exporting_over_a_file_asks_first_with_cancel_focused(tmp_path: Pa
         await pilot.press("right", "enter")
         await wait_until(pilot, lambda: screen.last_export is not None, "the export")
         assert target.read_text(encoding="utf-8-sig").startswith("ID,Received at")
+
+
+async def test_the_lists_import_reads_a_pasted_path_and_opens_the_picker(tmp_path: Path) -> None:
+    from tui.widgets.import_source import ImportSource
+
+    sheet = tmp_path / "My Contacts.csv"
+    sheet.write_text("Name,Mobile\nAli,03001234567\n", encoding="utf-8")
+    async with demo_app(tmp_path, "lists", size=(80, 24)) as (app, pilot, _sim):
+        source = app.screen.query_one(ImportSource)
+        field = source.query_one("#file-path", PathInput)
+        field.value = f"'{sheet}'"  # pasted from a file manager
+        assert source.path_text == str(sheet)
+        field.value = str(tmp_path) + "/"
+        field.focus()
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, FilePicker), "the picker")
+        picker = app.screen
+        assert isinstance(picker, FilePicker) and picker.folder == tmp_path

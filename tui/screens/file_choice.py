@@ -14,6 +14,9 @@ from tui.screens.confirm import ConfirmScreen
 from tui.widgets.file_picker import FilePicker
 from tui.widgets.path_input import PathInput
 
+#: The files numbers are read from (lists, opt-outs, personalised sends).
+SHEET_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx"})
+
 
 def open_picker(
     screen: Screen[Any],

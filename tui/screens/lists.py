@@ -1,14 +1,13 @@
 """Lists: the subscriber lists csms knows, creating one, adding numbers, exporting.
 
-Numbers come from a file (CSV, TSV, plain text or an .xlsx workbook: its sheet
-and phone columns are chosen in ``widgets/import_source.py``) or are pasted. Either way a
-preview says what an upload would do (rows read, valid, normalised, repeats,
-already in the list, invalid with line numbers) and nothing is sent until the
-user confirms it. The upload then runs in the background with a progress bar,
-its rate and the time left; it can be cancelled, and an interrupted upload is
-resumed from the table of unfinished imports. Enter (or ``m``) on a list opens
-its members (``screens/list_members.py``); the preview dialogs are in
-``screens/import_preview.py``.
+Numbers come from a file (CSV, TSV, plain text or .xlsx: its sheet and phone
+columns are chosen in ``widgets/import_source.py``; Ctrl+O twice opens the
+file picker) or are pasted. Either way a preview says what an upload would do (rows read, valid, normalised, repeats,
+already in the list, invalid with line numbers); nothing is sent until the
+user confirms. The upload runs in the background with a progress bar, its rate
+and the time left; it can be cancelled, and an interrupted one is resumed from
+the table of unfinished imports. Enter (or ``m``) on a list opens its members
+(``screens/list_members.py``); the preview dialogs: ``screens/import_preview.py``.
 """
 
 from __future__ import annotations
@@ -31,12 +30,14 @@ from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.file_choice import SHEET_SUFFIXES, open_picker
 from tui.screens.import_preview import ImportPreviewScreen, PathPrompt
 from tui.screens.list_members import ListMembersScreen, export_members
 from tui.widgets import RecipientsBox
 from tui.widgets.import_jobs import ImportJobs
 from tui.widgets.import_source import ImportSource
 from tui.widgets.new_list import NewList
+from tui.widgets.path_input import PathInput
 
 __all__ = ["ImportPreviewScreen", "ListsScreen", "PathPrompt"]
 
@@ -177,6 +178,10 @@ class ListsScreen(EngineScreen):
 
     def action_open_file(self) -> None:
         self.query_one("#file-path", Input).focus()
+
+    @on(PathInput.PickRequested, "#file-path")
+    def _pick_file(self, event: PathInput.PickRequested) -> None:
+        open_picker(self, event, suffixes=SHEET_SUFFIXES, title="Choose the file to import")
 
     def _target_or_refuse(self) -> tuple[str, str] | None:
         target = self._selected_list()

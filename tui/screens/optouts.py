@@ -30,7 +30,7 @@ from tui.ledger.optouts import OptOut
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.display_time import local
-from tui.screens.file_choice import open_picker, replace_question
+from tui.screens.file_choice import SHEET_SUFFIXES, open_picker, replace_question
 from tui.widgets.path_input import PathInput
 
 #: Rows shown per page of the list.
@@ -51,9 +51,6 @@ def change_sentence(change: ListChange, done: str, already: str) -> str:
         more = f" (and {len(change.invalid) - 1:,} more)" if len(change.invalid) > 1 else ""
         parts.append(f"{count(len(change.invalid))} unreadable: {read!r} {why}{more}")
     return "; ".join(parts) + "."
-
-
-SHEET_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx"})
 
 
 class OptOutsScreen(EngineScreen):

@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from tui.engine.sheets import FileLayout, SheetError, detect_layout, sheet_names
+from tui.widgets.path_input import PathInput
 from tui.widgets.recipients import RecipientsBox
 
 #: Seconds the path waits for more typing before the file is looked at.
@@ -62,7 +63,7 @@ class ImportSource(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("From a file: CSV, TSV, text or .xlsx", classes="field-label")
         with Horizontal(classes="field-row"):
-            yield Input(placeholder="Path of the file", id="file-path")
+            yield PathInput(placeholder="Path of the file (Ctrl+O: choose)", id="file-path")
             yield Input(placeholder="Column(s)", id="file-column")
             yield Button("Preview", id="preview-file", variant="primary")
         with Horizontal(id="sheet-row"):
@@ -83,7 +84,9 @@ class ImportSource(Vertical):
 
     @property
     def path_text(self) -> str:
-        return self.query_one("#file-path", Input).value.strip()
+        """The file's path as typed or pasted (quotes, ``file://`` and escapes undone)."""
+        path = self.query_one("#file-path", PathInput).path
+        return "" if path is None else str(path)
 
     @property
     def columns(self) -> list[str]:
