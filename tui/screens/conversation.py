@@ -26,7 +26,7 @@ from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
 from tui.screens.base import EngineScreen
 from tui.screens.display_time import local
-from tui.screens.quick_send import SendRequest
+from tui.screens.quick_send_request import SendRequest
 from tui.screens.sending_hours import ask_to_send, opens_label
 from tui.widgets import MessageComposer
 

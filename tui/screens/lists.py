@@ -2,12 +2,12 @@
 
 Numbers come from a file (CSV, TSV, plain text or .xlsx: its sheet and phone
 columns are chosen in ``widgets/import_source.py``; Ctrl+O twice opens the
-file picker) or are pasted. Either way a preview says what an upload would do (rows read, valid, normalised, repeats,
-already in the list, invalid with line numbers); nothing is sent until the
-user confirms. The upload runs in the background with a progress bar, its rate
-and the time left; it can be cancelled, and an interrupted one is resumed from
-the table of unfinished imports. Enter (or ``m``) on a list opens its members
-(``screens/list_members.py``); the preview dialogs: ``screens/import_preview.py``.
+picker) or are pasted. A preview says what an upload would do (rows read, valid,
+normalised, repeats, already in the list, invalid with line numbers); nothing
+is sent until the user confirms. The upload runs in the background with a
+progress bar, its rate and the time left; it can be cancelled, and one cut off
+is resumed from the table of unfinished imports. Enter (or ``m``) opens a
+list's members (``screens/list_members.py``); dialogs: ``import_preview.py``.
 """
 
 from __future__ import annotations
