@@ -1,11 +1,7 @@
-"""SMS campaigns: the campaigns the ledger knows, and a live monitor of one.
-
-The table lists every SMS campaign with its state and progress. The monitor
-below shows the highlighted campaign: its details, a bar of Sent against Not
-sent, and each recipient's status, re-read from the ledger whenever the
-engine reports a change. ``n`` starts the campaign wizard, ``p`` a
-personalised send, ``e`` exports the monitored campaign to CSV.
-"""
+"""SMS campaigns: every campaign with its state and progress, and below it a
+live monitor of the highlighted one (details, Sent against Not sent, each
+recipient's status). ``n`` starts the wizard, ``p`` a personalised send, ``e``
+exports the monitored campaign to CSV."""
 
 from __future__ import annotations
 
