@@ -3,6 +3,7 @@ the other profiles, and a number typed in any format (its conversation)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -55,16 +56,14 @@ class CsmsCommands(Provider):
                 app.action_refresh_account,
             )
         )
-        if app.engine is not None:
-            for item in app.engine.ledger.lists():
-                commands.append(
-                    (
-                        f"Members of list: {item.name}",
-                        f"Search, count by network, remove or export the {item.members:,}"
-                        " members of this list",
-                        partial(app.open_list_members, item.id, item.name),
-                    )
+        for list_id, name in self._lists:
+            commands.append(
+                (
+                    f"Members of list: {name}",
+                    "Search, count by network, remove or export this list's members",
+                    partial(app.open_list_members, list_id, name),
                 )
+            )
         for name in app.config.profiles:
             if name != app.profile_name:
                 commands.append(
@@ -75,6 +74,19 @@ class CsmsCommands(Provider):
                     )
                 )
         return commands
+
+    _lists: tuple[tuple[str, str], ...] = ()
+
+    async def startup(self) -> None:
+        """The lists' names, read once when the palette opens (in a thread, and
+        without counting members: not on every key typed)."""
+        from tui.app import CsmsApp
+
+        app = self.app
+        engine = app.engine if isinstance(app, CsmsApp) else None
+        self._lists = (
+            () if engine is None else tuple(await asyncio.to_thread(engine.ledger.named_lists))
+        )
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():

@@ -17,6 +17,7 @@ async def test_a_new_campaign_s_audience_is_counted_off_the_event_loop(tmp_path:
         customers = app.engine.ledger.list_by_name("Customers")
         assert customers is not None
         assert app.engine.ledger.list_names([customers.id, "nope"]) == {customers.id: "Customers"}
+        assert (customers.id, "Customers") in app.engine.ledger.named_lists()
         created = await screen.campaigns.create(
             CampaignDraft("Counted", [customers.id], "Hello", None)
         )

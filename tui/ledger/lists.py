@@ -150,6 +150,11 @@ class ListStore(Store):
         row = self._one(_SUMMARY_SQL + " WHERE l.id = ?", (list_id,))
         return None if row is None else _summary(row)
 
+    def named_lists(self) -> list[tuple[str, str]]:
+        """Every list's (ID, name), by name, without counting members."""
+        rows = self._rows("SELECT id, name FROM lists ORDER BY name")
+        return [(str(row["id"]), str(row["name"])) for row in rows]
+
     def list_names(self, list_ids: Iterable[str]) -> dict[str, str]:
         """The names of the lists ``list_ids`` that are known (no member count)."""
         wanted = list(dict.fromkeys(list_ids))
