@@ -10,7 +10,10 @@ expected text is on screen:
 
 Runs alternate between the two and medians are compared. The terminal is read
 every few milliseconds by the same loop for both, so the polling cost is the
-same on each side. Target: dashboard painted within 1.5x the floor.
+same on each side. Both start from compiled bytecode, as an installed package
+does (pip compiles it; the source tree's is compiled here first), so neither
+pays for compiling its modules. Targets: the dashboard painted within 1.5x
+the floor, and filled within 2.0x.
 
     python bench/startup.py [--runs N]
 """
@@ -18,6 +21,7 @@ same on each side. Target: dashboard painted within 1.5x the floor.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shlex
 import shutil
@@ -30,6 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 1.5
+FILLED_TARGET = 2.0
 WIDTH, HEIGHT = 120, 40
 FLOOR_TEXT = "Hello, floor"
 PAINTED_TEXT = "Recent events"
@@ -90,6 +95,8 @@ def main() -> int:
         child_floor()
         return 0
 
+    # The bytecode an install would have (PYTHONDONTWRITEBYTECODE may be set).
+    compileall.compile_dir(ROOT / "tui", quiet=1)
     floor_cmd = [sys.executable, __file__, "--child", "floor"]
     csms_cmd = [sys.executable, "-m", "tui", "--demo"]
     floor: list[float] = []
@@ -123,10 +130,12 @@ def main() -> int:
     print(f"floor (Textual app painting one label):  median {floor_ms:7.1f} ms")
     print(f"csms --demo, dashboard painted:          median {painted_ms:7.1f} ms")
     print(f"csms --demo, dashboard filled by engine: median {filled_ms:7.1f} ms")
+    filled_ratio = filled_ms / floor_ms
     verdict = "met" if ratio <= TARGET else "NOT met"
     print(f"ratio (painted / floor): {ratio:.2f}x (target <= {TARGET}x: {verdict})")
-    print(f"ratio (filled / floor):  {filled_ms / floor_ms:.2f}x")
-    return 0
+    verdict = "met" if filled_ratio <= FILLED_TARGET else "NOT met"
+    print(f"ratio (filled / floor):  {filled_ratio:.2f}x (target <= {FILLED_TARGET}x: {verdict})")
+    return 0 if ratio <= TARGET and filled_ratio <= FILLED_TARGET else 1
 
 
 if __name__ == "__main__":

@@ -10,8 +10,15 @@ keeps the app's first paint quick.
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
 from typing import Any
+
+# httpx imports its command-line tool (click, pygments, rich.progress) when it
+# is importable: a sixth of the engine's import time at start-up, for a tool
+# csms never runs (measured with bench/startup.py). Marking the module absent
+# makes httpx skip it, as it does when click is not installed.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 _WHERE = {
     "CsmsClient": "client",
