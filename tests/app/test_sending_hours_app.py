@@ -13,7 +13,7 @@ import pytest
 from tests.app.harness import demo_app, wait_until
 from tests.app.test_campaign_opted_out import to_review
 from tests.app.test_quick_send import paste, statuses
-from tui.engine import service
+from tui.engine import background
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.quick_send import QuickSendScreen
 from tui.screens.sending_hours import SendingHoursScreen
@@ -31,7 +31,7 @@ def sms_sent(sim: object) -> list[str]:
 async def test_a_quick_send_at_night_is_held_and_leaves_at_nine(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(service, "HOLDS_INTERVAL", 0.05)
+    monkeypatch.setattr(background, "HOLDS_INTERVAL", 0.05)
     clock = [NIGHT]
     async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
         app.engine.holds.clock = lambda: clock[0]

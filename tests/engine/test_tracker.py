@@ -224,9 +224,9 @@ async def test_stopping_mid_round_leaves_no_request_never_awaited(
 async def test_the_engine_notices_the_gateway_going_away_and_coming_back(
     sim_server: SimulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.engine import service
+    from tui.engine import background
 
-    monkeypatch.setattr(service, "PROBE_INTERVAL", 0.1)
+    monkeypatch.setattr(background, "PROBE_INTERVAL", 0.1)
     engine = await Engine.open(engine_profile(sim_server.base_url), data_dir=tmp_path)
     try:
         await engine.start()

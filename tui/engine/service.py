@@ -1,9 +1,10 @@
 """``Engine``: what the app and the command line ask for, and what runs behind them.
 
 It owns the client, the ledger, the event bus and the background tasks
-(status tracker, inbox fetcher, session keepalive). Screens call its async
-methods from workers and react to its events; nothing above it talks to the
-network.
+(``background.py``: status tracker, inbox fetcher, held sends, session
+keepalive). Quick sends are in ``quick_sends.py``, the account's status in
+``account.py``. Screens call its async methods from workers and react to its
+events; nothing above it talks to the network.
 """
 
 from __future__ import annotations
@@ -11,68 +12,46 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine, Sequence
-from dataclasses import dataclass
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
 from tui import logs
 from tui.config import Profile
 from tui.engine import events
+from tui.engine.account import EngineStatus
+from tui.engine.background import BackgroundLoops
 from tui.engine.costs import CostEstimate, estimate
 from tui.engine.events import EventBus, Subscription
 from tui.engine.holds import Holds
 from tui.engine.inbox import FetchOutcome, InboxFetcher
 from tui.engine.optouts import OptOuts
 from tui.engine.personalised import PersonalisedSender
+from tui.engine.quick_sends import QuickSends
 from tui.engine.saved_templates import SavedTemplates
 from tui.engine.sms_campaigns import profile_zone
-from tui.engine.submit_journal import SendOutcome, SubmitJournal, SubmitRecords, plural
+from tui.engine.submit_journal import SendOutcome, SubmitJournal, plural
 from tui.engine.surveys import SurveyRun, Surveys
 from tui.engine.threads import Threads
 from tui.engine.tracker import Backoff, StatusTracker
 from tui.engine.unknown_outcomes import UnknownOutcomes
 from tui.gateway.client import CsmsClient
 from tui.gateway.errors import CsmsError, InvalidInput
-from tui.gateway.results import Submitted
 from tui.gateway.session import SessionState
 from tui.gateway.text import analyze
-from tui.ledger import Ledger, LedgerError, NewCall, NewMessage
+from tui.ledger import Ledger, LedgerError
 
 log = logging.getLogger("csms.engine")
 
 LEDGER_FILE = "ledger.sqlite3"
 
-T = TypeVar("T")
-
-#: Seconds between reachability probes while the gateway is idle: with two failed
-#: probes needed and a 2 s probe timeout, "offline" shows within 10 seconds.
 #: Recorded with each opt-out confirmation SMS (it goes to an opted-out number).
 CONFIRMATION_REASON = "opt-out confirmation (the profile's optout_confirmation)"
-#: Seconds between looks for held sends that are due.
-HOLDS_INTERVAL = 30.0
-PROBE_INTERVAL = 3.0
 
-__all__ = ["Engine", "EngineStatus", "FetchOutcome", "SendOutcome"]
-
-
-@dataclass
-class EngineStatus:
-    """A snapshot of what the header and dashboard show."""
-
-    account: str
-    demo: bool
-    session_state: str = SessionState.LOGGED_OUT.value
-    session_reason: str = ""
-    credit: float | None = None
-    unpaid_pending: int = 0
-    free_incoming: int = 0
-    last_poll: datetime | None = None
-    next_poll: datetime | None = None
-    auto_fetch: bool = True
+__all__ = ["Engine", "EngineStatus", "FetchOutcome", "SendOutcome", "plural"]
 
 
 def _now() -> datetime:
@@ -92,7 +71,7 @@ def _open_ledger(data_dir: Path) -> Ledger:
     return Ledger.open(data_dir / LEDGER_FILE)
 
 
-class Engine:
+class Engine(QuickSends):
     def __init__(
         self,
         profile: Profile,
@@ -119,7 +98,8 @@ class Engine:
         )
         self._tasks: list[asyncio.Task[None]] = []
         self._stopped = False
-        self._inbox_wake = asyncio.Event()
+        #: The coroutines of the background tasks.
+        self.loops = BackgroundLoops(self)
         client.add_listener(self._on_session)
         #: Set in demo mode: the in-process simulator behind the client.
         self.simulator: Any = None
@@ -164,10 +144,10 @@ class Engine:
         self.journal.recover_intents()
         self.inbox.recover()
         self.tracker.resume()
-        self._spawn(self._track(), "tracker")
-        self._spawn(self._inbox_loop(), "inbox")
-        self._spawn(self._keepalive_loop(), "keepalive")
-        self._spawn(self._holds_loop(), "holds")
+        self._spawn(self.loops.track(), "tracker")
+        self._spawn(self.loops.inbox(), "inbox")
+        self._spawn(self.loops.keepalive(), "keepalive")
+        self._spawn(self.loops.holds(), "holds")
 
     async def stop(self) -> None:
         """Stop the background tasks and close the client and the ledger."""
@@ -177,8 +157,8 @@ class Engine:
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
-            # Python 3.11's wait_for can lose a cancel that lands as it times out:
-            # cancel again until the task has ended.
+            # A library that swallows a cancel (none is known to) must not make
+            # the stop hang: cancel again until the task has ended.
             while not task.done():
                 await asyncio.wait({task}, timeout=1.0)
                 task.cancel()
@@ -217,217 +197,16 @@ class Engine:
         self._status.session_reason = reason
         self.bus.publish(events.SessionChanged(at=_now(), state=state.value, reason=reason))
 
-    def _background_error(self, source: str, error: Exception) -> None:
+    def background_error(self, source: str, error: Exception) -> None:
+        """Report a failure of background work (logged, and told to the screens)."""
         message = str(error) if isinstance(error, CsmsError) else f"Unexpected error: {error!r}"
         if not isinstance(error, CsmsError):
             log.exception("%s failed", source)
         self.bus.publish(events.BackgroundError(at=_now(), source=source, message=message))
 
-    # Background loops ------------------------------------------------------------------
-
-    async def _track(self) -> None:
-        while True:
-            try:
-                await self.tracker.run(idle=min(5.0, self.profile.poll_max))
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # keep tracking whatever one round did
-                self._background_error("status tracker", error)
-                await asyncio.sleep(self.profile.poll_initial)
-
-    async def _inbox_loop(self) -> None:
-        while True:
-            if self._status.auto_fetch:
-                try:
-                    await self.inbox.cycle(auto_pay=self.profile.auto_pay)
-                    self._sync_account()
-                    self.apply_keyword_replies()
-                    await self.confirm_optouts()
-                except asyncio.CancelledError:
-                    raise
-                except Exception as error:
-                    self._background_error("inbox", error)
-            self._inbox_wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._inbox_wake.wait(), self.profile.inbox_interval)
-
-    async def _holds_loop(self) -> None:
-        """Send held sends once the sending hours open (whether or not the inbox
-        is fetched automatically); a long held survey delays nothing else."""
-        while True:
-            try:
-                if self.client.session is SessionState.LOGGED_IN:
-                    await self.holds.run_due()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                self._background_error("held sends", error)
-            await asyncio.sleep(HOLDS_INTERVAL)
-
-    async def _keepalive_loop(self) -> None:
-        """Keep the session alive, and notice within seconds when the gateway goes
-        away (or comes back) while nothing else is talking to it."""
-        interval = max(1.0, min(60.0, self.profile.keepalive_idle / 4))
-        since_keepalive = 0.0
-        while True:
-            await asyncio.sleep(PROBE_INTERVAL)
-            since_keepalive += PROBE_INTERVAL
-            try:
-                await self.client.probe(idle_for=PROBE_INTERVAL)
-                if since_keepalive >= interval:
-                    since_keepalive = 0.0
-                    await self.client.keepalive()
-            except asyncio.CancelledError:
-                raise
-            except CsmsError as error:
-                log.info("keepalive failed: %s", error)
-
-    def _sync_account(self) -> None:
-        info = self.inbox.info
-        if info is not None:
-            self._status.credit = info.credit
-            self._status.unpaid_pending = info.unpaid_pending
-            self._status.free_incoming = info.free_incoming
-
-    # Quick sends ------------------------------------------------------------------------
-
-    async def send_sms(
-        self,
-        recipients: Sequence[str],
-        text: str,
-        *,
-        mask: str | None = None,
-        operator: int | None = None,
-        override_reason: str | None = None,
-    ) -> SendOutcome:
-        """Send one text to ``recipients``. Invalid input raises before anything
-        goes out; what did go out is recorded and tracked whatever happens later.
-        Numbers on the do-not-contact list are left out (``outcome.blocked``)
-        unless ``override_reason`` says why they are sent to anyway."""
-        analysis = analyze(text)
-        mask = mask or self.profile.default_mask
-        targets, blocked = self.journal.allowed(recipients, override_reason)
-
-        def records(done: Submitted) -> SubmitRecords:
-            at = _now()
-            return SubmitRecords(
-                messages=[
-                    NewMessage(
-                        id=msg_id,
-                        recipient=number,
-                        text=text,
-                        encoding=analysis.encoding,
-                        segments=analysis.segments,
-                        submitted_at=at,
-                        mask=mask,
-                        operator=operator,
-                    )
-                    for number, msg_id in done.ids
-                ]
-            )
-
-        segments = plural(analysis.segments, "segment")
-        outcome = await self.journal.submit(
-            "message",
-            "sendsms.jsp",
-            f"SMS of {segments}: {text[:60]}",
-            targets,
-            lambda: self.client.send_sms(targets, text, mask=mask, operator=operator),
-            records,
-        )
-        outcome.blocked = blocked
-        return outcome
-
-    async def make_call(
-        self,
-        recipients: Sequence[str],
-        file_id: str,
-        *,
-        max_retries: int = 0,
-        mask: str | None = None,
-        override_reason: str | None = None,
-    ) -> SendOutcome:
-        targets, blocked = self.journal.allowed(recipients, override_reason)
-
-        def records(done: Submitted) -> SubmitRecords:
-            at = _now()
-            return SubmitRecords(
-                calls=[
-                    NewCall(
-                        id=call_id,
-                        recipient=number,
-                        file_id=file_id,
-                        submitted_at=at,
-                        max_retries=max_retries,
-                        mask=mask,
-                    )
-                    for number, call_id in done.ids
-                ]
-            )
-
-        outcome = await self.journal.submit(
-            "call",
-            "makecall.jsp",
-            f"call playing audio {file_id}",
-            targets,
-            lambda: self.client.make_call(targets, file_id, max_retries=max_retries, mask=mask),
-            records,
-        )
-        outcome.blocked = blocked
-        return outcome
-
-    async def make_feedback_call(
-        self,
-        recipients: Sequence[str],
-        file_id: str,
-        *,
-        valid_options: int,
-        valid_feedback_file_id: str,
-        invalid_feedback_file_id: str,
-        max_retries: int = 0,
-        mask: str | None = None,
-        override_reason: str | None = None,
-    ) -> SendOutcome:
-        targets, blocked = self.journal.allowed(recipients, override_reason)
-
-        def records(done: Submitted) -> SubmitRecords:
-            at = _now()
-            return SubmitRecords(
-                calls=[
-                    NewCall(
-                        id=call_id,
-                        recipient=number,
-                        file_id=file_id,
-                        submitted_at=at,
-                        kind="feedback",
-                        max_retries=max_retries,
-                        mask=mask,
-                        valid_options=str(valid_options),
-                        valid_file_id=valid_feedback_file_id,
-                        invalid_file_id=invalid_feedback_file_id,
-                    )
-                    for number, call_id in done.ids
-                ]
-            )
-
-        outcome = await self.journal.submit(
-            "call",
-            "make_feedback_call.jsp",
-            f"feedback call playing audio {file_id}, options 1-{valid_options}",
-            targets,
-            lambda: self.client.make_feedback_call(
-                targets,
-                file_id,
-                valid_options=valid_options,
-                valid_feedback_file_id=valid_feedback_file_id,
-                invalid_feedback_file_id=invalid_feedback_file_id,
-                max_retries=max_retries,
-                mask=mask,
-            ),
-            records,
-        )
-        outcome.blocked = blocked
-        return outcome
+    def sync_account(self) -> None:
+        """Take the credit and incoming counts of the inbox fetcher's last answer."""
+        self._status.take_info(self.inbox.info)
 
     async def cost_of(self, recipients: int, text: str) -> CostEstimate:
         """What sending ``text`` to ``recipients`` numbers costs. The credit is asked
@@ -443,18 +222,18 @@ class Engine:
 
     async def refresh_account(self) -> None:
         await self.inbox.refresh_info()
-        self._sync_account()
+        self.sync_account()
 
     async def fetch_inbox(self) -> FetchOutcome:
         outcome = await self.inbox.fetch()
-        self._sync_account()
+        self.sync_account()
         self.apply_keyword_replies()
         await self.confirm_optouts()
         return outcome
 
     async def pay_and_fetch(self) -> FetchOutcome:
         outcome = await self.inbox.pay_and_fetch()
-        self._sync_account()
+        self.sync_account()
         self.apply_keyword_replies()
         await self.confirm_optouts()
         return outcome
@@ -480,10 +259,10 @@ class Engine:
         try:
             outcome = await self.send_sms(numbers, text, override_reason=CONFIRMATION_REASON)
         except CsmsError as error:
-            self._background_error("opt-out confirmation", error)
+            self.background_error("opt-out confirmation", error)
             return 0
         if outcome.error:
-            self._background_error("opt-out confirmation", CsmsError(outcome.error))
+            self.background_error("opt-out confirmation", CsmsError(outcome.error))
         return len(outcome.ids)
 
     def apply_keyword_replies(self) -> int:
@@ -496,13 +275,13 @@ class Engine:
 
     async def discard_pending(self) -> int:
         discarded = await self.inbox.discard_pending()
-        self._sync_account()
+        self.sync_account()
         return discarded
 
     def set_auto_fetch(self, on: bool) -> None:
         self._status.auto_fetch = on
         if on:
-            self._inbox_wake.set()
+            self.loops.wake_inbox()
 
     async def export_inbox(self, path: Path) -> int:
         zone = profile_zone(self)

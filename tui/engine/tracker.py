@@ -18,6 +18,7 @@ from functools import partial
 from typing import TypeVar
 
 from tui.engine import events
+from tui.engine.background import wait_for_wake
 from tui.engine.events import EventBus, ItemKind
 from tui.gateway.client import CsmsClient
 from tui.gateway.codes import AudioStatus, CallStatus, MessageStatus
@@ -131,10 +132,9 @@ class StatusTracker:
             self.next_round = self._now() + timedelta(seconds=delay)
             self._publish_cycle(flight)
             self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=delay)
-            except TimeoutError:
-                pass
+            # Awaited here rather than handed to wait_for, which would make a task
+            # of it and in Python 3.11 can swallow a stop that lands as it wakes.
+            await wait_for_wake(self._wake, delay)
 
     def _seconds_to_next(self, idle: float, flight: InFlight) -> float:
         candidates = [w.next_at for w in self._watches.values()]
