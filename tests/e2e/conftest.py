@@ -63,19 +63,33 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
 def start_demo(terminal: Terminal, tmp_path: Path, size: tuple[int, int]) -> Path:
     """``csms --demo`` in a fresh home at ``size``; returns the file its exit
     code is written to when it ends."""
+    return start_csms(terminal, tmp_path, size, ["--demo"])
+
+
+def start_csms(
+    terminal: Terminal,
+    tmp_path: Path,
+    size: tuple[int, int],
+    args: list[str],
+    env: dict[str, str] | None = None,
+) -> Path:
+    """The installed ``csms ARGS`` in a fresh home at ``size``, with ``env``
+    added; returns the file its exit code is written to when it ends."""
     exit_file = tmp_path / "exit.txt"
     home = tmp_path / "home"
     home.mkdir()
-    env = {
+    variables = {
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_DATA_HOME": str(home / "data"),
         "XDG_STATE_HOME": str(home / "state"),
         "TERM": "xterm-256color",
         "LANG": "C.UTF-8",
+        **(env or {}),
     }
-    command = f"cd '{home}' && '{_installed_csms()}' --demo; echo EXIT=$? > '{exit_file}'"
-    env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
+    words = " ".join(f"'{arg}'" for arg in args)
+    command = f"cd '{home}' && '{_installed_csms()}' {words}; echo EXIT=$? > '{exit_file}'"
+    env_args = [arg for key, value in variables.items() for arg in ("-e", f"{key}={value}")]
     width, height = size
     terminal.run(
         "new-session",
