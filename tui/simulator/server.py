@@ -10,9 +10,9 @@ from types import TracebackType
 from typing import Any, Self
 
 import uvicorn
+from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from tui.simulator.asgi import ASGIApp, Receive, Scope, Send
 from tui.simulator.simulator import Simulator
 
 _START_TIMEOUT = 10.0

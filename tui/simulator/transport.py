@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import httpx
-
-from tui.simulator.asgi import ASGIApp
+from starlette.types import ASGIApp
 
 
 @dataclass(slots=True)
