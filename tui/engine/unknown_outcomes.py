@@ -8,6 +8,7 @@ also moves the job it belongs to on:
 - a list import batch (``import:J:S``): arrived (its numbers become members)
   or not (queued again for ``csms lists resume``);
 - a personalised send row (``send:J:R``): arrived, or queued to be sent again;
+- a survey row (``survey:J:R``): called, or queued to be called again;
 - a list creation (``create-list:NAME``): the list's ID is recorded, so the
   next import goes into it, or it was not created;
 - anything else (quick sends, calls, campaigns, uploads, pay): a note.
@@ -90,6 +91,8 @@ class UnknownOutcomes:
             return self._import_batch(entry, int(first), int(second), resolution)
         if kind == "send":
             return self._send_row(entry, int(first), int(second), resolution)
+        if kind == "survey":
+            return self._survey_row(entry, int(first), int(second), resolution)
         if kind == "create-list" and resolution is Resolution.SENT:
             raise InvalidInput(
                 "A list created at the gateway needs its ID: settle it with --list-id ID"
@@ -156,6 +159,15 @@ class UnknownOutcomes:
             return Settled(entry, f"Row {row} counted as sent.")
         self.ledger.retry_send_rows(job_id, [row], _now())
         return Settled(entry, f"Row {row} queued to be sent again with the personalised send.")
+
+    def _survey_row(
+        self, entry: UnknownSubmit, job_id: int, row: int, resolution: Resolution
+    ) -> Settled:
+        if resolution is Resolution.SENT:
+            self.ledger.confirm_survey_rows(job_id, [row], _now())
+            return Settled(entry, f"Row {row} counted as called.")
+        self.ledger.retry_survey_rows(job_id, [row], _now())
+        return Settled(entry, f"Row {row} queued to be called again when the survey resumes.")
 
     def _list_created(self, entry: UnknownSubmit, name: str, list_id: str) -> Settled:
         clean = list_id.strip()
