@@ -13,7 +13,7 @@ from tui.app import CsmsApp
 from tui.config import Config, Profile
 from tui.engine.demo import open_demo_engine
 from tui.engine.service import Engine
-from tui.engine.tracker import Backoff
+from tui.engine.tracker import PollBackoff
 
 #: Upper bound on waiting for the engine (real time); tests finish long before.
 PATIENCE = 10.0
@@ -53,7 +53,7 @@ async def demo_app(
     async def open_engine(_: Profile) -> Engine:
         engine = await open_demo_engine(manual_clock=True, directory=tmp_path / "demo")
         engine.set_auto_fetch(False)
-        engine.tracker.backoff = Backoff(initial=0.05, maximum=0.2, factor=1.0)
+        engine.tracker.backoff = PollBackoff(initial=0.05, maximum=0.2, factor=1.0)
         return engine
 
     app = CsmsApp(

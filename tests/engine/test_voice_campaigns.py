@@ -14,7 +14,7 @@ import pytest
 from tui.engine import events
 from tui.engine.demo import open_demo_engine
 from tui.engine.service import Engine
-from tui.engine.tracker import Backoff
+from tui.engine.tracker import PollBackoff
 from tui.engine.voice_campaigns import (
     DEFAULT_LENGTH,
     VoiceCampaigns,
@@ -35,7 +35,7 @@ FMT = "%Y-%m-%d %H:%M"
 async def demo(tmp_path: Path) -> AsyncIterator[Engine]:
     """The demo engine (seeded lists and audio) on a manual simulator clock."""
     engine = await open_demo_engine(manual_clock=True, seed=1, directory=tmp_path / "demo")
-    engine.tracker.backoff = Backoff(0.01, 0.05, 1.0)
+    engine.tracker.backoff = PollBackoff(0.01, 0.05, 1.0)
     yield engine
     await engine.stop()
 

@@ -55,14 +55,14 @@ def test_single_value_replies_of_the_document() -> None:
 
 def test_submit_ids_pair_with_recipients_in_order() -> None:
     reply = parse_reply(doc("Submit_SM", "ID1,ID2,ID3"))
-    submitted = protocol.parse_submitted(reply, ["923001", "923002", "923003"])
+    submitted = protocol.parse_submit_ids(reply, ["923001", "923002", "923003"])
     assert submitted.ids == [("923001", "ID1"), ("923002", "ID2"), ("923003", "ID3")]
 
 
 def test_an_id_count_mismatch_is_an_unusable_reply() -> None:
     reply = parse_reply(doc("Submit_SM", "ID1,ID2"))
     with pytest.raises(GatewayUnavailable, match="2 IDs came back for 3 recipients"):
-        protocol.parse_submitted(reply, ["a", "b", "c"])
+        protocol.parse_submit_ids(reply, ["a", "b", "c"])
 
 
 CAMPAIGN_STATUS_AS_DOCUMENTED = b"""<corpsms>
@@ -422,7 +422,7 @@ def test_excerpts_are_short_and_redacted() -> None:
 
 _PARSERS = [
     lambda r: protocol.parse_id(r),
-    lambda r: protocol.parse_submitted(r, ["1", "2"]),
+    lambda r: protocol.parse_submit_ids(r, ["1", "2"]),
     protocol.parse_message_status,
     protocol.parse_audio_status,
     protocol.parse_campaign_status,

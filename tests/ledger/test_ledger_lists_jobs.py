@@ -186,7 +186,7 @@ def test_personalised_send_job(ledger: Ledger, t0: datetime) -> None:
     assert summary.rows == {"sent": 2, "failed": 1} and summary.finished
     assert ledger.send_rows(job, state="failed")[0].error == "Error 201"
     assert ledger.unknown_submits() == []
-    ledger.update_message_status("msg3", MessageStatus.SENT, t0)
+    ledger.update_message_statuses([("msg3", MessageStatus.SENT, t0)])
     ledger.close_send_job(job)
     assert ledger.send_jobs() == [] and len(ledger.send_jobs(open_only=False)) == 1
 

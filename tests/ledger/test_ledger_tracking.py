@@ -58,9 +58,9 @@ def test_message_round_trip(ledger: Ledger, t0: datetime) -> None:
 def test_status_changes_history_and_finality(ledger: Ledger, t0: datetime) -> None:
     ledger.record_messages([_msg(1, t0)])
     at1, at2, at3 = (t0 + timedelta(minutes=n) for n in (1, 2, 3))
-    assert ledger.update_message_status("m1", MessageStatus.NOT_SENT, at1) is True
-    assert ledger.update_message_status("m1", MessageStatus.NOT_SENT, at2) is False
-    assert ledger.update_message_status("m1", MessageStatus.SENT, at3) is True
+    assert ledger.update_message_statuses([("m1", MessageStatus.NOT_SENT, at1)]) == ["m1"]
+    assert ledger.update_message_statuses([("m1", MessageStatus.NOT_SENT, at2)]) == []
+    assert ledger.update_message_statuses([("m1", MessageStatus.SENT, at3)]) == ["m1"]
     got = ledger.message("m1")
     assert got is not None
     assert got.status is MessageStatus.SENT and got.status_label == "Sent"
@@ -68,12 +68,12 @@ def test_status_changes_history_and_finality(ledger: Ledger, t0: datetime) -> No
     assert got.final and got.next_poll_at is None
     assert [(h.status, h.at) for h in ledger.message_history("m1")] == [(0, at1), (1, at3)]
     with pytest.raises(LedgerError, match="not in the ledger"):
-        ledger.update_message_status("ghost", MessageStatus.SENT, at1)
+        ledger.update_message_statuses([("ghost", MessageStatus.SENT, at1)])
 
 
 def test_bulk_status_update_reports_changed_ids(ledger: Ledger, t0: datetime) -> None:
     ledger.record_messages(_msg(i, t0) for i in range(3))
-    ledger.update_message_status("m0", MessageStatus.NOT_SENT, t0)
+    ledger.update_message_statuses([("m0", MessageStatus.NOT_SENT, t0)])
     changed = ledger.update_message_statuses(
         [("m0", MessageStatus.NOT_SENT, t0), ("m1", MessageStatus.SENT, t0), ("m2", 0, t0)]  # type: ignore[list-item]
     )
@@ -84,7 +84,7 @@ def test_message_filters_and_order(ledger: Ledger, t0: datetime) -> None:
     ledger.record_messages(
         [_msg(i, t0, origin="quick" if i < 3 else "personalised") for i in range(5)]
     )
-    ledger.update_message_status("m1", MessageStatus.SENT, t0)
+    ledger.update_message_statuses([("m1", MessageStatus.SENT, t0)])
     assert [m.id for m in ledger.messages()] == ["m4", "m3", "m2", "m1", "m0"]
     assert [m.id for m in ledger.messages(final=False, origin="quick")] == ["m2", "m0"]
     assert [m.id for m in ledger.messages(status=MessageStatus.SENT)] == ["m1"]
@@ -99,17 +99,17 @@ def test_due_for_poll_merges_messages_and_calls(ledger: Ledger, t0: datetime) ->
     due = ledger.due_for_poll(t0 + timedelta(minutes=1))
     assert [(d.kind, d.id) for d in due] == [("call", "c1"), ("message", "m1")]
     ledger.schedule_next_polls("message", [("m1", t0 + timedelta(minutes=10))])
-    ledger.schedule_next_poll("call", "c1", None)  # paused
+    ledger.schedule_next_polls("call", [("c1", None)])  # paused
     later = ledger.due_for_poll(t0 + timedelta(minutes=6))
     assert [(d.kind, d.id) for d in later] == [("message", "m2")]
     assert ledger.due_for_poll(t0 + timedelta(hours=1), limit=1)[0].id == "m2"
     flight = ledger.in_flight()
     assert (flight.messages, flight.calls, flight.total) == (2, 1, 3)
     assert flight.next_poll_at == t0 + timedelta(minutes=5)
-    ledger.update_message_status("m2", MessageStatus.SENT, t0)
+    ledger.update_message_statuses([("m2", MessageStatus.SENT, t0)])
     assert [d.id for d in ledger.due_for_poll(t0 + timedelta(hours=1))] == ["m1"]
     with pytest.raises(LedgerError, match="Unknown kind"):
-        ledger.schedule_next_poll("campaign", "x", t0)  # type: ignore[arg-type]
+        ledger.schedule_next_polls("campaign", [("x", t0)])  # type: ignore[arg-type]
 
 
 def test_call_round_trip_attempts_and_feedback_key(ledger: Ledger, t0: datetime) -> None:
@@ -171,7 +171,7 @@ def test_writes_from_many_threads(ledger: Ledger, t0: datetime) -> None:
         for i in range(50):
             item = _msg(n * 1000 + i, t0)
             ledger.record_messages([item])
-            ledger.update_message_status(item.id, MessageStatus.SENT, t0)
+            ledger.update_message_statuses([(item.id, MessageStatus.SENT, t0)])
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
     for thread in threads:

@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING
 
 from tui.engine import events
 from tui.engine.personalised_plan import (
-    InvalidRow,
+    BadNumberRow,
     PersonalisedPlan,
     PlannedRow,
     plan_send,
 )
 from tui.gateway.errors import CsmsError, GatewayError, InvalidInput, OutcomeUnknown
-from tui.gateway.results import Submitted
+from tui.gateway.results import SubmitIds
 from tui.gateway.text import analyze
 from tui.ledger import NewMessage, SendJobSummary, SendRow
 from tui.wording import plural
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("csms.engine")
 
 __all__ = [
-    "InvalidRow",
+    "BadNumberRow",
     "PersonalisedPlan",
     "PersonalisedSender",
     "PlannedRow",
@@ -270,7 +270,7 @@ class PersonalisedSender:
             raise
         self._publish(await asyncio.to_thread(self._record, job_id, requests, tasks, mask))
 
-    async def _request(self, rows: list[SendRow], mask: str | None) -> Submitted | CsmsError:
+    async def _request(self, rows: list[SendRow], mask: str | None) -> SubmitIds | CsmsError:
         try:
             return await self.engine.client.send_sms(
                 [r.recipient for r in rows], rows[0].text, mask=mask
@@ -282,7 +282,7 @@ class PersonalisedSender:
         self,
         job_id: int,
         requests: list[list[SendRow]],
-        tasks: Sequence[asyncio.Future[Submitted | CsmsError]],
+        tasks: Sequence[asyncio.Future[SubmitIds | CsmsError]],
         mask: str | None,
     ) -> list[events.Event]:
         """Write each request's outcome to the ledger; returns the events to publish."""
@@ -292,7 +292,7 @@ class PersonalisedSender:
         at = _now()
         for rows, task in zip(requests, tasks, strict=True):
             outcome = task.result() if task.done() and not task.cancelled() else None
-            if isinstance(outcome, Submitted):
+            if isinstance(outcome, SubmitIds):
                 sent += self._messages(rows, outcome, mask, at)
                 accepted += outcome.ids
             elif isinstance(outcome, CsmsError):
@@ -325,7 +325,7 @@ class PersonalisedSender:
 
     @staticmethod
     def _messages(
-        rows: list[SendRow], done: Submitted, mask: str | None, at: datetime
+        rows: list[SendRow], done: SubmitIds, mask: str | None, at: datetime
     ) -> list[tuple[int, NewMessage]]:
         by_number = {r.recipient: r.row for r in rows}
         text = rows[0].text

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from tui.engine.service import Engine
 
 __all__ = [
-    "InvalidRow",
+    "BadNumberRow",
     "PersonalisedCost",
     "PersonalisedPlan",
     "PlannedRow",
@@ -52,7 +52,7 @@ class PlannedRow:
 
 
 @dataclass(frozen=True, slots=True)
-class InvalidRow:
+class BadNumberRow:
     row: int
     raw: str
     reason: str
@@ -67,7 +67,7 @@ class PersonalisedPlan:
     number_column: str
     #: Every row with a valid number, rendered (rows with empty fields included).
     rows: list[PlannedRow]
-    invalid: list[InvalidRow] = field(default_factory=list)
+    invalid: list[BadNumberRow] = field(default_factory=list)
     #: Rows left out because an earlier row has the same number and text.
     repeats: list[int] = field(default_factory=list)
     skip_empty: bool = True
@@ -158,7 +158,7 @@ def plan_send(
         if not 0 <= column < len(sheet.columns):
             raise InvalidInput("Choose the column that holds the phone numbers.")
     planned: list[PlannedRow] = []
-    invalid: list[InvalidRow] = []
+    invalid: list[BadNumberRow] = []
     repeats: list[int] = []
     seen: set[tuple[str, str]] = set()
     with bulk():
@@ -179,7 +179,7 @@ def _plan_rows(
     bound: BoundTemplate,
     column: int,
     planned: list[PlannedRow],
-    invalid: list[InvalidRow],
+    invalid: list[BadNumberRow],
     repeats: list[int],
     seen: set[tuple[str, str]],
 ) -> None:
@@ -188,7 +188,7 @@ def _plan_rows(
         # The list import's reader: the same cells are taken, or refused for the same reason.
         recipient, reason = cell_number(raw)
         if recipient is None:
-            invalid.append(InvalidRow(row.number, raw, reason))
+            invalid.append(BadNumberRow(row.number, raw, reason))
             continue
         text, empty = bound.render(row.values)
         if (recipient, text) in seen:

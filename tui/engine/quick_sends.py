@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from tui.config import Profile
 from tui.engine.submit_journal import SendOutcome, SubmitJournal, SubmitRecords, plural
 from tui.gateway.client import CsmsClient
-from tui.gateway.results import Submitted
+from tui.gateway.results import SubmitIds
 from tui.gateway.text import analyze
 from tui.ledger import NewCall, NewMessage
 
@@ -45,7 +45,7 @@ class QuickSends:
         mask = mask or self.profile.default_mask
         targets, blocked = self.journal.allowed(recipients, override_reason)
 
-        def records(done: Submitted) -> SubmitRecords:
+        def records(done: SubmitIds) -> SubmitRecords:
             at = _now()
             return SubmitRecords(
                 messages=[
@@ -86,7 +86,7 @@ class QuickSends:
     ) -> SendOutcome:
         targets, blocked = self.journal.allowed(recipients, override_reason)
 
-        def records(done: Submitted) -> SubmitRecords:
+        def records(done: SubmitIds) -> SubmitRecords:
             at = _now()
             return SubmitRecords(
                 calls=[
@@ -127,7 +127,7 @@ class QuickSends:
     ) -> SendOutcome:
         targets, blocked = self.journal.allowed(recipients, override_reason)
 
-        def records(done: Submitted) -> SubmitRecords:
+        def records(done: SubmitIds) -> SubmitRecords:
             at = _now()
             return SubmitRecords(
                 calls=[

@@ -36,7 +36,7 @@ from tui.engine.sms_campaigns import profile_zone
 from tui.engine.submit_journal import SendOutcome, SubmitJournal, plural
 from tui.engine.surveys import SurveyRun, Surveys
 from tui.engine.threads import Threads
-from tui.engine.tracker import Backoff, StatusTracker
+from tui.engine.tracker import PollBackoff, StatusTracker
 from tui.engine.unknown_outcomes import UnknownOutcomes
 from tui.gateway.client import CsmsClient
 from tui.gateway.errors import CsmsError, InvalidInput
@@ -89,7 +89,7 @@ class Engine(QuickSends):
             client,
             ledger,
             self.bus,
-            backoff=Backoff(profile.poll_initial, profile.poll_max, profile.poll_backoff),
+            backoff=PollBackoff(profile.poll_initial, profile.poll_max, profile.poll_backoff),
             concurrency=profile.concurrency,
         )
         self.inbox = InboxFetcher(client, ledger, self.bus)

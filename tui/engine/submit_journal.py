@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from tui.engine import events
 from tui.gateway.errors import CsmsError, InvalidInput, OutcomeUnknown
 from tui.gateway.numbers import NumberError, normalize
-from tui.gateway.results import Submitted
+from tui.gateway.results import SubmitIds
 from tui.ledger import LedgerError, NewCall, NewMessage, UnknownOutcome
 from tui.wording import plural
 
@@ -120,8 +120,8 @@ class SubmitJournal:
         command: str,
         summary: str,
         targets: Sequence[str],
-        request: Callable[[], Coroutine[Any, Any, Submitted]],
-        records: Callable[[Submitted], SubmitRecords],
+        request: Callable[[], Coroutine[Any, Any, SubmitIds]],
+        records: Callable[[SubmitIds], SubmitRecords],
     ) -> SendOutcome:
         """Send with an intent committed first; its outcome replaces it in one transaction.
 
@@ -266,33 +266,8 @@ class SubmitJournal:
             )
             outcome.error = " ".join(parts)
 
-    def _announce(self, kind: events.ItemKind, done: Submitted, summary: str) -> None:
+    def _announce(self, kind: events.ItemKind, done: SubmitIds, summary: str) -> None:
         self.engine.tracker.wake()
         self.engine.bus.publish(
             events.Submitted(at=_now(), kind=kind, ids=list(done.ids), summary=summary)
         )
-
-    def record_unknown(
-        self,
-        kind: str,
-        command: str,
-        summary: str,
-        targets: Sequence[str],
-        error: CsmsError,
-        ref: str | None = None,
-        unsent: Sequence[str] = (),
-    ) -> int:
-        """Remember a submit that may or may not have taken effect (every target kept)."""
-        unknown_id = self.engine.ledger.add_unknown(
-            kind,
-            command,
-            f"{summary} ({error})" if isinstance(error, OutcomeUnknown) else summary,
-            list(targets),
-            _now(),
-            ref=ref,
-            unsent=unsent,
-        )
-        self.engine.bus.publish(
-            events.OutcomeUnknownRecorded(at=_now(), kind=kind, summary=summary)
-        )
-        return unknown_id

@@ -40,7 +40,7 @@ CALL_RETRY_GRACE = timedelta(minutes=30)
 
 
 @dataclass(frozen=True, slots=True)
-class Backoff:
+class PollBackoff:
     """Poll interval: ``initial * factor ** polls``, capped at ``maximum`` (seconds)."""
 
     initial: float = 2.0
@@ -73,14 +73,14 @@ class StatusTracker:
         ledger: Ledger,
         bus: EventBus,
         *,
-        backoff: Backoff | None = None,
+        backoff: PollBackoff | None = None,
         concurrency: int = 4,
         now: Callable[[], datetime] = _now,
     ) -> None:
         self.client = client
         self.ledger = ledger
         self.bus = bus
-        self.backoff = backoff or Backoff()
+        self.backoff = backoff or PollBackoff()
         self.concurrency = max(1, concurrency)
         self._limit = asyncio.Semaphore(self.concurrency)
         self._now = now

@@ -33,7 +33,7 @@ from tui.engine.voice_plan import (
     VoicePlan,
     daily_text,
     parse_daily,
-    parse_when,
+    parse_date_time,
     sms_units,
 )
 from tui.gateway import codes, validate
@@ -116,9 +116,6 @@ class VoiceCampaigns:
     def now(self) -> datetime:
         """The gateway's current time in the profile's time zone."""
         return gateway_now(self.engine).astimezone(self.zone)
-
-    def default_end(self, start: datetime | None = None) -> datetime:
-        return (start or self.now()) + DEFAULT_LENGTH
 
     # Checking -----------------------------------------------------------------------
 
@@ -303,7 +300,7 @@ class VoiceCampaigns:
         shown = "YYYY-MM-DD HH:MM, e.g. " + (now + timedelta(hours=1)).strftime(SHOWN_DATE_FORMAT)
         start: datetime | None
         try:
-            start = parse_when(start_text, zone)
+            start = parse_date_time(start_text, zone)
         except ValueError:
             bad("start", f"The start {start_text.strip()!r} is not a date and time; use {shown}.")
             return None, False, None
@@ -318,7 +315,7 @@ class VoiceCampaigns:
             )
             return start, given, None
         try:
-            end = parse_when(end_text, zone)
+            end = parse_date_time(end_text, zone)
         except ValueError:
             bad("end", f"The end {end_text.strip()!r} is not a date and time; use {shown}.")
             return start, given, None

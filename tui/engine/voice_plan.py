@@ -178,7 +178,7 @@ def recipients_text(recipients: int | None) -> str:
     return f"{recipients} numbers in all"
 
 
-def parse_when(value: str, zone: tzinfo) -> datetime | None:
+def parse_date_time(value: str, zone: tzinfo) -> datetime | None:
     """``YYYY-MM-DD HH:MM[:SS]`` in ``zone``; None when blank; ValueError when malformed."""
     cleaned = " ".join(value.split())
     if not cleaned:

@@ -50,7 +50,7 @@ _WHERE = {
             "IncomingInfo",
             "IncomingMessage",
             "PendingActionResult",
-            "Submitted",
+            "SubmitIds",
             "VoiceCampaignInfo",
         )
     },

@@ -42,7 +42,7 @@ from tui.gateway.results import (
     IncomingBatch,
     IncomingInfo,
     PendingActionResult,
-    Submitted,
+    SubmitIds,
     VoiceCampaignInfo,
 )
 from tui.gateway.session import SessionListener, SessionState
@@ -210,7 +210,7 @@ class CsmsClient:
         mask: str | None = None,
         operator: int | None = None,
         unicode: bool | None = None,
-    ) -> Submitted:
+    ) -> SubmitIds:
         """Send ``text`` to every recipient; IDs come back in recipient order."""
         name = codes.SEND_SMS.name
         recipients = validate.recipients(to, command=name)
@@ -302,7 +302,7 @@ class CsmsClient:
         *,
         max_retries: int = 0,
         mask: str | None = None,
-    ) -> Submitted:
+    ) -> SubmitIds:
         name = codes.MAKE_CALL.name
         recipients = validate.recipients(to, command=name)
         params: Params = {
@@ -322,7 +322,7 @@ class CsmsClient:
         invalid_feedback_file_id: str,
         max_retries: int = 0,
         mask: str | None = None,
-    ) -> Submitted:
+    ) -> SubmitIds:
         name = codes.FEEDBACK_CALL.name
         recipients = validate.recipients(to, command=name)
         params: Params = {
@@ -530,7 +530,7 @@ class CsmsClient:
 
     async def _submit_many(
         self, command: Command, recipients: list[str], params: Params
-    ) -> Submitted:
+    ) -> SubmitIds:
         """Submit to ``recipients`` in as many requests as the URL limit needs.
 
         Requests go one after another, in order. If one fails, the error carries
@@ -545,14 +545,14 @@ class CsmsClient:
             try:
                 reply = await self._call(command, {**params, "to": ",".join(chunk)})
                 try:
-                    part = protocol.parse_submitted(reply, chunk)
+                    part = protocol.parse_submit_ids(reply, chunk)
                 except GatewayUnavailable as exc:
                     raise AmbiguousReply(
                         f"{exc.reason} The request went through; check which recipients got it.",
                         command=command.name,
                     ) from None
             except CsmsError as exc:
-                exc.done = Submitted(list(done)) if done else None
+                exc.done = SubmitIds(list(done)) if done else None
                 if isinstance(exc, OutcomeUnknown):
                     exc.unknown_recipients, exc.unsent_recipients = list(chunk), later
                 else:
@@ -563,7 +563,7 @@ class CsmsClient:
                     )
                 raise
             done.extend(part.ids)
-        return Submitted(done)
+        return SubmitIds(done)
 
 
 def _optional_id(value: str | None) -> str | None:

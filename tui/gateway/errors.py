@@ -13,7 +13,7 @@ from tui.gateway.numbers import describe_invalid
 from tui.wording import plural
 
 if TYPE_CHECKING:
-    from tui.gateway.results import Submitted
+    from tui.gateway.results import SubmitIds
 
 
 class CsmsError(Exception):
@@ -30,7 +30,7 @@ class CsmsError(Exception):
         super().__init__(message)
         self.command = command
         self.message = message
-        self.done: Submitted | None = None
+        self.done: SubmitIds | None = None
         self.unknown_recipients: list[str] = []
         self.unsent_recipients: list[str] = []
 

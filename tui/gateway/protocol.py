@@ -32,7 +32,7 @@ from tui.gateway.results import (
     IncomingInfo,
     IncomingMessage,
     PendingActionResult,
-    Submitted,
+    SubmitIds,
     VoiceCampaignInfo,
 )
 from tui.wording import plural
@@ -54,7 +54,7 @@ __all__ = [
     "parse_message_status",
     "parse_pending_action",
     "parse_reply",
-    "parse_submitted",
+    "parse_submit_ids",
     "parse_timestamp",
     "parse_voice_campaign",
     "unavailable",
@@ -127,14 +127,14 @@ def parse_ids(reply: Reply) -> list[str]:
     return [part.strip() for part in reply.data.text.split(",") if part.strip()]
 
 
-def parse_submitted(reply: Reply, recipients: Sequence[str]) -> Submitted:
+def parse_submit_ids(reply: Reply, recipients: Sequence[str]) -> SubmitIds:
     """Pair each recipient with its ID; a count mismatch is an unusable reply."""
     ids = parse_ids(reply)
     if len(ids) != len(recipients):
         raise _bad(
             reply, f"{plural(len(ids), 'ID')} came back for {plural(len(recipients), 'recipient')}"
         )
-    return Submitted(list(zip(recipients, ids, strict=True)))
+    return SubmitIds(list(zip(recipients, ids, strict=True)))
 
 
 # Statuses -------------------------------------------------------------------------

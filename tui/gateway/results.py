@@ -9,7 +9,7 @@ from tui.gateway.codes import AudioStatus, CallStatus, MessageStatus, VoiceCampa
 
 
 @dataclass(frozen=True, slots=True)
-class Submitted:
+class SubmitIds:
     """IDs returned for a multi-recipient submit, in the order of ``to``."""
 
     #: (normalised recipient, message or call ID), in request order.
@@ -100,7 +100,7 @@ __all__ = [
     "IncomingMessage",
     "MessageStatus",
     "PendingActionResult",
-    "Submitted",
+    "SubmitIds",
     "VoiceCampaignInfo",
     "VoiceCampaignStatus",
 ]

@@ -209,12 +209,6 @@ class ListStore(Store):
         )
         return {row[0]: row[1] for row in rows}
 
-    def search_members(
-        self, list_id: str, digits: str, limit: int = 100, offset: int = 0
-    ) -> list[Member]:
-        """Members whose number contains ``digits``, in number order."""
-        return self.members(list_id, limit, offset, digits=digits)
-
     def matching_count(
         self, list_id: str, digits: str | None = None, text: str | None = None
     ) -> int:

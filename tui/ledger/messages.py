@@ -143,10 +143,6 @@ class MessageStore(Store):
         )
         return [_message(row) for row in rows]
 
-    def update_message_status(self, message_id: str, status: MessageStatus, at: datetime) -> bool:
-        """Record one status query's answer; True when the status changed."""
-        return bool(self.update_message_statuses([(message_id, status, at)]))
-
     def update_message_statuses(
         self, updates: Iterable[tuple[str, MessageStatus, datetime]]
     ) -> list[str]:

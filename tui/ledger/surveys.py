@@ -351,7 +351,3 @@ class SurveyStore(Store):
             failed=states.get("failed", 0),
             total=sum(states.values()),
         )
-
-    def close_survey(self, job_id: int) -> None:
-        with self._tx() as conn:
-            conn.execute("UPDATE surveys SET state = 'closed' WHERE id = ?", (job_id,))

@@ -67,10 +67,6 @@ def where_clause(filters: dict[str, object]) -> tuple[str, list[object]]:
 class TrackingStore(Store):
     """Polling across messages and calls."""
 
-    def schedule_next_poll(self, kind: TrackedKind, item_id: str, at: datetime | None) -> None:
-        """Set when ``item_id`` is next queried (None: not until rescheduled)."""
-        self.schedule_next_polls(kind, [(item_id, at)])
-
     def schedule_next_polls(
         self, kind: TrackedKind, items: Iterable[tuple[str, datetime | None]]
     ) -> None:
