@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.conftest import make_simulator
 from tests.engine.test_sms_campaigns import make_engine, make_list
+from tui.engine.clock import SYSTEM_CLOCK
 from tui.engine.sms_campaigns import CampaignDraft, SmsCampaigns
 from tui.simulator import SimulatorServer
 
@@ -18,8 +19,11 @@ async def test_the_client_learns_the_gateway_clock_from_its_replies(tmp_path: Pa
     ahead = datetime.now(UTC) + timedelta(hours=3)
     sim = make_simulator(start=ahead)  # a manual clock three hours ahead
     with SimulatorServer(sim, host="127.0.0.1", port=0) as server:
-        engine = await make_engine(server.base_url, tmp_path / "data", sim, "Asia/Karachi")
-        engine.simulator = None  # a real account: nothing but the replies tells the time
+        # A real account: this machine's clock, and nothing but the replies tells
+        # the gateway's time.
+        engine = await make_engine(
+            server.base_url, tmp_path / "data", sim, "Asia/Karachi", SYSTEM_CLOCK
+        )
         try:
             assert engine.client.clock_offset == timedelta(0)
             assert abs(engine.gateway_now() - datetime.now(UTC)) < timedelta(seconds=5)
@@ -35,8 +39,9 @@ async def test_send_now_works_against_a_gateway_whose_clock_runs_fast(
 ) -> None:
     sim = make_simulator(manual_clock=False, speed=120.0, start=datetime.now(UTC))
     with SimulatorServer(sim, host="127.0.0.1", port=0) as server:
-        engine = await make_engine(server.base_url, tmp_path / "data", sim, "Asia/Karachi")
-        engine.simulator = None
+        engine = await make_engine(
+            server.base_url, tmp_path / "data", sim, "Asia/Karachi", SYSTEM_CLOCK
+        )
         try:
             list_id = await make_list(engine, "Fast", ["923001110001", "923001110002"])
             # Let the simulated clock run well past its one-minute grace for "the past".

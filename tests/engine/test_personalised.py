@@ -62,7 +62,9 @@ def profile(base_url: str, **overrides: object) -> Profile:
 async def engine(
     sim_server: SimulatorServer, simulator: Simulator, tmp_path: Path
 ) -> AsyncIterator[Engine]:
-    opened = await Engine.open(profile(sim_server.base_url), data_dir=tmp_path / "data")
+    opened = await Engine.open(
+        profile(sim_server.base_url), data_dir=tmp_path / "data", clock=simulator.clock
+    )
     opened.simulator = simulator
     yield opened
     await opened.stop()

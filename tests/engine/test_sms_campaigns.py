@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import SIM_MASKS, SIM_MSISDN, SIM_PASSWORD, SIM_START
 from tui.config import Profile
+from tui.engine.clock import Clock
 from tui.engine.service import Engine
 from tui.engine.sms_campaigns import CampaignDraft, SmsCampaigns, gateway_now, parse_when
 from tui.gateway.errors import GatewayError, InvalidInput, OutcomeUnknown
@@ -25,7 +26,10 @@ FRIENDS = ["923001111111", "923002222222", "923003333333"]
 FAMILY = ["923003333333", "923004444444"]
 
 
-async def make_engine(base_url: str, data: Path, sim: Simulator, zone: str) -> Engine:
+async def make_engine(
+    base_url: str, data: Path, sim: Simulator, zone: str, clock: Clock | None = None
+) -> Engine:
+    """An engine on ``sim`` over HTTP, on the simulator's clock unless ``clock`` is given."""
     profile = Profile(
         name="test",
         base_url=base_url,
@@ -36,7 +40,7 @@ async def make_engine(base_url: str, data: Path, sim: Simulator, zone: str) -> E
         timezone=zone,
         timeout=5.0,
     )
-    engine = await Engine.open(profile, data_dir=data)
+    engine = await Engine.open(profile, data_dir=data, clock=clock or sim.clock)
     engine.simulator = sim
     return engine
 

@@ -16,7 +16,6 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,10 +54,6 @@ FractionCallback = Callable[[float], None]
 
 #: The gateway's error for an audio file name already in use.
 NAME_EXISTS = 603
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def sha256_of(path: Path) -> str:
@@ -159,7 +154,11 @@ class AudioUploader:
         def on_loop(fraction: float) -> None:
             bus.publish(
                 events.Progress(
-                    at=_now(), job=job, done=round(fraction * 100), total=100, detail=detail
+                    at=self.engine.now(),
+                    job=job,
+                    done=round(fraction * 100),
+                    total=100,
+                    detail=detail,
                 )
             )
             if on_progress is not None:
@@ -240,7 +239,7 @@ class AudioUploader:
         path, info, data, digest, source_path = upload
         summary = f"upload of the recording {clean_name!r} ({path.name})"
         ledger = self.engine.ledger
-        at = _now()
+        at = self.engine.now()
 
         def record(new_id: str) -> None:
             ledger.add_audio(
@@ -333,7 +332,7 @@ class AudioUploader:
                 f"The gateway does not know an audio file {clean_id} ({error.info.meaning});"
                 " check the ID on the portal."
             ) from None
-        self.engine.ledger.add_audio(clean_id, clean_name, _now(), status=status)
+        self.engine.ledger.add_audio(clean_id, clean_name, self.engine.now(), status=status)
         if status is not AudioStatus.READY:
             self.engine.tracker.watch("audio", clean_id)
         stored = self.engine.ledger.audio(clean_id)

@@ -8,7 +8,7 @@ demo data never mixes with a real account's.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from tui.config import Profile, data_dir
@@ -42,9 +42,9 @@ def _fresh_dir(directory: Path) -> None:
         (directory / name).unlink(missing_ok=True)
 
 
-def fill_ledger(ledger: Ledger, seed: DemoSeed) -> None:
-    """Remember the seed's lists, audio, campaigns, messages and calls."""
-    now = datetime.now(UTC)
+def fill_ledger(ledger: Ledger, seed: DemoSeed, now: datetime) -> None:
+    """Remember the seed's lists, audio, campaigns, messages and calls (``now``:
+    the simulator's time)."""
     for item in seed.lists:
         ledger.add_list(item.id, item.name, now)
         ledger.add_members(item.id, item.members, "demo", now)
@@ -130,7 +130,9 @@ async def open_demo_engine(
         data_dir=directory,
         transport=simulator.transport(),
         demo=True,
+        # One clock on every screen: the demo's times are the simulator's.
+        clock=simulator.clock,
     )
     engine.simulator = simulator
-    fill_ledger(engine.ledger, simulator.demo_seed)
+    fill_ledger(engine.ledger, simulator.demo_seed, simulator.clock.now())
     return engine

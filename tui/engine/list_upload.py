@@ -31,7 +31,6 @@ from tui.engine.upload_run import (
     ProgressCallback,
     UploadProgress,
     UploadResult,
-    _now,
     _Run,
 )
 from tui.gateway.codes import CREATE_LIST
@@ -131,11 +130,18 @@ class ListUploader:
             self.ledger.complete_submit(
                 intent,
                 unknown=UnknownOutcome(
-                    CREATE_KIND, CREATE_LIST.page, f"{summary} ({error})", [clean], _now(), ref=ref
+                    CREATE_KIND,
+                    CREATE_LIST.page,
+                    f"{summary} ({error})",
+                    [clean],
+                    self.engine.now(),
+                    ref=ref,
                 ),
             )
             self.engine.bus.publish(
-                events.OutcomeUnknownRecorded(at=_now(), kind=CREATE_KIND, summary=summary)
+                events.OutcomeUnknownRecorded(
+                    at=self.engine.now(), kind=CREATE_KIND, summary=summary
+                )
             )
             raise
         except CsmsError as error:
@@ -157,7 +163,7 @@ class ListUploader:
                     " again: the numbers go into that list."
                 ) from None
             raise
-        self.ledger.add_list(list_id, clean, _now(), intent_id=intent)
+        self.ledger.add_list(list_id, clean, self.engine.now(), intent_id=intent)
         summary_row = self.ledger.list_by_id(list_id)
         assert summary_row is not None
         return summary_row
@@ -175,7 +181,7 @@ class ListUploader:
         if self.ledger.list_by_id(clean_id) is not None:
             raise InvalidInput(f"List {clean_id} is known already; see `csms lists`.")
         clean = self.check_new_name(name)
-        self.ledger.add_list(clean_id, clean, _now())
+        self.ledger.add_list(clean_id, clean, self.engine.now())
         added = self.ledger.list_by_id(clean_id)
         assert added is not None
         return added
@@ -225,12 +231,12 @@ class ListUploader:
         batches, with the columns kept with them (``fields``), if any."""
         batches = self.engine.client.contact_batches(list_id, numbers)
         if fields is None:
-            return self.ledger.create_import(list_id, source, batches, _now())
+            return self.ledger.create_import(list_id, source, batches, self.engine.now())
         return self.ledger.create_import(
             list_id,
             source,
             batches,
-            _now(),
+            self.engine.now(),
             fields=fields.pairs,
             field_names=fields.names,
             fields_of_lists=fields.of_lists,
@@ -238,13 +244,13 @@ class ListUploader:
 
     def confirm_batch(self, job_id: int, seq: int) -> int:
         """The user checked that an unknown batch did arrive; returns members added."""
-        added = self.ledger.mark_import_done(job_id, seq, _now())
+        added = self.ledger.mark_import_done(job_id, seq, self.engine.now())
         self._close_if_settled(job_id)
         return added
 
     def retry_batch(self, job_id: int, seq: int) -> None:
         """Queue a failed or unknown batch again (the user's explicit choice)."""
-        self.ledger.retry_import_batch(job_id, seq, _now())
+        self.ledger.retry_import_batch(job_id, seq, self.engine.now())
 
     def close_job(self, job_id: int) -> None:
         """Stop showing the job as unfinished; its batches are left as they are."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from functools import cached_property
 from itertools import filterfalse
 from pathlib import Path
@@ -111,10 +111,6 @@ class ListChange:
     invalid: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def login_name() -> str:
     """Who is at the keyboard, for the list's "by" column."""
     try:
@@ -128,9 +124,9 @@ def _profile_keywords(words: list[str] | None, default: tuple[str, ...]) -> tupl
     return default if words is None else tuple(words)
 
 
-def _aware(at: datetime | None) -> datetime:
+def _aware(at: datetime | None, now: datetime) -> datetime:
     if at is None:
-        return _now()
+        return now
     # The gateway's clock without a zone is Pakistan time.
     return at if at.tzinfo is not None else at.replace(tzinfo=GATEWAY_TZ)
 
@@ -190,7 +186,9 @@ class OptOuts:
         wanted = [normalize(number) for number in numbers]
         if wanted and not reason.strip():
             raise InvalidInput("Say why the do-not-contact list is overridden for this send.")
-        return self.store.record_overrides(wanted, reason.strip(), by or login_name(), _now())
+        return self.store.record_overrides(
+            wanted, reason.strip(), by or login_name(), self.engine.now()
+        )
 
     # Replies ------------------------------------------------------------------------
 
@@ -208,7 +206,7 @@ class OptOuts:
             return IncomingOutcome(msisdn, keyword, None, message_id)
         if keyword is None:
             return IncomingOutcome(number, None, None, message_id)
-        reply = Reply(number, keyword, text.strip(), message_id, _aware(at))
+        reply = Reply(number, keyword, text.strip(), message_id, _aware(at, self.engine.now()))
         (result,) = self.store.apply_replies([reply])
         return IncomingOutcome(number, keyword, result, message_id)
 
@@ -231,7 +229,8 @@ class OptOuts:
                 except NumberError:
                     continue
                 at = datetime.fromisoformat(stamp) if stamp else req_from_db(received)
-                replies.append(Reply(number, keyword, text.strip(), str(row_id), _aware(at)))
+                when = _aware(at, self.engine.now())
+                replies.append(Reply(number, keyword, text.strip(), str(row_id), when))
             results = self.store.apply_replies(replies, scanned_to=rows[-1][0])
             for reply, result in zip(replies, results, strict=True):
                 outcomes.append(IncomingOutcome(reply.msisdn, reply.kind, result, reply.message_id))
@@ -267,13 +266,13 @@ class OptOuts:
         valid, invalid = _normalise(numbers)
         who = by or login_name()
         items = [NewOptOut(n, "manual", note.strip(), who) for n in valid]
-        added = self.store.add(items, _now())
+        added = self.store.add(items, self.engine.now())
         return ListChange(added, _rest(valid, added), invalid)
 
     def remove(self, numbers: Iterable[str], note: str = "", by: str | None = None) -> ListChange:
         valid, invalid = _normalise(numbers)
         removed = self.store.remove(
-            valid, _now(), source="manual", text=note.strip(), by=by or login_name()
+            valid, self.engine.now(), source="manual", text=note.strip(), by=by or login_name()
         )
         return ListChange(removed, _rest(valid, removed), invalid)
 
@@ -286,7 +285,7 @@ class OptOuts:
         valid, invalid = read_numbers(path)
         why = note.strip() or Path(path).name
         items = [NewOptOut(n, "import", why, by or login_name()) for n in valid]
-        added = self.store.add(items, _now())
+        added = self.store.add(items, self.engine.now())
         return ListChange(added, _rest(valid, added), invalid)
 
     def export_csv(self, path: Path, *, overwrite: bool = False) -> int:

@@ -20,7 +20,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tui.engine import events
@@ -63,10 +63,6 @@ ROW_ERRORS = frozenset({101, 201, 411})
 def job_name(job_id: int) -> str:
     """The ``job`` of the Progress events of a personalised send."""
     return f"personalised:{job_id}"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 # Sending ------------------------------------------------------------------------------
@@ -148,7 +144,7 @@ class PersonalisedSender:
             raise InvalidInput("No row can be sent; fix the numbers or the template first.")
         mask = mask or self.engine.profile.default_mask
         return self.engine.ledger.create_send_job(
-            ((r.row, r.recipient, r.text) for r in rows), plan.source, _now(), mask=mask
+            ((r.row, r.recipient, r.text) for r in rows), plan.source, self.engine.now(), mask=mask
         )
 
     def is_running(self, job_id: int) -> bool:
@@ -169,7 +165,9 @@ class PersonalisedSender:
         ledger = self.engine.ledger
         stuck = [row.row for row in ledger.send_rows(job_id, "sending")]
         if stuck:
-            ledger.mark_rows_unknown(job_id, stuck, "interrupted before the reply", _now())
+            ledger.mark_rows_unknown(
+                job_id, stuck, "interrupted before the reply", self.engine.now()
+            )
         return len(stuck)
 
     def retry(self, job_id: int, *, include_unknown: bool = False) -> int:
@@ -180,7 +178,7 @@ class PersonalisedSender:
         if include_unknown:
             rows += [row.row for row in ledger.send_rows(job_id, "unknown")]
         if rows:
-            ledger.retry_send_rows(job_id, sorted(rows), _now())
+            ledger.retry_send_rows(job_id, sorted(rows), self.engine.now())
         return len(rows)
 
     def _key(self, job_id: int) -> tuple[str, int]:
@@ -258,7 +256,7 @@ class PersonalisedSender:
         than the requests on a fast gateway)."""
         ledger = self.engine.ledger
         numbers_ = [r.row for rows in requests for r in rows]
-        await asyncio.to_thread(ledger.mark_rows_sending, job_id, numbers_, _now())
+        await asyncio.to_thread(ledger.mark_rows_sending, job_id, numbers_, self.engine.now())
         tasks = [asyncio.ensure_future(self._request(rows, mask)) for rows in requests]
         try:
             await asyncio.wait(tasks)
@@ -289,7 +287,7 @@ class PersonalisedSender:
         sent: list[tuple[int, NewMessage]] = []
         accepted: list[tuple[str, str]] = []
         published: list[events.Event] = []
-        at = _now()
+        at = self.engine.now()
         for rows, task in zip(requests, tasks, strict=True):
             outcome = task.result() if task.done() and not task.cancelled() else None
             if isinstance(outcome, SubmitIds):
@@ -351,7 +349,7 @@ class PersonalisedSender:
     ) -> list[events.Event]:
         ledger = self.engine.ledger
         published: list[events.Event] = []
-        at = _now()
+        at = self.engine.now()
         by_number = {r.recipient: r.row for r in rows}
         accounted = {number for number, _ in (error.done.ids if error.done else [])}
         unknown = [by_number[n] for n in error.unknown_recipients if n in by_number]
@@ -378,7 +376,9 @@ class PersonalisedSender:
     def _interrupted(self, job_id: int, rows: list[int]) -> None:
         """The run was cancelled with this request out: its rows are unknown."""
         try:
-            self.engine.ledger.mark_rows_unknown(job_id, rows, "interrupted while sending", _now())
+            self.engine.ledger.mark_rows_unknown(
+                job_id, rows, "interrupted while sending", self.engine.now()
+            )
             self._tally(unknown=len(rows))
         except Exception:  # the ledger may already be closed while the app quits
             log.warning("Rows %s of personalised send %s left as sending", rows, job_id)
@@ -399,7 +399,11 @@ class PersonalisedSender:
             if counts.get(state, 0)
         )
         event = events.Progress(
-            at=_now(), job=job_name(job_id), done=total - pending, total=total, detail=detail
+            at=self.engine.now(),
+            job=job_name(job_id),
+            done=total - pending,
+            total=total,
+            detail=detail,
         )
         self.engine.bus.publish(event)
         if callback is not None:

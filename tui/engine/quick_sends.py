@@ -10,18 +10,14 @@ Numbers on the do-not-contact list are left out (``outcome.blocked``) unless
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from tui.config import Profile
+from tui.engine.clock import Clock
 from tui.engine.submit_journal import SendOutcome, SubmitJournal, SubmitRecords, plural
 from tui.gateway.client import CsmsClient
 from tui.gateway.results import SubmitIds
 from tui.gateway.text import analyze
 from tui.ledger import NewCall, NewMessage
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class QuickSends:
@@ -30,6 +26,7 @@ class QuickSends:
     profile: Profile
     client: CsmsClient
     journal: SubmitJournal
+    clock: Clock
 
     async def send_sms(
         self,
@@ -46,7 +43,7 @@ class QuickSends:
         targets, blocked = self.journal.allowed(recipients, override_reason)
 
         def records(done: SubmitIds) -> SubmitRecords:
-            at = _now()
+            at = self.clock.now()
             return SubmitRecords(
                 messages=[
                     NewMessage(
@@ -87,7 +84,7 @@ class QuickSends:
         targets, blocked = self.journal.allowed(recipients, override_reason)
 
         def records(done: SubmitIds) -> SubmitRecords:
-            at = _now()
+            at = self.clock.now()
             return SubmitRecords(
                 calls=[
                     NewCall(
@@ -128,7 +125,7 @@ class QuickSends:
         targets, blocked = self.journal.allowed(recipients, override_reason)
 
         def records(done: SubmitIds) -> SubmitRecords:
-            at = _now()
+            at = self.clock.now()
             return SubmitRecords(
                 calls=[
                     NewCall(

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from tui.config import Profile
 from tui.engine import events
 from tui.engine.account import EngineStatus
 from tui.engine.background import BackgroundLoops
+from tui.engine.clock import SYSTEM_CLOCK, Clock
 from tui.engine.costs import CostEstimate, estimate
 from tui.engine.events import EventBus, Subscription
 from tui.engine.holds import Holds
@@ -54,10 +55,6 @@ CONFIRMATION_REASON = "opt-out confirmation (the profile's optout_confirmation)"
 __all__ = ["Engine", "EngineStatus", "FetchOutcome", "SendOutcome", "plural"]
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _open_ledger(data_dir: Path) -> Ledger:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -79,10 +76,13 @@ class Engine(QuickSends):
         ledger: Ledger,
         *,
         demo: bool = False,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.profile = profile
         self.client = client
         self.ledger = ledger
+        #: The one clock of everything the engine records and compares.
+        self.clock = clock
         self.bus = EventBus()
         self.demo = demo
         self.tracker = StatusTracker(
@@ -91,8 +91,9 @@ class Engine(QuickSends):
             self.bus,
             backoff=PollBackoff(profile.poll_initial, profile.poll_max, profile.poll_backoff),
             concurrency=profile.concurrency,
+            now=clock.now,
         )
-        self.inbox = InboxFetcher(client, ledger, self.bus)
+        self.inbox = InboxFetcher(client, ledger, self.bus, now=clock.now)
         self._status = EngineStatus(
             account=profile.msisdn, demo=demo, auto_fetch=profile.auto_fetch
         )
@@ -113,13 +114,13 @@ class Engine(QuickSends):
         #: Conversations: everything exchanged with one number.
         self.threads = Threads(self)
         #: Sends held until the sending hours open.
-        self.holds = Holds(self)
+        self.holds = Holds(self, clock.now)
         #: Surveys (feedback calls journalled per number) and personalised sends:
         #: one runner each, owned here so a run outlives the screen that began it.
         self.surveys = Surveys(self)
         self.personalised = PersonalisedSender(self)
         #: Saved message templates (name, text, fields).
-        self.saved_templates = SavedTemplates(ledger)
+        self.saved_templates = SavedTemplates(ledger, clock.now)
         #: Surveys calling now (through ``run_survey``).
         self.surveys_running: set[int] = set()
 
@@ -133,14 +134,17 @@ class Engine(QuickSends):
         data_dir: Path,
         transport: httpx.AsyncBaseTransport | None = None,
         demo: bool = False,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> Engine:
         ledger = await asyncio.to_thread(_open_ledger, data_dir)
-        client = CsmsClient.from_profile(profile, transport=transport, redactor=logs.REDACTOR)
-        return cls(profile, client, ledger, demo=demo)
+        client = CsmsClient.from_profile(
+            profile, transport=transport, redactor=logs.REDACTOR, now=clock.now
+        )
+        return cls(profile, client, ledger, demo=demo, clock=clock)
 
     async def start(self) -> None:
         """Resume tracking and start the background tasks."""
-        self.ledger.recover_interrupted(_now())
+        self.ledger.recover_interrupted(self.now())
         self.journal.recover_intents()
         self.inbox.recover()
         self.tracker.resume()
@@ -169,16 +173,15 @@ class Engine(QuickSends):
         await self.client.aclose()
         self.ledger.close()
 
+    def now(self) -> datetime:
+        """The engine's clock (``clock``): this machine's, or the demo simulator's."""
+        return self.clock.now()
+
     def gateway_now(self) -> datetime:
-        """The gateway's current time (aware): the simulator's clock in the demo,
-        else this machine's clock corrected by the gateway's replies' Date header
-        (a gateway whose clock runs ahead refuses a "now" schedule it thinks is
-        past). Schedules are checked against it."""
-        clock = getattr(self.simulator, "clock", None)
-        if clock is not None:
-            now: datetime = clock.now()
-            return now
-        return _now() + self.client.clock_offset
+        """The gateway's current time (aware): the engine's clock corrected by the
+        gateway's replies' Date header (a gateway whose clock runs ahead refuses
+        a "now" schedule it thinks is past). Schedules are checked against it."""
+        return self.now() + self.client.clock_offset
 
     @property
     def status(self) -> EngineStatus:
@@ -195,14 +198,14 @@ class Engine(QuickSends):
     def _on_session(self, state: SessionState, reason: str) -> None:
         self._status.session_state = state.value
         self._status.session_reason = reason
-        self.bus.publish(events.SessionChanged(at=_now(), state=state.value, reason=reason))
+        self.bus.publish(events.SessionChanged(at=self.now(), state=state.value, reason=reason))
 
     def background_error(self, source: str, error: Exception) -> None:
         """Report a failure of background work (logged, and told to the screens)."""
         message = str(error) if isinstance(error, CsmsError) else f"Unexpected error: {error!r}"
         if not isinstance(error, CsmsError):
             log.exception("%s failed", source)
-        self.bus.publish(events.BackgroundError(at=_now(), source=source, message=message))
+        self.bus.publish(events.BackgroundError(at=self.now(), source=source, message=message))
 
     def sync_account(self) -> None:
         """Take the credit and incoming counts of the inbox fetcher's last answer."""
@@ -218,7 +221,7 @@ class Engine(QuickSends):
         return estimate(recipients, analyze(text).segments, price=price, credit=self._status.credit)
 
     def settle_unknown(self, unknown_id: int, note: str) -> None:
-        self.ledger.settle(unknown_id, note, _now())
+        self.ledger.settle(unknown_id, note, self.now())
 
     async def refresh_account(self) -> None:
         await self.inbox.refresh_info()
@@ -270,7 +273,7 @@ class Engine(QuickSends):
         senders of START off it; returns how many changed the list."""
         changed = [o for o in self.optouts.scan_incoming() if o.changed]
         if changed:
-            self.bus.publish(events.OptOutsChanged(at=_now(), changed=len(changed)))
+            self.bus.publish(events.OptOutsChanged(at=self.now(), changed=len(changed)))
         return len(changed)
 
     async def discard_pending(self) -> int:

@@ -4,8 +4,8 @@ Every check the wizard makes is here, so the command line and the screens
 refuse the same things with the same sentence: a name already used by a
 known campaign, no list, an empty text, a time in the past. Times are read in
 the profile's time zone and go to the gateway in its own format (Pakistan
-time, ``YYYY-MM-DD HH:MM:SS``). "Now" is the gateway's now: in the demo that
-is the simulator's clock.
+time, ``YYYY-MM-DD HH:MM:SS``). "Now" is the gateway's now (``Engine.gateway_now``:
+the engine's clock, corrected by the gateway's replies).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -283,7 +283,7 @@ class SmsCampaigns:
         when = checked.when or gateway_now(self.engine).replace(microsecond=0)
         engine = self.engine
         summary = f"SMS campaign {checked.name!r} to {review.audience.unique} numbers"
-        created = datetime.now(UTC)
+        created = self.engine.now()
 
         def record(new_id: str) -> None:
             engine.ledger.add_campaign(

@@ -15,7 +15,6 @@ import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.engine import events
@@ -72,10 +71,6 @@ def _gateway_form(number: str) -> str:
         return number
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class SubmitJournal:
     """Sends through the engine's client with an intent first (see the module)."""
 
@@ -84,11 +79,11 @@ class SubmitJournal:
 
     def recover_intents(self) -> int:
         """Submits left in flight by a run that has gone become unknown outcomes."""
-        promoted = self.engine.ledger.promote_stale_intents(_now())
+        promoted = self.engine.ledger.promote_stale_intents(self.engine.now())
         if promoted:
             self.engine.bus.publish(
                 events.OutcomeUnknownRecorded(
-                    at=_now(),
+                    at=self.engine.now(),
                     kind="message",
                     summary=f"{plural(promoted, 'submit')} interrupted by a stopped run",
                 )
@@ -150,7 +145,7 @@ class SubmitJournal:
                     command,
                     f"{summary} ({error})" if isinstance(error, OutcomeUnknown) else summary,
                     list(unknown),
-                    _now(),
+                    self.engine.now(),
                     unsent=list(unsent),
                 )
             self._complete(
@@ -160,7 +155,7 @@ class SubmitJournal:
                 self._announce(kind, partial, summary)
             if unknown:
                 self.engine.bus.publish(
-                    events.OutcomeUnknownRecorded(at=_now(), kind=kind, summary=summary)
+                    events.OutcomeUnknownRecorded(at=self.engine.now(), kind=kind, summary=summary)
                 )
             return outcome
         outcome = SendOutcome(ids=list(done.ids))
@@ -173,7 +168,9 @@ class SubmitJournal:
     ) -> int:
         """Commit what is about to be sent; a LedgerError here means nothing was sent."""
         try:
-            return self.engine.ledger.open_intent(kind, command, summary, targets, _now(), ref=ref)
+            return self.engine.ledger.open_intent(
+                kind, command, summary, targets, self.engine.now(), ref=ref
+            )
         except LedgerError as error:
             raise LedgerError(
                 f"Nothing was sent: csms could not record the {kind} before sending it"
@@ -207,11 +204,11 @@ class SubmitJournal:
             self.engine.ledger.complete_submit(
                 intent_id,
                 unknown=UnknownOutcome(
-                    kind, command, f"{summary} ({error})", list(targets), _now(), ref=ref
+                    kind, command, f"{summary} ({error})", list(targets), self.engine.now(), ref=ref
                 ),
             )
             self.engine.bus.publish(
-                events.OutcomeUnknownRecorded(at=_now(), kind=kind, summary=summary)
+                events.OutcomeUnknownRecorded(at=self.engine.now(), kind=kind, summary=summary)
             )
             raise
         except CsmsError:
@@ -269,5 +266,5 @@ class SubmitJournal:
     def _announce(self, kind: events.ItemKind, done: SubmitIds, summary: str) -> None:
         self.engine.tracker.wake()
         self.engine.bus.publish(
-            events.Submitted(at=_now(), kind=kind, ids=list(done.ids), summary=summary)
+            events.Submitted(at=self.engine.now(), kind=kind, ids=list(done.ids), summary=summary)
         )

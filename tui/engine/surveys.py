@@ -15,7 +15,6 @@ import asyncio
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,10 +36,6 @@ MAX_REFUSALS = 3
 EXPORT_HEADER = ("row", "number", "journal", "call_id", "call_status", "key", "changed_at")
 
 ProgressCallback = Callable[[Survey], None]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +115,7 @@ class Surveys:
             max_retries=max_retries,
             mask=mask or self.engine.profile.default_mask,
             source=source,
-            at=_now(),
+            at=self.engine.now(),
         )
         return self.ledger.survey(job_id)
 
@@ -185,7 +180,7 @@ class Surveys:
         rows: Sequence[tuple[int, str]],
         ids: Sequence[tuple[str, str]],
     ) -> None:
-        at = _now()
+        at = self.engine.now()
         by_number = dict(ids)
         called = [
             (
@@ -235,11 +230,11 @@ class Surveys:
         refused = [r for r, n in rest if n not in unknown]
         if maybe:
             await asyncio.to_thread(
-                self.ledger.mark_survey_unknown, job_id, maybe, str(error), _now()
+                self.ledger.mark_survey_unknown, job_id, maybe, str(error), self.engine.now()
             )
             self.engine.bus.publish(
                 events.OutcomeUnknownRecorded(
-                    at=_now(), kind="call", summary=f"survey {survey.name!r}"
+                    at=self.engine.now(), kind="call", summary=f"survey {survey.name!r}"
                 )
             )
         if refused:

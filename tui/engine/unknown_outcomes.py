@@ -17,7 +17,6 @@ also moves the job it belongs to on:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -38,10 +37,6 @@ class Settled:
     entry: UnknownSubmit
     #: What settling did, in one sentence.
     effect: str
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _ref_parts(ref: str | None) -> tuple[str, str, str]:
@@ -103,7 +98,7 @@ class UnknownOutcomes:
             if resolution is Resolution.SENT
             else "Checked: it was not sent."
         )
-        self.ledger.settle(unknown_id, text, _now())
+        self.ledger.settle(unknown_id, text, self.engine.now())
         effect = (
             "Settled as sent; nothing is sent again."
             if resolution is Resolution.SENT
@@ -132,7 +127,9 @@ class UnknownOutcomes:
             raise InvalidInput(f"{file_id!r} is not a file ID: give the number the portal shows.")
         name = entry.targets[0] if entry.targets else f"recording {clean}"
         recorded = await AudioUploader(self.engine).add_existing(clean, name)
-        self.ledger.settle(entry.id, f"Uploaded; the gateway's file ID is {clean}.", _now())
+        self.ledger.settle(
+            entry.id, f"Uploaded; the gateway's file ID is {clean}.", self.engine.now()
+        )
         return Settled(
             entry,
             f"Recording {recorded.name!r} recorded with file ID {clean}"
@@ -155,18 +152,18 @@ class UnknownOutcomes:
         self, entry: UnknownSubmit, job_id: int, row: int, resolution: Resolution
     ) -> Settled:
         if resolution is Resolution.SENT:
-            self.ledger.confirm_send_rows(job_id, [row], _now())
+            self.ledger.confirm_send_rows(job_id, [row], self.engine.now())
             return Settled(entry, f"Row {row} counted as sent.")
-        self.ledger.retry_send_rows(job_id, [row], _now())
+        self.ledger.retry_send_rows(job_id, [row], self.engine.now())
         return Settled(entry, f"Row {row} queued to be sent again with the personalised send.")
 
     def _survey_row(
         self, entry: UnknownSubmit, job_id: int, row: int, resolution: Resolution
     ) -> Settled:
         if resolution is Resolution.SENT:
-            self.ledger.confirm_survey_rows(job_id, [row], _now())
+            self.ledger.confirm_survey_rows(job_id, [row], self.engine.now())
             return Settled(entry, f"Row {row} counted as called.")
-        self.ledger.retry_survey_rows(job_id, [row], _now())
+        self.ledger.retry_survey_rows(job_id, [row], self.engine.now())
         return Settled(entry, f"Row {row} queued to be called again when the survey resumes.")
 
     def _list_created(self, entry: UnknownSubmit, name: str, list_id: str) -> Settled:
@@ -179,7 +176,9 @@ class UnknownOutcomes:
             self.ledger.add_list(clean, name, entry.at)
         except LedgerError as error:
             raise InvalidInput(str(error)) from None
-        self.ledger.settle(entry.id, f"List created at the gateway with ID {clean}.", _now())
+        self.ledger.settle(
+            entry.id, f"List created at the gateway with ID {clean}.", self.engine.now()
+        )
         return Settled(
             entry,
             f"List {name!r} recorded with ID {clean}; importing into {name!r} now adds to it.",

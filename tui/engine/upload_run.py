@@ -8,7 +8,6 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tui.engine import events
@@ -33,10 +32,6 @@ MAX_PARALLEL = 4
 KIND = "list_import"
 
 ProgressCallback = Callable[["UploadProgress"], None]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _duration(seconds: float) -> str:
@@ -219,7 +214,7 @@ class _Run:
                 done=accepted,
                 take=take,
                 after=self.last_taken,
-                at=_now(),
+                at=self.engine.now(),
             )
         except LedgerError:
             if not accepted:
@@ -227,7 +222,7 @@ class _Run:
             # One was settled meanwhile (e.g. recovered as unknown by another
             # process): record the acceptances one by one, then take.
             for seq in accepted:
-                self._settle(self.ledger.mark_import_done, seq, _now())
+                self._settle(self.ledger.mark_import_done, seq, self.engine.now())
             return self._step([], take)
         return batches
 
@@ -244,7 +239,7 @@ class _Run:
             if exc.code not in BATCH_REFUSALS:
                 self._requeue(seq, exc)
             else:
-                self._settle(self.ledger.mark_import_failed, seq, str(exc), _now())
+                self._settle(self.ledger.mark_import_failed, seq, str(exc), self.engine.now())
                 self.batches_settled += 1
         except CsmsError as exc:  # refused before it went out: nothing was added
             self._requeue(seq, exc)
@@ -261,7 +256,10 @@ class _Run:
         for batch in self.ledger.import_batches(self.job_id, "sending"):
             try:
                 self.ledger.mark_import_unknown(
-                    self.job_id, batch.seq, "interrupted before the gateway answered", _now()
+                    self.job_id,
+                    batch.seq,
+                    "interrupted before the gateway answered",
+                    self.engine.now(),
                 )
             except LedgerError:
                 continue  # settled meanwhile by the run that sent it
@@ -269,7 +267,7 @@ class _Run:
             self._announce_unknown(batch.seq, len(batch.numbers))
 
     def _unknown(self, seq: int, size: int, reason: str) -> None:
-        if self._settle(self.ledger.mark_import_unknown, seq, reason, _now()):
+        if self._settle(self.ledger.mark_import_unknown, seq, reason, self.engine.now()):
             self._announce_unknown(seq, size)
         self.batches_settled += 1
 
@@ -277,7 +275,7 @@ class _Run:
         # The ledger recorded the unknown-outcome submit (ref import:<job>:<batch>).
         self.engine.bus.publish(
             events.OutcomeUnknownRecorded(
-                at=_now(),
+                at=self.engine.now(),
                 kind=KIND,
                 summary=f"Batch {seq} of import {self.job_id} into list {self.list_name!r} "
                 f"({size:,} numbers) got no answer; it may or may not have been added.",
@@ -286,8 +284,8 @@ class _Run:
 
     def _requeue(self, seq: int, exc: CsmsError) -> None:
         """The gateway executed nothing: put the batch back and stop the run."""
-        if self._settle(self.ledger.mark_import_failed, seq, str(exc), _now()):
-            self.ledger.retry_import_batch(self.job_id, seq, _now())
+        if self._settle(self.ledger.mark_import_failed, seq, str(exc), self.engine.now()):
+            self.ledger.retry_import_batch(self.job_id, seq, self.engine.now())
         if self.error is None:
             self.error = f"Stopped: {exc}"
 
@@ -314,7 +312,7 @@ class _Run:
         )
         self.engine.bus.publish(
             events.Progress(
-                at=_now(),
+                at=self.engine.now(),
                 job=f"{KIND}:{self.job_id}",
                 done=self.numbers_done,
                 total=self.numbers_total,

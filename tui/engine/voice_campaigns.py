@@ -17,7 +17,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -408,7 +408,7 @@ class VoiceCampaigns:
                     **common,
                 )
 
-        at = datetime.now(UTC)
+        at = self.engine.now()
 
         def record(new_id: str) -> None:
             engine.ledger.add_voice_campaign(new_id, plan.name, plan.kind, plan.params(), at)

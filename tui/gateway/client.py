@@ -79,9 +79,12 @@ class CsmsClient:
         backoff_max: float = 20.0,
         query_retries: int = 2,
         redactor: Redactor | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         """``redactor`` learns the password and the session IDs (the app passes
-        its log's, ``tui.logs.REDACTOR``); by default the client keeps its own."""
+        its log's, ``tui.logs.REDACTOR``); by default the client keeps its own.
+        ``now`` is the caller's clock, which the gateway's clock is compared
+        with (by default this machine's)."""
         self.url_limit = url_limit
         self.keepalive_idle = keepalive_idle
         self._conn = Connection(
@@ -101,6 +104,7 @@ class CsmsClient:
             transport=transport,
             verify=verify,
             redactor=redactor,
+            now=now,
         )
 
     @classmethod
@@ -110,6 +114,7 @@ class CsmsClient:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         redactor: Redactor | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> CsmsClient:
         verify: bool | str = profile.verify_tls
         if profile.verify_tls and profile.ca_bundle:
@@ -126,6 +131,7 @@ class CsmsClient:
             url_limit=profile.url_limit,
             keepalive_idle=profile.keepalive_idle,
             redactor=redactor,
+            now=now,
         )
 
     async def __aenter__(self) -> CsmsClient:

@@ -103,6 +103,7 @@ class Connection:
         verify: bool | str = True,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         redactor: Redactor | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self.base_url = normalise_base_url(base_url)
         self.login_name = login
@@ -118,8 +119,9 @@ class Connection:
         self._sleep = sleep
         self.session = Session(self._login)
         self.requests_sent = 0
-        #: The gateway's clock minus this machine's, from the replies' Date headers.
+        #: The gateway's clock minus the caller's (``now``), from the replies' Date headers.
         self.clock_offset = timedelta(0)
+        self._now = now or (lambda: datetime.now(UTC))
         self._transport_given = transport is not None
         self._failed_probes = 0
         self._http = httpx.AsyncClient(
@@ -276,7 +278,7 @@ class Connection:
         if stamp.tzinfo is None:
             return
         # The header drops the fraction of a second: half a second on average.
-        offset = stamp + timedelta(seconds=0.5) - datetime.now(UTC)
+        offset = stamp + timedelta(seconds=0.5) - self._now()
         self.clock_offset = offset if abs(offset) >= _CLOCK_SLACK else timedelta(0)
 
     async def _send(

@@ -9,7 +9,7 @@ Counts come from one ledger query, run at most once per burst of events.
 from __future__ import annotations
 
 from collections import deque
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -288,13 +288,13 @@ class DashboardScreen(EngineScreen):
         self._show_history()
 
     def _show_optouts(self) -> None:
-        counts = self.engine.optouts.new_since(datetime.now(UTC) - OPTOUT_WINDOW)
+        counts = self.engine.optouts.new_since(self.engine.now() - OPTOUT_WINDOW)
         self.query_one("#optouts", Static).update(optout_line(counts))
 
     def _show_history(self) -> None:
         """The charts, counted from the ledger (what csms sent and fetched)."""
         ledger = self.engine.ledger
-        now = local(datetime.now().astimezone())
+        now = local(self.engine.now())
         sent = ledger.per_hour("messages", "submitted_at", now)
         replies = ledger.per_hour("incoming", "received_at", now)
         segments = ledger.segments_per_day(now)
