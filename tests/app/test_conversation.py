@@ -3,7 +3,6 @@ box with the usual confirmation; opened from the palette and from Activity."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.widgets import DataTable, Static
@@ -26,9 +25,9 @@ async def test_a_conversation_from_the_palette_shows_both_sides_and_replies(
     async with demo_app(tmp_path, "dashboard", size=(80, 24)) as (app, pilot, sim):
         engine = app.engine
         await engine.send_sms([CUSTOMER], "Your order has shipped")
-        # The demo's gateway clock stands still: the answer is dated a second later.
-        later = datetime.now(UTC) + timedelta(seconds=1)
-        sim.push_incoming(CUSTOMER, "Thanks, when will it arrive?", "8111", at=later)
+        # The demo's clock stands still until moved: the answer comes a second later.
+        sim.clock.advance(1)
+        sim.push_incoming(CUSTOMER, "Thanks, when will it arrive?", "8111", at=engine.now())
         await engine.pay_and_fetch()
 
         await pilot.press("ctrl+p")
