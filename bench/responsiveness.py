@@ -1,18 +1,21 @@
-"""Responsiveness: key press to screen reaction while 5,000 messages are in flight.
+"""Responsiveness: key press to screen reaction while the engine is busy.
 
 The app runs headless on the demo engine (in-process simulator, manual clock,
 so the messages stay in flight and the status tracker keeps polling all of
-them). Two interactions are timed from the key being posted to the app until
-the screen has been repainted with the result:
+them). The load: 5,000 messages in flight, and an import of 100,000 numbers
+into a list running in the background the whole time (started again with new
+numbers whenever one finishes), writing its batches to the ledger. Two
+interactions are timed from the key being posted to the app until the screen
+has been repainted with the result:
 
 - "down" in the Activity table (the cursor moves a row);
 - a digit typed into Quick send's recipients box (the box and its live
   summary update).
 
 Floor: the same keys on the same app with nothing in flight (the engine idle).
-Target: p99 under 50 ms with 5,000 in flight.
+Target: p99 under 50 ms under that load.
 
-    python bench/responsiveness.py [--messages N] [--presses N]
+    python bench/responsiveness.py [--messages N] [--import-numbers N] [--presses N]
 """
 
 from __future__ import annotations
@@ -35,14 +38,28 @@ from textual.widgets import DataTable, TextArea  # noqa: E402
 from tui.app import CsmsApp  # noqa: E402
 from tui.config import Config, Profile  # noqa: E402
 from tui.engine.demo import open_demo_engine  # noqa: E402
+from tui.engine.list_upload import ListUploader  # noqa: E402
 from tui.engine.service import Engine  # noqa: E402
 
 TARGET_MS = 50.0
 SIZE = (120, 40)
 
 
-def numbers(count: int) -> list[str]:
-    return [f"9230{n:08d}" for n in range(10_000_000, 10_000_000 + count)]
+def numbers(count: int, start: int = 10_000_000) -> list[str]:
+    return [f"9230{n:08d}" for n in range(start, start + count)]
+
+
+async def keep_importing(engine: Engine, size: int, stop: asyncio.Event) -> int:
+    """Import ``size`` new numbers into a list again and again until ``stop``;
+    returns how many were uploaded."""
+    uploader = ListUploader(engine)
+    target = await uploader.create_list("Load")
+    start, uploaded = 20_000_000, 0
+    while not stop.is_set():
+        results = await uploader.upload(target.id, numbers(size, start), "bench", cancel=stop)
+        uploaded += sum(result.added_now for result in results)
+        start += size
+    return uploaded
 
 
 class Reaction:
@@ -68,7 +85,7 @@ class Reaction:
         return (time.perf_counter() - started) * 1000
 
 
-async def measure(in_flight: int, presses: int) -> dict[str, list[float]]:
+async def measure(in_flight: int, importing: int, presses: int) -> dict[str, list[float]]:
     with tempfile.TemporaryDirectory() as tmp:
         engine_box: list[Engine] = []
 
@@ -94,6 +111,10 @@ async def measure(in_flight: int, presses: int) -> dict[str, list[float]]:
                 outcome = await engine.send_sms(numbers(in_flight), "Load test")
                 if len(outcome.ids) != in_flight:
                     raise SystemExit(f"sent {len(outcome.ids)} of {in_flight}: {outcome.error}")
+            stop = asyncio.Event()
+            load = (
+                asyncio.create_task(keep_importing(engine, importing, stop)) if importing else None
+            )
             queries_before = status_queries(engine)
             started = time.perf_counter()
             await pilot.press("f5")
@@ -120,11 +141,14 @@ async def measure(in_flight: int, presses: int) -> dict[str, list[float]]:
                 )
             queries = status_queries(engine) - queries_before
             elapsed = time.perf_counter() - started
+            stop.set()
+            imported = await load if load is not None else 0
             still = engine.ledger.in_flight().messages
             await app.action_quit()
         if still < in_flight:
             raise SystemExit(f"only {still} of {in_flight} messages were still in flight")
         results["status queries per second"] = [queries / elapsed]
+        results["numbers imported per second"] = [imported / elapsed]
     return results
 
 
@@ -140,27 +164,34 @@ def p99(values: list[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--import-numbers", type=int, default=100_000)
     parser.add_argument("--presses", type=int, default=300)
     args = parser.parse_args()
-    floor = asyncio.run(measure(0, args.presses))
-    loaded = asyncio.run(measure(args.messages, args.presses))
+    floor = asyncio.run(measure(0, 0, args.presses))
+    loaded = asyncio.run(measure(args.messages, args.import_numbers, args.presses))
     print(f"{args.presses} presses per interaction, headless {SIZE[0]}x{SIZE[1]}")
     worst = 0.0
     rate = loaded.pop("status queries per second")[0]
-    floor.pop("status queries per second")
+    imported = loaded.pop("numbers imported per second")[0]
+    for name in ("status queries per second", "numbers imported per second"):
+        floor.pop(name)
     print(f"tracker load while measuring: {rate:.0f} status queries per second")
+    print(
+        f"import load while measuring: {imported:,.0f} numbers uploaded per second"
+        f" (imports of {args.import_numbers:,} numbers, one after another)"
+    )
     for name in loaded:
         f50, f99 = statistics.median(floor[name]), p99(floor[name])
         l50, l99 = statistics.median(loaded[name]), p99(loaded[name])
         worst = max(worst, l99)
         print(
             f"{name:18} floor (idle): p50 {f50:6.1f} ms p99 {f99:6.1f} ms | "
-            f"{args.messages} in flight: p50 {l50:6.1f} ms p99 {l99:6.1f} ms | "
+            f"loaded: p50 {l50:6.1f} ms p99 {l99:6.1f} ms | "
             f"p99 ratio {l99 / f99:.2f}x"
         )
     verdict = "met" if worst < TARGET_MS else "NOT met"
-    print(f"worst p99 with {args.messages} in flight: {worst:.1f} ms (target < 50 ms: {verdict})")
-    return 0
+    print(f"worst p99 under load: {worst:.1f} ms (target < 50 ms: {verdict})")
+    return 0 if worst < TARGET_MS else 1
 
 
 if __name__ == "__main__":

@@ -45,8 +45,15 @@ async def test_dashboard_follows_sends_and_deliveries(tmp_path: Path) -> None:
             lambda: f"{tracked + 2} messages being tracked" in card(screen, "in-flight"),
             "in-flight count",
         )
-        recent = str(screen.query_one("#recent", Static).content)
-        assert "SMS of 1 segment: Your order is ready." in recent
+        # Counted in the background: the event's line may come just after.
+        await wait_until(
+            pilot,
+            lambda: (
+                "SMS of 1 segment: Your order is ready."
+                in str(screen.query_one("#recent", Static).content)
+            ),
+            "the send's line",
+        )
 
         sim.clock.advance(120)
         await wait_until(

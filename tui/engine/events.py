@@ -7,10 +7,14 @@ events (and is told how many) rather than ever blocking the publisher.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+
+#: Seconds of handling a burst of events before others on the loop get a turn.
+YIELD_AFTER = 0.005
 
 ItemKind = Literal["message", "call", "sms_campaign", "voice_campaign", "audio", "list_import"]
 
@@ -149,11 +153,22 @@ class Subscription:
         return self._iterate()
 
     async def _iterate(self) -> AsyncIterator[Event]:
+        # A queue that holds events hands them out without ever suspending: a
+        # burst (a status round of thousands of messages) would be handled in
+        # one go, and a key press would wait behind all of it. Every
+        # ``YIELD_AFTER`` seconds of handling, the loop gets to run others first.
+        started = time.monotonic()
         while True:
+            waits = self._queue.empty() and not self._dropped
             event = await self.get()
             if event is None:
                 return
+            if waits:  # it waited for this one: a new burst starts
+                started = time.monotonic()
             yield event
+            if time.monotonic() - started > YIELD_AFTER:
+                await asyncio.sleep(0)
+                started = time.monotonic()
 
 
 class EventBus:

@@ -83,6 +83,9 @@ class Engine(QuickSends):
         self.ledger = ledger
         #: The one clock of everything the engine records and compares.
         self.clock = clock
+        #: The ledger on a read-only connection of its own, for the screens: a
+        #: background write never holds up what a key press reads.
+        self.reads = ledger.reader()
         self.bus = EventBus()
         self.demo = demo
         self.tracker = StatusTracker(
@@ -171,6 +174,7 @@ class Engine(QuickSends):
         self._tasks.clear()
         self.bus.close()
         await self.client.aclose()
+        self.reads.close()
         self.ledger.close()
 
     def now(self) -> datetime:

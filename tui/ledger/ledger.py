@@ -174,6 +174,21 @@ class Ledger(
             raise
         return cls(conn, file)
 
+    def reader(self) -> Ledger:
+        """The same ledger on a connection of its own that only reads (WAL lets it
+        read while another connection writes): for the screens, so a background
+        write transaction and its fsync never hold up a key press. A write through
+        it is refused (LedgerError). Close it apart from this one."""
+        conn = _connect(self.path, 5.0)
+        try:
+            conn.execute("PRAGMA query_only = ON")
+        except sqlite3.OperationalError as error:
+            conn.close()
+            raise storage_error(self.path, error) or LedgerError(
+                f"Cannot read the ledger {self.path} ({error})."
+            ) from None
+        return type(self)(conn, self.path)
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()

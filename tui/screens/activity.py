@@ -3,10 +3,15 @@
 Rows come from the ledger (messages, calls, campaigns, audio) and are updated
 in place from the engine's status events. Submits whose outcome is unknown are
 listed below with a note field to settle them once the user has checked.
+
+The rows are read on the engine's read-only connection, in a thread, at most
+every ``RELOAD_EVERY`` seconds however many events arrive: thousands of
+messages in flight never make a key press wait for the table.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -23,6 +28,9 @@ from tui.screens.base import EngineScreen, has_engine
 from tui.screens.dashboard import clock
 from tui.screens.display_time import local
 from tui.widgets.copyable_table import Column, CopyableTable
+
+#: Seconds between reloads of the items caused by events.
+RELOAD_EVERY = 0.5
 
 ITEM_COLUMNS = (
     Column("kind", "Kind", 14, 14),
@@ -142,9 +150,17 @@ class ActivityScreen(EngineScreen):
     # -- items --------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Read the filtered items from the ledger and show them."""
+        """Read the filtered items from the ledger (in a thread) and show them."""
         self._reload_pending = False
-        rows = activity_rows(self.engine.ledger, self.kind, self.state)
+        self._load_items(self.kind, self.state)
+
+    @work(exclusive=True, group="activity-items", exit_on_error=False)
+    async def _load_items(self, kind: str, state: str) -> None:
+        rows = await asyncio.to_thread(activity_rows, self.engine.reads, kind, state)
+        if (kind, state) == (self.kind, self.state):
+            self._show_items(rows)
+
+    def _show_items(self, rows: list[ActivityRow]) -> None:
         table = self.query_one(ActivityTable)
         with self.app.batch_update():
             table.sync(
@@ -158,7 +174,7 @@ class ActivityScreen(EngineScreen):
     def _schedule_reload(self) -> None:
         if not self._reload_pending:
             self._reload_pending = True
-            self.call_later(self.reload)
+            self.set_timer(RELOAD_EVERY, self.reload)
 
     @on(Select.Changed, "#kind-filter")
     def _kind_changed(self, event: Select.Changed) -> None:
@@ -185,7 +201,7 @@ class ActivityScreen(EngineScreen):
     # -- unknown outcomes ----------------------------------------------------------
 
     def reload_unknown(self) -> None:
-        ledger = self.engine.ledger
+        ledger = self.engine.reads
         open_items = ledger.unknown_submits()
         settled = ledger.unknown_submits(settled=True)[:20]
         table = self.query_one("#unknown", CopyableTable)

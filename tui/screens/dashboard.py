@@ -8,8 +8,9 @@ Counts come from one ledger query, run at most once per burst of events.
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -19,6 +20,7 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
+from tui.engine.dashboard_figures import DashboardFigures, read_figures
 from tui.gateway.errors import CsmsError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.display_time import local
@@ -32,7 +34,8 @@ if TYPE_CHECKING:
 
 RECENT_EVENTS = 12
 #: The window of the do-not-contact line: numbers added in the last 24 hours.
-OPTOUT_WINDOW = timedelta(hours=24)
+#: Seconds between re-counts caused by events.
+COUNT_EVERY = 0.5
 #: The cards, in order: id and title.
 CARDS = (
     ("session", "Session"),
@@ -253,16 +256,30 @@ class DashboardScreen(EngineScreen):
         )
 
     def _schedule_counts(self) -> None:
-        """Re-count once after the current burst of events, not once per event."""
+        """Re-count once after a burst of events (at most every ``COUNT_EVERY``
+        seconds), in a thread, not once per event on the event loop."""
         if not self._counts_pending:
             self._counts_pending = True
-            self.call_later(self._show_counts)
+            self.set_timer(COUNT_EVERY, self._count_in_background)
 
     def _show_counts(self) -> None:
+        """Count now and show (when the screen is drawn, so it is never blank)."""
+        self._counts_pending = False
+        if has_engine(self):
+            self._show_figures(read_figures(self.engine.reads, local(self.engine.now())))
+
+    @work(exclusive=True, group="dashboard-counts", exit_on_error=False)
+    async def _count_in_background(self) -> None:
         self._counts_pending = False
         if not has_engine(self):
             return
-        counts = self.engine.ledger.dashboard_counts()
+        engine = self.engine
+        figures = await asyncio.to_thread(read_figures, engine.reads, local(engine.now()))
+        if has_engine(self) and self.engine is engine:
+            self._show_figures(figures)
+
+    def _show_figures(self, figures: DashboardFigures) -> None:
+        counts = figures.counts
         self._set(
             "in-flight",
             Content.from_markup(
@@ -284,20 +301,12 @@ class DashboardScreen(EngineScreen):
             ),
         )
         self._show_incoming(counts.unread)
-        self._show_optouts()
-        self._show_history()
+        self.query_one("#optouts", Static).update(optout_line(figures.optouts))
+        self._show_history(figures)
 
-    def _show_optouts(self) -> None:
-        counts = self.engine.optouts.new_since(self.engine.now() - OPTOUT_WINDOW)
-        self.query_one("#optouts", Static).update(optout_line(counts))
-
-    def _show_history(self) -> None:
+    def _show_history(self, figures: DashboardFigures) -> None:
         """The charts, counted from the ledger (what csms sent and fetched)."""
-        ledger = self.engine.ledger
-        now = local(self.engine.now())
-        sent = ledger.per_hour("messages", "submitted_at", now)
-        replies = ledger.per_hour("incoming", "received_at", now)
-        segments = ledger.segments_per_day(now)
+        sent, replies, segments = figures.sent, figures.replies, figures.segments
         self.query_one("#chart-sent", HistoryChart).show(
             sent.counts, f"{plural(sent.total, 'message')}, peak {max(sent.counts):,} an hour"
         )
@@ -340,7 +349,7 @@ class DashboardScreen(EngineScreen):
             self._show_account(event.credit, event.unpaid_pending, event.free_incoming)
         elif isinstance(event, events.PollCycle):
             self._show_polling(event.last_poll, event.next_poll, event.in_flight)
-            self._show_optouts()  # entries age out of the 24 hours
+            self._schedule_counts()  # opt-outs age out of the 24 hours
         elif isinstance(event, events.InboxLossNoticed):
             self._show_losses()
         if isinstance(
