@@ -1,8 +1,10 @@
-"""Paying for and discarding the messages that wait unpaid at the gateway.
+"""Fetching the messages that wait at the gateway, and paying for or
+discarding those that wait unpaid.
 
-Each asks first, saying what it costs or loses: the gateway's counts are read
-again just before (they change as messages arrive), the free allowance and the
-profile's price say what paying costs, and both dialogs start on Cancel.
+Paying and discarding ask first, saying what each costs or loses: the
+gateway's counts are read again just before (they change as messages arrive),
+the free allowance and the profile's price say what paying costs, and both
+dialogs start on Cancel.
 """
 
 from __future__ import annotations
@@ -28,6 +30,17 @@ async def _counts(screen: Screen[None], engine: Engine) -> tuple[int, int] | Non
         screen.notify(str(error), severity="error", timeout=10)
         return None
     return engine.status.unpaid_pending, engine.status.free_incoming
+
+
+async def fetch(screen: Screen[None], engine: Engine) -> bool:
+    """Fetch what the gateway holds (free or paid for); True when it answered."""
+    try:
+        outcome = await engine.fetch_inbox()
+    except CsmsError as error:
+        screen.notify(str(error), severity="error", timeout=10)
+        return False
+    screen.notify(f"Fetched {plural(outcome.new_messages, 'new message')}.")
+    return True
 
 
 def pay_question(estimate: PayEstimate) -> str:
