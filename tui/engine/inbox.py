@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -88,6 +88,10 @@ class InboxFetcher:
         self.page_size = page_size
         self._now = now
         self.info: IncomingInfo | None = None
+
+    def mark_read(self, ids: Sequence[int]) -> None:
+        """Mark the stored messages ``ids`` read."""
+        self.ledger.mark_read(list(ids))
 
     async def refresh_info(self) -> IncomingInfo:
         info = await self.client.incoming_info()

@@ -193,6 +193,10 @@ class Engine(QuickSends):
         self._status.next_poll = self.tracker.next_round
         return self._status
 
+    def poll_now(self) -> None:
+        """Ask the gateway for every tracked status now (not at the next round)."""
+        self.tracker.wake()
+
     def subscribe(self) -> Subscription:
         return self.bus.subscribe()
 

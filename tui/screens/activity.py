@@ -269,7 +269,7 @@ class ActivityScreen(EngineScreen):
             return
         note = self.query_one("#settle-note", Input).value.strip()
         list_field = self.query_one("#settle-list-id", Input)
-        entry = self.engine.ledger.unknown_submit(unknown_id)
+        entry = self.engine.reads.unknown_submit(unknown_id)
         if event.button.id == "settle-list" and entry is not None and entry.kind == "audio":
             self._settle_upload(unknown_id, list_field.value)
             return

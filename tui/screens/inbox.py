@@ -162,7 +162,7 @@ class InboxScreen(EngineScreen):
         if open_conversation is not None:
             open_conversation(talk.msisdn)  # the table is read again on coming back
             return
-        message = self.engine.ledger.inbox_message(talk.last_id)
+        message = self.engine.reads.inbox_message(talk.last_id)
         if message is not None:
             self.open_message(message)
             self.reload()
@@ -174,7 +174,7 @@ class InboxScreen(EngineScreen):
         keyword = writing.label(message.text).rstrip(": ")
         self.query_one(MessageDetail).show(message, writing.when(message), keyword)
         if not message.read:
-            self.engine.ledger.mark_read([message.id])
+            self.engine.inbox.mark_read([message.id])
             self.query_one(InboxTable).mark_read(message)
 
     # -- search ---------------------------------------------------------------------

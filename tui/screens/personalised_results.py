@@ -90,7 +90,7 @@ class PersonalisedResultsScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the counts and the page shown again (the ledger is quick at this)."""
-        ledger = engine_of(self).ledger
+        ledger = engine_of(self).reads
         try:
             summary = ledger.send_job_summary(self.job)
         except LedgerError as error:
@@ -185,7 +185,7 @@ class PersonalisedResultsScreen(Screen[None]):
         engine = engine_of(self)
         try:
             rows = await asyncio.to_thread(
-                engine.ledger.export_send_job_csv, self.job, path, profile_zone(engine)
+                engine.reads.export_send_job_csv, self.job, path, profile_zone(engine)
             )
         except LedgerError as error:
             self.notify(str(error), severity="error", timeout=10)

@@ -129,7 +129,7 @@ class VoiceCampaignsScreen(EngineScreen):
     def catch_up(self) -> None:
         if not has_engine(self):
             return
-        campaigns = self.engine.ledger.voice_campaigns()
+        campaigns = self.engine.reads.voice_campaigns()
         self._load(campaigns)
         if self.monitored is None and campaigns:
             self.monitored = campaigns[0].id
@@ -138,7 +138,7 @@ class VoiceCampaignsScreen(EngineScreen):
             self.query_one(VoiceWizard).reload()
 
     def _row(self, campaign: VoiceCampaign) -> tuple[str, ...]:
-        latest = self.engine.ledger.voice_latest(campaign.id)
+        latest = self.engine.reads.voice_latest(campaign.id)
         status = "Submitted" if campaign.last_status is None else campaign.last_status.label
         return (
             campaign.name,
@@ -180,7 +180,7 @@ class VoiceCampaignsScreen(EngineScreen):
     def show_monitor(self, campaign_id: str | None) -> None:
         changed = campaign_id != self.monitored
         self.monitored = campaign_id
-        campaign = self.engine.ledger.voice_campaign(campaign_id) if campaign_id else None
+        campaign = self.engine.reads.voice_campaign(campaign_id) if campaign_id else None
         title = self.query_one("#monitor-title", Static)
         self.query_one("#monitor-export").display = campaign is not None
         if campaign is None:
@@ -190,7 +190,7 @@ class VoiceCampaignsScreen(EngineScreen):
             return
         if changed or not self.query_one("#export-path", Input).value:
             self.query_one("#export-path", Input).value = default_export_path(campaign.id)
-        latest = self.engine.ledger.voice_latest(campaign.id)
+        latest = self.engine.reads.voice_latest(campaign.id)
         title.update(f"{campaign.name}  ·  ID {campaign.id}  ·  {KIND_LABELS[campaign.kind]}")
         self.query_one("#monitor-status", Static).update(self._status_line(campaign))
         self.query_one("#monitor-details", Static).update(self._details(campaign))
@@ -212,7 +212,7 @@ class VoiceCampaignsScreen(EngineScreen):
 
     def _details(self, campaign: VoiceCampaign) -> str:
         params = campaign.params
-        ledger = self.engine.ledger
+        ledger = self.engine.reads
 
         def when(key: str) -> str:
             value = params.get(key)
@@ -323,7 +323,7 @@ class VoiceCampaignsScreen(EngineScreen):
 
     def action_refresh(self) -> None:
         if has_engine(self):
-            self.engine.tracker.wake()
+            self.engine.poll_now()
             self.catch_up()
 
     @on(Button.Pressed, "#export")
@@ -355,7 +355,7 @@ class VoiceCampaignsScreen(EngineScreen):
         if not await may_write(self, path, f"campaign {campaign_id}'s statuses"):
             return
         try:
-            ledger, zone = self.engine.ledger, profile_zone(self.engine)
+            ledger, zone = self.engine.reads, profile_zone(self.engine)
             count = await asyncio.to_thread(ledger.export_voice_csv, campaign_id, path, zone)
         except LedgerError as error:
             self.notify(str(error), severity="error", timeout=10)
@@ -370,7 +370,7 @@ class VoiceCampaignsScreen(EngineScreen):
     def on_engine_event(self, event: events.Event) -> None:
         if isinstance(event, events.StatusChanged):
             if event.kind == "voice_campaign":
-                campaign = self.engine.ledger.voice_campaign(event.item_id)
+                campaign = self.engine.reads.voice_campaign(event.item_id)
                 if campaign is not None:
                     self._update_row(campaign)
                 if event.item_id == self.monitored:

@@ -242,7 +242,7 @@ class StepWizard(Widget):
     def show_lists(self, selector: str, label: Callable[[str, int | None], str]) -> int:
         """Fill the lists' choice by name at once (keeping what was ticked), their
         member counts following from a thread; returns how many lists there are."""
-        ledger = engine_of(self).ledger
+        ledger = engine_of(self).reads
         choices = ledger.list_choices()
         lists: SelectionList[str] = self.query_one(selector, SelectionList)
         chosen = set(lists.selected)

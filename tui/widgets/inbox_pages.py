@@ -55,7 +55,7 @@ class InboxPages(Vertical):
             rows = self.paging.conversations(engine.threads)
             self.query_one(ConversationTable).show(rows, writing.at, writing.label)
         else:
-            messages = self.paging.messages(engine.ledger)
+            messages = self.paging.messages(engine.reads)
             self.query_one(InboxTable).show(messages, writing)
 
     def toggle_group(self) -> None:

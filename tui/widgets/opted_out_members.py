@@ -103,7 +103,7 @@ class OptedOutMembers(Vertical):
 
             def count() -> OptedOutCount:
                 engine.optouts.scan_incoming()  # a STOP in the inbox counts at once
-                return engine.ledger.count_opted_out(list_ids, SAMPLE, cancel)
+                return engine.reads.count_opted_out(list_ids, SAMPLE, cancel)
 
             try:
                 found = await asyncio.to_thread(count)
