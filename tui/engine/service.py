@@ -14,8 +14,9 @@ import contextlib
 import logging
 from collections.abc import Coroutine
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -44,6 +45,12 @@ from tui.gateway.errors import CsmsError, InvalidInput
 from tui.gateway.session import SessionState
 from tui.gateway.text import analyze
 from tui.ledger import Ledger, LedgerError
+
+if TYPE_CHECKING:
+    from tui.engine.audio_upload import AudioUploader
+    from tui.engine.list_upload import ListUploader
+    from tui.engine.sms_campaigns import SmsCampaigns
+    from tui.engine.voice_campaigns import VoiceCampaigns
 
 log = logging.getLogger("csms.engine")
 
@@ -192,6 +199,36 @@ class Engine(QuickSends):
         self._status.last_poll = self.tracker.last_round
         self._status.next_poll = self.tracker.next_round
         return self._status
+
+    # Feature services: one of each, made on first use (their modules load then).
+
+    @cached_property
+    def lists(self) -> ListUploader:
+        """Lists: create, import (journalled, resumable), export."""
+        from tui.engine.list_upload import ListUploader
+
+        return ListUploader(self)
+
+    @cached_property
+    def campaigns(self) -> SmsCampaigns:
+        """SMS campaigns: checks, creation, progress, export."""
+        from tui.engine.sms_campaigns import SmsCampaigns
+
+        return SmsCampaigns(self)
+
+    @cached_property
+    def voice(self) -> VoiceCampaigns:
+        """Voice broadcast, feedback and text-to-speech campaigns."""
+        from tui.engine.voice_campaigns import VoiceCampaigns
+
+        return VoiceCampaigns(self)
+
+    @cached_property
+    def audio(self) -> AudioUploader:
+        """Recordings: upload, follow to Ready, add one made on the portal."""
+        from tui.engine.audio_upload import AudioUploader
+
+        return AudioUploader(self)
 
     def poll_now(self) -> None:
         """Ask the gateway for every tracked status now (not at the next round)."""

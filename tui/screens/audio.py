@@ -20,7 +20,6 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from tui.audio import format_bytes, format_duration
 from tui.engine import events
-from tui.engine.audio_upload import AudioUploader
 from tui.gateway.errors import CsmsError
 from tui.ledger import AudioFile
 from tui.screens.audio_flow import AudioFlow
@@ -135,7 +134,7 @@ class AudioScreen(EngineScreen):
         """A recording uploaded from the portal or another computer, checked with
         the gateway's audio status, then usable in calls and campaigns."""
         try:
-            added = await AudioUploader(self.engine).add_existing(file_id, name)
+            added = await self.engine.audio.add_existing(file_id, name)
         except CsmsError as error:
             self.notify(f"Nothing was added: {error}", severity="error", timeout=10)
             return

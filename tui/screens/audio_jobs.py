@@ -65,7 +65,7 @@ class AudioJobs(Vertical):
 
     @property
     def uploader(self) -> AudioUploader:
-        return AudioUploader(engine_of(self))
+        return engine_of(self).audio
 
     @property
     def _feedback(self) -> AudioProgress:

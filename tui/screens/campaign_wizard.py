@@ -95,7 +95,7 @@ class CampaignWizard(StepWizard, Screen[str | None]):
 
     @property
     def campaigns(self) -> SmsCampaigns:
-        return SmsCampaigns(engine_of(self))
+        return engine_of(self).campaigns
 
     # -- layout ---------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from textual.widgets import Button, DataTable, Input, Static
 
 from tui.engine.clean_lists import clean_name, make_clean_list
 from tui.engine.list_members import GATEWAY_KEEPS, ListMembers, Search, parse_search
-from tui.engine.list_upload import ListUploader, UploadProgress
+from tui.engine.list_upload import UploadProgress
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError, Member
 from tui.screens.base import EngineScreen
@@ -293,7 +293,7 @@ class ListMembersScreen(EngineScreen):
             status.update(f"Uploading {name!r}: {state.describe()}")
 
         try:
-            ListUploader(self.engine).check_new_name(name)
+            self.engine.lists.check_new_name(name)
             made = await make_clean_list(self.engine, [self.list_id], name, on_progress=progress)
         except (CsmsError, LedgerError) as error:
             self.notify(f"No clean list was made: {error}", severity="error", timeout=10)

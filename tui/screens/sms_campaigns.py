@@ -189,7 +189,7 @@ class SmsCampaignsScreen(EngineScreen):
 
     @property
     def campaigns(self) -> SmsCampaigns:
-        return SmsCampaigns(self.engine)
+        return self.engine.campaigns
 
     # -- data -------------------------------------------------------------------
 

@@ -103,7 +103,7 @@ class VoiceWizard(StepWizard, Vertical):
 
     @property
     def voice(self) -> VoiceCampaigns:
-        return VoiceCampaigns(engine_of(self))
+        return engine_of(self).voice
 
     # -- state ------------------------------------------------------------------
 

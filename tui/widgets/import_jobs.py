@@ -9,8 +9,6 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
-from tui.engine.list_upload import ListUploader
-
 if TYPE_CHECKING:
     from tui.engine.service import Engine
 
@@ -38,7 +36,7 @@ class ImportJobs(Vertical):
         table = self.query_one("#jobs-table", DataTable)
         names = {item.id: item.name for item in engine.reads.lists()}
         table.clear()
-        for job in ListUploader(engine).unfinished_jobs():
+        for job in engine.lists.unfinished_jobs():
             states = ", ".join(f"{n} {state}" for state, n in sorted(job.batches.items()))
             table.add_row(
                 str(job.job_id),

@@ -39,7 +39,7 @@ class NewList(Horizontal):
     def uploader(self) -> ListUploader:
         engine: Engine | None = getattr(self.app, "engine", None)
         assert engine is not None
-        return ListUploader(engine)
+        return engine.lists
 
     @on(Input.Submitted, "#new-list-name, #existing-list-id")
     @on(Button.Pressed, "#create-list")
