@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tui.engine.sms_campaigns import profile_zone
+from tui.engine.profile_time import profile_zone
 from tui.gateway import operators
 from tui.gateway.errors import InvalidInput
 from tui.gateway.numbers import number_fragment

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tui.engine import events
-from tui.engine.sms_campaigns import profile_zone
+from tui.engine.profile_time import profile_zone
 from tui.engine.upload_run import (
     BATCH_REFUSALS,
     KIND,

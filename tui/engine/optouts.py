@@ -19,8 +19,7 @@ from itertools import filterfalse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.engine import sheets
-from tui.engine.sms_campaigns import profile_zone
+from tui.engine.profile_time import profile_zone
 from tui.gateway.errors import InvalidInput
 from tui.gateway.keywords import (
     DEFAULT_OPT_IN,
@@ -323,6 +322,8 @@ def _rest(wanted: list[str], done: list[str]) -> list[str]:
 def read_numbers(path: Path) -> tuple[list[str], list[tuple[str, str, str]]]:
     """The numbers of a sheet (CSV, TSV, plain list or .xlsx, read as list imports
     read them), in order without repeats, and the unreadable rows."""
+    from tui.engine import sheets  # the sheet reader loads when a file is read
+
     valid: dict[str, None] = {}
     invalid: list[tuple[str, str, str]] = []
     with sheets.open_sheet(path) as opened:

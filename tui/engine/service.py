@@ -31,13 +31,9 @@ from tui.engine.events import EventBus, Subscription
 from tui.engine.holds import Holds
 from tui.engine.inbox import FetchOutcome, InboxFetcher
 from tui.engine.optouts import OptOuts
-from tui.engine.personalised import PersonalisedSender
+from tui.engine.profile_time import profile_zone
 from tui.engine.quick_sends import QuickSends
-from tui.engine.saved_templates import SavedTemplates
-from tui.engine.sms_campaigns import profile_zone
 from tui.engine.submit_journal import SendOutcome, SubmitJournal, plural
-from tui.engine.surveys import SurveyRun, Surveys
-from tui.engine.threads import Threads
 from tui.engine.tracker import PollBackoff, StatusTracker
 from tui.engine.unknown_outcomes import UnknownOutcomes
 from tui.gateway.client import CsmsClient
@@ -49,7 +45,11 @@ from tui.ledger import Ledger, LedgerError
 if TYPE_CHECKING:
     from tui.engine.audio_upload import AudioUploader
     from tui.engine.list_upload import ListUploader
+    from tui.engine.personalised import PersonalisedSender
+    from tui.engine.saved_templates import SavedTemplates
     from tui.engine.sms_campaigns import SmsCampaigns
+    from tui.engine.surveys import SurveyRun, Surveys
+    from tui.engine.threads import Threads
     from tui.engine.voice_campaigns import VoiceCampaigns
 
 log = logging.getLogger("csms.engine")
@@ -121,16 +121,8 @@ class Engine(QuickSends):
         self.unknown = UnknownOutcomes(self)
         #: The do-not-contact list, checked before every send.
         self.optouts = OptOuts(self)
-        #: Conversations: everything exchanged with one number.
-        self.threads = Threads(self)
         #: Sends held until the sending hours open.
         self.holds = Holds(self, clock.now)
-        #: Surveys (feedback calls journalled per number) and personalised sends:
-        #: one runner each, owned here so a run outlives the screen that began it.
-        self.surveys = Surveys(self)
-        self.personalised = PersonalisedSender(self)
-        #: Saved message templates (name, text, fields).
-        self.saved_templates = SavedTemplates(ledger, clock.now)
         #: Surveys calling now (through ``run_survey``).
         self.surveys_running: set[int] = set()
 
@@ -222,6 +214,35 @@ class Engine(QuickSends):
         from tui.engine.voice_campaigns import VoiceCampaigns
 
         return VoiceCampaigns(self)
+
+    @cached_property
+    def threads(self) -> Threads:
+        """Conversations: everything exchanged with one number."""
+        from tui.engine.threads import Threads
+
+        return Threads(self)
+
+    @cached_property
+    def surveys(self) -> Surveys:
+        """Surveys (feedback calls journalled per number): one runner, owned here so
+        a run outlives the screen that began it."""
+        from tui.engine.surveys import Surveys
+
+        return Surveys(self)
+
+    @cached_property
+    def personalised(self) -> PersonalisedSender:
+        """Personalised sends: one runner, owned here so a send outlives its screen."""
+        from tui.engine.personalised import PersonalisedSender
+
+        return PersonalisedSender(self)
+
+    @cached_property
+    def saved_templates(self) -> SavedTemplates:
+        """Saved message templates (name, text, fields)."""
+        from tui.engine.saved_templates import SavedTemplates
+
+        return SavedTemplates(self.ledger, self.clock.now)
 
     @cached_property
     def audio(self) -> AudioUploader:

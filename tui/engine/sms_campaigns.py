@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from tui.engine import events
+from tui.engine.profile_time import gateway_now, profile_zone
 from tui.gateway import validate
 from tui.gateway.codes import CREATE_CAMPAIGN, MessageStatus
 from tui.gateway.errors import InvalidInput
 from tui.gateway.text import TextAnalysis, analyze
-from tui.gateway.validate import GATEWAY_TZ, schedule_time
+from tui.gateway.validate import schedule_time
 from tui.ledger import SmsCampaign
 
 if TYPE_CHECKING:
@@ -49,19 +49,6 @@ _BAD_NAME = re.compile(r"[\x00-\x1f<>\"\\]")
 #: What the "when" field accepts (the first is what it shows).
 WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 WHEN_HINT = "YYYY-MM-DD HH:MM"
-
-
-def profile_zone(engine: Engine) -> tzinfo:
-    """The profile's time zone (Pakistan time if it cannot be found)."""
-    try:
-        return ZoneInfo(engine.profile.timezone)
-    except (KeyError, ValueError):
-        return GATEWAY_TZ
-
-
-def gateway_now(engine: Engine) -> datetime:
-    """The gateway's current time (see ``Engine.gateway_now``)."""
-    return engine.gateway_now()
 
 
 def parse_when(text: str, zone: tzinfo, now: datetime) -> datetime:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 
-from tui.engine.sms_campaigns import profile_zone
+from tui.engine.profile_time import profile_zone
 from tui.gateway.codes import CallStatus, MessageStatus
 from tui.gateway.numbers import NumberError, normalize
 from tui.gateway.protocol import GATEWAY_TZ

@@ -19,9 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from tui.engine import events
+from tui.engine.profile_time import gateway_now, profile_zone
 from tui.engine.voice_plan import (
     DEFAULT_LENGTH,
     KIND_LABELS,
@@ -89,18 +89,6 @@ def window_overlaps(
             return True
         day += timedelta(days=1)
     return False
-
-
-def gateway_now(engine: Engine) -> datetime:
-    """The gateway's current time (see ``Engine.gateway_now``)."""
-    return engine.gateway_now()
-
-
-def profile_zone(engine: Engine) -> tzinfo:
-    try:
-        return ZoneInfo(engine.profile.timezone)
-    except (ValueError, KeyError):
-        return validate.GATEWAY_TZ
 
 
 class VoiceCampaigns:
