@@ -173,6 +173,8 @@ class EngineScreen(ShellScreen):
         try:
             handler(*args)
         except Exception as error:
+            if not self.is_attached or not self.children:
+                return  # the screen is being taken down (the app is closing)
             log.exception("Screen %s failed handling an update", type(self).__name__)
             self.notify(
                 f"{type(self).__name__} could not update: {error}. "

@@ -189,6 +189,7 @@ class DashboardScreen(EngineScreen):
         self._show_polling(status.last_poll, status.next_poll, None)
         self._show_counts()
         self._show_losses()
+        self._show_recent()
 
     def _show_losses(self) -> None:
         losses = self.engine.inbox.possible_losses()
@@ -325,8 +326,9 @@ class DashboardScreen(EngineScreen):
             segments.counts, f"{plural(segments.total, 'segment')}{credit} (from the ledger)"
         )
 
-    def _add_recent(self, at: datetime, line: str) -> None:
-        self.recent.appendleft((at, line))
+    def _show_recent(self) -> None:
+        if not self.recent:
+            return
         self.query_one("#recent", Static).update(
             Content("\n").join(
                 Content.from_markup("[dim]$at[/]  $line", at=clock(when), line=text)
@@ -341,7 +343,11 @@ class DashboardScreen(EngineScreen):
 
         line = describe_event(event)
         if line is not None:
-            self._add_recent(event.at, line)
+            self.recent.appendleft((event.at, line))
+        if not self.query("#cards"):
+            return  # not drawn yet: catch_up shows it all once the cards are mounted
+        if line is not None:
+            self._show_recent()
         if isinstance(event, events.SessionChanged):
             status = self.engine.status
             self._show_session(event.state, event.reason, status.account)
