@@ -10,6 +10,7 @@ import pytest
 
 from tests.engine.conftest import engine_profile
 from tui.engine import events
+from tui.engine.send_request import FeedbackOptions, SendRequest
 from tui.engine.service import Engine
 from tui.gateway.codes import AudioStatus, CallStatus, MessageStatus
 from tui.simulator import Simulator, SimulatorServer
@@ -78,14 +79,15 @@ async def test_calls_are_tracked_with_retries_and_pressed_option(
     file_id = await engine.client.upload_audio("prompt", _wav_bytes())
     simulator.clock.advance(3600)
     assert await engine.client.audio_status(file_id) is AudioStatus.READY
-    call = await engine.make_call(NUMBERS[:5], file_id, max_retries=2)
-    feedback = await engine.make_feedback_call(
-        NUMBERS[5:8],
-        file_id,
-        valid_options=3,
-        valid_feedback_file_id=file_id,
-        invalid_feedback_file_id=file_id,
+    call = await engine.submit(
+        SendRequest.parse("call", NUMBERS[:5], file_id=file_id, max_retries=2)
     )
+    feedback = await engine.submit(
+        SendRequest.parse(
+            "feedback", NUMBERS[5:8], file_id=file_id,
+            feedback=FeedbackOptions(3, file_id, file_id),
+        )
+    )  # fmt: skip
     assert len(call.ids) == 5 and len(feedback.ids) == 3
     for _ in range(12):
         simulator.clock.advance(120)

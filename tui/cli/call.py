@@ -14,6 +14,7 @@ from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED
 from tui.cli.send import EXIT_HELP
 from tui.cli.stopping import graceful_stop
 from tui.engine.audio_upload import AudioUploader
+from tui.engine.send_request import FeedbackOptions, SendRequest
 from tui.engine.service import Engine
 from tui.gateway.errors import GatewayError, InvalidInput, LoginFailed
 
@@ -89,48 +90,27 @@ def _call_command(args: argparse.Namespace) -> int:
 async def _call(engine: Engine, args: argparse.Namespace) -> int:
     recordings = AudioUploader(engine)
     file_id = await recordings.resolve(args.audio)
+    feedback = None
     if args.feedback:
-        valid_id = await recordings.resolve(args.valid_audio)
-        invalid_id = await recordings.resolve(args.invalid_audio)
-        held = sending_hours.gate(
-            engine,
-            args,
-            lambda: engine.holds.hold_feedback_call(
-                args.recipients, file_id, valid_options=args.options,
-                valid_feedback_file_id=valid_id, invalid_feedback_file_id=invalid_id,
-                max_retries=args.retries, mask=args.mask,
-            ),
-        )  # fmt: skip
-    else:
-        held = sending_hours.gate(
-            engine,
-            args,
-            lambda: engine.holds.hold_call(
-                args.recipients, file_id, max_retries=args.retries, mask=args.mask
-            ),
+        feedback = FeedbackOptions(
+            args.options,
+            await recordings.resolve(args.valid_audio),
+            await recordings.resolve(args.invalid_audio),
         )
+    request = SendRequest(
+        kind="feedback" if args.feedback else "call",
+        recipients=tuple(args.recipients),
+        file_id=file_id,
+        max_retries=args.retries,
+        mask=args.mask,
+        feedback=feedback,
+        override_reason=args.include_opted_out,
+    )
+    held = sending_hours.gate(engine, args, lambda: engine.holds.hold_send(request))
     if held is not None:
         return held
     with graceful_stop("these calls are recorded"):
-        if args.feedback:
-            outcome = await engine.make_feedback_call(
-                args.recipients,
-                file_id,
-                valid_options=args.options,
-                valid_feedback_file_id=valid_id,
-                invalid_feedback_file_id=invalid_id,
-                max_retries=args.retries,
-                mask=args.mask,
-                override_reason=args.include_opted_out,
-            )
-        else:
-            outcome = await engine.make_call(
-                args.recipients,
-                file_id,
-                max_retries=args.retries,
-                mask=args.mask,
-                override_reason=args.include_opted_out,
-            )
+        outcome = await engine.submit(request)
     return submits.report(outcome, args.json)
 
 

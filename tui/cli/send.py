@@ -11,6 +11,7 @@ from typing import Any
 from tui.cli import output, sending_hours, submits
 from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED
 from tui.cli.stopping import graceful_stop
+from tui.engine.send_request import SendRequest
 from tui.engine.service import Engine
 from tui.gateway import validate
 from tui.gateway.errors import (
@@ -119,17 +120,21 @@ def _read_stdin() -> str:
 
 async def _send(engine: Engine, args: argparse.Namespace) -> int:
     if args.message is None:  # --template: read from the ledger, fields refused
-        args.message = validate.message_text(engine.saved_templates.text_for_send(args.template))
-    held = sending_hours.gate(
-        engine,
-        args,
-        lambda: engine.holds.hold_sms(
-            args.recipients, args.message, mask=args.mask, operator=args.operator
-        ),
+        args.message = engine.saved_templates.text_for_send(args.template)
+    # The numbers were parsed before the engine opened; the text is analysed here, once.
+    request = SendRequest(
+        kind="sms",
+        recipients=tuple(args.recipients),
+        text=args.message,
+        mask=args.mask,
+        operator=args.operator,
+        override_reason=args.include_opted_out,
     )
+    held = sending_hours.gate(engine, args, lambda: engine.holds.hold_send(request))
     if held is not None:
         return held
-    cost = await engine.cost_of(len(args.recipients), args.message)
+    assert request.analysis is not None
+    cost = await engine.cost_of(len(request.recipients), request.analysis)
     if cost.short and not args.force:
         return output.report_failure(
             f"Nothing was sent: {cost.sentence()} Add --force to send anyway.",
@@ -139,13 +144,7 @@ async def _send(engine: Engine, args: argparse.Namespace) -> int:
     # A first Ctrl+C or SIGTERM lets the send finish and be recorded: stopping
     # it half-way would leave recipients of unknown outcome.
     with graceful_stop("this send is recorded"):
-        outcome = await engine.send_sms(
-            args.recipients,
-            args.message,
-            mask=args.mask,
-            operator=args.operator,
-            override_reason=args.include_opted_out,
-        )
+        outcome = await engine.submit(request)
     return submits.report(outcome, args.json)
 
 

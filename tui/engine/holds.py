@@ -4,7 +4,8 @@ A send outside the profile's sending hours asks first (``csms send|call|survey``
 need ``--hold`` or ``--now``; the app asks "hold until 09:00, or send anyway?").
 A held send is kept in the ledger and goes out at the next ``csms hold run`` once
 the window is open (run it from cron every few minutes), or by itself while the
-app runs. Held SMS, calls and feedback calls keep their recipients and settings;
+app runs. Held SMS, calls and feedback calls keep their request (``SendRequest``:
+recipients, text, settings, override reason) and go out through ``Engine.submit``;
 a held survey or personalised send is already journalled and is run then.
 """
 
@@ -16,13 +17,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tui.engine.quiet_hours import SendingHours
+from tui.engine.send_request import FeedbackOptions, SendKind, SendRequest
 from tui.gateway.errors import CsmsError, InvalidInput
 from tui.ledger.holds import HeldSend
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
 
-__all__ = ["HoldRun", "Holds", "describe"]
+__all__ = ["HoldRun", "Holds", "describe", "held_request"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,52 +70,22 @@ class Holds:
         assert held is not None
         return held
 
-    def hold_sms(
-        self,
-        recipients: list[str],
-        text: str,
-        *,
-        mask: str | None = None,
-        operator: int | None = None,
-        now: datetime | None = None,
-    ) -> HeldSend:
-        payload = {"to": recipients, "text": text, "mask": mask, "operator": operator}
-        return self.hold("sms", payload, now=now)
-
-    def hold_call(
-        self,
-        recipients: list[str],
-        file_id: str,
-        *,
-        max_retries: int = 0,
-        mask: str | None = None,
-        now: datetime | None = None,
-    ) -> HeldSend:
-        payload = {"to": recipients, "file_id": file_id, "retries": max_retries, "mask": mask}
-        return self.hold("call", payload, now=now)
-
-    def hold_feedback_call(
-        self,
-        recipients: list[str],
-        file_id: str,
-        *,
-        valid_options: int,
-        valid_feedback_file_id: str,
-        invalid_feedback_file_id: str,
-        max_retries: int = 0,
-        mask: str | None = None,
-        now: datetime | None = None,
-    ) -> HeldSend:
-        payload = {
-            "to": recipients,
-            "file_id": file_id,
-            "options": valid_options,
-            "valid_file_id": valid_feedback_file_id,
-            "invalid_file_id": invalid_feedback_file_id,
-            "retries": max_retries,
-            "mask": mask,
-        }
-        return self.hold("feedback", payload, now=now)
+    def hold_send(self, request: SendRequest, *, now: datetime | None = None) -> HeldSend:
+        """Keep a checked SMS, call or feedback call until the window opens."""
+        payload: dict[str, Any] = {"to": list(request.recipients), "mask": request.mask}
+        if request.kind == "sms":
+            payload.update(text=request.text, operator=request.operator)
+        else:
+            payload.update(file_id=request.file_id, retries=request.max_retries)
+        if request.feedback is not None:
+            payload.update(
+                options=request.feedback.valid_options,
+                valid_file_id=request.feedback.valid_file_id,
+                invalid_file_id=request.feedback.invalid_file_id,
+            )
+        if request.override_reason is not None:
+            payload["override_reason"] = request.override_reason
+        return self.hold(request.kind, payload, now=now)
 
     def hold_job(self, kind: str, job_id: int, *, now: datetime | None = None) -> HeldSend:
         """Hold a journalled survey or personalised send: it is run when the window opens."""
@@ -166,25 +138,34 @@ class Holds:
             rows = report.summary.rows
             counts = ", ".join(f"{count} {state}" for state, count in rows.items() if count)
             return f"personalised send: {counts or 'nothing to send'}", bool(report.stopped)
-        if held.kind == "sms":
-            outcome = await engine.send_sms(
-                payload["to"], payload["text"], mask=payload.get("mask"),
-                operator=payload.get("operator"),
-            )  # fmt: skip
-        elif held.kind == "call":
-            outcome = await engine.make_call(
-                payload["to"], payload["file_id"], max_retries=payload.get("retries", 0),
-                mask=payload.get("mask"),
-            )  # fmt: skip
-        else:
-            outcome = await engine.make_feedback_call(
-                payload["to"],
-                payload["file_id"],
-                valid_options=payload["options"],
-                valid_feedback_file_id=payload["valid_file_id"],
-                invalid_feedback_file_id=payload["invalid_file_id"],
-                max_retries=payload.get("retries", 0),
-                mask=payload.get("mask"),
-            )
+        outcome = await engine.submit(held_request(held))
         result = f"{len(outcome.ids)} sent" + (f"; {outcome.error}" if outcome.error else "")
         return result, bool(outcome.error)
+
+
+_SEND_KINDS: dict[str, SendKind] = {"sms": "sms", "call": "call", "feedback": "feedback"}
+
+
+def held_request(held: HeldSend) -> SendRequest:
+    """The request a held SMS, call or feedback call keeps (its numbers were
+    parsed when it was held); ``InvalidInput`` when it cannot be sent as kept."""
+    payload = held.payload
+    kind = _SEND_KINDS.get(held.kind)
+    if kind is None:
+        raise InvalidInput(f"Hold {held.id} is a {held.kind}, not an SMS or a call.")
+    feedback = None
+    if kind == "feedback":
+        feedback = FeedbackOptions(
+            payload["options"], payload["valid_file_id"], payload["invalid_file_id"]
+        )
+    return SendRequest(
+        kind=kind,
+        recipients=tuple(payload["to"]),
+        text=payload.get("text", ""),
+        mask=payload.get("mask"),
+        operator=payload.get("operator"),
+        file_id=payload.get("file_id", ""),
+        max_retries=payload.get("retries", 0),
+        feedback=feedback,
+        override_reason=payload.get("override_reason"),
+    )

@@ -33,13 +33,14 @@ from tui.engine.inbox import FetchOutcome, InboxFetcher
 from tui.engine.optouts import OptOuts
 from tui.engine.profile_time import profile_zone
 from tui.engine.quick_sends import QuickSends
+from tui.engine.send_request import SendRequest
 from tui.engine.submit_journal import SendOutcome, SubmitJournal, plural
 from tui.engine.tracker import PollBackoff, StatusTracker
 from tui.engine.unknown_outcomes import UnknownOutcomes
 from tui.gateway.client import CsmsClient
 from tui.gateway.errors import CsmsError, InvalidInput
 from tui.gateway.session import SessionState
-from tui.gateway.text import analyze
+from tui.gateway.text import TextAnalysis, analyze
 from tui.ledger import Ledger, LedgerError
 
 if TYPE_CHECKING:
@@ -277,14 +278,16 @@ class Engine(QuickSends):
         """Take the credit and incoming counts of the inbox fetcher's last answer."""
         self._status.take_info(self.inbox.info)
 
-    async def cost_of(self, recipients: int, text: str) -> CostEstimate:
-        """What sending ``text`` to ``recipients`` numbers costs. The credit is asked
+    async def cost_of(self, recipients: int, text: str | TextAnalysis) -> CostEstimate:
+        """What sending ``text`` (or a text already analysed) to ``recipients``
+        numbers costs. The credit is asked
         of the gateway first when the profile knows the price of a segment (it is
         only needed then, to say whether it is enough)."""
         price = self.profile.price_per_segment
         if price is not None and self._status.credit is None:
             await self.refresh_account()
-        return estimate(recipients, analyze(text).segments, price=price, credit=self._status.credit)
+        analysis = text if isinstance(text, TextAnalysis) else analyze(text)
+        return estimate(recipients, analysis.segments, price=price, credit=self._status.credit)
 
     def settle_unknown(self, unknown_id: int, note: str) -> None:
         self.ledger.settle(unknown_id, note, self.now())
@@ -326,7 +329,9 @@ class Engine(QuickSends):
         if not numbers or not text:
             return 0
         try:
-            outcome = await self.send_sms(numbers, text, override_reason=CONFIRMATION_REASON)
+            outcome = await self.submit(
+                SendRequest.parse("sms", numbers, text=text, override_reason=CONFIRMATION_REASON)
+            )
         except CsmsError as error:
             self.background_error("opt-out confirmation", error)
             return 0

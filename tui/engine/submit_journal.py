@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.engine import events
 from tui.gateway.errors import CsmsError, InvalidInput, OutcomeUnknown
-from tui.gateway.numbers import NumberError, normalize
 from tui.gateway.results import SubmitIds
 from tui.ledger import LedgerError, NewCall, NewMessage, UnknownOutcome
 from tui.wording import plural
@@ -32,9 +31,11 @@ log = logging.getLogger("csms.engine")
 T = TypeVar("T")
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class SendOutcome:
-    """What happened to a quick send: IDs for what went out, and what did not."""
+    """What happened to a quick send, every part a field: the IDs of what went
+    out, and who may have it, who certainly does not, and who was left out.
+    A failure part-way is this result with ``error`` set, never an exception."""
 
     ids: list[tuple[str, str]] = field(default_factory=list)
     #: Recipients whose request went out but got no answer: they may have it.
@@ -55,20 +56,38 @@ class SendOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class _Stopped:
+    """What a submit did, as typed fields. For one that failed part-way it is the
+    gateway client's account, read once here from the error it raised
+    (``CsmsError.done``, ``unknown_recipients``, ``unsent_recipients``); nothing
+    above the journal reads those."""
+
+    done: SubmitIds | None
+    unknown: list[str]
+    unsent: list[str]
+    #: The last request got no answer (rather than a refusal).
+    answer_lost: bool = False
+
+    @classmethod
+    def of(cls, error: CsmsError) -> _Stopped:
+        return cls(
+            error.done,
+            list(error.unknown_recipients),
+            list(error.unsent_recipients),
+            isinstance(error, OutcomeUnknown),
+        )
+
+    @property
+    def nothing_went_out(self) -> bool:
+        return self.done is None and not self.unknown
+
+
+@dataclass(frozen=True, slots=True)
 class SubmitRecords:
     """What an accepted submit adds to the ledger."""
 
     messages: list[NewMessage] = field(default_factory=list)
     calls: list[NewCall] = field(default_factory=list)
-
-
-def _gateway_form(number: str) -> str:
-    """``number`` as the gateway writes it (923XXXXXXXXX), or as given when it is
-    not a mobile number (the client then refuses it, naming it)."""
-    try:
-        return normalize(number)
-    except NumberError:
-        return number
 
 
 class SubmitJournal:
@@ -93,9 +112,10 @@ class SubmitJournal:
     def allowed(
         self, recipients: Sequence[str], override_reason: str | None
     ) -> tuple[list[str], list[str]]:
-        """Recipients to send to, and those left out for being on the do-not-contact
-        list; with ``override_reason`` nobody is left out and the override is recorded."""
-        numbers = [_gateway_form(number) for number in recipients]
+        """Recipients (normalised numbers) to send to, and those left out for being on
+        the do-not-contact list; with ``override_reason`` nobody is left out and the
+        override is recorded."""
+        numbers = list(recipients)
         check = self.engine.optouts.check(numbers)
         if not check.blocked_numbers:
             return numbers, []
@@ -117,51 +137,54 @@ class SubmitJournal:
         targets: Sequence[str],
         request: Callable[[], Coroutine[Any, Any, SubmitIds]],
         records: Callable[[SubmitIds], SubmitRecords],
+        *,
+        blocked: Sequence[str] = (),
     ) -> SendOutcome:
         """Send with an intent committed first; its outcome replaces it in one transaction.
 
-        Nothing leaves when the intent cannot be written. A request interrupted
-        (Ctrl+C, a kill) leaves its intent open: the next run shows it as an
-        unknown outcome.
+        Nothing leaves when the intent cannot be written, and a refusal before
+        anything went out is raised (``CsmsError``). Anything else, a failure
+        part-way included, is the returned ``SendOutcome``. A request
+        interrupted (Ctrl+C, a kill) leaves its intent open: the next run shows
+        it as an unknown outcome.
         """
         intent_id = self.open_intent(kind, command, summary, targets)
         try:
             done = await request()
         except CsmsError as error:
-            partial, unknown, unsent = error.done, error.unknown_recipients, error.unsent_recipients
-            if partial is None and not unknown:
+            stopped = _Stopped.of(error)
+            if stopped.nothing_went_out:
                 self._forget_intent(intent_id)  # refused before anything went out
                 raise
-            outcome = SendOutcome(
-                ids=list(partial.ids) if partial else [],
-                unknown=list(unknown),
-                unsent=list(unsent),
-                error=str(error),
+            failure: str | None = str(error)
+        else:
+            stopped, failure = _Stopped(done, [], []), None
+        partial, unknown = stopped.done, stopped.unknown
+        unknown_record = None
+        if unknown:
+            noted = f"{summary} ({failure})" if stopped.answer_lost else summary
+            unknown_record = UnknownOutcome(
+                kind, command, noted, list(unknown), self.engine.now(), unsent=list(stopped.unsent)
             )
-            unknown_record = None
-            if unknown:
-                unknown_record = UnknownOutcome(
-                    kind,
-                    command,
-                    f"{summary} ({error})" if isinstance(error, OutcomeUnknown) else summary,
-                    list(unknown),
-                    self.engine.now(),
-                    unsent=list(unsent),
-                )
-            self._complete(
-                intent_id, outcome, records(partial) if partial else None, unknown_record
+        ids = list(partial.ids) if partial else []
+        problem = self._complete(
+            intent_id, records(partial) if partial else None, unknown_record, accepted=len(ids)
+        )
+        if partial is not None:
+            self._announce(kind, partial, summary)
+        if unknown:
+            self.engine.bus.publish(
+                events.OutcomeUnknownRecorded(at=self.engine.now(), kind=kind, summary=summary)
             )
-            if partial is not None:
-                self._announce(kind, partial, summary)
-            if unknown:
-                self.engine.bus.publish(
-                    events.OutcomeUnknownRecorded(at=self.engine.now(), kind=kind, summary=summary)
-                )
-            return outcome
-        outcome = SendOutcome(ids=list(done.ids))
-        self._complete(intent_id, outcome, records(done), None)
-        self._announce(kind, done, summary)
-        return outcome
+        errors = [text for text in (failure, problem) if text]
+        return SendOutcome(
+            ids=ids,
+            unknown=list(unknown),
+            unsent=list(stopped.unsent),
+            error=" ".join(errors) if errors else None,
+            unrecorded=problem is not None,
+            blocked=list(blocked),
+        )
 
     def open_intent(
         self, kind: str, command: str, summary: str, targets: Sequence[str], ref: str | None = None
@@ -236,11 +259,13 @@ class SubmitJournal:
     def _complete(
         self,
         intent_id: int,
-        outcome: SendOutcome,
         done: SubmitRecords | None,
         unknown: UnknownOutcome | None,
-    ) -> None:
-        """Record the outcome; when that fails, say so on ``outcome`` (never "try again")."""
+        *,
+        accepted: int,
+    ) -> str | None:
+        """Record the outcome; when that fails, return the sentence saying so
+        (never "try again")."""
         try:
             self.engine.ledger.complete_submit(
                 intent_id,
@@ -251,17 +276,14 @@ class SubmitJournal:
         except (LedgerError, sqlite3.Error) as error:
             problem = error.problem if isinstance(error, LedgerError) else str(error)
             log.error("a submit's outcome could not be recorded: %s", problem)
-            outcome.unrecorded = True
-            accepted = len(outcome.ids)
-            parts = [outcome.error] if outcome.error else []
-            parts.append(
+            return (
                 f"The gateway accepted {plural(accepted, 'recipient')} but csms could not"
                 f" record the outcome ({problem}). Do not send it again: "
                 + ("the IDs are listed; " if accepted else "")
                 + "once the ledger can be written, csms shows this send as an unknown"
                 " outcome to settle."
             )
-            outcome.error = " ".join(parts)
+        return None
 
     def _announce(self, kind: events.ItemKind, done: SubmitIds, summary: str) -> None:
         self.engine.tracker.wake()

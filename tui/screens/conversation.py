@@ -176,6 +176,7 @@ class ConversationScreen(EngineScreen):
             text=composer.text,
             segments=analysis.segments,
             encoding="Unicode" if analysis.is_unicode else "GSM-7",
+            analysis=analysis,
             mask=engine.profile.default_mask,
             price=engine.profile.price_per_segment,
             credit=engine.status.credit,
@@ -193,7 +194,7 @@ class ConversationScreen(EngineScreen):
     def _hold(self, request: SendRequest) -> None:
         holds = self.engine.holds
         try:
-            held = holds.hold_sms(request.recipients, request.text, mask=request.mask)
+            held = holds.hold_send(request.send())
         except (CsmsError, LedgerError) as error:
             self._error(f"Nothing was held or sent: {error}")
             return
@@ -207,9 +208,7 @@ class ConversationScreen(EngineScreen):
         button = self.query_one("#conv-send", Button)
         button.disabled = True
         try:
-            outcome = await self.engine.send_sms(
-                request.recipients, request.text, mask=request.mask
-            )
+            outcome = await self.engine.submit(request.send())
         except CsmsError as error:
             self._error(str(error))
             return

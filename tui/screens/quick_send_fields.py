@@ -105,6 +105,7 @@ def check_form(
             text=values.text,
             segments=values.analysis.segments,
             encoding="Unicode" if values.analysis.is_unicode else "GSM-7",
+            analysis=values.analysis,
             operator=values.operator,
             price=price,
             credit=credit,

@@ -1,18 +1,22 @@
 """What a quick send is about to do: the request the form builds (kind,
 recipients, text or recording, options) and the question it asks before it
-goes (what is sent, to how many, at what cost, who is left out)."""
+goes (what is sent, to how many, at what cost, who is left out). ``send()``
+gives the engine's typed request (``engine/send_request.py``) with the numbers
+as the form parsed them and the text's analysis as the composer made it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
+from tui.engine import send_request
 from tui.engine.costs import estimate
+from tui.engine.send_request import FeedbackOptions, SendKind
 from tui.gateway.codes import Operator
 from tui.gateway.numbers import describe_invalid
+from tui.gateway.text import TextAnalysis
 from tui.wording import plural
 
-SendKind = Literal["sms", "call", "feedback"]
+__all__ = ["KIND_LABELS", "SendKind", "SendRequest", "invalid_numbers_message", "numbers_line"]
 KIND_LABELS: dict[SendKind, str] = {"sms": "SMS", "call": "Call", "feedback": "Feedback call"}
 #: Numbers named in the confirmation (the count is always given).
 SHOWN_NUMBERS = 10
@@ -48,6 +52,27 @@ class SendRequest:
     #: The profile's price of a segment and the credit last reported, if known.
     price: float | None = None
     credit: float | None = None
+    #: The composer's analysis of ``text`` (the engine's request reuses it).
+    analysis: TextAnalysis | None = None
+
+    def send(self, *, reached_only: bool = False) -> send_request.SendRequest:
+        """The engine's request: to every recipient (the engine leaves out, and
+        reports, those on the do-not-contact list) or, ``reached_only``, to those
+        this request reaches. Raises ``InvalidInput`` saying what is wrong."""
+        feedback = None
+        if self.kind == "feedback":
+            feedback = FeedbackOptions(self.valid_options, self.valid_file[0], self.invalid_file[0])
+        return send_request.SendRequest(
+            kind=self.kind,
+            recipients=tuple(self.reached if reached_only else self.recipients),
+            text=self.text,
+            analysis=self.analysis,
+            mask=self.mask,
+            operator=self.operator,
+            file_id=self.file_id,
+            max_retries=self.retries,
+            feedback=feedback,
+        )
 
     @property
     def reached(self) -> list[str]:
