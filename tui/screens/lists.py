@@ -49,6 +49,8 @@ class ListsScreen(EngineScreen):
 
     CSS_PATH = LISTS_CSS
     AUTO_FOCUS = "#lists-table"
+    #: Below 100 columns the file's path gets a row of its own (lists.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "new_list", "New list", id="lists.new"),
         Binding("ctrl+o", "open_file", "Import file", id="lists.import"),
