@@ -1,13 +1,11 @@
 """Lists: the subscriber lists csms knows, creating one, adding numbers, exporting.
 
-Numbers come from a file (CSV, TSV, plain text or .xlsx: its sheet and phone
-columns are chosen in ``widgets/import_source.py``; Ctrl+O twice opens the
-picker) or are pasted. A preview says what an upload would do (rows read, valid,
-normalised, repeats, already in the list, invalid with line numbers); nothing
-is sent until the user confirms. The upload runs in the background with a
-progress bar, its rate and the time left; it can be cancelled, and one cut off
-is resumed from the table of unfinished imports. Enter (or ``m``) opens a
-list's members (``screens/list_members.py``); dialogs: ``import_preview.py``.
+Numbers come from a file (sheet and phone columns chosen in
+``widgets/import_source.py``) or are pasted. A preview (``import_preview.py``)
+says what an upload would do; nothing is sent until the user confirms. The
+upload runs in the background with its progress, rate and time left; it can be
+cancelled, and one cut off is resumed from the table of unfinished imports.
+Enter (or ``m``) opens a list's members (``screens/list_members.py``).
 """
 
 from __future__ import annotations
@@ -95,7 +93,7 @@ class ListsScreen(EngineScreen):
 
     @property
     def uploader(self) -> ListUploader:
-        return ListUploader(self.engine)
+        return self.engine.lists
 
     # -- tables ---------------------------------------------------------------
 
@@ -107,7 +105,7 @@ class ListsScreen(EngineScreen):
 
     def _load_lists(self, select: str | None = None) -> None:
         table = self.query_one("#lists-table", DataTable)
-        summaries = self.engine.ledger.lists()
+        summaries = self.engine.reads.lists()
         zone = profile_zone(self.engine)
         wanted = {item.id for item in summaries}
         with self.app.batch_update():
@@ -137,7 +135,7 @@ class ListsScreen(EngineScreen):
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        summary = self.engine.ledger.list_by_id(str(key))
+        summary = self.engine.reads.list_by_id(str(key))
         return None if summary is None else (summary.id, summary.name)
 
     def _show_target(self) -> None:
@@ -258,7 +256,7 @@ class ListsScreen(EngineScreen):
         self._confirm(target, preview_text(text, known=known, queued=queued))
 
     def _existing(self, list_id: str) -> tuple[set[str], set[str]]:
-        return self.engine.ledger.member_set(list_id), self.uploader.queued_numbers(list_id)
+        return self.engine.reads.member_set(list_id), self.uploader.queued_numbers(list_id)
 
     def _confirm(self, target: tuple[str, str], preview: ImportPreview) -> None:
         def decided(upload: bool | None) -> None:
@@ -351,8 +349,8 @@ class ListsScreen(EngineScreen):
         if self._cancel is not None:
             self.notify("An upload is running; wait for it or cancel it.", severity="warning")
             return
-        job = self.engine.ledger.import_summary(job_id)
-        summary = self.engine.ledger.list_by_id(job.list_id)
+        job = self.engine.reads.import_summary(job_id)
+        summary = self.engine.reads.list_by_id(job.list_id)
         name = summary.name if summary else job.list_id
         if not job.batches.get("pending") and not job.batches.get("sending"):
             self.notify(
@@ -366,7 +364,7 @@ class ListsScreen(EngineScreen):
         job_id = self.query_one(ImportJobs).selected()
         if job_id is None or self._cancel is not None:
             return
-        job = self.engine.ledger.import_summary(job_id)
+        job = self.engine.reads.import_summary(job_id)
         waiting = job.batches.get("pending", 0)
         unknown = job.batches.get("unknown", 0)
         question = (
