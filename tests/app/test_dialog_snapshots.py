@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,8 +54,9 @@ from tui.widgets.path_input import PathInput
 
 #: One folder for the files the dialogs show, the same for every run and user.
 FILES = Path("/tmp/csms-snapshot-files")
-#: The files' modification time (the file picker shows it).
-FILE_TIME = datetime(2024, 3, 1, 9, 30).timestamp()
+#: The files' modification time (the file picker shows it, in the frozen clock's
+#: zone: 14:30 in Karachi).
+FILE_TIME = datetime(2024, 3, 1, 9, 30, tzinfo=UTC).timestamp()
 NIGHT = datetime(2024, 3, 4, 23, 10, tzinfo=ZoneInfo("Asia/Karachi"))
 BILL = (
     "Dear customer, your bill of Rs 1500 is due on Friday. Pay at any Telenor "
@@ -80,6 +81,9 @@ def files(monkeypatch: pytest.MonkeyPatch) -> Path:
     (FILES / "do-not-contact.csv").write_text("number\n923001112223\n", encoding="utf-8")
     bills(FILES / "bills.csv", 6)
     for path in FILES.iterdir():
+        if path.name not in ("contacts.csv", "do-not-contact.csv", "bills.csv"):
+            path.unlink()  # the file picker shows the folder: nothing else in it
+            continue
         os.utime(path, (FILE_TIME, FILE_TIME))
     monkeypatch.chdir(FILES)
     return FILES
