@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from tui.audio import format_bytes, format_duration
 from tui.engine import events
@@ -148,7 +148,8 @@ class AudioScreen(EngineScreen):
 
 
 class AudioFlowModal(ModalScreen[str | None]):
-    """The audio flow in a dialog; dismisses with the uploaded file's ID (or None)."""
+    """The audio flow in a dialog; dismisses with the uploaded file's ID (or None).
+    Its own footer lists its keys (the wizard's below do not work here)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
     CSS_PATH = "../styles/audio.tcss"
@@ -161,18 +162,13 @@ class AudioFlowModal(ModalScreen[str | None]):
         with Vertical(id="audio-modal"):
             yield Static("Add a recording: pick, convert, upload", id="audio-modal-title")
             yield AudioFlow(self.root, id="audio-flow")
-            yield Button("Close (Esc)", id="audio-modal-close")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#audio-path", Input).focus()
 
     def on_audio_flow_uploaded(self, event: AudioFlow.Uploaded) -> None:
         self.dismiss(event.file.id)
-
-    @on(Button.Pressed, "#audio-modal-close")
-    def _close_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(None)
 
     def action_close(self) -> None:
         if self.query_one(AudioFlow).busy:

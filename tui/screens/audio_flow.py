@@ -54,18 +54,29 @@ class AudioFlow(AudioJobs):
             with VerticalScroll(id="audio-detail"):
                 yield RecordingPreview()
                 yield ConvertOptionsForm()
-                yield Label("Save the converted WAV as", classes="field-label")
-                yield Input(placeholder="<name>-8k.wav next to the source", id="audio-output")
-                yield Label("Upload as (a unique name)", classes="field-label")
-                yield Input(placeholder="Recording name", id="audio-name")
-                with Horizontal(classes="audio-row", id="audio-buttons"):
-                    yield Button("Convert (Ctrl+T)", id="audio-convert")
-                    yield Button("Upload (Ctrl+S)", variant="primary", id="audio-upload")
-                    yield Button("Cancel (Esc)", variant="error", id="audio-cancel")
+                with Horizontal(classes="audio-field"):
+                    yield Label("Save WAV as", classes="field-label")
+                    yield Input(
+                        placeholder="<name>-8k.wav by the source",
+                        id="audio-output",
+                        compact=True,
+                    )
+                with Horizontal(classes="audio-field"):
+                    yield Label("Upload as", classes="field-label")
+                    yield Input(placeholder="a unique name", id="audio-name", compact=True)
                 yield AudioProgress()
+        # Outside the scrolling part: the buttons stay in view at any size.
+        with Horizontal(classes="audio-row", id="audio-buttons"):
+            yield Button("Convert (Ctrl+T)", id="audio-convert", compact=True)
+            yield Button("Upload (Ctrl+S)", variant="primary", id="audio-upload", compact=True)
+            yield Button("Cancel (Esc)", variant="error", id="audio-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#audio-cancel").display = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Esc cancels a job under way; otherwise it goes on (the dialog closes).
+        return self.busy if action == "cancel" else True
 
     def options(self) -> ConvertOptions:
         """The options ticked and typed; ValueError names a bad time."""

@@ -45,7 +45,7 @@ class AudioBrowser(Vertical):
         self.root = root
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Path of an audio file (Enter analyses it)", id="audio-path")
+        yield Input(placeholder="Type a path; Enter analyses", id="audio-path", compact=True)
         yield AudioTree(self.root, id="audio-tree")
 
     @on(DirectoryTree.FileSelected, "#audio-tree")

@@ -32,6 +32,8 @@ class AudioProgress(Vertical):
         bar = self.query_one("#audio-progress", ProgressBar)
         bar.update(progress=0)
         bar.display = busy
+        if busy:  # in view on a small terminal too
+            bar.scroll_visible(animate=False)
 
     def progress(self, fraction: float) -> None:
         self.query_one("#audio-progress", ProgressBar).update(progress=fraction * 100)

@@ -9,11 +9,11 @@ marks it); Enter in the threshold posts
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Checkbox, Input
+from textual.widgets import Checkbox, Input, Label
 
 from tui.audio import ConvertOptions
 from tui.audio.fields import parse_seconds, parse_threshold
@@ -21,6 +21,8 @@ from tui.audio.units import SILENCE_THRESHOLD_DB
 from tui.widgets.tick import Tick
 
 _TYPED = ("#opt-start", "#opt-end", "#opt-threshold")
+#: Narrower than this, the ticks and the fields wrap into two rows (audio.tcss).
+NARROW_BELOW = 66
 
 
 class ConvertOptionsForm(Vertical):
@@ -47,18 +49,26 @@ class ConvertOptionsForm(Vertical):
             self.value = value
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="audio-row"):
-            yield Tick("Normalise", id="opt-normalize")
-            yield Tick("Trim silence", id="opt-trim")
-            yield Tick("Phone band", id="opt-band")
-            yield Tick("Cut to fit", id="opt-fit")
-        with Horizontal(classes="audio-row"):
-            yield Input(placeholder="From (s or M:SS)", id="opt-start")
-            yield Input(placeholder="To (s or M:SS)", id="opt-end")
-            yield Input(
-                placeholder=f"Silence: dB under loudest ({SILENCE_THRESHOLD_DB:g})",
-                id="opt-threshold",
-            )
+        # Labels outside the fields, so they read whole and stay once typed in.
+        with Horizontal(id="opt-ticks"):
+            yield Tick("Normalise", id="opt-normalize", compact=True)
+            yield Tick("Trim silence", id="opt-trim", compact=True)
+            yield Tick("Phone band", id="opt-band", compact=True)
+            yield Tick("Cut to fit", id="opt-fit", compact=True)
+        with Horizontal(id="opt-fields"):
+            with Horizontal(classes="opt-group"):
+                yield Label("From", classes="opt-label")
+                yield Input(placeholder="s or M:SS", id="opt-start", compact=True)
+                yield Label("To", classes="opt-label")
+                yield Input(placeholder="s or M:SS", id="opt-end", compact=True)
+            with Horizontal(classes="opt-group"):
+                yield Label("Silence (dB under loudest)", classes="opt-label")
+                yield Input(
+                    placeholder=f"{SILENCE_THRESHOLD_DB:g}", id="opt-threshold", compact=True
+                )
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW_BELOW, "-narrow")
 
     def options(self) -> ConvertOptions:
         """The options ticked and typed; ValueError names a bad time or level."""

@@ -1,0 +1,122 @@
+"""The audio form at 80x24, on the Audio screen and in the voice wizard's
+dialog: the Convert and Upload buttons stay on screen (and a click on them
+works) with a long analysis above them, the option labels read whole, and the
+dialog has its own keys: Esc closes it and is listed, the wizard's are not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.geometry import Region
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label
+
+from tests.app.harness import wait_until
+from tests.app.test_audio_screen import demo_engine_app, make_clip
+from tests.app.test_voice_screens import fill_basics, ids, open_wizard
+from tui.screens.audio import AudioFlowModal, AudioScreen
+from tui.screens.audio_flow import AudioFlow
+from tui.screens.voice_campaigns import VoiceCampaignsScreen
+
+SMALL = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The form's file tree opens on the user's home: a folder of the test's own."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    monkeypatch.setenv("HOME", str(folder))
+    return folder
+
+
+def on_screen(screen: Screen[Any], widget: Widget) -> bool:
+    """The whole widget is drawn, not scrolled away or cut by its container."""
+    shown = widget.region
+    return (
+        bool(shown)
+        and shown.size == widget.outer_size
+        and Region(0, 0, *screen.size).contains_region(shown)
+    )
+
+
+def assert_form_fits(screen: Screen[Any]) -> None:
+    for selector in ("#audio-convert", "#audio-upload"):
+        assert on_screen(screen, screen.query_one(selector, Widget)), selector
+
+
+async def labels_read_whole(pilot: Any, screen: Screen[Any]) -> None:
+    """Each option label is drawn at its full width once scrolled to."""
+    for label in screen.query(".opt-label").results(Label):
+        label.scroll_visible(animate=False)
+        await pilot.pause()
+        text = str(label.content)
+        assert on_screen(screen, label), text
+        assert label.content_region.width >= len(text), text
+
+
+async def test_audio_screen_keeps_its_buttons_and_labels_at_80x24(tmp_path: Path) -> None:
+    clip = make_clip(tmp_path / "greeting.mp3")
+    async with demo_engine_app(tmp_path, "audio", size=SMALL) as (app, pilot, engine):
+        screen = app.screen
+        assert isinstance(screen, AudioScreen)
+        flow = screen.query_one(AudioFlow)
+        assert_form_fits(screen)
+        screen.query_one("#audio-path", Input).value = str(clip)
+        screen.query_one("#audio-path", Input).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: flow.analysis is not None, "analysis")
+        await pilot.pause()
+        assert_form_fits(screen)
+        await labels_read_whole(pilot, screen)
+        await pilot.click("#audio-convert")
+        await wait_until(pilot, lambda: flow.converted is not None, "converted by a click")
+        assert (tmp_path / "greeting-8k.wav").is_file()
+        await pilot.click("#audio-upload")
+        await wait_until(pilot, lambda: flow.uploaded is not None, "uploaded by a click")
+        assert engine.ledger.audio_by_name("greeting") is not None
+
+
+async def test_audio_dialog_has_its_own_keys_and_buttons_at_80x24(tmp_path: Path) -> None:
+    clip = make_clip(tmp_path / "question.m4a")
+    async with demo_engine_app(tmp_path, "voice_campaigns", size=SMALL) as (app, pilot, engine):
+        screen = app.screen
+        assert isinstance(screen, VoiceCampaignsScreen)
+        wizard = await open_wizard(pilot, screen)
+        await fill_basics(pilot, wizard, "Small terminal", ids(engine)["Staff"])
+        assert wizard.step == "audio"
+
+        async def open_dialog() -> AudioFlowModal:
+            await pilot.click("#wiz-add-audio")
+            await wait_until(pilot, lambda: isinstance(app.screen, AudioFlowModal), "dialog")
+            modal = app.screen
+            assert isinstance(modal, AudioFlowModal)
+            await wait_until(pilot, lambda: app.focused is modal.query_one("#audio-path"), "path")
+            return modal
+
+        modal = await open_dialog()
+        assert modal.query_one(Footer).display
+        listed = {key for key, active in modal.active_bindings.items() if active.binding.show}
+        assert {"escape", "ctrl+t", "ctrl+s"} <= listed
+        assert "ctrl+n" not in listed  # the wizard's Next does not work here
+        assert modal.active_bindings["escape"].binding.description == "Close"
+        await pilot.press("ctrl+n")
+        assert app.screen is modal and wizard.step == "audio"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, "Esc closed the dialog")
+
+        modal = await open_dialog()
+        flow = modal.query_one(AudioFlow)
+        modal.query_one("#audio-path", Input).value = str(clip)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: flow.analysis is not None, "analysis")
+        await pilot.pause()
+        assert_form_fits(modal)
+        await labels_read_whole(pilot, modal)
+        await pilot.click("#audio-upload")
+        await wait_until(pilot, lambda: app.screen is screen, "dialog closed after upload")
+        new = engine.ledger.audio_by_name("question")
+        assert new is not None
