@@ -344,8 +344,10 @@ class DashboardScreen(EngineScreen):
         line = describe_event(event)
         if line is not None:
             self.recent.appendleft((event.at, line))
-        if not self.query("#cards"):
-            return  # not drawn yet: catch_up shows it all once the cards are mounted
+        if not self.query("#cards") or not self.is_active:
+            # Not drawn yet, or hidden: catch_up shows it all when the screen is
+            # shown (a hidden dashboard redrawn for each event slowed other screens).
+            return
         if line is not None:
             self._show_recent()
         if isinstance(event, events.SessionChanged):
