@@ -137,6 +137,7 @@ class DashboardScreen(EngineScreen):
         super().__init__(*args, **kwargs)
         self.recent: deque[tuple[datetime, str]] = deque(maxlen=RECENT_EVENTS)
         self._counts_pending = False
+        self._cards_shown = False
         self._unpaid = 0
         self._free = 0
         self._unread = 0
@@ -178,6 +179,7 @@ class DashboardScreen(EngineScreen):
         # them (events that came before the screen existed are not sent again).
         await self.query_one("#dashboard", VerticalScroll).mount(cards, before=placeholder)
         await placeholder.remove()
+        self._cards_shown = True
         self.catch_up()
 
     def catch_up(self) -> None:
@@ -344,7 +346,7 @@ class DashboardScreen(EngineScreen):
         line = describe_event(event)
         if line is not None:
             self.recent.appendleft((event.at, line))
-        if not self.query("#cards") or not self.is_active:
+        if not self.is_active or not self._cards_shown:
             # Not drawn yet, or hidden: catch_up shows it all when the screen is
             # shown (a hidden dashboard redrawn for each event slowed other screens).
             return

@@ -110,11 +110,15 @@ class CopyableTable(DataTable[str]):
             self.add_row(*cells, key=key)
         self.set_class(False, "-empty")
 
-    def sync(self, rows: Sequence[tuple[str, Sequence[str]]]) -> None:
+    def sync(self, rows: Sequence[tuple[str, Sequence[str]]], *, keep_order: bool = False) -> None:
         """Show exactly ``rows`` (in that order), updating rows by key where the
-        order is unchanged, so the cursor stays on its item."""
+        order is unchanged, so the cursor stays on its item. With ``keep_order``
+        the same rows in another order are updated where they stand (a live
+        table whose order follows its statuses would otherwise be rebuilt, and
+        jump under the cursor, at every change)."""
         keys = [key for key, _ in rows]
-        if keys == [str(key.value) for key in self.rows]:
+        shown = [str(key.value) for key in self.rows]
+        if keys == shown or (keep_order and len(keys) == len(shown) and set(keys) == set(shown)):
             for key, cells in rows:
                 self.upsert(key, cells)
         else:
