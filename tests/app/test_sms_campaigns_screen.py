@@ -246,9 +246,10 @@ async def test_personalised_send_of_two_hundred_rows_from_the_screen(tmp_path: P
             "923002000000",
             "1",
             "Unicode",
-            "",
             "Dear علی, your bill of Rs 100 is due",
+            "",
         ]
+        # A row that sends nothing says why in place of its text.
         assert str(preview.get_row_at(1)[4]) == "Empty {amount} (skipped)"
         assert str(preview.get_row_at(2)[4]).startswith("Invalid number")
 

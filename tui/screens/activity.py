@@ -34,10 +34,10 @@ RELOAD_EVERY = 0.5
 
 ITEM_COLUMNS = (
     Column("kind", "Kind", 14, 14),
-    Column("id", "ID", 22, 9),
-    Column("target", "To / name", 18, 12),
+    Column("id", "ID", 14, 9),
+    Column("target", "To / name", 24, 16),
     Column("at", "Updated", 8),
-    Column("status", "Status", None, 22),
+    Column("status", "Status", None, 21),
 )
 UNKNOWN_COLUMNS = (
     Column("at", "When", 16),
@@ -167,7 +167,8 @@ class ActivityScreen(EngineScreen):
                 [
                     (row.key, (row.label, row.id, row.target, clock(row.at), row.status))
                     for row in rows
-                ]
+                ],
+                keep_order=True,
             )
         self.rows = {row.key: row for row in rows}
 

@@ -47,8 +47,8 @@ class ListMembersScreen(EngineScreen):
     ListMembersScreen #members-title { height: auto; padding: 0 1; text-style: bold; }
     ListMembersScreen #members-makeup { height: auto; max-height: 2; padding: 0 1;
         color: $text-muted; }
-    ListMembersScreen #members-bar { height: auto; }
-    ListMembersScreen #members-search { width: 1fr; max-width: 40; }
+    ListMembersScreen #members-bar { height: auto; padding: 0 1; }
+    ListMembersScreen #members-search { width: 2fr; max-width: 44; }
     ListMembersScreen #members-status { width: 1fr; height: auto; padding: 0 1; }
     ListMembersScreen #members-table { height: 1fr; }
     ListMembersScreen #members-buttons { height: auto; }

@@ -34,6 +34,7 @@ from tui.screens.list_members import ListMembersScreen, export_members
 from tui.widgets import RecipientsBox
 from tui.widgets.import_jobs import ImportJobs
 from tui.widgets.import_source import ImportSource
+from tui.widgets.lists_table import ListsTable
 from tui.widgets.new_list import NewList
 from tui.widgets.path_input import PathInput
 
@@ -47,8 +48,8 @@ class ListsScreen(EngineScreen):
 
     CSS_PATH = LISTS_CSS
     AUTO_FOCUS = "#lists-table"
-    #: Below 100 columns the file's path gets a row of its own (lists.tcss).
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "")]  # noqa: RUF012
+    #: Below 120 columns the file's path gets a row of its own (lists.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "new_list", "New list", id="lists.new"),
         Binding("ctrl+o", "open_file", "Import file", id="lists.import"),
@@ -71,7 +72,7 @@ class ListsScreen(EngineScreen):
         with Horizontal(id="lists-top"):
             with Vertical(id="lists-left"):
                 yield Label("Lists (as created from csms)", classes="section-title")
-                yield DataTable[str](id="lists-table", cursor_type="row", zebra_stripes=True)
+                yield ListsTable(id="lists-table")
                 yield NewList(classes="field-row")
             with VerticalScroll(id="lists-right"):
                 yield Static("", id="target-label", markup=False)
@@ -83,11 +84,6 @@ class ListsScreen(EngineScreen):
         yield ImportJobs(id="import-jobs")
 
     def on_mount(self) -> None:
-        lists = self.query_one("#lists-table", DataTable)
-        lists.add_column("Name", key="name")
-        lists.add_column("ID", key="id")
-        lists.add_column("Members", key="members")
-        lists.add_column("Last changed", key="changed")
         self._set_busy(False)
         self.catch_up()
 
@@ -104,25 +100,9 @@ class ListsScreen(EngineScreen):
         self._load_jobs()
 
     def _load_lists(self, select: str | None = None) -> None:
-        table = self.query_one("#lists-table", DataTable)
-        summaries = self.engine.reads.lists()
-        zone = profile_zone(self.engine)
-        wanted = {item.id for item in summaries}
+        table = self.query_one("#lists-table", ListsTable)
         with self.app.batch_update():
-            for key in [k for k in table.rows if k.value not in wanted]:
-                table.remove_row(key)
-            for item in summaries:
-                cells = {
-                    "name": item.name,
-                    "id": item.id,
-                    "members": f"{item.members:,}",
-                    "changed": item.updated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                }
-                if item.id in table.rows:
-                    for column, value in cells.items():
-                        table.update_cell(item.id, column, value)
-                else:
-                    table.add_row(*cells.values(), key=item.id)
+            table.show(self.engine.reads.lists(), profile_zone(self.engine))
         if select is not None and select in table.rows:
             table.move_cursor(row=table.get_row_index(select))
         self._show_target()

@@ -63,7 +63,7 @@ class LoginScreen(Screen[None]):
                 id="login-password",
             )
             yield Tick(
-                "Remember the password on this computer (stored in the config file, mode 0600)",
+                "Remember the password in the config file (mode 0600)",
                 self.profile.save_password,
                 id="login-remember",
             )

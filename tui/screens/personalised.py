@@ -47,7 +47,7 @@ from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
 from tui.screens.base import engine_of, has_engine
 from tui.screens.personalised_jobs import JobsTable
-from tui.screens.personalised_preview import add_preview_columns, send_question, show_preview
+from tui.screens.personalised_preview import PreviewTable, send_question, show_preview
 from tui.screens.personalised_results import PersonalisedResultsScreen
 from tui.screens.personalised_runs import SendRunner
 from tui.screens.sending_hours import ask_to_send, opens_label
@@ -135,7 +135,7 @@ class PersonalisedScreen(SendRunner):
             yield Static("", id="pers-fields", markup=False)
             yield Static("", id="pers-error", markup=False)
             yield Static("", id="pers-summary", markup=False)
-            yield DataTable(id="pers-preview", zebra_stripes=True)
+            yield PreviewTable(id="pers-preview")
         with Vertical(id="pers-bottom"):
             with Horizontal(classes="pers-row", id="pers-actions"):
                 yield Button("Send (Ctrl+S)", variant="primary", id="pers-send", compact=True)
@@ -150,7 +150,6 @@ class PersonalisedScreen(SendRunner):
         yield Footer()
 
     def on_mount(self) -> None:
-        add_preview_columns(self.query_one("#pers-preview", DataTable))
         self.query_one("#pers-error").display = False
         self.query_one("#pers-sheet-choice").display = False
         self.query_one("#pers-progress").display = False

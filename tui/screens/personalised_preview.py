@@ -1,15 +1,22 @@
 """The preview of a personalised send: the first rows as they will read, and the
-question asked before sending (what goes out, what it costs, the first text)."""
+question asked before sending (what goes out, what it costs, the first text).
+
+The message column comes right after the number and its segments and takes
+the width left, so the texts read at 80 columns; a row that sends nothing says
+why in its place.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from textual.geometry import Size
 from textual.widgets import DataTable
 
 from tui.engine.personalised import PersonalisedPlan, PlannedRow
 from tui.engine.templates import Sheet
+from tui.widgets.copyable_table import Column
 from tui.wording import plural
 
 if TYPE_CHECKING:
@@ -52,20 +59,54 @@ def send_question(
     return "\n".join(lines)
 
 
-def add_preview_columns(preview: DataTable[str]) -> None:
-    for label, key, width in (
-        ("Row", "row", 4),
-        ("Number", "number", 12),
-        ("Seg.", "segments", 4),
-        ("Encoding", "encoding", 8),
-        ("Note", "note", None),
-        ("Message", "message", None),
-    ):
-        preview.add_column(label, key=key, width=width)
+#: The columns before the message (widths fixed), and the note after it.
+LEADING = (
+    Column("row", "Row", 4),
+    Column("number", "Number", 12),
+    Column("segments", "Seg.", 4),
+    Column("encoding", "Encoding", 8),
+)
+NOTE = Column("note", "Note", 24)
+#: The narrowest message beside which the note is shown; on a narrower table
+#: the message takes the whole width and the note is reached by scrolling right.
+MESSAGE_WITH_NOTE = 40
+
+
+class PreviewTable(DataTable[str]):
+    """The preview's rows; the message column takes the width the others leave."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, zebra_stripes=True)
+
+    def widths(self) -> dict[str, int]:
+        columns = (*LEADING, NOTE)
+        width = self.size.width or self.app.size.width
+        # Padding of 1 each side of every cell, and the vertical scrollbar.
+        available = width - 2 * (len(columns) + 1) - 2
+        widths = {c.key: c.width or 0 for c in columns}
+        message = available - sum(widths.values())
+        if message < MESSAGE_WITH_NOTE:
+            # The note beyond the right edge; without a scrollbar the message
+            # fills its room too (no sliver of the note's heading shows).
+            message += (NOTE.width or 0) + 4
+        return {**widths, "message": max(message, MESSAGE_WITH_NOTE)}
+
+    def on_mount(self) -> None:
+        widths = self.widths()
+        for column in (*LEADING, Column("message", "Message"), NOTE):
+            self.add_column(column.label, key=column.key, width=widths[column.key])
+
+    def on_resize(self) -> None:
+        for key, width in self.widths().items():
+            self.columns[key].width = width  # type: ignore[index]
+        total = sum(column.get_render_width(self) for column in self.columns.values())
+        self.virtual_size = Size(total, self.virtual_size.height)
+        self.refresh()
 
 
 def show_preview(preview: DataTable[str], sheet: Sheet, plan: PersonalisedPlan) -> None:
-    """The first PREVIEW_ROWS rows of ``sheet``: each text, or why the row is left out."""
+    """The first PREVIEW_ROWS rows of ``sheet``: each text as it will read, or in
+    its place why the row is left out; a note on a text with an empty field."""
     preview.clear()
     invalid = {r.row: r for r in plan.invalid}
     planned = {r.row: r for r in plan.rows}
@@ -82,15 +123,15 @@ def show_preview(preview: DataTable[str], sheet: Sheet, plan: PersonalisedPlan) 
             preview.add_row(str(number), "", "", "", "Same number and text as above", "")
             continue
         row = planned[number]
-        note = ""
-        if row.empty:
-            fields = ", ".join("{" + f + "}" for f in row.empty)
-            note = f"Empty {fields}" + (" (skipped)" if plan.skip_empty else "")
+        fields = ", ".join("{" + f + "}" for f in row.empty)
+        if row.empty and plan.skip_empty:
+            preview.add_row(str(number), row.recipient, "", "", f"Empty {fields} (skipped)", "")
+            continue
         preview.add_row(
             str(number),
             row.recipient,
             str(row.segments),
             "Unicode" if row.is_unicode else "GSM-7",
-            note,
             row.text,
+            f"Empty {fields}" if row.empty else "",
         )

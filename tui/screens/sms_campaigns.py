@@ -121,11 +121,11 @@ class CampaignCommands(Provider):
 
 CAMPAIGN_COLUMNS = (
     Column("name", "Name", 24, 12),
-    Column("id", "ID", 8),
-    Column("lists", "Lists", 18, 10),
+    Column("id", "ID", 8, 5),
+    Column("lists", "Lists", 24, 16),
     Column("when", "When", 16),
-    Column("state", "State", 10),
-    Column("sent", "Sent", None, 10),
+    Column("state", "State", 10, 9),
+    Column("sent", "Sent", None, 8),
 )
 RECIPIENT_COLUMNS = (
     Column("number", "Number", 14),
@@ -285,8 +285,8 @@ class SmsCampaignsScreen(EngineScreen):
             else "not yet"
         )
         self.query_one("#monitor-details", Static).update(
-            f"When: {self._when(campaign)}  ·  Lists: {self._list_names(campaign)}  ·  "
-            f"Mask: {mask}  ·  Last checked: {checked}\nText: {campaign.text}"
+            f"When: {self._when(campaign)}  ·  Mask: {mask}  ·  Last checked: {checked}\n"
+            f"Lists: {self._list_names(campaign)}\nText: {campaign.text}"
         )
         chart = self.query_one(ProgressChart)
         chart.display = True
