@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[1] / "tui"
 UI_FILES = [
     *sorted((ROOT / "screens").glob("*.py")),
     *sorted((ROOT / "widgets").glob("*.py")),
-    *sorted(ROOT.glob("app*.py")),
+    # The app itself; tui/app_services.py is the typed door screens ask through.
+    *sorted(path for path in ROOT.glob("app*.py") if path.name != "app_services.py"),
     ROOT / "palette.py",
 ]
 FORBIDDEN = {"ledger", "tracker"}
@@ -51,4 +52,31 @@ def test_the_check_finds_what_it_looks_for(tmp_path: Path) -> None:
 def test_no_screen_or_widget_reaches_into_the_engines_ledger_or_tracker() -> None:
     assert len(UI_FILES) > 40
     found = [hit for path in UI_FILES for hit in reaches_in(path)]
+    assert found == []
+
+
+def asks_the_app_by_name(path: Path) -> list[str]:
+    """``getattr(self.app, "...")``: reaching into the app by attribute name
+    instead of through the typed protocols of ``tui.app_services``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "getattr"
+            and node.args
+            and (
+                (isinstance(node.args[0], ast.Attribute) and node.args[0].attr == "app")
+                or (isinstance(node.args[0], ast.Name) and node.args[0].id == "app")
+            )
+        ):
+            found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_screens_and_widgets_ask_the_app_through_its_protocols(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text('copy = getattr(self.app, "copy_text", None)\n')
+    assert asks_the_app_by_name(sample) == ["sample.py:1"]
+    found = [hit for path in UI_FILES for hit in asks_the_app_by_name(path)]
     assert found == []

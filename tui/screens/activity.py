@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
+from tui.app_services import shell_app
 from tui.engine import events
 from tui.engine.activity import KINDS, STATES, ActivityRow, activity_rows
 from tui.gateway.errors import CsmsError
@@ -132,9 +133,9 @@ class ActivityScreen(EngineScreen):
             self.notify("Enter opens the conversation of an SMS or a call.", timeout=4)
             return
         target = str(event.data_table.get_cell(event.row_key, "target"))
-        open_conversation = getattr(self.app, "open_conversation", None)
-        if open_conversation is not None:
-            open_conversation(target)
+        app = shell_app(self.app)
+        if app is not None:
+            app.open_conversation(target)
 
     def catch_up(self) -> None:
         if not has_engine(self):

@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
+from tui.app_services import copy_text
 from tui.audio import format_bytes, format_duration
 from tui.engine import events
 from tui.gateway.errors import CsmsError
@@ -38,11 +39,7 @@ class AudioFilesTable(DataTable[str]):
         if self.row_count == 0:
             return
         file_id = str(self.get_row_at(self.cursor_row)[1])
-        copy = getattr(self.app, "copy_text", None)
-        if copy is not None:
-            copy(file_id, "audio file ID")
-        else:
-            self.app.copy_to_clipboard(file_id)
+        copy_text(self.app, file_id, "audio file ID")
 
 
 def _row(file: AudioFile) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
+from tui.app_services import app_engine, shell_app
 from tui.registry import SCREENS
 from tui.screens.display_time import zone_generation
 from tui.widgets.header import ShellBar, ShellStatus
@@ -41,7 +42,7 @@ class NoEngine(RuntimeError):
 
 def engine_of(node: DOMNode) -> Engine:
     """The engine of the app ``node`` belongs to."""
-    engine: Engine | None = getattr(node.app, "engine", None)
+    engine = app_engine(node.app)
     if engine is None:
         raise NoEngine("The app is not connected to an account yet.")
     return engine
@@ -49,7 +50,7 @@ def engine_of(node: DOMNode) -> Engine:
 
 def has_engine(node: DOMNode) -> bool:
     """Whether the app ``node`` belongs to has an engine."""
-    return getattr(node.app, "engine", None) is not None
+    return app_engine(node.app) is not None
 
 
 class ShellScreen(Screen[None]):
@@ -66,9 +67,9 @@ class ShellScreen(Screen[None]):
     light_first_frame: ClassVar[bool] = False
 
     def on_mount(self) -> None:
-        status: ShellStatus = getattr(self.app, "shell_status", ShellStatus())
-        available = getattr(self.app, "available_screens", None)
-        entries = list(available) if available is not None else list(SCREENS)
+        app = shell_app(self.app)
+        status = app.shell_status if app is not None else ShellStatus()
+        entries = list(app.available_screens) if app is not None else list(SCREENS)
         light = self.light_first_frame
         bar = ShellBar(status, entries, self.shell_mode, nav=not light)
         if self.children:
@@ -99,9 +100,9 @@ class ShellScreen(Screen[None]):
             and worker.error is not None
             and not worker.exit_on_error
         ):
-            report = getattr(self.app, "report_error", None)
-            if report is not None:
-                report(worker.error)
+            app = shell_app(self.app)
+            if app is not None:
+                app.report_error(worker.error)
 
 
 class EngineScreen(ShellScreen):

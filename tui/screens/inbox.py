@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Button, Checkbox, DataTable, Input
 
+from tui.app_services import shell_app
 from tui.engine import events
 from tui.engine.inbox_view import PAGE_SIZE, InboxWriting, is_rtl
 from tui.ledger import InboxMessage
@@ -144,9 +145,9 @@ class InboxScreen(EngineScreen):
         message = self.query_one(InboxTable).messages.get(str(key)) if key is not None else None
         if message is None:
             return
-        open_conversation = getattr(self.app, "open_conversation", None)
-        if self.opened is not None and self.opened.id == message.id and open_conversation:
-            open_conversation(message.msisdn)  # Enter again: the whole conversation
+        app = shell_app(self.app)
+        if self.opened is not None and self.opened.id == message.id and app is not None:
+            app.open_conversation(message.msisdn)  # Enter again: the whole conversation
             return
         self.open_message(message)
 
@@ -158,9 +159,9 @@ class InboxScreen(EngineScreen):
         talk = self.query_one(ConversationTable).cursor_conversation()
         if talk is None:
             return
-        open_conversation = getattr(self.app, "open_conversation", None)
-        if open_conversation is not None:
-            open_conversation(talk.msisdn)  # the table is read again on coming back
+        app = shell_app(self.app)
+        if app is not None:
+            app.open_conversation(talk.msisdn)  # the table is read again on coming back
             return
         message = self.engine.reads.inbox_message(talk.last_id)
         if message is not None:

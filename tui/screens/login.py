@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Static
 
+from tui.app_services import shell_app
 from tui.config import Profile, validate_profile
 from tui.widgets.tick import Tick
 
@@ -130,9 +131,9 @@ class LoginScreen(Screen[None]):
         self.busy = True
         self.query_one("#login-submit", Button).disabled = True
         self.show_problem("Logging in…", error=False)
-        submit = getattr(self.app, "submit_login", None)
-        if submit is not None:
-            submit(profile)
+        app = shell_app(self.app)
+        if app is not None:
+            app.submit_login(profile)
 
     def show_problem(self, text: str, *, error: bool = True) -> None:
         """Show ``text`` under the form; an error also re-enables the form."""

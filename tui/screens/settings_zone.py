@@ -10,6 +10,7 @@ from typing import Any
 
 from textual.app import App
 
+from tui.app_services import shell_app
 from tui.screens.base import EngineScreen
 from tui.screens.display_time import set_zone
 
@@ -19,7 +20,8 @@ log = logging.getLogger(__name__)
 def apply_time_zone(app: App[Any], zone: str) -> None:
     """Show times in ``zone`` from now on, and redraw every screen showing times."""
     set_zone(zone)
-    engine = getattr(app, "engine", None)
+    shell = shell_app(app)
+    engine = None if shell is None else shell.engine
     if engine is not None and engine.profile.timezone != zone:
         engine.profile = replace(engine.profile, timezone=zone)
     # The screens on show redraw now; the others when shown again (their zone

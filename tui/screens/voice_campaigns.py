@@ -24,6 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, ContentSwitcher, DataTable, Input, Label, Static
 
+from tui.app_services import shell_app
 from tui.engine import events
 from tui.engine.voice_campaigns import KIND_LABELS, profile_zone
 from tui.gateway.codes import DynamicDigits, DynamicLanguage, DynamicVoice
@@ -297,9 +298,9 @@ class VoiceCampaignsScreen(EngineScreen):
         return True
 
     def action_surveys(self) -> None:
-        open_surveys = getattr(self.app, "open_surveys", None)
-        if open_surveys is not None:
-            open_surveys()
+        app = shell_app(self.app)
+        if app is not None:
+            app.open_surveys()
 
     def action_new(self) -> None:
         wizard = self.query_one(VoiceWizard)

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
+from tui.app_services import copy_text
 from tui.engine.threads import Conversation
 
 __all__ = ["ConversationTable", "PagedTable", "fit"]
@@ -78,11 +79,7 @@ class PagedTable(DataTable[str]):
         number = self.cursor_number()
         if number is None:
             return
-        copy = getattr(self.app, "copy_text", None)
-        if copy is not None:
-            copy(number, "number")
-        else:
-            self.app.copy_to_clipboard(number)
+        copy_text(self.app, number, "number")
 
 
 class ConversationTable(PagedTable):

@@ -17,6 +17,8 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
+from tui.app_services import copy_text
+
 #: Columns of padding DataTable puts around each cell, and the scrollbar.
 _CELL_PADDING = 2
 _SCROLLBAR = 2
@@ -144,8 +146,4 @@ class CopyableTable(DataTable[str]):
         if not value or value == "—":
             self.notify(f"This row has no {self.copy_what} to copy.", severity="warning")
             return
-        copy = getattr(self.app, "copy_text", None)
-        if copy is not None:
-            copy(value, self.copy_what)
-        else:
-            self.app.copy_to_clipboard(value)
+        copy_text(self.app, value, self.copy_what)

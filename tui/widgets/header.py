@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.events import Click, Resize
 from textual.widgets import Static
 
+from tui.app_services import shell_app
 from tui.registry import ScreenEntry
 
 #: How each session state reads in the header, and its style.
@@ -76,12 +77,10 @@ class StatusHeader(Static):
         super().__init__(status_content(self.status), **kwargs)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
-        signal = getattr(self.app, "status_signal", None)
-        if signal is not None:
-            signal.subscribe(self, self.show)
-        current: ShellStatus | None = getattr(self.app, "shell_status", None)
-        if current is not None:
-            self.show(current)
+        app = shell_app(self.app)
+        if app is not None:
+            app.status_signal.subscribe(self, self.show)
+            self.show(app.shell_status)
 
     def show(self, status: ShellStatus) -> None:
         if status != self.status:
@@ -99,9 +98,9 @@ class NavLink(Static):
 
     def on_click(self, event: Click) -> None:
         event.stop()
-        open_screen = getattr(self.app, "open_screen", None)
-        if open_screen is not None:
-            open_screen(self.entry.mode)
+        app = shell_app(self.app)
+        if app is not None:
+            app.open_screen(self.entry.mode)
 
 
 class NavBar(Horizontal):

@@ -11,12 +11,13 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Input
 
+from tui.app_services import shell_app
 from tui.engine.list_upload import ListUploader
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
 
 if TYPE_CHECKING:
-    from tui.engine.service import Engine
+    pass
 
 
 class NewList(Horizontal):
@@ -37,9 +38,9 @@ class NewList(Horizontal):
 
     @property
     def uploader(self) -> ListUploader:
-        engine: Engine | None = getattr(self.app, "engine", None)
-        assert engine is not None
-        return engine.lists
+        app = shell_app(self.app)
+        assert app is not None and app.engine is not None
+        return app.engine.lists
 
     @on(Input.Submitted, "#new-list-name, #existing-list-id")
     @on(Button.Pressed, "#create-list")

@@ -23,6 +23,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from tui.app_services import shell_app
 from tui.engine.clean_lists import clean_name, make_clean_list, members_sentence
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
@@ -75,8 +76,8 @@ class OptedOutMembers(Vertical):
 
     @property
     def engine(self) -> Engine | None:
-        engine: Engine | None = getattr(self.app, "engine", None)
-        return engine
+        app = shell_app(self.app)
+        return None if app is None else app.engine
 
     def show(self, list_ids: Sequence[str], names: Sequence[str]) -> None:
         """Check the lists (counted in SQL, in a thread) and show what was found."""

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
+from tui.app_services import copy_text
 from tui.gateway.codes import CallStatus, MessageStatus
 from tui.widgets._styled import StyledWidget
 
@@ -70,11 +71,7 @@ class ResultsTable(DataTable[str]):
         if not item_id or item_id == "—":
             self.notify("This row has no ID to copy.", severity="warning")
             return
-        copy = getattr(self.app, "copy_text", None)
-        if copy is not None:
-            copy(item_id, f"{kind.lower()} ID")
-        else:
-            self.app.copy_to_clipboard(item_id)
+        copy_text(self.app, item_id, f"{kind.lower()} ID")
 
 
 class SendResults(StyledWidget):
