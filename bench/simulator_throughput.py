@@ -27,9 +27,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from starlette.types import ASGIApp, Receive, Scope, Send
+
 from tui.gateway.codes import API_PREFIX
 from tui.simulator import Simulator, SimulatorConfig
-from tui.simulator.asgi import ASGIApp, Receive, Scope, Send
 from tui.simulator.server import AsgiServer
 
 RECIPIENTS = [f"9230011{i:05d}" for i in range(100)]
