@@ -24,13 +24,8 @@ from tui.screens.voice_campaigns import VoiceCampaignsScreen
 SMALL = (80, 24)
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The form's file tree opens on the user's home: a folder of the test's own."""
-    folder = tmp_path / "home"
-    folder.mkdir()
-    monkeypatch.setenv("HOME", str(folder))
-    return folder
+#: File trees open on the user's home: a folder of the test's own (conftest.py).
+pytestmark = pytest.mark.usefixtures("home")
 
 
 def on_screen(screen: Screen[Any], widget: Widget) -> bool:

@@ -152,13 +152,8 @@ async def type_path(pilot: Pilot[Any], field: Input, path: Path) -> None:
     await pilot.press("enter")
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The file tree opens on the user's home: a folder of the test's own."""
-    folder = tmp_path / "home"
-    folder.mkdir()
-    monkeypatch.setenv("HOME", str(folder))
-    return folder
+#: File trees open on the user's home: a folder of the test's own (conftest.py).
+pytestmark = pytest.mark.usefixtures("home")
 
 
 async def test_a_ready_wav_typed_by_path_is_uploaded_as_it_is(tmp_path: Path) -> None:

@@ -32,13 +32,8 @@ CREATE_PAGES = (
 )
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The audio dialog's file tree opens on the user's home: a folder of the test's own."""
-    folder = tmp_path / "home"
-    folder.mkdir()
-    monkeypatch.setenv("HOME", str(folder))
-    return folder
+#: File trees open on the user's home: a folder of the test's own (conftest.py).
+pytestmark = pytest.mark.usefixtures("home")
 
 
 def ids(engine: Engine) -> dict[str, str]:

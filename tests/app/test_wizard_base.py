@@ -23,12 +23,8 @@ from tui.screens.voice_wizard import VoiceWizard
 SMALL = (80, 24)
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "home"
-    folder.mkdir()
-    monkeypatch.setenv("HOME", str(folder))
-    return folder
+#: File trees open on the user's home: a folder of the test's own (conftest.py).
+pytestmark = pytest.mark.usefixtures("home")
 
 
 def on_screen(widget: Widget) -> bool:

@@ -31,12 +31,8 @@ from tui.widgets.opted_out_members import OptedOutMembers
 MEMBERS = 200_000
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "home"
-    folder.mkdir()
-    monkeypatch.setenv("HOME", str(folder))
-    return folder
+#: File trees open on the user's home: a folder of the test's own (conftest.py).
+pytestmark = pytest.mark.usefixtures("home")
 
 
 def number(n: int) -> str:
