@@ -20,7 +20,6 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from tui.engine.dashboard_figures import DashboardFigures, read_figures
 from tui.gateway.errors import CsmsError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.display_time import local
@@ -30,6 +29,7 @@ from tui.wording import plural
 
 if TYPE_CHECKING:
     from tui.engine import events
+    from tui.engine.dashboard_figures import DashboardFigures
     from tui.engine.optouts import OptOutCounts
 
 RECENT_EVENTS = 12
@@ -269,6 +269,9 @@ class DashboardScreen(EngineScreen):
         """Count now and show (when the screen is drawn, so it is never blank)."""
         self._counts_pending = False
         if has_engine(self):
+            # Imported here: it loads the ledger, which must not delay the first paint.
+            from tui.engine.dashboard_figures import read_figures
+
             self._show_figures(read_figures(self.engine.reads, local(self.engine.now())))
 
     @work(exclusive=True, group="dashboard-counts", exit_on_error=False)
@@ -277,6 +280,8 @@ class DashboardScreen(EngineScreen):
         if not has_engine(self):
             return
         engine = self.engine
+        from tui.engine.dashboard_figures import read_figures
+
         figures = await asyncio.to_thread(read_figures, engine.reads, local(engine.now()))
         if has_engine(self) and self.engine is engine:
             self._show_figures(figures)
