@@ -38,9 +38,7 @@ def read_figures(ledger: Ledger, now: datetime) -> DashboardFigures:
     optouts = OptOutStore(ledger).new_since(now - OPTOUT_WINDOW)
     return DashboardFigures(
         counts=ledger.dashboard_counts(),
-        optouts=OptOutCounts(
-            optouts.get("reply", 0), optouts.get("import", 0), optouts.get("manual", 0)
-        ),
+        optouts=OptOutCounts.by_source(optouts),
         sent=ledger.per_hour("messages", "submitted_at", now),
         replies=ledger.per_hour("incoming", "received_at", now),
         segments=ledger.segments_per_day(now),

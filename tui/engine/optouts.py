@@ -11,7 +11,7 @@ entries. Every number is normalised to the gateway form ``92XXXXXXXXXX``.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
@@ -98,6 +98,11 @@ class OptOutCounts:
     @property
     def total(self) -> int:
         return self.replies + self.imports + self.manual
+
+    @classmethod
+    def by_source(cls, counts: Mapping[str, int]) -> OptOutCounts:
+        """From the store's counts per source (``reply``, ``import``, ``manual``)."""
+        return cls(counts.get("reply", 0), counts.get("import", 0), counts.get("manual", 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,10 +250,7 @@ class OptOuts:
 
     def new_since(self, at: datetime) -> OptOutCounts:
         """Entries added since ``at`` that are still on the list (for the dashboard)."""
-        counts = self.store.new_since(at)
-        return OptOutCounts(
-            counts.get("reply", 0), counts.get("import", 0), counts.get("manual", 0)
-        )
+        return OptOutCounts.by_source(self.store.new_since(at))
 
     # Managing the list ----------------------------------------------------------------
 
