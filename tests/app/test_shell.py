@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import stat
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,7 +19,7 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, Footer, Input, Static
 
 from tests.conftest import SIM_MSISDN, SIM_PASSWORD, SIM_START
-from tui.app import CsmsApp
+from tui.app import UI_SWITCH_INTERVAL, CsmsApp
 from tui.config import Config, Profile, load_config, save_config
 from tui.engine.demo import open_demo_engine
 from tui.engine.service import Engine
@@ -107,6 +108,22 @@ async def test_demo_starts_on_dashboard_with_demo_marker_account_and_credit(
         footer = app.screen.query_one(Footer)
         await wait_until(pilot, lambda: bool(footer.children), "the footer's keys")
         assert any("Refresh account" in str(key.render()) for key in footer.children)
+
+
+async def test_the_app_hands_the_interpreter_back_quickly_to_key_presses(
+    tmp_path: Path,
+) -> None:
+    """Worker threads (ledger writes, imports) give the interpreter back to the
+    interface every millisecond, not every 5 (Python's default)."""
+    sys.setswitchinterval(0.005)
+    app = make_demo_app(tmp_path)
+    try:
+        async with running(app) as pilot:
+            await pilot.pause()
+            assert sys.getswitchinterval() == pytest.approx(UI_SWITCH_INTERVAL)
+            assert UI_SWITCH_INTERVAL <= 0.001
+    finally:
+        sys.setswitchinterval(0.005)
 
 
 async def test_every_screen_opens_by_letter_and_function_key(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from tui.gateway.text import TextAnalysis
 from tui.widgets import MessageComposer, RecipientsBox
 from tui.widgets import recipients as recipients_module
 from tui.widgets.choice import Choice
+from tui.widgets.recipients import VERDICT_PAUSE
 from tui.widgets.reply_quote import QUOTE_CHARS, Reply, quote_text
 from tui.widgets.tick import Tick
 from tui.widgets.tick_list import TickList
@@ -71,8 +72,16 @@ async def test_typing_updates_the_summary_live() -> None:
         await pilot.press(*"03001234567")
         assert "1 valid" in shown(box, ".recipients-summary")
         await pilot.press("comma", *"12")
+        # The number still being typed is judged once typing pauses.
+        assert "0 invalid" in shown(box, ".recipients-summary")
+        assert not box.query_one(".recipients-invalid").display
+        assert [raw for raw, _ in box.parsed.invalid] == ["12"]  # sending sees it
+        await pilot.pause(VERDICT_PAUSE + 0.2)
         assert "1 invalid" in shown(box, ".recipients-summary")
         assert "'12'" in shown(box, ".recipients-invalid")
+        await pilot.press("backspace", *"2", "space")  # a separator ends it at once
+        assert "1 invalid" in shown(box, ".recipients-summary")
+        await pilot.press("backspace")
         await pilot.press("backspace", "backspace", "backspace")
         assert "0 invalid" in shown(box, ".recipients-summary")
         assert not box.query_one(".recipients-invalid").display
@@ -226,3 +235,31 @@ async def test_tick_shows_its_state_without_colour() -> None:
         app.query_one("#on", Tick).value = False
         await pilot.pause()
         assert boxes() == ["▐ ▌", "▐X▌"]
+
+
+async def test_typing_a_number_does_not_lay_out_the_screen_again(monkeypatch) -> None:
+    """Each key press in the box repaints it, never re-lays out the screen (which
+    costs tens of milliseconds on a full screen); the half-typed number's verdict
+    comes once typing pauses."""
+    from textual.screen import Screen
+
+    layouts: list[int] = []
+    original = Screen._refresh_layout
+
+    def counted(self: Screen, *args: object, **kwargs: object) -> None:
+        layouts.append(1)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    app = WidgetApp()
+    async with app.run_test(size=(110, 40)) as pilot:
+        box = app.query_one(RecipientsBox)
+        await pilot.pause()
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        for key in "0300123456712":
+            await pilot.press(key)
+            await pilot.pause()
+        assert "No numbers yet." in shown(box, ".recipients-summary")
+        assert layouts == []
+        await pilot.pause(VERDICT_PAUSE + 0.2)
+        assert "1 invalid" in shown(box, ".recipients-summary")
+        assert layouts  # the invalid list appeared: laid out once it shows
