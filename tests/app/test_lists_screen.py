@@ -264,3 +264,57 @@ async def test_a_list_made_on_the_portal_is_added_by_its_id(tmp_path: Path) -> N
         assert not [r for r in app.engine.simulator.requests if r.page == "list.jsp"]
         table = screen.query_one("#lists-table", DataTable)
         assert "9876" in table.rows
+
+
+async def test_an_upload_runs_on_when_its_screen_is_closed_and_a_new_one_shows_it(
+    tmp_path: Path,
+) -> None:
+    """The upload is the engine's job: taking the Lists screen down (its workers
+    go with it) does not stop it, and the Lists screen opened next shows its
+    progress, then its outcome."""
+    async with demo_app(tmp_path, "lists") as (app, pilot, sim):
+        screen = app.screen
+        engine = app.engine
+        assert isinstance(screen, ListsScreen) and engine is not None
+        target = engine.ledger.list_by_name("Staff")
+        assert target is not None
+        numbers = [f"9234520{i:05d}" for i in range(40)]
+        engine.ledger.create_import(
+            target.id, "slow.csv", [[n] for n in numbers], datetime.now(UTC)
+        )
+        sim.faults.add("addcontacts", "latency", seconds=0.2)  # each batch takes a while
+        screen.catch_up()
+        screen.query_one("#lists-table", DataTable).focus()
+        await pilot.press("r")
+        await wait_until(pilot, lambda: screen.uploading, "the upload to start")
+        assert screen.query_one("#upload-bar").display
+
+        # The screen goes: switched away from and removed with its workers.
+        await app.switch_mode("dashboard")
+        await app.remove_mode("lists")
+        await pilot.pause(0.3)
+        assert not screen.is_attached
+        job = engine.lists.current_upload()
+        assert job is not None and job.running
+        done_before = len(set(sim.state.lists[target.id].members) & set(numbers))
+        assert done_before < len(numbers)
+
+        # A new Lists screen finds the running upload and shows it.
+        app.add_mode("lists", ListsScreen)
+        await app.switch_mode("lists")
+        fresh = app.screen
+        assert isinstance(fresh, ListsScreen) and fresh is not screen
+        await pilot.pause()
+        assert fresh.uploading and fresh.query_one("#upload-bar").display
+        status = fresh.query_one("#upload-status", Static)
+        assert "Uploading to 'Staff'" in str(status.content)
+
+        # It runs to the end, with nothing sent twice, and the new screen tells the outcome.
+        await wait_until(pilot, lambda: bool(fresh.last_results), "the upload's end")
+        [result] = fresh.last_results
+        assert result.ok and result.added_now == len(numbers)
+        assert set(numbers) <= set(sim.state.lists[target.id].members)
+        added = [r for r in sim.requests if r.page == "addcontacts.jsp"]
+        assert len(added) == len(numbers)
+        assert not fresh.query_one("#upload-bar").display
+        assert "added" in str(status.content)

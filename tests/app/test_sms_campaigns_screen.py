@@ -542,3 +542,39 @@ async def test_a_campaign_is_duplicated_with_its_lists_text_and_mask(tmp_path: P
         copy = engine.ledger.campaign_by_name(f"{original.name} (copy)")
         assert copy is not None and copy.text == original.text
         assert list(copy.list_ids) == list(original.list_ids) and copy.id != original.id
+
+
+async def test_a_personalised_send_runs_on_when_its_screens_are_closed(tmp_path: Path) -> None:
+    """The send is the engine's job: closing the personalised screen and taking
+    the SMS campaigns screen down does not stop it; the personalised screen
+    opened next follows it to its end, with no row sent twice."""
+    sheet = tmp_path / "bills.csv"
+    expected = bills(sheet, 42)
+    async with demo_app(tmp_path, "sms_campaigns", size=(140, 50)) as (app, pilot, sim):
+        engine = app.engine
+        assert engine is not None
+        sim.faults.add("sendsms", "latency", seconds=0.1)  # every request takes a while
+        before = delivered(sim)
+        screen = await start_personalised(app, pilot, sheet)
+        await wait_until(pilot, lambda: screen.running is not None, "the send")
+        await pilot.press("escape")
+        await pilot.pause()
+        await app.switch_mode("dashboard")
+        await app.remove_mode("sms_campaigns")
+        await pilot.pause(0.2)
+        job = engine.personalised.current_job()
+        assert job is not None and job.running
+        assert not screen.is_attached
+
+        app.add_mode("sms_campaigns", SmsCampaignsScreen)
+        await app.switch_mode("sms_campaigns")
+        await pilot.press("p")
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, PersonalisedScreen) and again is not screen
+        assert again.running is not None
+        assert again.query_one("#pers-stop", Button).disabled is False
+        await wait_until(pilot, lambda: again.last_report is not None, "the send's end")
+        report = again.last_report
+        assert report is not None and report.summary.rows == {"sent": 40}
+        assert delivered(sim) - before == Counter(expected)

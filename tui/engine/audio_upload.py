@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from tui.audio import (
     AudioAnalysis,
+    AudioError,
     ConversionResult,
     ConvertOptions,
     SourceInfo,
@@ -31,10 +32,11 @@ from tui.audio import (
 from tui.audio.readiness import problems_of
 from tui.audio.units import SILENCE_THRESHOLD_DB
 from tui.engine import events
+from tui.engine.jobs import Job, JobKind
 from tui.gateway import codes
 from tui.gateway.codes import AudioStatus
-from tui.gateway.errors import GatewayError, InvalidInput
-from tui.ledger import AudioFile
+from tui.gateway.errors import CsmsError, GatewayError, InvalidInput
+from tui.ledger import AudioFile, LedgerError
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
@@ -63,6 +65,9 @@ def sha256_of(path: Path) -> str:
             digest.update(block)
     return digest.hexdigest()
 
+
+#: The kind of the engine's job (``engine.jobs``) that uploads a recording.
+JOB_KIND: JobKind = "audio-upload"
 
 #: Audio status errors meaning "no such file" (appendix E).
 UNKNOWN_FILE_CODES = frozenset({700, 701, 712})
@@ -273,6 +278,31 @@ class AudioUploader:
         stored = ledger.audio(file_id)
         assert stored is not None
         return stored
+
+    def start_upload(
+        self,
+        wav: str | os.PathLike[str],
+        name: str,
+        *,
+        source: str | os.PathLike[str] | None = None,
+        source_sha256: str | None = None,
+    ) -> Job[AudioFile]:
+        """``upload`` as a job of the engine: once the request is out it cannot
+        be called back, so it finishes (and is recorded) whatever happens to the
+        screen that started it; ``current_upload`` finds it again."""
+        if self.engine.jobs.running(JOB_KIND):
+            raise InvalidInput("A recording is being uploaded; wait for it to finish.")
+
+        async def work(cancel: asyncio.Event, progress: Callable[..., None]) -> AudioFile:
+            return await self.upload(wav, name, source=source, source_sha256=source_sha256)
+
+        return self.engine.jobs.start(
+            JOB_KIND, f"Uploading {name!r}", work, errors=(AudioError, CsmsError, LedgerError)
+        )
+
+    def current_upload(self) -> Job[AudioFile] | None:
+        """The upload running now, else the last one that ended (None: none yet)."""
+        return self.engine.jobs.latest(JOB_KIND)
 
     def _name_exists(self, name: str) -> str:
         """Error 603 explained, with what to do about it."""

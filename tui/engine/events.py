@@ -103,6 +103,16 @@ class Progress(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class JobEnded(Event):
+    """A long job of the engine (``engine.jobs``) ended: finished, failed or cancelled."""
+
+    job_id: int
+    kind: str
+    state: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class BackgroundError(Event):
     """A background task failed; the message is one sentence for the user."""
 

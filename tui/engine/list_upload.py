@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tui.engine import events
+from tui.engine.jobs import Job, JobKind, JobWork
 from tui.engine.profile_time import profile_zone
 from tui.engine.upload_run import (
     BATCH_REFUSALS,
@@ -53,6 +54,8 @@ __all__ = [
     "UploadResult",
 ]
 
+#: The kind of the engine's job (``engine.jobs``) that uploads to a list.
+JOB_KIND: JobKind = "list-upload"
 #: Unknown-outcome kind of a list creation; its ref is ``create_list_ref(name)``.
 CREATE_KIND = "list"
 #: The gateway's "Duplicate list name" error.
@@ -295,6 +298,74 @@ class ListUploader:
             )
             results.append(await self.run(job_id, cancel=cancel, on_progress=on_progress))
         return results
+
+    # As jobs of the engine (what the screens use) -------------------------------------
+
+    def start_upload(
+        self,
+        list_id: str,
+        list_name: str,
+        numbers: Sequence[str],
+        source: str,
+        *,
+        fields: Fields | None = None,
+        on_end: Callable[[], None] | None = None,
+    ) -> Job[list[UploadResult]]:
+        """``upload`` as a job of the engine: it runs on when the screen that
+        started it closes, and ``current_upload`` finds it again. ``on_end``
+        runs when it ends, whatever the outcome (a preview's files are closed)."""
+
+        async def work(
+            cancel: asyncio.Event, progress: Callable[[events.Progress], None]
+        ) -> list[UploadResult]:
+            try:
+                return await self.upload(
+                    list_id,
+                    numbers,
+                    source,
+                    cancel=cancel,
+                    on_progress=self._forward(progress),
+                    fields=fields,
+                )
+            finally:
+                if on_end is not None:
+                    on_end()
+
+        return self._start(f"Uploading to {list_name!r}", work)
+
+    def start_resume(self, job_id: int, list_name: str) -> Job[list[UploadResult]]:
+        """Finish the interrupted import ``job_id`` as a job of the engine."""
+
+        async def work(
+            cancel: asyncio.Event, progress: Callable[[events.Progress], None]
+        ) -> list[UploadResult]:
+            return [await self.run(job_id, cancel=cancel, on_progress=self._forward(progress))]
+
+        return self._start(f"Uploading to {list_name!r}", work)
+
+    def current_upload(self) -> Job[list[UploadResult]] | None:
+        """The upload running now, else the last one that ended (None: none yet)."""
+        return self.engine.jobs.latest(JOB_KIND)
+
+    def _start(self, title: str, work: JobWork[list[UploadResult]]) -> Job[list[UploadResult]]:
+        running = self.engine.jobs.running(JOB_KIND)
+        if running:
+            raise ImportRunning(f"{running[0].title} is under way; wait for it or cancel it first.")
+        return self.engine.jobs.start(JOB_KIND, title, work, errors=(CsmsError, LedgerError))
+
+    def _forward(self, progress: Callable[[events.Progress], None]) -> ProgressCallback:
+        def forward(step: UploadProgress) -> None:
+            progress(
+                events.Progress(
+                    at=self.engine.now(),
+                    job=f"{KIND}:{step.job_id}",
+                    done=step.numbers_done,
+                    total=step.numbers_total,
+                    detail=step.describe(),
+                )
+            )
+
+        return forward
 
     async def run(
         self,

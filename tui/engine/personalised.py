@@ -19,11 +19,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from tui.engine import events
+from tui.engine.jobs import Job, JobKind, JobWork
 from tui.engine.personalised_plan import (
     BadNumberRow,
     PersonalisedPlan,
@@ -33,7 +34,7 @@ from tui.engine.personalised_plan import (
 from tui.gateway.errors import CsmsError, GatewayError, InvalidInput, OutcomeUnknown
 from tui.gateway.results import SubmitIds
 from tui.gateway.text import analyze
-from tui.ledger import NewMessage, SendJobSummary, SendRow
+from tui.ledger import LedgerError, NewMessage, SendJobSummary, SendRow
 from tui.wording import plural
 
 if TYPE_CHECKING:
@@ -76,10 +77,40 @@ class SendReport:
     cancelled: bool = False
     #: The error that stopped the run early (rows left pending), if any.
     stopped: str | None = None
+    #: Said before the outcome (a retry that found no failed row resumed instead).
+    note: str = ""
 
     @property
     def job_id(self) -> int:
         return self.summary.job_id
+
+    def sentence(self) -> tuple[str, Literal["information", "warning", "error"]]:
+        """How the run ended, for the user, and how loudly to say it."""
+        rows = self.summary.rows
+        counts = ", ".join(f"{rows[s]} {s}" for s in JOB_STATES if rows.get(s))
+        job = self.job_id
+        note = f"{self.note} " if self.note else ""
+        if self.stopped:
+            return (
+                f"{note}Personalised send {job} stopped: {self.stopped} ({counts}). "
+                "Resume it with r once fixed.",
+                "error",
+            )
+        if self.cancelled:
+            return f"{note}Personalised send {job} stopped ({counts}); r resumes it.", "information"
+        if self.summary.needs_attention:
+            return (
+                f"{note}Personalised send {job} finished with problems ({counts}); "
+                "see Activity for unknown outcomes.",
+                "warning",
+            )
+        return f"{note}Personalised send {job} finished: {counts}.", "information"
+
+
+#: The states of a send's rows, in the order they are told.
+JOB_STATES = ("sent", "pending", "failed", "unknown")
+#: The kind of the engine's job (``engine.jobs``) that runs a personalised send.
+JOB_KIND: JobKind = "personalised-send"
 
 
 #: Jobs being sent in this process, by (ledger file, job id).
@@ -146,6 +177,60 @@ class PersonalisedSender:
         return self.engine.ledger.create_send_job(
             ((r.row, r.recipient, r.text) for r in rows), plan.source, self.engine.now(), mask=mask
         )
+
+    # As jobs of the engine (what the screens use) -------------------------------------
+
+    def start_new(self, plan: PersonalisedPlan, *, mask: str | None) -> Job[SendReport]:
+        """Journal ``plan`` and send it, as a job of the engine: it runs on when
+        the screen that started it closes, and ``current_job`` finds it again."""
+
+        async def work(cancel: asyncio.Event, progress: ProgressCallback) -> SendReport:
+            job_id = await asyncio.to_thread(self.create_job, plan, mask=mask)
+            return await self._run_until(job_id, cancel, progress)
+
+        return self._start_job("Personalised send", work)
+
+    def start(
+        self, job_id: int, *, retry: Literal["retry", "retry_unknown"] | None = None
+    ) -> Job[SendReport]:
+        """Resume ``job_id`` as a job of the engine, after queueing its failed
+        (``retry``) or failed and unknown (``retry_unknown``) rows again."""
+
+        async def work(cancel: asyncio.Event, progress: ProgressCallback) -> SendReport:
+            note = ""
+            if retry is not None:
+                include_unknown = retry == "retry_unknown"
+                count = await asyncio.to_thread(self.retry, job_id, include_unknown=include_unknown)
+                if not count and retry == "retry":
+                    note = f"Send {job_id} had no failed rows; it was resumed."
+            report = await self._run_until(job_id, cancel, progress)
+            return replace(report, note=note) if note else report
+
+        return self._start_job(f"Personalised send {job_id}", work)
+
+    def current_job(self) -> Job[SendReport] | None:
+        """The send running now, else the last one that ended (None: none yet)."""
+        return self.engine.jobs.latest(JOB_KIND)
+
+    def _start_job(self, title: str, work: JobWork[SendReport]) -> Job[SendReport]:
+        if self.engine.jobs.running(JOB_KIND):
+            raise InvalidInput("A personalised send is already running; wait for it or stop it.")
+        return self.engine.jobs.start(JOB_KIND, title, work, errors=(CsmsError, LedgerError))
+
+    async def _run_until(
+        self, job_id: int, cancel: asyncio.Event, progress: ProgressCallback
+    ) -> SendReport:
+        """``run``, stopped (after the requests already out) once ``cancel`` is set."""
+
+        async def relay() -> None:
+            await cancel.wait()
+            self.cancel()
+
+        relaying = asyncio.create_task(relay())
+        try:
+            return await self.run(job_id, progress)
+        finally:
+            relaying.cancel()
 
     def is_running(self, job_id: int) -> bool:
         return self._key(job_id) in _RUNNING

@@ -30,6 +30,7 @@ from tui.engine.costs import CostEstimate, estimate
 from tui.engine.events import EventBus, Subscription
 from tui.engine.holds import Holds
 from tui.engine.inbox import FetchOutcome, InboxFetcher
+from tui.engine.jobs import Jobs
 from tui.engine.optouts import OptOuts
 from tui.engine.profile_time import profile_zone
 from tui.engine.quick_sends import QuickSends
@@ -95,6 +96,8 @@ class Engine(QuickSends):
         #: background write never holds up what a key press reads.
         self.reads = ledger.reader()
         self.bus = EventBus()
+        #: Long jobs (uploads, personalised sends): the engine's, not a screen's.
+        self.jobs = Jobs(self.bus, clock.now)
         self.demo = demo
         self.tracker = StatusTracker(
             client,
@@ -161,6 +164,7 @@ class Engine(QuickSends):
         if self._stopped:
             return
         self._stopped = True
+        await self.jobs.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

@@ -73,6 +73,7 @@ class AudioFlow(AudioJobs):
 
     def on_mount(self) -> None:
         self.query_one("#audio-cancel").display = False
+        self.attach_upload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Esc cancels a job under way; otherwise it goes on (the dialog closes).

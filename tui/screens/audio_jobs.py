@@ -27,9 +27,10 @@ from tui.audio.recordings import replaces_other_file
 from tui.audio.units import SILENCE_THRESHOLD_DB
 from tui.engine.audio_folder import convert_folder
 from tui.engine.audio_upload import AudioUploader
+from tui.engine.jobs import Job
 from tui.gateway.errors import CsmsError
 from tui.ledger import AudioFile, LedgerError
-from tui.screens.base import engine_of
+from tui.screens.base import engine_of, has_engine
 from tui.screens.file_choice import replace_question
 from tui.widgets.audio_progress import AudioProgress
 from tui.widgets.convert_options import ConvertOptionsForm
@@ -76,8 +77,17 @@ class AudioJobs(Vertical):
         return self.query_one(ConvertOptionsForm)
 
     def action_cancel(self) -> None:
-        """Stop the analysis or conversion under way (nothing is written)."""
+        """Stop the analysis or conversion under way (nothing is written). An
+        upload on its way cannot be called back: it is left to finish."""
         if not self.busy:
+            return
+        upload = self.uploader.current_upload()
+        if upload is not None and upload.running:
+            self.notify(
+                "The recording is on its way to the gateway and cannot be called back; "
+                "its outcome shows here when it ends.",
+                severity="warning",
+            )
             return
         self.workers.cancel_group(self, GROUP)
         self._set_busy(False)
@@ -189,14 +199,37 @@ class AudioJobs(Vertical):
             if result is None:
                 return
             wav, sha = result.path, result.source_sha256
-        self._set_busy(True, f"Uploading {name!r}…")
         try:
-            record = await self.uploader.upload(wav, name, source=source, source_sha256=sha)
+            job = self.uploader.start_upload(wav, name, source=source, source_sha256=sha)
         except (AudioError, CsmsError, LedgerError) as error:
             self._fail(str(error))
             return
+        await self._follow_upload(job)
+
+    def attach_upload(self) -> None:
+        """Show the engine's upload of a recording, if one runs or ended untold
+        (it was started on a form that has gone since)."""
+        job = self.uploader.current_upload() if has_engine(self) else None
+        if job is not None and (job.running or not job.told):
+            self._rejoin_upload(job)
+
+    @work(exclusive=True, group=GROUP, exit_on_error=False)
+    async def _rejoin_upload(self, job: Job[AudioFile]) -> None:
+        await self._follow_upload(job)
+
+    async def _follow_upload(self, job: Job[AudioFile]) -> None:
+        """Wait for the engine's upload (it goes on if this form goes), then say how it went."""
+        self._set_busy(True, f"{job.title}…")
+        try:
+            await job.wait()
         finally:
             self._set_busy(False)
+        if not job.take_outcome():
+            return
+        record = job.result
+        if record is None:
+            self._fail(job.error or f"{job.title} stopped.")
+            return
         self.uploaded = record
         self._feedback.show_upload(record, record.status.label)
         self._feedback.show_error(None)  # an earlier refusal no longer applies

@@ -11,6 +11,7 @@ Enter (or ``m``) opens a list's members (``screens/list_members.py``).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,10 +21,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
 
+from tui.engine import events
 from tui.engine.imports import ImportPreview, preview_file, preview_text
+from tui.engine.jobs import Job
 from tui.engine.list_members import ListMembers
-from tui.engine.list_upload import Fields, ListUploader, UploadProgress, UploadResult
+from tui.engine.list_upload import JOB_KIND, Fields, ListUploader, UploadResult
 from tui.engine.sms_campaigns import profile_zone
+from tui.engine.upload_run import KIND as IMPORT_KIND
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
 from tui.screens.base import EngineScreen, has_engine
@@ -37,6 +41,7 @@ from tui.widgets.import_source import ImportSource
 from tui.widgets.lists_table import ListsTable
 from tui.widgets.new_list import NewList
 from tui.widgets.path_input import PathInput
+from tui.wording import plural
 
 __all__ = ["ImportPreviewScreen", "ListsScreen", "PathPrompt"]
 
@@ -62,7 +67,8 @@ class ListsScreen(EngineScreen):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._cancel: asyncio.Event | None = None
+        #: The engine job whose outcome this screen has told.
+        self._told_job: int | None = None
         #: What the last upload did (one result per job run).
         self.last_results: list[UploadResult] = []
 
@@ -98,6 +104,7 @@ class ListsScreen(EngineScreen):
             return
         self._load_lists()
         self._load_jobs()
+        self._show_upload()
 
     def _load_lists(self, select: str | None = None) -> None:
         table = self.query_one("#lists-table", ListsTable)
@@ -167,7 +174,7 @@ class ListsScreen(EngineScreen):
         target = self._selected_list()
         if target is None:
             self.notify("Create or choose a list first.", severity="warning")
-        elif self._cancel is not None:
+        elif self.uploading:
             self.notify("An upload is running; wait for it or cancel it.", severity="warning")
             return None
         return target
@@ -242,13 +249,21 @@ class ListsScreen(EngineScreen):
         def decided(upload: bool | None) -> None:
             numbers = preview.numbers if upload else []
             if numbers:
-                self._upload(target, numbers, preview.source, preview=preview)
+                self._upload(target, numbers, preview.source, preview)
             else:
                 preview.close()
 
         self.app.push_screen(ImportPreviewScreen(target[1], preview), decided)
 
-    # -- uploading -----------------------------------------------------------------
+    # -- uploading: a job of the engine, which runs on when this screen closes ----------
+
+    def _upload_job(self) -> Job[list[UploadResult]] | None:
+        return self.uploader.current_upload() if has_engine(self) else None
+
+    @property
+    def uploading(self) -> bool:
+        job = self._upload_job()
+        return job is not None and job.running
 
     def _set_busy(self, busy: bool) -> None:
         self.query_one("#upload-bar").display = busy
@@ -256,56 +271,54 @@ class ListsScreen(EngineScreen):
         for selector in ("#preview-file", "#preview-paste"):
             self.query_one(selector, Button).disabled = busy
 
-    def _show_progress(self, progress: UploadProgress) -> None:
-        bar = self.query_one("#upload-bar", ProgressBar)
-        bar.update(total=max(progress.numbers_total, 1), progress=progress.numbers_done)
-        self.query_one("#upload-status", Static).update(
-            f"Uploading to {progress.list_name!r}: {progress.describe()}"
-        )
-
-    @work(exclusive=True, group="lists-upload", exit_on_error=False)
-    async def _upload(
-        self,
-        target: tuple[str, str],
-        numbers: list[str],
-        source: str,
-        job: int | None = None,
-        preview: ImportPreview | None = None,
-    ) -> None:
-        """Upload (``job`` None: a new import of ``numbers``, with the columns
-        ``preview`` kept, closed once journalled) or resume ``job``."""
-        self._cancel = asyncio.Event()
-        self._set_busy(True)
-        uploader = self.uploader
+    def _start_upload(self, start: Callable[[], Job[list[UploadResult]]]) -> None:
         try:
-            if job is None:
-                fields = None
-                if preview is not None:
-                    fields = Fields(preview.kept_fields(), preview.field_names)
-                results = await uploader.upload(
-                    target[0],
-                    numbers,
-                    source,
-                    cancel=self._cancel,
-                    on_progress=self._show_progress,
-                    fields=fields,
-                )
-            else:
-                results = [
-                    await uploader.run(job, cancel=self._cancel, on_progress=self._show_progress)
-                ]
+            start()
         except (CsmsError, LedgerError) as error:
             self.query_one("#upload-status", Static).update(str(error))
             self.notify(str(error), severity="error", timeout=10)
             return
-        finally:
-            if preview is not None:
-                preview.close()
-            self._cancel = None
+        self._show_upload()
+
+    def on_engine_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Progress) and event.job.startswith(f"{IMPORT_KIND}:"):
+            self._show_upload()
+        elif isinstance(event, events.JobEnded) and event.kind == JOB_KIND:
+            self._show_upload()
+
+    def _show_upload(self) -> None:
+        """The engine's upload: its progress while it runs; once it has ended, its
+        outcome (told once, on this screen or the next one opened)."""
+        job = self._upload_job()
+        if job is None:
             self._set_busy(False)
-            self._load_lists()
-            self._load_jobs()
-        self.last_results = results
+            return
+        if job.running:
+            self._set_busy(True)
+            progress = job.progress
+            bar = self.query_one("#upload-bar", ProgressBar)
+            status = self.query_one("#upload-status", Static)
+            if progress is None:
+                bar.update(total=None)
+                status.update(f"{job.title}: starting…")
+            else:
+                bar.update(total=max(progress.total, 1), progress=progress.done)
+                status.update(f"{job.title}: {progress.detail}")
+            if job.cancelling:
+                status.update(f"{job.title}: cancelling after the batches on their way…")
+            return
+        self._set_busy(False)
+        if job.id == self._told_job:
+            return
+        self._told_job = job.id
+        self._load_lists()
+        self._load_jobs()
+        if job.error is not None or job.result is None:
+            message = job.error or f"{job.title}: stopped."
+            self.query_one("#upload-status", Static).update(message)
+            self.notify(message, severity="error", timeout=10)
+            return
+        self.last_results = results = job.result
         text = "\n".join(line for result in results for line in result.lines())
         self.query_one("#upload-status", Static).update(text)
         ok = all(result.ok for result in results)
@@ -313,20 +326,31 @@ class ListsScreen(EngineScreen):
         if ok:
             self.query_one(RecipientsBox).text = ""
 
+    def _upload(
+        self, target: tuple[str, str], numbers: list[str], source: str, preview: ImportPreview
+    ) -> None:
+        """Upload ``numbers`` to ``target`` with the columns ``preview`` kept (the
+        preview's files are closed once the upload has read them)."""
+        fields = Fields(preview.kept_fields(), preview.field_names)
+        self._start_upload(
+            lambda: self.uploader.start_upload(
+                target[0], target[1], numbers, source, fields=fields, on_end=preview.close
+            )
+        )
+
     @on(Button.Pressed, "#cancel-upload")
     def action_cancel_upload(self) -> None:
-        if self._cancel is not None:
-            self._cancel.set()
-            self.query_one("#upload-status", Static).update(
-                "Cancelling after the batches on their way…"
-            )
+        job = self._upload_job()
+        if job is not None and job.running:
+            job.cancel()
+            self._show_upload()
 
     def action_resume(self) -> None:
         job_id = self.query_one(ImportJobs).selected()
         if job_id is None:
             self.notify("No import is waiting to be finished.")
             return
-        if self._cancel is not None:
+        if self.uploading:
             self.notify("An upload is running; wait for it or cancel it.", severity="warning")
             return
         job = self.engine.reads.import_summary(job_id)
@@ -338,19 +362,19 @@ class ListsScreen(EngineScreen):
                 "batches are on the Activity screen.",
             )
             return
-        self._upload((job.list_id, name), [], job.source, job.job_id)
+        self._start_upload(lambda: self.uploader.start_resume(job_id, name))
 
     def action_close_job(self) -> None:
         job_id = self.query_one(ImportJobs).selected()
-        if job_id is None or self._cancel is not None:
+        if job_id is None or self.uploading:
             return
         job = self.engine.reads.import_summary(job_id)
         waiting = job.batches.get("pending", 0)
         unknown = job.batches.get("unknown", 0)
         question = (
-            f"Close import {job_id}? Its {waiting} waiting batch(es) will not be sent, and "
-            f"the numbers of its {unknown} batch(es) of unknown outcome can then be imported "
-            "again (check the list first)."
+            f"Close import {job_id}? Its {plural(waiting, 'waiting batch', 'waiting batches')}"
+            f" will not be sent, and the numbers of its {plural(unknown, 'batch', 'batches')}"
+            " of unknown outcome can then be imported again (check the list first)."
         )
 
         def decided(close: bool | None) -> None:

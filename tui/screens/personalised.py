@@ -22,7 +22,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.dom import DOMNode
 from textual.timer import Timer
 from textual.widgets import (
     Button,
@@ -89,10 +88,10 @@ class PersonalisedScreen(SendRunner):
         Binding("escape", "close", "Back", id="personalised.close"),
     ]
 
-    def __init__(self, path: str | Path | None = None, *, host: DOMNode | None = None) -> None:
-        """``host`` (the screen that opened this one) runs the sends, so they go on
-        after this screen is closed; the engine keeps the sender (``engine.personalised``)."""
-        super().__init__(host)
+    def __init__(self, path: str | Path | None = None) -> None:
+        """Sends are jobs of the engine (``engine.personalised``): they go on after
+        this screen is closed."""
+        super().__init__()
         self.initial_path = str(path) if path is not None else ""
         self.sheet: Sheet | None = None
         #: The file whose sheets the Sheet choice lists.

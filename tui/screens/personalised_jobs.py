@@ -12,10 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
+from tui.engine.personalised import JOB_STATES  # the row counts shown, in this order
 from tui.ledger import SendJobSummary
-
-#: Row counts shown for each send, in this order.
-JOB_STATES = ("sent", "pending", "failed", "unknown")
 
 
 class JobsTable(DataTable[str]):

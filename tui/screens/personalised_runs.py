@@ -2,39 +2,54 @@
 send, report how it ended, and keep the sends' table current.
 
 :class:`SendRunner` is the base of the personalised screen (which adds the
-form and the preview). The sends run on the screen that opened it (``host``)
-with the engine's sender (``engine.personalised``), so a send goes on after
-the screen is closed and is found again when it is opened.
+form and the preview). A send is a job of the engine (``engine.personalised``
+starts it on ``engine.jobs``): it goes on after the screen is closed, and the
+screen opened next finds it again, with its progress, then its outcome.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from textual import on, work
-from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Button, ProgressBar, Static
 
 from tui.engine import events
-from tui.engine.personalised import PersonalisedPlan, PersonalisedSender, SendReport, job_name
+from tui.engine.jobs import Job
+from tui.engine.personalised import (
+    JOB_KIND,
+    PersonalisedPlan,
+    PersonalisedSender,
+    SendReport,
+    job_name,
+)
 from tui.engine.sms_campaigns import profile_zone
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
 from tui.screens.base import engine_of
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.personalised_jobs import JOB_STATES, JobsTable
+from tui.screens.personalised_jobs import JobsTable
 from tui.screens.personalised_results import PersonalisedResultsScreen
+
+
+def tell_outcome(screen: Screen[Any], job: Job[SendReport]) -> None:
+    """Say how an ended send went, once (the first screen to hear of it says it)."""
+    if not job.take_outcome():
+        return
+    if job.result is not None:
+        text, severity = job.result.sentence()
+        screen.notify(text, severity=severity, timeout=10 if severity == "information" else 15)
+    else:
+        screen.notify(job.error or f"{job.title} stopped.", severity="error", timeout=10)
 
 
 class SendRunner(Screen[None]):
     """Starts and follows personalised sends; the subclass shows problems."""
 
-    def __init__(self, host: DOMNode | None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.host = host
         self.sender: PersonalisedSender | None = None
         self.last_report: SendReport | None = None
 
@@ -43,7 +58,7 @@ class SendRunner(Screen[None]):
         raise NotImplementedError
 
     def _shared_sender(self) -> PersonalisedSender:
-        """The engine's runner: a send outlives this screen and is found again."""
+        """The engine's sender: a send outlives this screen and is found again."""
         return engine_of(self).personalised
 
     @property
@@ -51,75 +66,67 @@ class SendRunner(Screen[None]):
         """The job being sent, if any."""
         return self.sender.current if self.sender is not None else None
 
-    def _runner(self) -> DOMNode:
-        host = self.host
-        return host if host is not None and host.is_attached else self
+    def _sending(self) -> bool:
+        job = self.sender.current_job() if self.sender is not None else None
+        return job is not None and job.running
 
     def _start(self, plan: PersonalisedPlan, mask: str | None) -> None:
-        self._launch(self._create_and_send(plan, mask))
-
-    def _launch(self, work: Coroutine[Any, Any, None]) -> None:
-        """Run a send on the host screen, so it outlives this one."""
-        self._set_running(True)
-        self._runner().run_worker(work, group="personalised-send", exit_on_error=False)
-
-    async def _create_and_send(self, plan: PersonalisedPlan, mask: str | None) -> None:
         assert self.sender is not None
+        sender = self.sender
+        self._launch(lambda: sender.start_new(plan, mask=mask))
+
+    def _launch(self, start: Callable[[], Job[SendReport]]) -> None:
+        """Start a send as a job of the engine (``start`` makes it)."""
         try:
-            job = await asyncio.to_thread(self.sender.create_job, plan, mask=mask)
+            start()
         except (CsmsError, LedgerError) as error:
-            self._set_running(False)
             self._problem(str(error))
             return
-        if self.is_attached:
-            self.load_jobs()
-        await self._send(job, None)
+        self._set_running(True)
 
-    async def _send(self, job: int, retry: str | None) -> None:
-        """Send a job (after queueing its failed or unknown rows again if asked)."""
-        sender = self.sender
-        assert sender is not None
-        app = self.app
-        try:
-            if retry is not None:
-                count = await asyncio.to_thread(
-                    sender.retry, job, include_unknown=retry == "retry_unknown"
-                )
-                if not count and retry == "retry":
-                    app.notify(f"Send {job} has no failed rows; resuming it.")
-            report = await sender.run(job)
-        except (CsmsError, LedgerError) as error:
-            app.notify(str(error), severity="error", timeout=10)
+    def _ended(self, job: Job[SendReport]) -> None:
+        """A send ended (or had ended before this screen opened): show it."""
+        if job.result is not None:
+            self.last_report = job.result
+        self._set_running(self._sending())
+        self.load_jobs()
+        tell_outcome(self, job)
+
+    def action_stop(self) -> None:
+        job = self.sender.current_job() if self.sender is not None else None
+        if job is None or not job.running:
             return
-        finally:
-            if self.is_attached:
-                self._set_running(False)
-                self.load_jobs()
-        self.last_report = report
-        self._report(report)
+        job.cancel()
+        self.notify("Stopping after the requests already out…")
 
-    def _report(self, report: SendReport) -> None:
-        notify = self.app.notify
-        rows = report.summary.rows
-        counts = ", ".join(f"{rows[s]} {s}" for s in JOB_STATES if rows.get(s))
-        if report.stopped:
-            notify(
-                f"Personalised send {report.job_id} stopped: {report.stopped} ({counts}). "
-                "Resume it with r once fixed.",
-                severity="error",
-                timeout=15,
+    def job_action(self, what: str, job: int) -> None:
+        """Resume a job, or queue its failed (or unknown) rows again and resume it."""
+        if self.sender is None or self._sending():
+            self.notify("Wait for the running send to finish or stop it.", severity="warning")
+            return
+        sender = self.sender
+        retry: Literal["retry", "retry_unknown"] | None = (
+            "retry_unknown" if what == "retry_unknown" else "retry" if what == "retry" else None
+        )
+        if retry == "retry_unknown":
+
+            def confirmed(ok: bool | None) -> None:
+                if ok:
+                    self._launch(lambda: sender.start(job, retry="retry_unknown"))
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Rows of unknown outcome may have been delivered already; sending them "
+                    "again can deliver them twice. Send them again?",
+                    title=f"Resend unknown rows of send {job}",
+                    confirm_label="Resend",
+                    danger=True,
+                    safe_default=True,
+                ),
+                confirmed,
             )
-        elif report.cancelled:
-            notify(f"Personalised send {report.job_id} stopped ({counts}); r resumes it.")
-        elif report.summary.needs_attention:
-            notify(
-                f"Personalised send {report.job_id} finished with problems ({counts}); "
-                "see Activity for unknown outcomes.",
-                severity="warning",
-                timeout=10,
-            )
-        else:
-            notify(f"Personalised send {report.job_id} finished: {counts}.")
+            return
+        self._launch(lambda: sender.start(job, retry=retry))
 
     def _set_running(self, running: bool) -> None:
         self.query_one("#pers-send", Button).disabled = running
@@ -135,37 +142,6 @@ class SendRunner(Screen[None]):
         if progress.detail:
             text += f" ({progress.detail})"
         self.query_one("#pers-progress-text", Static).update(text)
-
-    def action_stop(self) -> None:
-        if self.running is None or self.sender is None:
-            return
-        self.sender.cancel()
-        self.notify("Stopping after the requests already out…")
-
-    def job_action(self, what: str, job: int) -> None:
-        """Resume a job, or queue its failed (or unknown) rows again and resume it."""
-        if self.running is not None or self.sender is None:
-            self.notify("Wait for the running send to finish or stop it.", severity="warning")
-            return
-        if what == "retry_unknown":
-
-            def confirmed(ok: bool | None) -> None:
-                if ok:
-                    self._launch(self._send(job, "retry_unknown"))
-
-            self.app.push_screen(
-                ConfirmScreen(
-                    "Rows of unknown outcome may have been delivered already; sending them "
-                    "again can deliver them twice. Send them again?",
-                    title=f"Resend unknown rows of send {job}",
-                    confirm_label="Resend",
-                    danger=True,
-                    safe_default=True,
-                ),
-                confirmed,
-            )
-            return
-        self._launch(self._send(job, "retry" if what == "retry" else None))
 
     # -- jobs -----------------------------------------------------------------------
 
@@ -194,10 +170,18 @@ class SendRunner(Screen[None]):
     @work(exclusive=True, group="personalised-events", exit_on_error=False)
     async def _follow_progress(self) -> None:
         """Keep the jobs table current while any job sends (also from other screens)."""
-        subscription = engine_of(self).subscribe()
+        engine = engine_of(self)
+        subscription = engine.subscribe()
+        ended = self.sender.current_job() if self.sender is not None else None
+        if ended is not None and not ended.running and not ended.told:
+            self._ended(ended)  # it ended while no screen could tell it
         try:
             async for event in subscription:
-                if isinstance(event, events.Progress) and event.job.startswith("personalised:"):
+                if isinstance(event, events.JobEnded) and event.kind == JOB_KIND:
+                    send = engine.jobs.get(event.job_id)
+                    if send is not None:
+                        self._ended(send)
+                elif isinstance(event, events.Progress) and event.job.startswith("personalised:"):
                     job = int(event.job.removeprefix("personalised:"))
                     if job_name(job) != event.job:
                         continue

@@ -19,10 +19,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from tui.engine import events
+from tui.engine.personalised import JOB_KIND as PERSONALISED_JOB
 from tui.engine.sms_campaigns import CampaignProgress, SmsCampaigns, profile_zone
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError, SmsCampaign
 from tui.screens.base import EngineScreen, has_engine
+from tui.screens.personalised_runs import tell_outcome
 from tui.widgets.copyable_table import Column, CopyableTable
 from tui.widgets.progress_chart import ProgressChart
 from tui.wording import plural
@@ -166,7 +168,6 @@ class SmsCampaignsScreen(EngineScreen):
     def __init__(self) -> None:
         super().__init__()
         self.shown: str | None = None
-        #: Runs personalised sends for the personalised screen (set by it).
         self._expected: dict[str, int] = {}
         #: Campaigns whose lists are being counted (in a thread).
         self._counting: set[str] = set()
@@ -324,6 +325,11 @@ class SmsCampaignsScreen(EngineScreen):
         elif isinstance(event, events.Submitted) and event.kind == "sms_campaign":
             if self.is_active:
                 self.load_campaigns()
+        elif isinstance(event, events.JobEnded) and event.kind == PERSONALISED_JOB:
+            # A personalised send started here ended after its screen was closed.
+            send = self.engine.jobs.get(event.job_id)
+            if send is not None:
+                tell_outcome(self, send)
 
     @on(DataTable.RowHighlighted, "#campaigns")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -363,7 +369,7 @@ class SmsCampaignsScreen(EngineScreen):
     def action_personalised(self) -> None:
         from tui.screens.personalised import PersonalisedScreen
 
-        self.app.push_screen(PersonalisedScreen(host=self))
+        self.app.push_screen(PersonalisedScreen())
 
     def action_refresh(self) -> None:
         if self.shown is None:
