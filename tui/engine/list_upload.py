@@ -355,15 +355,7 @@ class ListUploader:
 
     def _forward(self, progress: Callable[[events.Progress], None]) -> ProgressCallback:
         def forward(step: UploadProgress) -> None:
-            progress(
-                events.Progress(
-                    at=self.engine.now(),
-                    job=f"{KIND}:{step.job_id}",
-                    done=step.numbers_done,
-                    total=step.numbers_total,
-                    detail=step.describe(),
-                )
-            )
+            progress(step.event(self.engine.now()))
 
         return forward
 

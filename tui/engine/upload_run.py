@@ -8,6 +8,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tui.engine import events
@@ -53,6 +54,16 @@ class UploadProgress:
     #: Numbers per second in this run, once measurable.
     rate: float | None
     seconds_left: float | None
+
+    def event(self, at: datetime) -> events.Progress:
+        """This progress as the engine's bus carries it."""
+        return events.Progress(
+            at=at,
+            job=f"{KIND}:{self.job_id}",
+            done=self.numbers_done,
+            total=self.numbers_total,
+            detail=self.describe(),
+        )
 
     def describe(self) -> str:
         """``1,200 of 10,000 numbers · 3,100/s · 0:03 left``"""
@@ -311,15 +322,7 @@ class _Run:
             rate=rate,
             seconds_left=left / rate if rate else None,
         )
-        self.engine.bus.publish(
-            events.Progress(
-                at=self.engine.now(),
-                job=f"{KIND}:{self.job_id}",
-                done=self.numbers_done,
-                total=self.numbers_total,
-                detail=progress.describe(),
-            )
-        )
+        self.engine.bus.publish(progress.event(self.engine.now()))
         if self.on_progress is not None:
             self.on_progress(progress)
 

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
-from tui.engine.personalised import JOB_STATES  # the row counts shown, in this order
+from tui.engine.personalised_outcome import JOB_STATES  # the row counts shown, in this order
 from tui.ledger import SendJobSummary
 
 
