@@ -165,9 +165,12 @@ class RecipientsBox(StyledWidget):
         self._timer = self._verdict_timer = None
         text, previous = event.text_area.text, self._last_text
         self._last_text = text
-        # A key typed or rubbed out at the end; a paste or a loaded text is judged at once.
-        typing = abs(len(text) - len(previous)) == 1 and (
-            text.startswith(previous) or previous.startswith(text)
+        # A key typed or rubbed out at the end; a paste, a loaded text or an edit
+        # elsewhere is judged at once.
+        typing = (
+            abs(len(text) - len(previous)) == 1
+            and (text.startswith(previous) or previous.startswith(text))
+            and event.text_area.cursor_at_end_of_text
         )
         if len(text) > IMMEDIATE_LIMIT:
             self.query_one(".recipients-summary", Static).update(
