@@ -94,3 +94,22 @@ async def test_the_latest_job_of_a_kind_is_the_running_one_else_the_last_ended()
     assert jobs.latest("audio-upload") is None
     later = await jobs.start("list-upload", "Second", quick).wait()
     assert jobs.latest("list-upload") is later and jobs.get(done.id) is None
+
+
+async def test_an_unexpected_error_ends_the_job_as_failed_and_is_logged(caplog) -> None:
+    bus = events.EventBus()
+    seen = bus.subscribe()
+    jobs = Jobs(bus, now)
+
+    async def broken(cancel: asyncio.Event, progress: object) -> None:
+        raise KeyError("row")
+
+    job = await jobs.start("list-upload", "Uploading to 'Staff'", broken).wait()
+    assert job.state == "failed" and not job.running
+    assert job.error == (
+        "Uploading to 'Staff' stopped on an unexpected error (KeyError: 'row');"
+        " the log file has the details."
+    )
+    assert any(record.exc_info for record in caplog.records)
+    ended = await asyncio.wait_for(seen.get(), 1)
+    assert isinstance(ended, events.JobEnded) and ended.state == "failed"

@@ -35,8 +35,8 @@ from tui.engine import events
 from tui.engine.jobs import Job, JobKind
 from tui.gateway import codes
 from tui.gateway.codes import AudioStatus
-from tui.gateway.errors import CsmsError, GatewayError, InvalidInput
-from tui.ledger import AudioFile, LedgerError
+from tui.gateway.errors import GatewayError, InvalidInput
+from tui.ledger import AudioFile
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
@@ -296,9 +296,7 @@ class AudioUploader:
         async def work(cancel: asyncio.Event, progress: Callable[..., None]) -> AudioFile:
             return await self.upload(wav, name, source=source, source_sha256=source_sha256)
 
-        return self.engine.jobs.start(
-            JOB_KIND, f"Uploading {name!r}", work, errors=(AudioError, CsmsError, LedgerError)
-        )
+        return self.engine.jobs.start(JOB_KIND, f"Uploading {name!r}", work, expected=(AudioError,))
 
     def current_upload(self) -> Job[AudioFile] | None:
         """The upload running now, else the last one that ended (None: none yet)."""

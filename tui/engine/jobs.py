@@ -112,10 +112,11 @@ class Jobs:
         title: str,
         work: JobWork[T],
         *,
-        errors: tuple[type[BaseException], ...] = (Exception,),
+        expected: tuple[type[Exception], ...] = (),
     ) -> Job[T]:
-        """Run ``work`` as a job of the engine. ``errors`` are the exceptions that
-        end it as failed with their message (anything else is logged too)."""
+        """Run ``work`` as a job of the engine. A client or ledger error (or one of
+        ``expected``) ends it as failed with its own sentence; any other error is
+        logged with its traceback and named as unexpected."""
         job: Job[T] = Job(self._next_id, kind, title, self._now())
         self._next_id += 1
         # Ended jobs of the same kind are forgotten: a screen re-attaches to the latest.
@@ -133,10 +134,16 @@ class Jobs:
             except asyncio.CancelledError:
                 job.state, job.error = "cancelled", "Stopped as csms closed."
                 raise
-            except errors as error:
-                job.state, job.error, job.exception = "failed", str(error), error
-                if not isinstance(error, _EXPECTED):
+            except Exception as error:
+                job.state, job.exception = "failed", error
+                if isinstance(error, (*_EXPECTED, *expected)):
+                    job.error = str(error)
+                else:
                     log.exception("job %s (%s) failed", job.id, kind)
+                    job.error = (
+                        f"{title} stopped on an unexpected error ({type(error).__name__}:"
+                        f" {error}); the log file has the details."
+                    )
             finally:
                 self._bus.publish(
                     events.JobEnded(
@@ -159,12 +166,6 @@ class Jobs:
 
     def running(self, kind: JobKind | None = None) -> list[Job[Any]]:
         return [j for j in self._jobs.values() if j.running and kind in (None, j.kind)]
-
-    def forget(self, job_id: int) -> None:
-        """Drop an ended job (its outcome has been shown)."""
-        job = self._jobs.get(job_id)
-        if job is not None and not job.running:
-            del self._jobs[job_id]
 
     async def stop(self, grace: float = STOP_GRACE) -> None:
         """Cancel every running job, let each record what is on its way for up to

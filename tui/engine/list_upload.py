@@ -351,7 +351,7 @@ class ListUploader:
         running = self.engine.jobs.running(JOB_KIND)
         if running:
             raise ImportRunning(f"{running[0].title} is under way; wait for it or cancel it first.")
-        return self.engine.jobs.start(JOB_KIND, title, work, errors=(CsmsError, LedgerError))
+        return self.engine.jobs.start(JOB_KIND, title, work)
 
     def _forward(self, progress: Callable[[events.Progress], None]) -> ProgressCallback:
         def forward(step: UploadProgress) -> None:

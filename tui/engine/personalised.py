@@ -35,7 +35,7 @@ from tui.engine.personalised_plan import (
 from tui.gateway.errors import CsmsError, GatewayError, InvalidInput, OutcomeUnknown
 from tui.gateway.results import SubmitIds
 from tui.gateway.text import analyze
-from tui.ledger import LedgerError, NewMessage, SendJobSummary, SendRow
+from tui.ledger import NewMessage, SendJobSummary, SendRow
 from tui.wording import plural
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ class PersonalisedSender:
     def _start_job(self, title: str, work: JobWork[SendReport]) -> Job[SendReport]:
         if self.engine.jobs.running(JOB_KIND):
             raise InvalidInput("A personalised send is already running; wait for it or stop it.")
-        return self.engine.jobs.start(JOB_KIND, title, work, errors=(CsmsError, LedgerError))
+        return self.engine.jobs.start(JOB_KIND, title, work)
 
     async def _run_until(
         self, job_id: int, cancel: asyncio.Event, progress: ProgressCallback
