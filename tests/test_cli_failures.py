@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tui.cli import output
 from tui.cli.main import main
+from tui.gateway.errors import GatewayError, OutcomeUnknown, SubmitStopped
+from tui.gateway.results import SubmitIds
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -168,3 +171,14 @@ def test_audio_check_json_fails_in_json(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["audio", "check", str(tmp_path / "missing.wav"), "--json"]) == 2
     document = json.loads(capsys.readouterr().out)
     assert document["exit"] == 2 and "does not exist" in document["error"]
+
+
+def test_a_submit_stopped_part_way_is_coded_by_what_stopped_it() -> None:
+    refused = SubmitStopped(GatewayError(100), done=None, unsent=["923001234567"])
+    assert output.error_code(refused) == 100
+    lost = SubmitStopped(
+        OutcomeUnknown("No answer came back."),
+        done=SubmitIds([("923001111111", "M1")]),
+        unknown=["923211234567"],
+    )
+    assert output.error_code(lost) == "outcome_unknown" and str(lost) == "No answer came back."

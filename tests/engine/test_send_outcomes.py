@@ -8,7 +8,7 @@ import pytest
 
 from tests.engine.conftest import engine_profile
 from tui.engine.service import Engine
-from tui.gateway.errors import GatewayError, InvalidNumbers
+from tui.gateway.errors import GatewayError, InvalidNumbers, SubmitStopped
 from tui.simulator import Simulator
 
 
@@ -51,6 +51,37 @@ async def test_a_refusal_of_a_later_request_keeps_what_went_out(
     assert len(sent) + len(outcome.unknown) + len(outcome.unsent) == 60
     for _, msg_id in outcome.ids:
         assert engine.ledger.message(msg_id) is not None
+
+
+async def test_a_lost_later_request_is_recorded_as_unknown_and_the_rest_as_not_sent(
+    engine: Engine, simulator: Simulator
+) -> None:
+    engine.client.url_limit = 600  # forces several requests
+    numbers = [f"0300{1000000 + i}" for i in range(60)]
+    simulator.faults.add("sendsms", kind="drop", count=1, skip=1)
+    outcome = await engine.send_sms(numbers, "Hello")
+    first, second = (
+        r.params["to"].split(",") for r in simulator.requests if r.page == "sendsms.jsp"
+    )
+    assert [number for number, _ in outcome.ids] == first
+    assert outcome.unknown == second and outcome.outcome_unknown
+    assert outcome.unsent == ["92" + n[1:] for n in numbers][len(first) + len(second) :]
+    assert outcome.error and "may or may not have taken effect" in outcome.error
+    [unknown] = engine.ledger.unknown_submits()
+    assert list(unknown.unsent) == outcome.unsent and engine.ledger.open_intents() == []
+    assert unknown.targets == second and "may or may not have taken effect" in unknown.summary
+
+
+async def test_a_refusal_of_the_first_of_several_requests_is_raised_as_it_is(
+    engine: Engine, simulator: Simulator
+) -> None:
+    engine.client.url_limit = 600  # forces several requests
+    numbers = [f"0300{1000000 + i}" for i in range(60)]
+    with pytest.raises(GatewayError) as caught:
+        await engine.send_sms(numbers, "Hello", mask="NOT-MINE")
+    assert caught.value.code == 103 and not isinstance(caught.value, SubmitStopped)
+    assert simulator.pages_requested().count("sendsms.jsp") == 1
+    assert engine.ledger.unknown_submits() == [] and engine.ledger.open_intents() == []
 
 
 async def test_bad_numbers_refuse_everything_before_any_request(

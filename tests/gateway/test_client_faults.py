@@ -34,6 +34,7 @@ from tui.gateway.errors import (
     LoginFailed,
     OutcomeUnknown,
     SessionExpired,
+    SubmitStopped,
     Throttled,
 )
 from tui.logs import setup_logging
@@ -70,10 +71,14 @@ async def test_timeout_after_a_submit_is_outcome_unknown_and_never_repeated(
     async with client(scripted, timeout=0.3) as c:
         with pytest.raises(OutcomeUnknown) as caught:
             await c.send_sms(["03001234567", "03011234567"], "hello")
-    assert len(scripted.pages("sendsms.jsp")) == 1
+    (sent,) = scripted.pages("sendsms.jsp")
+    assert sent.query["to"].split(",") == ["923001234567", "923011234567"]
+    # One request: its own error, and every recipient of it is of unknown outcome.
     error_ = caught.value
-    assert error_.unknown_recipients == ["923001234567", "923011234567"]
-    assert error_.unsent_recipients == [] and error_.done is None
+    assert not isinstance(error_, SubmitStopped)
+    stopped = SubmitStopped.of(error_, ["923001234567", "923011234567"])
+    assert stopped.cause is error_ and stopped.done is None
+    assert stopped.unknown == ("923001234567", "923011234567") and stopped.unsent == ()
 
 
 async def test_dropped_connection_after_a_submit_is_outcome_unknown(
@@ -172,8 +177,9 @@ async def test_connection_refused_gives_one_clear_error() -> None:
             await c.send_sms(["03001234567"], "hi")
         assert [s for s, _ in states] == [SessionState.LOGGING_IN, SessionState.OFFLINE]
         assert "refused" in states[-1][1]
-    assert not isinstance(caught.value, OutcomeUnknown)
-    assert caught.value.unsent_recipients == ["923001234567"]
+    assert not isinstance(caught.value, OutcomeUnknown | SubmitStopped)
+    stopped = SubmitStopped.of(caught.value, ["923001234567"])
+    assert stopped.unsent == ("923001234567",) and stopped.nothing_went_out
     assert states[-1][0] is SessionState.LOGGED_OUT  # closing the client logs out
 
 
@@ -190,7 +196,8 @@ async def test_html_error_page_on_a_query_and_on_a_submit(scripted: ScriptedServ
     assert query_error.value.status == 500 and "500 Internal" in query_error.value.excerpt
     assert isinstance(submit_error.value, OutcomeUnknown)
     assert "may have taken effect" in str(submit_error.value)
-    assert submit_error.value.unknown_recipients == ["923001234567"]
+    assert not isinstance(submit_error.value, SubmitStopped)
+    assert SubmitStopped.of(submit_error.value, ["923001234567"]).unknown == ("923001234567",)
     assert len(scripted.pages("sendsms.jsp")) == 1
 
 
@@ -222,8 +229,9 @@ async def test_throttling_gives_up_after_throttle_retries(scripted: ScriptedServ
     async with client(scripted, throttle_retries=2) as c:
         with pytest.raises(Throttled) as caught:
             await c.send_sms(["03001234567"], "hi")
-    assert caught.value.code == 304
-    assert caught.value.unsent_recipients == ["923001234567"]
+    assert caught.value.code == 304 and not isinstance(caught.value, SubmitStopped)
+    stopped = SubmitStopped.of(caught.value, ["923001234567"])
+    assert stopped.unsent == ("923001234567",) and stopped.nothing_went_out
     assert len(scripted.pages("sendsms.jsp")) == 3
 
 
@@ -354,18 +362,19 @@ async def test_a_failing_later_chunk_reports_what_went_out(scripted: ScriptedSer
     scripted.then("sendsms.jsp", ids_for_recipients(), Step(error("Submit_SM", 100)))
     numbers = _numbers(60)
     async with client(scripted, url_limit=400) as c:
-        with pytest.raises(GatewayError) as caught:
+        with pytest.raises(SubmitStopped) as caught:
             await c.send_sms(numbers, "hi")
     first, second = scripted.pages("sendsms.jsp")[:2]
     assert len(scripted.pages("sendsms.jsp")) == 2  # nothing after the failure
     error_ = caught.value
+    assert isinstance(error_.cause, GatewayError) and error_.cause.code == 100
+    assert str(error_) == str(error_.cause)
     first_chunk = first.query["to"].split(",")
     assert error_.done is not None and [n for n, _ in error_.done.ids] == first_chunk
-    assert error_.unknown_recipients == []
-    assert error_.unsent_recipients == ["92" + n[1:] for n in numbers[len(first_chunk) :]]
-    assert error_.unsent_recipients[: len(second.query["to"].split(","))] == second.query[
-        "to"
-    ].split(",")
+    assert error_.unknown == ()
+    assert error_.unsent == tuple("92" + n[1:] for n in numbers[len(first_chunk) :])
+    second_chunk = second.query["to"].split(",")
+    assert list(error_.unsent[: len(second_chunk)]) == second_chunk
 
 
 async def test_a_lost_later_chunk_is_unknown_and_the_rest_unsent(
@@ -374,15 +383,16 @@ async def test_a_lost_later_chunk_is_unknown_and_the_rest_unsent(
     scripted.then("sendsms.jsp", ids_for_recipients(), Step(b"<corpsms>", drop=True))
     numbers = _numbers(90)
     async with client(scripted, url_limit=400) as c:
-        with pytest.raises(OutcomeUnknown) as caught:
+        with pytest.raises(SubmitStopped) as caught:
             await c.send_sms(numbers, "hi")
     first, second = scripted.pages("sendsms.jsp")
     error_ = caught.value
+    assert isinstance(error_.cause, OutcomeUnknown)
     assert error_.done is not None and len(error_.done.ids) == len(first.query["to"].split(","))
-    assert error_.unknown_recipients == second.query["to"].split(",")
-    done = len(error_.done.ids) + len(error_.unknown_recipients)
-    assert error_.unsent_recipients == ["92" + n[1:] for n in numbers[done:]]
-    assert error_.unsent_recipients
+    assert list(error_.unknown) == second.query["to"].split(",")
+    done = len(error_.done.ids) + len(error_.unknown)
+    assert error_.unsent == tuple("92" + n[1:] for n in numbers[done:])
+    assert error_.unsent
 
 
 async def test_add_contacts_is_one_request_or_refused(scripted: ScriptedServer) -> None:

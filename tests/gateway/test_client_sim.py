@@ -27,6 +27,7 @@ from tui.gateway.errors import (
     GatewayUnavailable,
     LoginFailed,
     OutcomeUnknown,
+    SubmitStopped,
     Throttled,
 )
 from tui.simulator import Simulator, SimulatorServer
@@ -213,7 +214,8 @@ async def test_out_of_credit_and_blocked_accounts(sim_server: SimulatorServer) -
     async with CsmsClient(sim_server.base_url, "923009999999", "pw") as broke:
         with pytest.raises(GatewayError) as caught:
             await broke.send_sms([A], "hi")
-        assert caught.value.code == 100 and caught.value.unsent_recipients == [A]
+        assert caught.value.code == 100 and not isinstance(caught.value, SubmitStopped)
+        assert SubmitStopped.of(caught.value, [A]).unsent == (A,)
     async with CsmsClient(sim_server.base_url, "923008888888", "pw") as blocked:
         with pytest.raises(LoginFailed) as refused:
             await blocked.login()
@@ -223,6 +225,46 @@ async def test_out_of_credit_and_blocked_accounts(sim_server: SimulatorServer) -
             await wrong.ping()
         assert bad.value.code == 200
         assert "password do not match" in wrong.session_reason
+
+
+@pytest.mark.parametrize("fault", ["reply dropped", "refused"])
+async def test_a_submit_of_three_requests_stopped_by_the_second(
+    sim_server: SimulatorServer, fault: str
+) -> None:
+    """30 numbers under a 390-character URL limit go as three requests (12, 12, 6);
+    the second one's reply is dropped (it took effect) or it is refused for credit."""
+    sim = sim_server.sim
+    login = MSISDN
+    if fault == "reply dropped":
+        sim.faults.add("sendsms", "drop", count=1, skip=1)
+    else:  # credit for the first request only: the second is refused with error 100
+        login = "923009999999"
+        sim.add_account(login, PASSWORD, credit=16.0)
+    numbers = [f"0300{1000000 + i:07d}" for i in range(30)]
+    async with CsmsClient(
+        sim_server.base_url, login, PASSWORD, url_limit=390, timeout=5.0, backoff_base=0.001
+    ) as c:
+        with pytest.raises(SubmitStopped) as caught:
+            await c.send_sms(numbers, "Hello")
+    first, second = (r["to"].split(",") for r in sent(sim, "sendsms.jsp"))  # no third
+    third = ["92" + n[1:] for n in numbers][len(first) + len(second) :]
+    assert (len(first), len(second), len(third)) == (12, 12, 6)
+    stopped = caught.value
+    assert stopped.done is not None and [n for n, _ in stopped.done.ids] == first
+    messages = {m.id: m.recipient for m in sim.state.messages.values()}
+    assert all(messages[msg_id] == number for number, msg_id in stopped.done.ids)
+    if fault == "reply dropped":
+        assert isinstance(stopped.cause, OutcomeUnknown)
+        assert "may or may not have taken effect" in str(stopped)
+        assert stopped.unknown == tuple(second) and stopped.unsent == tuple(third)
+        assert sorted(messages.values()) == sorted(first + second)  # it did take effect
+    else:
+        assert isinstance(stopped.cause, GatewayError) and stopped.cause.code == 100
+        assert stopped.unknown == () and stopped.unsent == (*second, *third)
+        assert sorted(messages.values()) == sorted(first)
+    assert str(stopped) == str(stopped.cause) and not stopped.nothing_went_out
+    with pytest.raises(AttributeError):
+        stopped.unsent = ()  # type: ignore[misc]
 
 
 async def test_session_expiry_mid_run_executes_once(

@@ -37,9 +37,12 @@ def error_code(error: BaseException) -> str | int:
         GatewayUnavailable,
         InvalidInput,
         OutcomeUnknown,
+        SubmitStopped,
     )
     from tui.ledger import LedgerError
 
+    if isinstance(error, SubmitStopped):  # a submit of several requests: what stopped it
+        return error_code(error.cause)
     if isinstance(error, GatewayError):
         return error.code
     if isinstance(error, OutcomeUnknown):

@@ -32,7 +32,13 @@ from tui.engine.personalised_plan import (
     PlannedRow,
     plan_send,
 )
-from tui.gateway.errors import CsmsError, GatewayError, InvalidInput, OutcomeUnknown
+from tui.gateway.errors import (
+    CsmsError,
+    GatewayError,
+    InvalidInput,
+    OutcomeUnknown,
+    SubmitStopped,
+)
 from tui.gateway.results import SubmitIds
 from tui.gateway.text import analyze
 from tui.ledger import NewMessage, SendJobSummary, SendRow
@@ -340,11 +346,12 @@ class PersonalisedSender:
                 sent += self._messages(rows, outcome, mask, at)
                 accepted += outcome.ids
             elif isinstance(outcome, CsmsError):
-                if outcome.done is not None:
-                    sent += self._messages(rows, outcome.done, mask, at)
-                    accepted += outcome.done.ids
-                published += self._record_failure(job_id, rows, outcome)
-                if _stops_run(outcome) and self._stop is None:
+                stopped = SubmitStopped.of(outcome, [r.recipient for r in rows])
+                if stopped.done is not None:
+                    sent += self._messages(rows, stopped.done, mask, at)
+                    accepted += stopped.done.ids
+                published += self._record_failure(job_id, rows, stopped)
+                if _stops_run(stopped.cause) and self._stop is None:
                     self._stop = str(outcome)
             else:
                 self._interrupted(job_id, [r.row for r in rows])
@@ -391,15 +398,15 @@ class PersonalisedSender:
         ]
 
     def _record_failure(
-        self, job_id: int, rows: list[SendRow], error: CsmsError
+        self, job_id: int, rows: list[SendRow], error: SubmitStopped
     ) -> list[events.Event]:
         ledger = self.engine.ledger
         published: list[events.Event] = []
         at = self.engine.now()
         by_number = {r.recipient: r.row for r in rows}
         accounted = {number for number, _ in (error.done.ids if error.done else [])}
-        unknown = [by_number[n] for n in error.unknown_recipients if n in by_number]
-        accounted.update(error.unknown_recipients)
+        unknown = [by_number[n] for n in error.unknown if n in by_number]
+        accounted.update(error.unknown)
         # Whatever is neither sent nor unknown never left (refused or not reached).
         failed = [r.row for r in rows if r.recipient not in accounted]
         message = str(error)

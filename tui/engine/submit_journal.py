@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.engine import events
-from tui.gateway.errors import CsmsError, InvalidInput, OutcomeUnknown
+from tui.gateway.errors import CsmsError, InvalidInput, OutcomeUnknown, SubmitStopped
 from tui.gateway.results import SubmitIds
 from tui.ledger import LedgerError, NewCall, NewMessage, UnknownOutcome
 from tui.wording import plural
@@ -53,33 +53,6 @@ class SendOutcome:
     def outcome_unknown(self) -> bool:
         """Some recipients may or may not have it: never advise a plain resend."""
         return bool(self.unknown) or self.unrecorded
-
-
-@dataclass(frozen=True, slots=True)
-class _Stopped:
-    """What a submit did, as typed fields. For one that failed part-way it is the
-    gateway client's account, read once here from the error it raised
-    (``CsmsError.done``, ``unknown_recipients``, ``unsent_recipients``); nothing
-    above the journal reads those."""
-
-    done: SubmitIds | None
-    unknown: list[str]
-    unsent: list[str]
-    #: The last request got no answer (rather than a refusal).
-    answer_lost: bool = False
-
-    @classmethod
-    def of(cls, error: CsmsError) -> _Stopped:
-        return cls(
-            error.done,
-            list(error.unknown_recipients),
-            list(error.unsent_recipients),
-            isinstance(error, OutcomeUnknown),
-        )
-
-    @property
-    def nothing_went_out(self) -> bool:
-        return self.done is None and not self.unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,19 +125,22 @@ class SubmitJournal:
         try:
             done = await request()
         except CsmsError as error:
-            stopped = _Stopped.of(error)
+            stopped = SubmitStopped.of(error, targets)
             if stopped.nothing_went_out:
                 self._forget_intent(intent_id)  # refused before anything went out
-                raise
+                if stopped.cause is error:
+                    raise
+                raise stopped.cause from None  # the refusal itself, as for one request
+            partial, unknown, unsent = stopped.done, stopped.unknown, stopped.unsent
             failure: str | None = str(error)
+            answer_lost = isinstance(stopped.cause, OutcomeUnknown)
         else:
-            stopped, failure = _Stopped(done, [], []), None
-        partial, unknown = stopped.done, stopped.unknown
+            partial, unknown, unsent, failure, answer_lost = done, (), (), None, False
         unknown_record = None
         if unknown:
-            noted = f"{summary} ({failure})" if stopped.answer_lost else summary
+            noted = f"{summary} ({failure})" if answer_lost else summary
             unknown_record = UnknownOutcome(
-                kind, command, noted, list(unknown), self.engine.now(), unsent=list(stopped.unsent)
+                kind, command, noted, list(unknown), self.engine.now(), unsent=list(unsent)
             )
         ids = list(partial.ids) if partial else []
         problem = self._complete(
@@ -180,7 +156,7 @@ class SubmitJournal:
         return SendOutcome(
             ids=ids,
             unknown=list(unknown),
-            unsent=list(stopped.unsent),
+            unsent=list(unsent),
             error=" ".join(errors) if errors else None,
             unrecorded=problem is not None,
             blocked=list(blocked),

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.engine import events
-from tui.gateway.errors import CsmsError, InvalidInput, OutcomeUnknown
+from tui.gateway.errors import CsmsError, InvalidInput, SubmitStopped
 from tui.gateway.numbers import describe_invalid, parse_recipients
 from tui.ledger import NewCall
 from tui.ledger.export import KeepAsText, write_csv_atomic
@@ -216,16 +216,15 @@ class Surveys:
         error: CsmsError,
         refusals: int,
     ) -> tuple[int, str | None]:
-        partial = error.done.by_recipient() if error.done else {}
+        stopped = SubmitStopped.of(error, [n for _, n in rows])
+        partial = stopped.done.by_recipient() if stopped.done else {}
         if partial:
             done_rows = [(r, n) for r, n in rows if n in partial]
             await asyncio.to_thread(
                 self._record, job_id, survey, done_rows, [(n, partial[n]) for _, n in done_rows]
             )
         rest = [(r, n) for r, n in rows if n not in partial]
-        unknown = set(error.unknown_recipients)
-        if isinstance(error, OutcomeUnknown) and not unknown:
-            unknown = {n for _, n in rest}
+        unknown = set(stopped.unknown)
         maybe = [(r, n) for r, n in rest if n in unknown]
         refused = [r for r, n in rest if n not in unknown]
         if maybe:

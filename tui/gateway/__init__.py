@@ -38,6 +38,7 @@ _WHERE = {
             "LoginFailed",
             "OutcomeUnknown",
             "SessionExpired",
+            "SubmitStopped",
             "Throttled",
         )
     },

@@ -34,6 +34,7 @@ from tui.gateway.errors import (
     GatewayUnavailable,
     InvalidInput,
     OutcomeUnknown,
+    SubmitStopped,
 )
 from tui.gateway.redaction import Redactor
 from tui.gateway.results import (
@@ -539,15 +540,16 @@ class CsmsClient:
     ) -> SubmitIds:
         """Submit to ``recipients`` in as many requests as the URL limit needs.
 
-        Requests go one after another, in order. If one fails, the error carries
-        what went through (``done``), what may have (``unknown_recipients``) and
-        what was never sent (``unsent_recipients``).
+        Requests go one after another, in order. When the submit is one request,
+        its failure is raised as it is; when it is several and one fails, the
+        client raises ``SubmitStopped``: that error as ``cause``, what went
+        through (``done``), what may have (``unknown``) and what was never sent
+        (``unsent``).
         """
         base = self._with_reserve(params)
         chunks = split_by_url(self.base_url, command.path, base, "to", recipients, self.url_limit)
         done: list[tuple[str, str]] = []
         for index, chunk in enumerate(chunks):
-            later = [number for rest in chunks[index + 1 :] for number in rest]
             try:
                 reply = await self._call(command, {**params, "to": ",".join(chunk)})
                 try:
@@ -558,18 +560,26 @@ class CsmsClient:
                         command=command.name,
                     ) from None
             except CsmsError as exc:
-                exc.done = SubmitIds(list(done)) if done else None
-                if isinstance(exc, OutcomeUnknown):
-                    exc.unknown_recipients, exc.unsent_recipients = list(chunk), later
-                else:
-                    exc.unknown_recipients, exc.unsent_recipients = [], list(chunk) + later
+                if len(chunks) == 1:
+                    raise
                 if index:
                     log.warning(
                         "%s stopped after %d of %d requests", command.page, index, len(chunks)
                     )
-                raise
+                raise self._stopped(exc, done, chunks, index) from exc
             done.extend(part.ids)
         return SubmitIds(done)
+
+    @staticmethod
+    def _stopped(
+        error: CsmsError, done: list[tuple[str, str]], chunks: list[list[str]], index: int
+    ) -> SubmitStopped:
+        """The account of a submit of several requests whose request ``index`` failed."""
+        later = [number for rest in chunks[index + 1 :] for number in rest]
+        went = SubmitIds(list(done)) if done else None
+        if isinstance(error, OutcomeUnknown):  # it may have taken effect
+            return SubmitStopped(error, done=went, unknown=chunks[index], unsent=later)
+        return SubmitStopped(error, done=went, unsent=[*chunks[index], *later])
 
 
 def _optional_id(value: str | None) -> str | None:

@@ -6,6 +6,7 @@ from codes and the client's own words, and excerpts of replies are redacted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tui.gateway.codes import ErrorInfo, describe_error
@@ -17,22 +18,12 @@ if TYPE_CHECKING:
 
 
 class CsmsError(Exception):
-    """Base of everything the client raises.
-
-    A submit to many recipients goes out as several requests; when one of them
-    fails, the error also says what happened to the rest: ``done`` holds the
-    IDs of the requests that went through, ``unknown_recipients`` those whose
-    request may or may not have taken effect, ``unsent_recipients`` those never
-    sent.
-    """
+    """Base of everything the client raises."""
 
     def __init__(self, message: str, *, command: str | None = None) -> None:
         super().__init__(message)
         self.command = command
         self.message = message
-        self.done: SubmitIds | None = None
-        self.unknown_recipients: list[str] = []
-        self.unsent_recipients: list[str] = []
 
     def __str__(self) -> str:
         return self.message
@@ -106,6 +97,69 @@ class AmbiguousReply(GatewayUnavailable, OutcomeUnknown):
 class InvalidInput(CsmsError):
     """The client refused a request before sending it (bad numbers, empty text,
     retries outside 0-2, ...). Nothing was sent."""
+
+
+class SubmitStopped(CsmsError):
+    """A submit that went out as several requests stopped part-way: one request
+    failed (``cause``, with its own class and code) and the rest were not sent.
+
+    ``done`` holds the IDs of the requests that went through before it,
+    ``unknown`` the recipients of the failing request when it may have taken
+    effect (``cause`` is an ``OutcomeUnknown``), ``unsent`` those certainly never
+    sent (the failing request's too when it was refused). The message is the
+    cause's. A submit that is one request raises its own error instead.
+    """
+
+    def __init__(
+        self,
+        cause: CsmsError,
+        *,
+        done: SubmitIds | None,
+        unknown: Sequence[str] = (),
+        unsent: Sequence[str] = (),
+    ) -> None:
+        super().__init__(cause.message, command=cause.command)
+        self._cause = cause
+        self._done = done
+        self._unknown = tuple(unknown)
+        self._unsent = tuple(unsent)
+
+    @classmethod
+    def of(cls, error: CsmsError, recipients: Sequence[str]) -> SubmitStopped:
+        """What a failed submit to ``recipients`` (normalised) did, whatever the
+        client raised: a ``SubmitStopped`` as it is; any other error stopped a
+        submit that was one request (or refused it before it left), so every
+        recipient is unknown (``OutcomeUnknown``) or unsent."""
+        if isinstance(error, SubmitStopped):
+            return error
+        if isinstance(error, OutcomeUnknown):
+            return cls(error, done=None, unknown=recipients)
+        return cls(error, done=None, unsent=recipients)
+
+    @property
+    def cause(self) -> CsmsError:
+        """The failing request's own error (``OutcomeUnknown``, ``GatewayError``, ...)."""
+        return self._cause
+
+    @property
+    def done(self) -> SubmitIds | None:
+        """The IDs of the requests that went through, or None when none did."""
+        return self._done
+
+    @property
+    def unknown(self) -> tuple[str, ...]:
+        """Recipients whose request went out without an answer: they may have it."""
+        return self._unknown
+
+    @property
+    def unsent(self) -> tuple[str, ...]:
+        """Recipients certainly never sent."""
+        return self._unsent
+
+    @property
+    def nothing_went_out(self) -> bool:
+        """Refused before anything took effect or may have."""
+        return self._done is None and not self._unknown
 
 
 class InvalidNumbers(InvalidInput):
