@@ -20,12 +20,11 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from tui.engine import events
 from tui.engine.jobs import Job, JobKind, JobWork
-from tui.engine.personalised_outcome import SendReport
+from tui.engine.personalised_outcome import SendReport, sent_messages, stops_run
 from tui.engine.personalised_plan import (
     BadNumberRow,
     PersonalisedPlan,
@@ -34,13 +33,10 @@ from tui.engine.personalised_plan import (
 )
 from tui.gateway.errors import (
     CsmsError,
-    GatewayError,
     InvalidInput,
-    OutcomeUnknown,
     SubmitStopped,
 )
 from tui.gateway.results import SubmitIds
-from tui.gateway.text import analyze
 from tui.ledger import NewMessage, SendJobSummary, SendRow
 from tui.wording import plural
 
@@ -63,9 +59,6 @@ __all__ = [
 MAX_PER_REQUEST = 100
 #: Pending rows taken from the journal at a time.
 WINDOW = 500
-#: Gateway errors that concern only the rows of one request; any other error
-#: (credit, mask, account, throughput, no answer) stops the run.
-ROW_ERRORS = frozenset({101, 201, 411})
 
 
 def job_name(job_id: int) -> str:
@@ -84,14 +77,6 @@ JOB_KIND: JobKind = "personalised-send"
 _RUNNING: set[tuple[str, int]] = set()
 
 ProgressCallback = Callable[[events.Progress], None]
-
-
-def _stops_run(error: CsmsError) -> bool:
-    if isinstance(error, OutcomeUnknown):
-        return True
-    if isinstance(error, GatewayError):
-        return error.code not in ROW_ERRORS
-    return not isinstance(error, InvalidInput)
 
 
 class PersonalisedSender:
@@ -343,15 +328,15 @@ class PersonalisedSender:
         for rows, task in zip(requests, tasks, strict=True):
             outcome = task.result() if task.done() and not task.cancelled() else None
             if isinstance(outcome, SubmitIds):
-                sent += self._messages(rows, outcome, mask, at)
+                sent += sent_messages(rows, outcome, mask, at)
                 accepted += outcome.ids
             elif isinstance(outcome, CsmsError):
                 stopped = SubmitStopped.of(outcome, [r.recipient for r in rows])
                 if stopped.done is not None:
-                    sent += self._messages(rows, stopped.done, mask, at)
+                    sent += sent_messages(rows, stopped.done, mask, at)
                     accepted += stopped.done.ids
                 published += self._record_failure(job_id, rows, stopped)
-                if _stops_run(stopped.cause) and self._stop is None:
+                if stops_run(stopped.cause) and self._stop is None:
                     self._stop = str(outcome)
             else:
                 self._interrupted(job_id, [r.row for r in rows])
@@ -373,29 +358,6 @@ class PersonalisedSender:
             self.engine.bus.publish(event)
         if any(isinstance(event, events.Submitted) for event in published):
             self.engine.tracker.wake()
-
-    @staticmethod
-    def _messages(
-        rows: list[SendRow], done: SubmitIds, mask: str | None, at: datetime
-    ) -> list[tuple[int, NewMessage]]:
-        by_number = {r.recipient: r.row for r in rows}
-        text = rows[0].text
-        analysis = analyze(text)
-        return [
-            (
-                by_number[number],
-                NewMessage(
-                    id=message_id,
-                    recipient=number,
-                    text=text,
-                    encoding=analysis.encoding,
-                    segments=analysis.segments,
-                    submitted_at=at,
-                    mask=mask,
-                ),
-            )
-            for number, message_id in done.ids
-        ]
 
     def _record_failure(
         self, job_id: int, rows: list[SendRow], error: SubmitStopped
