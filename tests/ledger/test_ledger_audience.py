@@ -22,9 +22,9 @@ def number(n: int) -> str:
 def lists(ledger: Ledger, t0: datetime) -> Ledger:
     """A: 0-99, B: 50-149 (50 in both), C: empty."""
     for list_id, name in (("A", "Alpha"), ("B", "Beta"), ("C", "Cee")):
-        ledger.add_list(list_id, name, t0)
-    ledger.add_members("A", (number(n) for n in range(100)), None, t0)
-    ledger.add_members("B", (number(n) for n in range(50, 150)), None, t0)
+        ledger.lists.add_list(list_id, name, t0)
+    ledger.lists.add_members("A", (number(n) for n in range(100)), None, t0)
+    ledger.lists.add_members("B", (number(n) for n in range(50, 150)), None, t0)
     return ledger
 
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from tui.engine import events
 from tui.gateway.errors import CsmsError, GatewayError, OutcomeUnknown
 from tui.ledger import ImportBatch, LedgerError
-from tui.ledger.import_steps import step_import
 
 if TYPE_CHECKING:
     from tui.engine.list_upload import ListUploader
@@ -160,8 +159,8 @@ class _Run:
         self.job_id = job_id
         self.cancel = cancel
         self.on_progress = on_progress
-        summary = self.ledger.import_summary(job_id)
-        known = self.ledger.list_by_id(summary.list_id)
+        summary = self.ledger.imports.import_summary(job_id)
+        known = self.ledger.lists.list_by_id(summary.list_id)
         self.list_id = summary.list_id
         self.list_name = known.name if known is not None else summary.list_id
         self.numbers_total = summary.numbers_total
@@ -209,8 +208,7 @@ class _Run:
         if not accepted and not take:
             return []
         try:
-            _, batches = step_import(
-                self.ledger,
+            _, batches = self.ledger.step_import(
                 self.job_id,
                 done=accepted,
                 take=take,
@@ -223,7 +221,7 @@ class _Run:
             # One was settled meanwhile (e.g. recovered as unknown by another
             # process): record the acceptances one by one, then take.
             for seq in accepted:
-                self._settle(self.ledger.mark_import_done, seq, self.engine.now())
+                self._settle(self.ledger.imports.mark_import_done, seq, self.engine.now())
             return self._step([], take)
         return batches
 
@@ -240,7 +238,9 @@ class _Run:
             if exc.code not in BATCH_REFUSALS:
                 self._requeue(seq, exc)
             else:
-                self._settle(self.ledger.mark_import_failed, seq, str(exc), self.engine.now())
+                self._settle(
+                    self.ledger.imports.mark_import_failed, seq, str(exc), self.engine.now()
+                )
                 self.batches_settled += 1
         except CsmsError as exc:  # refused before it went out: nothing was added
             self._requeue(seq, exc)
@@ -254,9 +254,9 @@ class _Run:
 
     def _recover(self) -> None:
         """Batches left ``sending`` by an earlier run went out without an answer."""
-        for batch in self.ledger.import_batches(self.job_id, "sending"):
+        for batch in self.ledger.imports.import_batches(self.job_id, "sending"):
             try:
-                self.ledger.mark_import_unknown(
+                self.ledger.imports.mark_import_unknown(
                     self.job_id,
                     batch.seq,
                     "interrupted before the gateway answered",
@@ -268,7 +268,7 @@ class _Run:
             self._announce_unknown(batch.seq, len(batch.numbers))
 
     def _unknown(self, seq: int, size: int, reason: str) -> None:
-        if self._settle(self.ledger.mark_import_unknown, seq, reason, self.engine.now()):
+        if self._settle(self.ledger.imports.mark_import_unknown, seq, reason, self.engine.now()):
             self._announce_unknown(seq, size)
         self.batches_settled += 1
 
@@ -285,8 +285,8 @@ class _Run:
 
     def _requeue(self, seq: int, exc: CsmsError) -> None:
         """The gateway executed nothing: put the batch back and stop the run."""
-        if self._settle(self.ledger.mark_import_failed, seq, str(exc), self.engine.now()):
-            self.ledger.retry_import_batch(self.job_id, seq, self.engine.now())
+        if self._settle(self.ledger.imports.mark_import_failed, seq, str(exc), self.engine.now()):
+            self.ledger.imports.retry_import_batch(self.job_id, seq, self.engine.now())
         if self.error is None:
             self.error = f"Stopped: {exc}"
 
@@ -324,10 +324,10 @@ class _Run:
             self.on_progress(progress)
 
     def _result(self) -> UploadResult:
-        batches = self.ledger.import_batches(self.job_id)
-        summary = self.ledger.import_summary(self.job_id)
+        batches = self.ledger.imports.import_batches(self.job_id)
+        summary = self.ledger.imports.import_summary(self.job_id)
         if summary.finished and not summary.needs_attention:
-            self.ledger.close_import(self.job_id)
+            self.ledger.imports.close_import(self.job_id)
         return UploadResult(
             job_id=self.job_id,
             list_id=self.list_id,

@@ -14,9 +14,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
+from typing import ClassVar
 
-from tui.ledger.base import to_db
+from tui.ledger.base import Store, to_db
 from tui.ledger.errors import LedgerError
+from tui.ledger.unknown import settle_ref
 
 
 def move(
@@ -60,3 +62,106 @@ def counts(conn: sqlite3.Connection, table: str, job_id: int) -> dict[str, int]:
         f"SELECT state, count(*) FROM {table} WHERE job_id = ? GROUP BY state", (job_id,)
     ).fetchall()
     return {row[0]: row[1] for row in rows}
+
+
+class JournalStore(Store):
+    """A journal of jobs whose units of work (import batches, send rows) are
+    sent one by one, each move committed before its request goes out, and
+    each unit of unknown outcome also an unknown-outcome submit (``ref``)."""
+
+    #: The units' table, its column numbering a unit within its job, the jobs' table.
+    units: ClassVar[str]
+    key: ClassVar[str]
+    jobs: ClassVar[str]
+    #: A unit's and a job's name in error messages ("Import batch", "List import").
+    what: ClassVar[str]
+    job_what: ClassVar[str]
+    #: The first part of a unit's unknown-outcome reference ("import:<job>:<unit>").
+    ref_kind: ClassVar[str]
+
+    def ref(self, job_id: int, unit: int) -> str:
+        return f"{self.ref_kind}:{job_id}:{unit}"
+
+    def _move(
+        self,
+        conn: sqlite3.Connection,
+        job_id: int,
+        units: Sequence[int],
+        allowed: tuple[str, ...],
+        to: str,
+        *,
+        error: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        move(
+            conn,
+            table=self.units,
+            job_id=job_id,
+            key=self.key,
+            units=units,
+            allowed=allowed,
+            to=to,
+            what=self.what,
+            error=error,
+            at=at,
+        )
+
+    def _settle(
+        self,
+        conn: sqlite3.Connection,
+        job_id: int,
+        units: Sequence[int],
+        allowed: tuple[str, ...],
+        to: str,
+        note: str,
+        at: datetime,
+        *,
+        error: str | None = None,
+    ) -> None:
+        """Move ``units`` and settle the unknown-outcome entry of each that had one."""
+        self._move(conn, job_id, units, allowed, to, error=error)
+        for unit in units:
+            settle_ref(conn, self.ref(job_id, unit), note, at)
+
+    def _mark_sending(self, job_id: int, units: Sequence[int], at: datetime) -> None:
+        with self._tx() as conn:
+            self._move(conn, job_id, units, ("pending",), "sending", at=at)
+
+    def _requeue(self, job_id: int, units: Sequence[int], note: str, at: datetime) -> None:
+        with self._tx() as conn:
+            self._settle(conn, job_id, units, ("failed", "unknown"), "pending", note, at)
+
+    def _mark_unknown(
+        self, conn: sqlite3.Connection, job_id: int, units: Sequence[int], error: str, at: datetime
+    ) -> None:
+        """Move sent ``units`` to ``unknown`` and record each as an unknown-outcome submit."""
+        raise NotImplementedError
+
+    def mark_interrupted(self, conn: sqlite3.Connection, at: datetime) -> int:
+        """Within the caller's transaction: units left in ``sending`` become unknown."""
+        rows = conn.execute(
+            f"SELECT job_id, {self.key} FROM {self.units} WHERE state = 'sending'"
+            f" ORDER BY job_id, {self.key}"
+        ).fetchall()
+        for job_id, unit in rows:
+            self._mark_unknown(conn, job_id, [unit], "interrupted", at)
+        return len(rows)
+
+    def _job(self, job_id: int) -> tuple[sqlite3.Row, dict[str, int]]:
+        """A job's row and its unit count per state."""
+        with self._lock:
+            job = self._conn.execute(f"SELECT * FROM {self.jobs} WHERE id = ?", (job_id,))
+            row: sqlite3.Row | None = job.fetchone()
+            if row is None:
+                raise LedgerError(f"{self.job_what} {job_id} is not in the ledger.")
+            return row, counts(self._conn, self.units, job_id)
+
+    def _job_ids(self, open_only: bool) -> list[int]:
+        rows = self._rows(
+            f"SELECT id FROM {self.jobs} WHERE (? = 0 OR state = 'open') ORDER BY id",
+            (int(open_only),),
+        )
+        return [row[0] for row in rows]
+
+    def _close(self, conn: sqlite3.Connection, job_id: int) -> None:
+        conn.execute(f"UPDATE {self.jobs} SET state = 'closed' WHERE id = ?", (job_id,))
