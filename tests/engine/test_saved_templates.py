@@ -23,7 +23,7 @@ from tui.ledger import Ledger
 @pytest.fixture
 def templates(tmp_path: Path) -> Iterator[SavedTemplates]:
     with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
-        yield SavedTemplates(ledger.saved_templates.saved_templates)
+        yield SavedTemplates(ledger.saved_templates)
 
 
 @pytest.mark.parametrize(

@@ -243,7 +243,7 @@ class Engine(QuickSends):
         """Saved message templates (name, text, fields)."""
         from tui.engine.saved_templates import SavedTemplates
 
-        return SavedTemplates(self.ledger.saved_templates.saved_templates, self.clock.now)
+        return SavedTemplates(self.ledger.saved_templates, self.clock.now)
 
     @cached_property
     def audio(self) -> AudioUploader:
