@@ -111,19 +111,7 @@ class CallStore(TrackedStore[CallRecord]):
         offset: int = 0,
     ) -> list[CallRecord]:
         """Calls, newest first, filtered by whichever arguments are given."""
-        return self._find(
-            {
-                "recipient": recipient,
-                "kind": kind,
-                "status": status,
-                "final": final,
-                "origin": origin,
-                "batch": batch,
-                "since": since,
-            },
-            limit,
-            offset,
-        )
+        return self._find(locals())
 
     def update_call_status(
         self,

@@ -122,7 +122,7 @@ class ImportStore(JournalStore):
             (job_id, seq),
         ).fetchone()
         note = "Batch confirmed added."
-        self._settle(conn, job_id, [seq], ("sending", "unknown"), "done", note, at)
+        self._move(conn, job_id, [seq], ("sending", "unknown"), "done", settle=(note, at))
         stamp = to_db(at)
         before = conn.total_changes
         conn.execute(_INSERT_MEMBERS, (row["list_id"], stamp, self.ref(job_id, seq), job_id, seq))
@@ -254,8 +254,14 @@ class ImportStore(JournalStore):
         """The gateway refused the batch (nothing was added)."""
         note = f"Batch failed: {error}"
         with self._tx() as conn:
-            self._settle(
-                conn, job_id, [seq], ("sending", "unknown"), "failed", note, at, error=error
+            self._move(
+                conn,
+                job_id,
+                [seq],
+                ("sending", "unknown"),
+                "failed",
+                error=error,
+                settle=(note, at),
             )
 
     def retry_import_batch(self, job_id: int, seq: int, at: datetime) -> None:

@@ -92,7 +92,10 @@ class JournalStore(Store):
         *,
         error: str | None = None,
         at: datetime | None = None,
+        settle: tuple[str, datetime] | None = None,
     ) -> None:
+        """``move`` for this journal's units; ``settle`` (a note and its time)
+        also settles the unknown-outcome entry of each unit that had one."""
         move(
             conn,
             table=self.units,
@@ -105,23 +108,9 @@ class JournalStore(Store):
             error=error,
             at=at,
         )
-
-    def _settle(
-        self,
-        conn: sqlite3.Connection,
-        job_id: int,
-        units: Sequence[int],
-        allowed: tuple[str, ...],
-        to: str,
-        note: str,
-        at: datetime,
-        *,
-        error: str | None = None,
-    ) -> None:
-        """Move ``units`` and settle the unknown-outcome entry of each that had one."""
-        self._move(conn, job_id, units, allowed, to, error=error)
-        for unit in units:
-            settle_ref(conn, self.ref(job_id, unit), note, at)
+        if settle is not None:
+            for unit in units:
+                settle_ref(conn, self.ref(job_id, unit), *settle)
 
     def _mark_sending(self, job_id: int, units: Sequence[int], at: datetime) -> None:
         with self._tx() as conn:
@@ -129,7 +118,7 @@ class JournalStore(Store):
 
     def _requeue(self, job_id: int, units: Sequence[int], note: str, at: datetime) -> None:
         with self._tx() as conn:
-            self._settle(conn, job_id, units, ("failed", "unknown"), "pending", note, at)
+            self._move(conn, job_id, units, ("failed", "unknown"), "pending", settle=(note, at))
 
     def _mark_unknown(
         self, conn: sqlite3.Connection, job_id: int, units: Sequence[int], error: str, at: datetime

@@ -103,18 +103,7 @@ class MessageStore(TrackedStore[MessageRecord]):
         offset: int = 0,
     ) -> list[MessageRecord]:
         """Sent messages, newest first, filtered by whichever arguments are given."""
-        return self._find(
-            {
-                "recipient": recipient,
-                "status": status,
-                "final": final,
-                "origin": origin,
-                "batch": batch,
-                "since": since,
-            },
-            limit,
-            offset,
-        )
+        return self._find(locals())
 
     def update_message_statuses(
         self, updates: Iterable[tuple[str, MessageStatus, datetime]]

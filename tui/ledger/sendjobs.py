@@ -16,7 +16,7 @@ from tui.ledger.base import from_db, req_from_db, to_db
 from tui.ledger.errors import LedgerError
 from tui.ledger.journal import JournalStore
 from tui.ledger.messages import NewMessage, insert_messages
-from tui.ledger.unknown import insert_unknown, settle_ref
+from tui.ledger.unknown import insert_unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,16 +234,12 @@ class SendJobStore(JournalStore):
         """Rows the gateway accepted, with the message each became (tracked from now on)."""
         with self._tx() as conn:
             for number, message in sent:
-                self._move(conn, job_id, [number], ("sending", "unknown"), "sent")
+                note = f"Sent as message {message.id}."
+                settle = (note, message.submitted_at)
+                self._move(conn, job_id, [number], ("sending", "unknown"), "sent", settle=settle)
                 conn.execute(
                     "UPDATE send_rows SET message_id = ? WHERE job_id = ? AND row = ?",
                     (message.id, job_id, number),
-                )
-                settle_ref(
-                    conn,
-                    self.ref(job_id, number),
-                    f"Sent as message {message.id}.",
-                    message.submitted_at,
                 )
                 tracked = dataclasses.replace(message, origin="personalised", batch=str(job_id))
                 insert_messages(conn, [tracked])
@@ -257,8 +253,8 @@ class SendJobStore(JournalStore):
         """The gateway refused these rows (nothing was sent)."""
         note = f"Row failed: {error}"
         with self._tx() as conn:
-            self._settle(
-                conn, job_id, rows, ("sending", "unknown"), "failed", note, at, error=error
+            self._move(
+                conn, job_id, rows, ("sending", "unknown"), "failed", error=error, settle=(note, at)
             )
 
     def retry_send_rows(self, job_id: int, rows: Sequence[int], at: datetime) -> None:
@@ -268,7 +264,7 @@ class SendJobStore(JournalStore):
     def confirm_send_rows(self, job_id: int, rows: Sequence[int], at: datetime) -> None:
         """The user checked that unknown rows did arrive: count them as sent (no ID)."""
         with self._tx() as conn:
-            self._settle(conn, job_id, rows, ("unknown",), "sent", "Confirmed as sent.", at)
+            self._move(conn, job_id, rows, ("unknown",), "sent", settle=("Confirmed as sent.", at))
 
     def send_job_summary(self, job_id: int) -> SendJobSummary:
         job, rows = self._job(job_id)

@@ -120,13 +120,16 @@ class TrackedStore(Store, Generic[R]):
         row = self._one(f"SELECT * FROM {self.table} WHERE id = ?", (item_id,))
         return None if row is None else self._record(row)
 
-    def _find(self, filters: dict[str, object], limit: int, offset: int) -> list[R]:
-        """Items, newest first, filtered by whichever of ``filters`` are not None."""
+    def _find(self, arguments: dict[str, Any]) -> list[R]:
+        """Items, newest first: ``arguments`` are a listing method's own (its
+        ``locals()``), every one but ``limit`` and ``offset`` a filter, applied
+        when not None."""
+        filters = {k: v for k, v in arguments.items() if k not in ("self", "limit", "offset")}
         where, params = where_clause(filters)
         rows = self._rows(
             f"SELECT * FROM {self.table}{where} ORDER BY submitted_at DESC, rowid DESC"
             " LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+            [*params, arguments["limit"], arguments["offset"]],
         )
         return [self._record(row) for row in rows]
 
