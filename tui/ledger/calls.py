@@ -6,11 +6,11 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Unpack
 
 from tui.gateway.codes import CallStatus
 from tui.ledger.base import to_db
-from tui.ledger.tracking import StatusChange, TrackedStore, insert_items
+from tui.ledger.tracking import Filters, StatusChange, TrackedStore, insert_items
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,18 +100,12 @@ class CallStore(TrackedStore[CallRecord]):
     def calls(
         self,
         *,
-        recipient: str | None = None,
         kind: str | None = None,
         status: CallStatus | None = None,
-        final: bool | None = None,
-        origin: str | None = None,
-        batch: str | None = None,
-        since: datetime | None = None,
-        limit: int = 100,
-        offset: int = 0,
+        **filters: Unpack[Filters],
     ) -> list[CallRecord]:
         """Calls, newest first, filtered by whichever arguments are given."""
-        return self._find(locals())
+        return self._find({**filters, "kind": kind, "status": status})
 
     def update_call_status(
         self,

@@ -30,7 +30,7 @@ from tui.ledger.messages import MessageStore, NewMessage, insert_messages
 from tui.ledger.saved_templates import SavedTemplateStore
 from tui.ledger.schema import APPLICATION_ID, migrate, user_version
 from tui.ledger.sendjobs import SendJobStore
-from tui.ledger.surveys import SurveyStore, mark_interrupted_surveys
+from tui.ledger.surveys import SurveyStore
 from tui.ledger.tracking import TrackingStore
 from tui.ledger.unknown import UnknownStore, insert_unknown
 from tui.ledger.voice import VoiceStore
@@ -234,7 +234,7 @@ class Ledger(Store):
             return (
                 self.imports.mark_interrupted(conn, moment)
                 + self.send_jobs.mark_interrupted(conn, moment)
-                + mark_interrupted_surveys(conn, moment)
+                + self.surveys.mark_interrupted(conn, moment)
             )
 
     def step_import(

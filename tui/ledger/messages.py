@@ -6,10 +6,11 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Unpack
 
 from tui.gateway.codes import MessageStatus
 from tui.ledger.base import to_db
-from tui.ledger.tracking import StatusChange, TrackedStore, insert_items
+from tui.ledger.tracking import Filters, StatusChange, TrackedStore, insert_items
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,19 +92,10 @@ class MessageStore(TrackedStore[MessageRecord]):
         return self._get(message_id)
 
     def messages(
-        self,
-        *,
-        recipient: str | None = None,
-        status: MessageStatus | None = None,
-        final: bool | None = None,
-        origin: str | None = None,
-        batch: str | None = None,
-        since: datetime | None = None,
-        limit: int = 100,
-        offset: int = 0,
+        self, *, status: MessageStatus | None = None, **filters: Unpack[Filters]
     ) -> list[MessageRecord]:
         """Sent messages, newest first, filtered by whichever arguments are given."""
-        return self._find(locals())
+        return self._find({**filters, "status": status})
 
     def update_message_statuses(
         self, updates: Iterable[tuple[str, MessageStatus, datetime]]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypedDict, TypeVar
 
 from tui.ledger.base import Store, from_db, req_from_db, to_db
 from tui.ledger.errors import LedgerError
@@ -86,6 +86,22 @@ _TIMES: dict[str, Callable[[Any], datetime | None]] = {
 R = TypeVar("R")
 
 
+class Filters(TypedDict, total=False):
+    """What a listing of messages or calls may be narrowed to (None: any), and
+    its page (``limit`` rows, 100 unless given, from ``offset``)."""
+
+    recipient: str | None
+    final: bool | None
+    origin: str | None
+    batch: str | None
+    since: datetime | None
+    limit: int
+    offset: int
+
+
+_FILTERED = ("recipient", "kind", "status", "final", "origin", "batch", "since")
+
+
 class TrackedStore(Store, Generic[R]):
     """A table of sent items (messages or calls): the same columns for the
     recipient, the status seen, polling and finality, a history table of
@@ -120,16 +136,13 @@ class TrackedStore(Store, Generic[R]):
         row = self._one(f"SELECT * FROM {self.table} WHERE id = ?", (item_id,))
         return None if row is None else self._record(row)
 
-    def _find(self, arguments: dict[str, Any]) -> list[R]:
-        """Items, newest first: ``arguments`` are a listing method's own (its
-        ``locals()``), every one but ``limit`` and ``offset`` a filter, applied
-        when not None."""
-        filters = {k: v for k, v in arguments.items() if k not in ("self", "limit", "offset")}
-        where, params = where_clause(filters)
+    def _find(self, filters: Mapping[str, Any]) -> list[R]:
+        """Items, newest first, filtered by whichever ``filters`` are not None."""
+        where, params = where_clause({column: filters.get(column) for column in _FILTERED})
         rows = self._rows(
             f"SELECT * FROM {self.table}{where} ORDER BY submitted_at DESC, rowid DESC"
             " LIMIT ? OFFSET ?",
-            [*params, arguments["limit"], arguments["offset"]],
+            [*params, filters.get("limit", 100), filters.get("offset", 0)],
         )
         return [self._record(row) for row in rows]
 
