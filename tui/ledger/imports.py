@@ -13,7 +13,6 @@ from tui.ledger.base import from_db, req_from_db, to_db
 from tui.ledger.errors import LedgerError
 from tui.ledger.journal import JournalStore
 from tui.ledger.lists import merge_field_names
-from tui.ledger.unknown import insert_unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,31 +85,17 @@ class ImportStore(JournalStore):
     what = "Import batch"
     job_what = "List import"
     ref_kind = "import"
+    unknown_kind = "list_import"
+    command = ADD_CONTACTS.page
 
-    def _mark_unknown(
-        self, conn: sqlite3.Connection, job_id: int, units: Sequence[int], error: str, at: datetime
-    ) -> None:
-        for seq in units:
-            row = conn.execute(
-                "SELECT b.size, j.list_id FROM import_batches b"
-                " JOIN import_jobs j ON j.id = b.job_id WHERE b.job_id = ? AND b.seq = ?",
-                (job_id, seq),
-            ).fetchone()
-            if row is None:
-                raise LedgerError(f"Import batch {seq} of job {job_id} is not in the ledger.")
-            self._move(conn, job_id, [seq], ("sending",), "unknown", error=error)
-            insert_unknown(
-                conn,
-                kind="list_import",
-                command=ADD_CONTACTS.page,
-                summary=(
-                    f"Batch {seq} of list import {job_id} ({row['size']} numbers):"
-                    f" outcome unknown ({error})."
-                ),
-                target=f"list {row['list_id']}",
-                at=at,
-                ref=self.ref(job_id, seq),
-            )
+    def _unknown_entry(self, conn: sqlite3.Connection, job_id: int, unit: int) -> tuple[str, str]:
+        row = conn.execute(
+            "SELECT b.size, j.list_id FROM import_batches b"
+            " JOIN import_jobs j ON j.id = b.job_id WHERE b.job_id = ? AND b.seq = ?",
+            (job_id, unit),
+        ).fetchone()
+        summary = f"Batch {unit} of list import {job_id} ({row['size']} numbers): outcome unknown"
+        return summary, f"list {row['list_id']}"
 
     def complete_batch(self, conn: sqlite3.Connection, job_id: int, seq: int, at: datetime) -> int:
         """Inside a transaction: the gateway accepted batch ``seq``; mark it done,

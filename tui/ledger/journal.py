@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from tui.ledger.base import Store, to_db
 from tui.ledger.errors import LedgerError
-from tui.ledger.unknown import settle_ref
+from tui.ledger.unknown import insert_unknown, settle_ref
 
 
 def move(
@@ -78,6 +78,9 @@ class JournalStore(Store):
     job_what: ClassVar[str]
     #: The first part of a unit's unknown-outcome reference ("import:<job>:<unit>").
     ref_kind: ClassVar[str]
+    #: A unit's unknown-outcome entry: its kind and the gateway command it was sent by.
+    unknown_kind: ClassVar[str]
+    command: ClassVar[str]
 
     def ref(self, job_id: int, unit: int) -> str:
         return f"{self.ref_kind}:{job_id}:{unit}"
@@ -120,11 +123,33 @@ class JournalStore(Store):
         with self._tx() as conn:
             self._move(conn, job_id, units, ("failed", "unknown"), "pending", settle=(note, at))
 
+    def _unit(self, conn: sqlite3.Connection, job_id: int, unit: int) -> sqlite3.Row:
+        row: sqlite3.Row = conn.execute(
+            f"SELECT * FROM {self.units} WHERE job_id = ? AND {self.key} = ?", (job_id, unit)
+        ).fetchone()
+        return row
+
+    def _unknown_entry(self, conn: sqlite3.Connection, job_id: int, unit: int) -> tuple[str, str]:
+        """What a unit's unknown-outcome entry says ("Row 3 of ...: outcome
+        unknown") and its target (the number, or the list)."""
+        raise NotImplementedError
+
     def _mark_unknown(
         self, conn: sqlite3.Connection, job_id: int, units: Sequence[int], error: str, at: datetime
     ) -> None:
         """Move sent ``units`` to ``unknown`` and record each as an unknown-outcome submit."""
-        raise NotImplementedError
+        self._move(conn, job_id, units, ("sending",), "unknown", error=error)
+        for unit in units:
+            summary, target = self._unknown_entry(conn, job_id, unit)
+            insert_unknown(
+                conn,
+                kind=self.unknown_kind,
+                command=self.command,
+                summary=f"{summary} ({error}).",
+                target=target,
+                at=at,
+                ref=self.ref(job_id, unit),
+            )
 
     def mark_interrupted(self, conn: sqlite3.Connection, at: datetime) -> int:
         """Within the caller's transaction: units left in ``sending`` become unknown."""

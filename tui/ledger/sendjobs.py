@@ -16,7 +16,6 @@ from tui.ledger.base import from_db, req_from_db, to_db
 from tui.ledger.errors import LedgerError
 from tui.ledger.journal import JournalStore
 from tui.ledger.messages import NewMessage, insert_messages
-from tui.ledger.unknown import insert_unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,24 +146,12 @@ class SendJobStore(JournalStore):
     what = "Send row"
     job_what = "Personalised send"
     ref_kind = "send"
+    unknown_kind = "personalised"
+    command = SEND_SMS.page
 
-    def _mark_unknown(
-        self, conn: sqlite3.Connection, job_id: int, units: Sequence[int], error: str, at: datetime
-    ) -> None:
-        self._move(conn, job_id, units, ("sending",), "unknown", error=error)
-        for number in units:
-            recipient = conn.execute(
-                "SELECT recipient FROM send_rows WHERE job_id = ? AND row = ?", (job_id, number)
-            ).fetchone()[0]
-            insert_unknown(
-                conn,
-                kind="personalised",
-                command=SEND_SMS.page,
-                summary=f"Row {number} of personalised send {job_id}: outcome unknown ({error}).",
-                target=recipient,
-                at=at,
-                ref=self.ref(job_id, number),
-            )
+    def _unknown_entry(self, conn: sqlite3.Connection, job_id: int, unit: int) -> tuple[str, str]:
+        recipient = str(self._unit(conn, job_id, unit)["recipient"])
+        return f"Row {unit} of personalised send {job_id}: outcome unknown", recipient
 
     def create_send_job(
         self,

@@ -21,7 +21,6 @@ from tui.ledger.base import req_from_db, to_db
 from tui.ledger.calls import NewCall, insert_calls
 from tui.ledger.errors import LedgerError
 from tui.ledger.journal import JournalStore, counts
-from tui.ledger.unknown import insert_unknown
 
 SURVEY_TABLES_SQL = (
     """CREATE TABLE surveys (
@@ -140,24 +139,12 @@ class SurveyStore(JournalStore):
     what = "Survey row"
     job_what = "Survey"
     ref_kind = "survey"
+    unknown_kind = "survey"
+    command = FEEDBACK_CALL.page
 
-    def _mark_unknown(
-        self, conn: sqlite3.Connection, job_id: int, units: Sequence[int], error: str, at: datetime
-    ) -> None:
-        self._move(conn, job_id, units, ("sending",), "unknown", error=error)
-        for number in units:
-            recipient = conn.execute(
-                "SELECT recipient FROM survey_rows WHERE job_id = ? AND row = ?", (job_id, number)
-            ).fetchone()[0]
-            insert_unknown(
-                conn,
-                kind="survey",
-                command=FEEDBACK_CALL.page,
-                summary=f"Survey {job_id}, row {number}: call outcome unknown ({error}).",
-                target=recipient,
-                at=at,
-                ref=self.ref(job_id, number),
-            )
+    def _unknown_entry(self, conn: sqlite3.Connection, job_id: int, unit: int) -> tuple[str, str]:
+        recipient = str(self._unit(conn, job_id, unit)["recipient"])
+        return f"Survey {job_id}, row {unit}: call outcome unknown", recipient
 
     def create_survey(
         self,
