@@ -1,6 +1,6 @@
-"""State changes shared by the import journal and personalised send jobs.
+"""The job journal shared by list imports, personalised sends and surveys.
 
-A unit of work (an import batch, a send row) moves
+A unit of work (an import batch, a send row, a survey row) moves
 
     pending -> sending -> done/sent | failed | unknown
 
@@ -65,9 +65,10 @@ def counts(conn: sqlite3.Connection, table: str, job_id: int) -> dict[str, int]:
 
 
 class JournalStore(Store):
-    """A journal of jobs whose units of work (import batches, send rows) are
-    sent one by one, each move committed before its request goes out, and
-    each unit of unknown outcome also an unknown-outcome submit (``ref``)."""
+    """A journal of jobs whose units of work (import batches, send rows, survey
+    rows) are sent one by one, each move committed before its request goes
+    out, and each unit of unknown outcome also an unknown-outcome submit
+    (``ref``). A store declares its tables and names; the moves are here."""
 
     #: The units' table, its column numbering a unit within its job, the jobs' table.
     units: ClassVar[str]

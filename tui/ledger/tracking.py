@@ -76,11 +76,21 @@ def insert_items(
     return conn.total_changes - before
 
 
-_TIMES: dict[str, Callable[[Any], datetime | None]] = {
-    "submitted_at": req_from_db,
-    "status_changed_at": from_db,
-    "next_poll_at": from_db,
-}
+def _optional(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else kind(value)
+
+
+def _columns(record: type[Any], status: type[Any]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """Each field of a record type, with what turns its column into the field."""
+    special: dict[str, Callable[[Any], Any]] = {
+        "submitted_at": req_from_db,
+        "status_changed_at": from_db,
+        "next_poll_at": from_db,
+        "status": _optional(status),
+        "final": bool,
+    }
+    same: Callable[[Any], Any] = lambda value: value  # noqa: E731
+    return tuple((item.name, special.get(item.name, same)) for item in dataclasses.fields(record))
 
 
 R = TypeVar("R")
@@ -117,18 +127,14 @@ class TrackedStore(Store, Generic[R]):
     history_columns: ClassVar[tuple[str, ...]] = ()
     record_type: ClassVar[type[Any]]
     status_type: ClassVar[type[Any]]
+    _fields: ClassVar[tuple[tuple[str, Callable[[Any], Any]], ...]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._fields = _columns(cls.record_type, cls.status_type)
 
     def _record(self, row: sqlite3.Row) -> R:
-        values: dict[str, Any] = {}
-        for item in dataclasses.fields(self.record_type):
-            value = row[item.name]
-            if item.name in _TIMES:
-                value = _TIMES[item.name](value)
-            elif item.name == "status":
-                value = None if value is None else self.status_type(value)
-            elif item.name == "final":
-                value = bool(value)
-            values[item.name] = value
+        values = {name: convert(row[name]) for name, convert in self._fields}
         record: R = self.record_type(**values)
         return record
 
