@@ -92,7 +92,7 @@ def count(server: SimulatorServer, home: Path, printed: list[str]) -> dict[str, 
     handed = {str(s.id) for s in server.sim.state.incoming if s.state == "delivered"}
     ledger_file = home / "data" / "csms" / "profiles" / "default" / "ledger.sqlite3"
     with Ledger.open(ledger_file) as ledger:
-        stored = {m.gateway_id for m in ledger.inbox_page(0, 10**7)}
+        stored = {m.gateway_id for m in ledger.inbox.inbox_page(0, 10**7)}
         announced_fetches = ledger._rows(  # every fetch marked lost, acknowledged or not
             "SELECT count(*), coalesce(sum(page_size), 0) FROM inbox_fetches WHERE state = 'lost'"
         )[0]
@@ -125,19 +125,19 @@ async def loss_window(samples: int = 200) -> tuple[float, float]:
         profile.password = PASSWORD
         engine = await Engine.open(profile, data_dir=Path(folder) / "e", transport=sim.transport())
         floor_ledger = Ledger.open(Path(folder) / "floor.sqlite3")
-        store = engine.ledger.store_fetched_reply
+        store = engine.ledger.inbox_fetches.store_fetched_reply
         arrived: list[float] = []
 
         def timed(fetch_id: int, body: bytes, at: datetime) -> int:
             raw_id = store(fetch_id, body, at)
             windows.append((time.perf_counter() - arrived[-1]) * 1000)
-            fid = floor_ledger.begin_fetch(20, at)
+            fid = floor_ledger.inbox_fetches.begin_fetch(20, at)
             started = time.perf_counter()
-            floor_ledger.store_fetched_reply(fid, body, at)
+            floor_ledger.inbox_fetches.store_fetched_reply(fid, body, at)
             floors.append((time.perf_counter() - started) * 1000)
             return raw_id
 
-        engine.ledger.store_fetched_reply = timed  # type: ignore[method-assign]
+        engine.ledger.inbox_fetches.store_fetched_reply = timed  # type: ignore[method-assign]
         connection = engine.client._conn
         send = connection._send
 

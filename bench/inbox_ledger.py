@@ -74,10 +74,10 @@ def fill(ledger: Ledger, messages: list[IncomingMessage], unread_tail: int) -> f
     read_part = len(messages) - unread_tail
     for offset in range(0, len(messages), BATCH):
         chunk = messages[offset : offset + BATCH]
-        raw_id = ledger.store_incoming_reply(b"<corpsms>...</corpsms>", now)
-        ledger.store_incoming_messages(raw_id, chunk)
+        raw_id = ledger.inbox.store_incoming_reply(b"<corpsms>...</corpsms>", now)
+        ledger.inbox.store_incoming_messages(raw_id, chunk)
         if offset + BATCH == read_part:
-            ledger.mark_all_read()
+            ledger.inbox.mark_all_read()
     return time.perf_counter() - began
 
 
@@ -85,12 +85,12 @@ def fill_campaign(ledger: Ledger, recipients: int) -> None:
     """One SMS campaign with many recipients, plus a few small ones around it."""
     now = datetime.now(UTC)
     for n in range(5):
-        ledger.add_campaign(f"C{n}", f"campaign {n}", ["L1"], "text", now)
+        ledger.campaigns.add_campaign(f"C{n}", f"campaign {n}", ["L1"], "text", now)
         size = recipients if n == 2 else 1000
         statuses = [
             CampaignRecipient(f"9230{i:08d}", MessageStatus(i % 3 == 0)) for i in range(size)
         ]
-        ledger.upsert_campaign_statuses(f"C{n}", statuses, now)
+        ledger.campaigns.upsert_campaign_statuses(f"C{n}", statuses, now)
 
 
 def fill_plain(path: Path, messages: list[IncomingMessage]) -> None:
@@ -135,21 +135,21 @@ def main() -> int:
         )
         ledger = Ledger.open(path)  # reopened: the first call of each query is cold-ish
         cases: list[tuple[str, Callable[[], object]]] = [
-            ("inbox first page (50)", lambda: ledger.inbox_page(0, 50)),
-            ("inbox unread page (50)", lambda: ledger.inbox_page(0, 50, unread_only=True)),
-            ("inbox page at 50,000", lambda: ledger.inbox_page(50_000, 50)),
-            ("search 'payment' (50)", lambda: ledger.search_inbox("payment", 50)),
-            ("search 'شکریہ' (50)", lambda: ledger.search_inbox("شکریہ", 50)),
-            ("search 'ka' prefix (50)", lambda: ledger.search_inbox("ka", 50)),
-            ("search two words (50)", lambda: ledger.search_inbox("call balance", 50)),
-            (f"search rare '{RARE}'", lambda: ledger.search_inbox(RARE, 50)),
-            ("search count 'payment'", lambda: ledger.search_count("payment")),
-            ("unread count", ledger.unread_count),
-            ("inbox count", ledger.inbox_count),
+            ("inbox first page (50)", lambda: ledger.inbox.inbox_page(0, 50)),
+            ("inbox unread page (50)", lambda: ledger.inbox.inbox_page(0, 50, unread_only=True)),
+            ("inbox page at 50,000", lambda: ledger.inbox.inbox_page(50_000, 50)),
+            ("search 'payment' (50)", lambda: ledger.inbox.search_inbox("payment", 50)),
+            ("search 'شکریہ' (50)", lambda: ledger.inbox.search_inbox("شکریہ", 50)),
+            ("search 'ka' prefix (50)", lambda: ledger.inbox.search_inbox("ka", 50)),
+            ("search two words (50)", lambda: ledger.inbox.search_inbox("call balance", 50)),
+            (f"search rare '{RARE}'", lambda: ledger.inbox.search_inbox(RARE, 50)),
+            ("search count 'payment'", lambda: ledger.inbox.search_count("payment")),
+            ("unread count", ledger.inbox.unread_count),
+            ("inbox count", ledger.inbox.inbox_count),
             ("dashboard counts", ledger.dashboard_counts),
             (
                 f"campaign counts ({CAMPAIGN_RECIPIENTS:,})",
-                lambda: ledger.campaign_status_counts("C2"),
+                lambda: ledger.campaigns.campaign_status_counts("C2"),
             ),
         ]
         print(f"\n{'query':<28}{'first ms':>10}{'median ms':>11}{'max ms':>9}{'x floor':>9}  ok")

@@ -189,7 +189,7 @@ async def measure_against(
             elapsed = time.perf_counter() - started
             stop.set()
             imported = await load if load is not None else 0
-            still = engine.ledger.in_flight().messages
+            still = engine.ledger.tracking.in_flight().messages
             await app.action_quit()
         if still < in_flight:
             raise SystemExit(f"only {still} of {in_flight} messages were still in flight")

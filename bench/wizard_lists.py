@@ -124,9 +124,9 @@ async def add_lists(engine: Engine, members: int) -> tuple[str, str]:
     for name, size in (("Everyone", members), ("Board", 10)):
         list_id = await engine.client.create_list(name)
         await engine.client.add_contacts(list_id, [number(n) for n in range(10)])
-        engine.ledger.add_list(list_id, name, now)
+        engine.ledger.lists.add_list(list_id, name, now)
         numbers = (number(n) for n in range(size))
-        engine.ledger.add_members(list_id, numbers, None, now)  # one transaction
+        engine.ledger.lists.add_members(list_id, numbers, None, now)  # one transaction
         ids.append(list_id)
     engine.optouts.add([f"92302{n:07d}" for n in range(1000)], "bench")
     return ids[0], ids[1]
@@ -188,14 +188,16 @@ class Driver:
         """The campaign recorded (``step``), then the wizard closed and the screen
         below painted again (``step`` + " → closed")."""
         await until(
-            self.pilot, lambda: engine.ledger.campaign_by_name(name) is not None, "the campaign"
+            self.pilot,
+            lambda: engine.ledger.campaigns.campaign_by_name(name) is not None,
+            "the campaign",
         )
         self.stalls[step] = self.watch.worst
         self.watch.reset()
         await until(self.pilot, lambda: bool(created), "the wizard to close")
         await self.pilot.pause()
         self.stalls[f"{step} → closed"] = self.watch.worst
-        if created[0] is None or engine.ledger.campaign(created[0]) is None:
+        if created[0] is None or engine.ledger.campaigns.campaign(created[0]) is None:
             raise SystemExit("the campaign was not created")
 
 

@@ -37,8 +37,8 @@ def test_a_quick_call_is_made_recorded_and_its_status_read(
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("\t")[0] for line in lines] == ["923001234567", "923217654321"]
     with ledger(account_env) as book:
-        calls = {c.recipient: c for c in book.calls()}
-        assert set(calls) == {"923001234567", "923217654321"} and book.open_intents() == []
+        calls = {c.recipient: c for c in book.calls.calls()}
+        assert set(calls) == {"923001234567", "923217654321"} and book.intents.open_intents() == []
     call_id = lines[0].split("\t")[1]
     assert main(["call", "status", call_id, "--json"]) == 0
     entry = json.loads(capsys.readouterr().out)

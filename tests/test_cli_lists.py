@@ -130,7 +130,7 @@ def test_resume_sends_the_batches_still_waiting(
     capsys.readouterr()
     # An upload journaled but never sent (the program stopped before its first batch).
     with Ledger.open(ledger_path(account_env)) as ledger:
-        ledger.create_import(
+        ledger.imports.create_import(
             "1001", "later.csv", [["923001111111"], ["923002222222"]], datetime.now(UTC)
         )
     assert main(["lists", "resume", "Later"]) == 0

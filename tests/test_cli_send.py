@@ -134,10 +134,10 @@ def test_a_lost_reply_mid_list_reports_what_went_out(
     assert f"{len(unsent)} recipients certainly did not get it" in captured.err
     # The ledger keeps every unknown recipient and every recipient never sent.
     with Ledger.open(data_dir("office") / "ledger.sqlite3") as ledger:
-        [entry] = ledger.unknown_submits()
+        [entry] = ledger.unknown.unknown_submits()
         assert entry.targets == sends[1]
         assert list(entry.unsent) == unsent
-        assert ledger.open_intents() == []
+        assert ledger.intents.open_intents() == []
 
 
 def _normalised(numbers: list[str]) -> list[str]:

@@ -98,7 +98,7 @@ def test_a_lost_upload_is_settled_by_its_file_id(
 ) -> None:
     ready_audio(simulator, "151", "Welcome")  # it reached the gateway; the answer did not
     with Ledger.open(data_dir("default") / "ledger.sqlite3") as ledger:
-        lost = ledger.add_unknown(
+        lost = ledger.unknown.add_unknown(
             "audio", "audio_upload.jsp", "upload of the recording 'Welcome'", ["Welcome"],
             datetime.now(UTC),
         )  # fmt: skip

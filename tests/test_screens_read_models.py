@@ -44,7 +44,9 @@ def reaches_in(path: Path) -> list[str]:
 def test_the_check_finds_what_it_looks_for(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text(
-        "a = self.engine.ledger.lists()\nb = engine_of(self).tracker\nc = engine.reads.lists()\n"
+        "a = self.engine.ledger.lists.lists()\n"
+        "b = engine_of(self).tracker\n"
+        "c = engine.reads.lists.lists()\n"
     )
     assert sorted(line.split(": ")[1] for line in reaches_in(sample)) == [".ledger", ".tracker"]
 

@@ -85,7 +85,7 @@ class CsmsCommands(Provider):
         app = self.app
         engine = app.engine if isinstance(app, CsmsApp) else None
         self._lists = (
-            () if engine is None else tuple(await asyncio.to_thread(engine.reads.named_lists))
+            () if engine is None else tuple(await asyncio.to_thread(engine.reads.lists.named_lists))
         )
 
     async def discover(self) -> Hits:

@@ -72,7 +72,7 @@ async def test_audio_screen_keeps_its_buttons_and_labels_at_80x24(tmp_path: Path
         assert (tmp_path / "greeting-8k.wav").is_file()
         await pilot.click("#audio-upload")
         await wait_until(pilot, lambda: flow.uploaded is not None, "uploaded by a click")
-        assert engine.ledger.audio_by_name("greeting") is not None
+        assert engine.ledger.audio.audio_by_name("greeting") is not None
 
 
 async def test_audio_dialog_has_its_own_keys_and_buttons_at_80x24(tmp_path: Path) -> None:
@@ -113,5 +113,5 @@ async def test_audio_dialog_has_its_own_keys_and_buttons_at_80x24(tmp_path: Path
         await labels_read_whole(pilot, modal)
         await pilot.click("#audio-upload")
         await wait_until(pilot, lambda: app.screen is screen, "dialog closed after upload")
-        new = engine.ledger.audio_by_name("question")
+        new = engine.ledger.audio.audio_by_name("question")
         assert new is not None

@@ -19,7 +19,7 @@ async def test_a_recording_is_added_by_its_file_id(tmp_path: Path) -> None:
         screen.query_one("#add-file-id", Input).value = "778"  # not on the gateway
         await pilot.click("#add-file")
         await pilot.pause(0.5)
-        assert app.engine.ledger.audio("778") is None
+        assert app.engine.ledger.audio.audio("778") is None
 
         screen.query_one("#add-file-id", Input).value = "777"
         screen.query_one("#add-file-name", Input).value = "Greeting"

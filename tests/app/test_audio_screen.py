@@ -136,7 +136,7 @@ async def test_pick_convert_upload_and_see_ready(tmp_path: Path, home: Path) -> 
         engine.simulator.clock.advance(31)
         await wait_until(pilot, lambda: table_rows(table)[file_id][2] == "Ready", "Ready")
         assert f"ID {file_id}: Ready." in text_of(screen, "#audio-notes")
-        record = engine.ledger.audio(file_id)
+        record = engine.ledger.audio.audio(file_id)
         assert record is not None and record.status is AudioStatus.READY
 
         table.focus()

@@ -14,14 +14,16 @@ async def test_a_new_campaign_s_audience_is_counted_off_the_event_loop(tmp_path:
     async with demo_app(tmp_path, "sms_campaigns", size=(80, 24)) as (app, pilot, _sim):
         screen = app.screen
         assert isinstance(screen, SmsCampaignsScreen) and app.engine is not None
-        customers = app.engine.ledger.list_by_name("Customers")
+        customers = app.engine.ledger.lists.list_by_name("Customers")
         assert customers is not None
-        assert app.engine.ledger.list_names([customers.id, "nope"]) == {customers.id: "Customers"}
-        assert (customers.id, "Customers") in app.engine.ledger.named_lists()
+        assert app.engine.ledger.lists.list_names([customers.id, "nope"]) == {
+            customers.id: "Customers"
+        }
+        assert (customers.id, "Customers") in app.engine.ledger.lists.named_lists()
         created = await screen.campaigns.create(
             CampaignDraft("Counted", [customers.id], "Hello", None)
         )
-        campaign = app.engine.ledger.campaign(created.id)
+        campaign = app.engine.ledger.campaigns.campaign(created.id)
         assert campaign is not None
         screen._expected.pop(created.id, None)
         progress = screen.campaigns.progress(created.id)

@@ -37,8 +37,8 @@ async def to_review(app: Any, pilot: Pilot[Any], name: str, list_id: str, text: 
 async def test_the_sms_wizard_warns_and_makes_a_clean_list(tmp_path: Path) -> None:
     async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, sim):
         engine = app.engine
-        staff = next(item for item in engine.ledger.lists() if item.name == "Staff")
-        members = [m.msisdn for m in engine.ledger.members(staff.id)]
+        staff = next(item for item in engine.ledger.lists.lists() if item.name == "Staff")
+        members = [m.msisdn for m in engine.ledger.lists.members(staff.id)]
         engine.optouts.add([members[0]], "asked to stop")
 
         wizard = await to_review(app, pilot, "Staff meeting", staff.id, "Meeting at 3")
@@ -55,26 +55,29 @@ async def test_the_sms_wizard_warns_and_makes_a_clean_list(tmp_path: Path) -> No
         assert confirm.focused is not None and confirm.focused.id == "cancel"
         await pilot.press("enter")  # Cancel: nothing is created
         await pilot.pause()
-        assert app.screen is wizard and engine.ledger.campaign_by_name("Staff meeting") is None
+        assert (
+            app.screen is wizard
+            and engine.ledger.campaigns.campaign_by_name("Staff meeting") is None
+        )
 
         warning.query_one("#opted-out-clean", Button).press()
         await wait_until(pilot, lambda: "Staff (clean)" in wizard.review_shown, "the clean list")
-        clean = next(item for item in engine.ledger.lists() if item.name == "Staff (clean)")
+        clean = next(item for item in engine.ledger.lists.lists() if item.name == "Staff (clean)")
         assert set(sim.state.lists[clean.id].members) == set(members[1:])
         assert list(wizard.query_one(SelectionList).selected) == [clean.id]
         await wait_until(pilot, lambda: warning.listed == [], "the warning to go")
 
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, SmsCampaignsScreen), "monitor")
-        campaign = engine.ledger.campaign_by_name("Staff meeting")
+        campaign = engine.ledger.campaigns.campaign_by_name("Staff meeting")
         assert campaign is not None and list(campaign.list_ids) == [clean.id]
 
 
 async def test_creating_anyway_is_asked_and_recorded(tmp_path: Path) -> None:
     async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, _sim):
         engine = app.engine
-        staff = next(item for item in engine.ledger.lists() if item.name == "Staff")
-        opted = engine.ledger.members(staff.id)[0].msisdn
+        staff = next(item for item in engine.ledger.lists.lists() if item.name == "Staff")
+        opted = engine.ledger.lists.members(staff.id)[0].msisdn
         engine.optouts.add([opted], "asked to stop")
         wizard = await to_review(app, pilot, "Staff notice", staff.id, "Office closed")
         warning = wizard.query_one(OptedOutMembers)
@@ -83,7 +86,7 @@ async def test_creating_anyway_is_asked_and_recorded(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("right", "enter")  # Create anyway
         await wait_until(pilot, lambda: isinstance(app.screen, SmsCampaignsScreen), "monitor")
-        assert engine.ledger.campaign_by_name("Staff notice") is not None
+        assert engine.ledger.campaigns.campaign_by_name("Staff notice") is not None
         actions = [event.action for event in engine.optouts.store.events(opted)]
         assert "override" in actions
 
@@ -93,7 +96,7 @@ async def test_the_voice_wizard_warns_and_uses_a_clean_list(tmp_path: Path) -> N
         screen = app.screen
         assert isinstance(screen, VoiceCampaignsScreen)
         known = ids(engine)
-        opted = engine.ledger.members(known["Staff"])[0].msisdn
+        opted = engine.ledger.lists.members(known["Staff"])[0].msisdn
         engine.optouts.add([opted], "asked to stop")
         wizard = await open_voice_wizard(pilot, screen)
         await fill_basics(pilot, wizard, "Clinic reminder", known["Staff"])
@@ -113,5 +116,5 @@ async def test_the_voice_wizard_warns_and_uses_a_clean_list(tmp_path: Path) -> N
         await wait_until(pilot, lambda: warning.listed == [], "the warning to go")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: len(creations(engine)) == 1, "create request")
-        clean = next(item for item in engine.ledger.lists() if item.name == "Staff (clean)")
+        clean = next(item for item in engine.ledger.lists.lists() if item.name == "Staff (clean)")
         assert creations(engine)[0][1]["group_ids"] == clean.id

@@ -117,7 +117,7 @@ async def test_unknown_outcome_is_listed_and_settled_with_a_note(tmp_path: Path)
         assert outcome.unknown == NUMBERS
         unknown = screen.query_one("#unknown", DataTable)
         await wait_until(pilot, lambda: unknown.row_count == 1, "unknown listed")
-        [entry] = engine.ledger.unknown_submits()
+        [entry] = engine.ledger.unknown.unknown_submits()
         assert column(unknown, "state") == {str(entry.id): "Open"}
         assert NUMBERS[0] in column(unknown, "target")[str(entry.id)]
         assert "1 open" in str(screen.query_one("#unknown-title").render())
@@ -125,12 +125,12 @@ async def test_unknown_outcome_is_listed_and_settled_with_a_note(tmp_path: Path)
         # Settling needs a note.
         unknown.focus()
         await pilot.press("t")
-        assert engine.ledger.unknown_submits() == [entry]
+        assert engine.ledger.unknown.unknown_submits() == [entry]
         assert app.focused is screen.query_one("#settle-note", Input)
 
         await pilot.press(*"checked on portal: delivered", "enter")
-        assert engine.ledger.unknown_submits() == []
-        [settled] = engine.ledger.unknown_submits(settled=True)
+        assert engine.ledger.unknown.unknown_submits() == []
+        [settled] = engine.ledger.unknown.unknown_submits(settled=True)
         assert settled.note == "checked on portal: delivered"
         assert column(unknown, "state") == {str(entry.id): "Settled: checked on portal: delivered"}
         assert "0 open" in str(screen.query_one("#unknown-title").render())
@@ -161,6 +161,6 @@ async def test_a_lost_list_creation_is_settled_with_its_id_in_activity(tmp_path:
         screen.query_one("#settle-list-id", Input).value = created.id
         screen.query_one("#settle-list").focus()
         await pilot.press("enter")
-        await wait_until(pilot, lambda: not engine.ledger.unknown_submits(), "settled")
-        found = engine.ledger.list_by_name("Winter offer")
+        await wait_until(pilot, lambda: not engine.ledger.unknown.unknown_submits(), "settled")
+        found = engine.ledger.lists.list_by_name("Winter offer")
         assert found is not None and found.id == created.id

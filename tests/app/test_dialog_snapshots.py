@@ -141,7 +141,7 @@ async def opted_out_members(pilot: Pilot[Any]) -> None:
     """Creating a campaign whose list holds a number on the do-not-contact list."""
     await settled(pilot, "dashboard")
     engine = pilot.app.engine  # type: ignore[attr-defined]
-    [first, *_] = engine.ledger.members(list_id(pilot, "Staff"))
+    [first, *_] = engine.ledger.lists.members(list_id(pilot, "Staff"))
     engine.optouts.add([first.msisdn], "asked to stop")
     wizard = await sms_wizard_at(pilot, "review")
     await wait_until(pilot, lambda: not wizard.counting, "the counts")

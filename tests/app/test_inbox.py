@@ -82,7 +82,7 @@ async def test_pay_and_fetch_then_read_urdu_search_and_export(tmp_path: Path) ->
         assert URDU_SENDER in str(screen.query_one("#detail-meta", Static).content)
         assert cells(table, 0)[row] == ""
         assert app.engine is not None
-        assert app.engine.ledger.unread_count() == fetched - 1
+        assert app.engine.ledger.inbox.unread_count() == fetched - 1
 
         # Search (Urdu word), then Escape clears.
         search = screen.query_one("#search", Input)
@@ -153,8 +153,8 @@ async def test_paging_and_reply(tmp_path: Path) -> None:
         assert app.engine is not None
         ledger = app.engine.ledger
         total = 2 * PAGE_SIZE + 50
-        raw = ledger.store_incoming_reply(b"<test/>", datetime.now(UTC))
-        ledger.store_incoming_messages(
+        raw = ledger.inbox.store_incoming_reply(b"<test/>", datetime.now(UTC))
+        ledger.inbox.store_incoming_messages(
             raw,
             [
                 IncomingMessage(
@@ -232,9 +232,9 @@ async def test_a_reply_after_a_send_starts_empty_and_quotes_the_message(tmp_path
 
         assert app.engine is not None
         ledger = app.engine.ledger
-        raw = ledger.store_incoming_reply(b"<test/>", datetime.now(UTC))
+        raw = ledger.inbox.store_incoming_reply(b"<test/>", datetime.now(UTC))
         incoming = IncomingMessage("77", ENGLISH_SENDER, ENGLISH, "8111", "2024,03,04 10:00", None)
-        ledger.store_incoming_messages(raw, [incoming])
+        ledger.inbox.store_incoming_messages(raw, [incoming])
         await pilot.press("f4")
         await wait_until(pilot, lambda: isinstance(app.screen, InboxScreen), "inbox")
         inbox = app.screen
@@ -307,8 +307,10 @@ async def test_a_possible_loss_is_shown_until_acknowledged(tmp_path: Path) -> No
         engine = app.engine
         notice = app.screen.query_one(LossNotice)
         assert not notice.has_class("-shown")
-        engine.ledger.begin_fetch(20, datetime.now(UTC))  # a run died with this in flight
-        engine.ledger.mark_stale_fetches(datetime.now(UTC), alive=lambda pid: False)
+        engine.ledger.inbox_fetches.begin_fetch(
+            20, datetime.now(UTC)
+        )  # a run died with this in flight
+        engine.ledger.inbox_fetches.mark_stale_fetches(datetime.now(UTC), alive=lambda pid: False)
         engine.inbox.announce_losses()
         await wait_until(pilot, lambda: notice.has_class("-shown"), "the dashboard warning")
         assert "Up to 20 incoming messages may have been lost" in str(notice.content)
@@ -320,6 +322,6 @@ async def test_a_possible_loss_is_shown_until_acknowledged(tmp_path: Path) -> No
         app.screen.query_one(InboxTable).focus()
         await pilot.press("K")
         await wait_until(pilot, lambda: not inbox_notice.has_class("-shown"), "acknowledged")
-        assert engine.ledger.possible_losses() == []
+        assert engine.ledger.inbox_fetches.possible_losses() == []
         await pilot.press("f2")
         await wait_until(pilot, lambda: not notice.has_class("-shown"), "dashboard cleared")

@@ -65,7 +65,7 @@ async def test_grouped_by_number_counts_and_back(tmp_path: Path) -> None:
         )  # fmt: skip
         assert app.engine is not None
         ledger = app.engine.ledger
-        stored = ledger.inbox_page(0, 10 * PAGE_SIZE)
+        stored = ledger.inbox.inbox_page(0, 10 * PAGE_SIZE)
         per_message = column(messages, "from")
         assert len(per_message) == len(stored) and per_message.count(ALI) == 3
         assert not grouped.display and "Grouped" not in page_info(screen)
@@ -95,7 +95,7 @@ async def test_grouped_by_number_counts_and_back(tmp_path: Path) -> None:
         assert info.startswith("Grouped by number")
         assert f"1-{len(numbers)} of {len(numbers)} numbers" in info
 
-        unread = ledger.unread_count()
+        unread = ledger.inbox.unread_count()
         # c copies the number of the conversation under the cursor.
         grouped.move_cursor(row=numbers.index(SARA))
         await pilot.press("c")
@@ -107,7 +107,7 @@ async def test_grouped_by_number_counts_and_back(tmp_path: Path) -> None:
         conversation = app.screen
         assert isinstance(conversation, ConversationScreen)
         assert conversation.number == SARA
-        await wait_until(pilot, lambda: ledger.unread_count() == unread - 1, "marked read")
+        await wait_until(pilot, lambda: ledger.inbox.unread_count() == unread - 1, "marked read")
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is screen, "back in the inbox")
         assert screen.grouped and grouped.display
@@ -127,7 +127,7 @@ async def test_grouped_by_number_counts_and_back(tmp_path: Path) -> None:
         assert messages.row_count == len(stored) + 1
         assert column(messages, "from").count(ALI) == 3
         assert column(messages, "from").count(SARA) == 2
-        assert column(messages, "unread").count(UNREAD_MARK) == ledger.unread_count()
+        assert column(messages, "unread").count(UNREAD_MARK) == ledger.inbox.unread_count()
         assert "Grouped" not in page_info(screen)
         assert f"of {len(stored) + 1} in the inbox" in page_info(screen)
 
@@ -139,8 +139,8 @@ async def test_grouped_paging_and_search(tmp_path: Path) -> None:
         assert app.engine is not None
         ledger = app.engine.ledger
         senders = PAGE_SIZE + 30
-        raw = ledger.store_incoming_reply(b"<test/>", datetime.now(UTC))
-        ledger.store_incoming_messages(
+        raw = ledger.inbox.store_incoming_reply(b"<test/>", datetime.now(UTC))
+        ledger.inbox.store_incoming_messages(
             raw,
             [
                 IncomingMessage(str(n), f"92300{n % senders:07d}", f"note {n}", "8111",

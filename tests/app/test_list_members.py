@@ -36,8 +36,8 @@ async def test_sheet_and_phone_columns_chosen_then_members_viewed(tmp_path: Path
         name_field = screen.query_one("#new-list-name", Input)
         name_field.focus()
         await pilot.press(*"Office", "enter")
-        await wait_until(pilot, lambda: engine.ledger.list_by_name("Office") is not None)
-        office = engine.ledger.list_by_name("Office")
+        await wait_until(pilot, lambda: engine.ledger.lists.list_by_name("Office") is not None)
+        office = engine.ledger.lists.list_by_name("Office")
         assert office is not None
 
         # The path of a workbook with two sheets offers them; its columns are named.
@@ -62,7 +62,7 @@ async def test_sheet_and_phone_columns_chosen_then_members_viewed(tmp_path: Path
         await wait_until(pilot, lambda: app.screen is screen, "preview closed")
         await workers_done(pilot, "lists-upload")
         assert sorted(sim.state.lists[office.id].members) == sorted(names)
-        kept = dict(engine.ledger.member_fields(office.id))
+        kept = dict(engine.ledger.lists.member_fields(office.id))
         assert {number: fields["Name"] for number, fields in kept.items()} == names
 
         # Enter on the list opens its members.
@@ -100,7 +100,7 @@ async def test_sheet_and_phone_columns_chosen_then_members_viewed(tmp_path: Path
         assert app.screen.focused is not None and app.screen.focused.id == "cancel"
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen is members, "cancelled")
-        assert engine.ledger.member_count(office.id) == 4
+        assert engine.ledger.lists.member_count(office.id) == 4
         await pilot.press("d")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirmation")
         await pilot.press("right", "enter")
@@ -114,7 +114,7 @@ async def test_sheet_and_phone_columns_chosen_then_members_viewed(tmp_path: Path
             ),
             "the clean list offer",
         )
-        assert engine.ledger.member_count(office.id) == 3
+        assert engine.ledger.lists.member_count(office.id) == 3
         assert "923217654321" in sim.state.lists[office.id].members  # the gateway keeps it
         assert app.screen.focused is not None and app.screen.focused.id == "cancel"
         await pilot.press("enter")

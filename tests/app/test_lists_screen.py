@@ -59,7 +59,7 @@ async def test_create_import_confirm_and_watch_the_upload(tmp_path: Path) -> Non
         await pilot.press("enter")
         await wait_until(pilot, lambda: table.row_count == seeded + 1, "the new list")
         assert app.engine is not None
-        created = app.engine.ledger.list_by_name("Spring offer")
+        created = app.engine.ledger.lists.list_by_name("Spring offer")
         assert created is not None and created.id in sim.state.lists
         row = [str(c) for c in table.get_row(created.id)]
         assert row[:3] == ["Spring offer", created.id, "0"]
@@ -129,7 +129,7 @@ async def test_create_import_confirm_and_watch_the_upload(tmp_path: Path) -> Non
         status = str(screen.query_one("#upload-status", Static).content)
         assert "added 1,200 numbers" in status
         assert not screen.query_one("#upload-bar").display
-        assert app.engine.ledger.member_count(created.id) == 1200
+        assert app.engine.ledger.lists.member_count(created.id) == 1200
 
 
 async def test_pasted_numbers_go_through_the_same_preview(tmp_path: Path) -> None:
@@ -140,9 +140,9 @@ async def test_pasted_numbers_go_through_the_same_preview(tmp_path: Path) -> Non
         await pilot.press("enter")
         assert app.engine is not None
         await wait_until(
-            pilot, lambda: app.engine.ledger.list_by_name("Pasted") is not None, "the list"
+            pilot, lambda: app.engine.ledger.lists.list_by_name("Pasted") is not None, "the list"
         )
-        created = app.engine.ledger.list_by_name("Pasted")
+        created = app.engine.ledger.lists.list_by_name("Pasted")
         assert created is not None
 
         box = screen.query_one("#paste-box")
@@ -169,11 +169,11 @@ async def test_an_interrupted_import_is_resumed_from_the_table(tmp_path: Path) -
         screen = app.screen
         assert isinstance(screen, ListsScreen) and app.engine is not None
         ledger = app.engine.ledger
-        target = ledger.list_by_name("Staff")
+        target = ledger.lists.list_by_name("Staff")
         assert target is not None
         # An upload journaled by a run that stopped before sending anything.
         waiting = [["923451000001", "923451000002"], ["923451000003"]]
-        ledger.create_import(target.id, "later.csv", waiting, datetime.now(UTC))
+        ledger.imports.create_import(target.id, "later.csv", waiting, datetime.now(UTC))
         screen.catch_up()
         jobs = screen.query_one("#jobs-table", DataTable)
         assert jobs.display and jobs.row_count == 1
@@ -230,9 +230,9 @@ async def test_closing_an_import_starts_on_cancel(tmp_path: Path) -> None:
         screen = app.screen
         assert isinstance(screen, ListsScreen) and app.engine is not None
         ledger = app.engine.ledger
-        target = ledger.list_by_name("Staff")
+        target = ledger.lists.list_by_name("Staff")
         assert target is not None
-        ledger.create_import(target.id, "later.csv", [["923451000001"]], datetime.now(UTC))
+        ledger.imports.create_import(target.id, "later.csv", [["923451000001"]], datetime.now(UTC))
         screen.catch_up()
         jobs = screen.query_one("#jobs-table", DataTable)
         jobs.focus()
@@ -259,7 +259,7 @@ async def test_a_list_made_on_the_portal_is_added_by_its_id(tmp_path: Path) -> N
         screen.query_one("#existing-list-id", Input).focus()
         await pilot.press("enter")
         await pilot.pause()
-        added = app.engine.ledger.list_by_id("9876")
+        added = app.engine.ledger.lists.list_by_id("9876")
         assert added is not None and added.name == "Branch"
         assert not [r for r in app.engine.simulator.requests if r.page == "list.jsp"]
         table = screen.query_one("#lists-table", DataTable)
@@ -276,10 +276,10 @@ async def test_an_upload_runs_on_when_its_screen_is_closed_and_a_new_one_shows_i
         screen = app.screen
         engine = app.engine
         assert isinstance(screen, ListsScreen) and engine is not None
-        target = engine.ledger.list_by_name("Staff")
+        target = engine.ledger.lists.list_by_name("Staff")
         assert target is not None
         numbers = [f"9234520{i:05d}" for i in range(40)]
-        engine.ledger.create_import(
+        engine.ledger.imports.create_import(
             target.id, "slow.csv", [[n] for n in numbers], datetime.now(UTC)
         )
         sim.faults.add("addcontacts", "latency", seconds=0.2)  # each batch takes a while

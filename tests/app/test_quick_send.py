@@ -141,7 +141,7 @@ async def test_enter_presses_the_focused_button_of_the_confirmation(tmp_path: Pa
         await pilot.press("tab", *"Meeting moved to 3 pm")
         assert app.engine is not None
         ledger = app.engine.ledger
-        tracked = ledger.in_flight().messages
+        tracked = ledger.tracking.in_flight().messages
         seeded = sent_texts(sim)  # the demo's own
 
         async def ask() -> ConfirmScreen:
@@ -167,7 +167,7 @@ async def test_enter_presses_the_focused_button_of_the_confirmation(tmp_path: Pa
         await wait_until(pilot, lambda: app.screen is screen, "closed")
         await pilot.pause(0.2)
         assert "sendsms.jsp" not in sent_pages(sim) and sent_texts(sim) == seeded
-        assert ledger.in_flight().messages == tracked  # nothing recorded as sent
+        assert ledger.tracking.in_flight().messages == tracked  # nothing recorded as sent
         # Tab from Cancel to Send, Enter: sent once.
         confirm = await ask()
         await pilot.press("left", "tab")
@@ -204,7 +204,7 @@ async def test_unknown_outcome_is_shown_as_such(tmp_path: Path) -> None:
         assert statuses(table) == ["Unknown outcome", "Unknown outcome"]
         assert [str(table.get_row_at(i)[2]) for i in range(2)] == ["—", "—"]
         assert app.engine is not None
-        assert len(app.engine.ledger.unknown_submits()) == 1
+        assert len(app.engine.ledger.unknown.unknown_submits()) == 1
 
 
 async def test_call_with_a_ready_recording(tmp_path: Path) -> None:
@@ -212,7 +212,7 @@ async def test_call_with_a_ready_recording(tmp_path: Path) -> None:
         screen = app.screen
         assert isinstance(screen, QuickSendScreen)
         assert app.engine is not None
-        ready = app.engine.ledger.audio_files(AudioStatus.READY)
+        ready = app.engine.ledger.audio.audio_files(AudioStatus.READY)
         assert ready, "the demo has ready recordings"
         await pilot.click("#kind-call")
         assert screen.kind == "call"
@@ -256,7 +256,7 @@ async def test_feedback_call_needs_both_clips(tmp_path: Path) -> None:
         screen = app.screen
         assert isinstance(screen, QuickSendScreen)
         assert app.engine is not None
-        ready = app.engine.ledger.audio_files(AudioStatus.READY)
+        ready = app.engine.ledger.audio.audio_files(AudioStatus.READY)
         assert len(ready) >= 2
         await pilot.click("#kind-feedback")
         assert screen.query_one("#feedback-fields").display

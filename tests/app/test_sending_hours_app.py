@@ -58,7 +58,7 @@ async def test_a_quick_send_at_night_is_held_and_leaves_at_nine(
         await wait_until(pilot, lambda: sms_sent(sim) == ["923001234567"], "the held SMS")
         await pilot.pause(0.3)
         assert sms_sent(sim) == ["923001234567"]  # once
-        [held] = app.engine.ledger.holds(("sent",))
+        [held] = app.engine.ledger.holds.holds(("sent",))
         assert held.result == "1 sent"
 
 
@@ -78,7 +78,7 @@ async def test_send_anyway_and_escape_at_night(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.click("#send")
         await wait_until(pilot, lambda: sms_sent(sim) == ["923001234567"], "the SMS")
-        assert app.engine.ledger.holds() == []
+        assert app.engine.ledger.holds.holds() == []
 
         app.engine.holds.clock = lambda: NIGHT.replace(hour=12)  # open: the usual question
         await pilot.press("ctrl+s")
@@ -91,7 +91,7 @@ async def test_a_campaign_sent_now_at_night_is_warned_about_in_the_review(
 ) -> None:
     async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, _sim):
         app.engine.holds.clock = lambda: NIGHT
-        staff = next(item for item in app.engine.ledger.lists() if item.name == "Staff")
+        staff = next(item for item in app.engine.ledger.lists.lists() if item.name == "Staff")
         wizard = await to_review(app, pilot, "Late notice", staff.id, "Office closed tomorrow")
         assert wizard.step_name == "review"
         assert "It starts outside the sending hours: It is 23:10 (Fri)" in wizard.review_shown

@@ -232,7 +232,7 @@ async def test_ctrl_q_quits_cleanly_and_closes_the_engine(tmp_path: Path) -> Non
         await pilot.pause()
     assert app.return_code == 0
     with pytest.raises(sqlite3.ProgrammingError):
-        engine.ledger.inbox_page(0, 1)  # the ledger's connection is closed
+        engine.ledger.inbox.inbox_page(0, 1)  # the ledger's connection is closed
 
 
 # -- errors ---------------------------------------------------------------------------
@@ -473,7 +473,7 @@ async def test_switch_profile_restarts_the_engine_for_the_new_profile(
         await pilot.press("ctrl+q")
     assert first is not None
     with pytest.raises(sqlite3.ProgrammingError):
-        first.ledger.inbox_page(0, 1)
+        first.ledger.inbox.inbox_page(0, 1)
     # Switching is for this run: the default changes only by "Make default".
     assert load_config(xdg_dirs / "config.toml").active_profile == "main"
 
@@ -602,7 +602,7 @@ async def test_a_lists_members_open_from_the_palette(tmp_path: Path) -> None:
     app = make_demo_app(tmp_path)
     async with running(app) as pilot:
         assert app.engine is not None
-        [first, *_] = app.engine.ledger.lists()
+        [first, *_] = app.engine.ledger.lists.lists()
         await choose_in_palette(app, pilot, f"Members of list: {first.name}")
         await wait_until(pilot, lambda: isinstance(app.screen, ListMembersScreen), "members")
         screen = app.screen

@@ -55,7 +55,7 @@ async def test_wizard_schedules_a_campaign_that_delivers_on_the_stepped_clock(
 ) -> None:
     async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, sim):
         engine = app.engine
-        lists = {item.name: item for item in engine.ledger.lists()}
+        lists = {item.name: item for item in engine.ledger.lists.lists()}
         chosen = [lists["Customers"].id, lists["Staff"].id]
         audience = SmsCampaigns(engine).audience(chosen)
         now = sim.clock.now().astimezone(KARACHI)
@@ -115,7 +115,7 @@ async def test_wizard_schedules_a_campaign_that_delivers_on_the_stepped_clock(
 
         screen = app.screen
         assert isinstance(screen, SmsCampaignsScreen)
-        campaign = engine.ledger.campaign_by_name("Eid greetings")
+        campaign = engine.ledger.campaigns.campaign_by_name("Eid greetings")
         assert campaign is not None and screen.shown == campaign.id
         sent = [r.params["time"] for r in sim.requests if r.page == "campaign.jsp"]
         assert len(sent) == before + 1 and sent[-1] == f"{stamp}:00"
@@ -146,7 +146,9 @@ async def test_wizard_schedules_a_campaign_that_delivers_on_the_stepped_clock(
         await wait_until(pilot, target.exists, "export")
         with target.open(encoding="utf-8-sig") as handle:
             rows = list(csv.reader(handle))
-        members = engine.ledger.member_set(chosen[0]) | engine.ledger.member_set(chosen[1])
+        members = engine.ledger.lists.member_set(chosen[0]) | engine.ledger.lists.member_set(
+            chosen[1]
+        )
         assert len(rows) == total + 1
         assert {row[0] for row in rows[1:]} == {f'="{n}"' for n in members}
 
@@ -156,7 +158,7 @@ async def test_wizard_refuses_a_duplicate_name_goes_back_and_asks_before_discard
 ) -> None:
     async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, sim):
         engine = app.engine
-        names = sorted(c.name for c in engine.ledger.campaigns())
+        names = sorted(c.name for c in engine.ledger.campaigns.campaigns())
         assert "Weekend sale" in names
         before = pages(sim).count("campaign.jsp")
         wizard = await open_wizard(app, pilot)
@@ -186,7 +188,7 @@ async def test_wizard_refuses_a_duplicate_name_goes_back_and_asks_before_discard
         await pilot.press("right", "enter")  # Discard
         await wait_until(pilot, lambda: isinstance(app.screen, SmsCampaignsScreen), "closed")
         assert pages(sim).count("campaign.jsp") == before
-        assert sorted(c.name for c in engine.ledger.campaigns()) == names
+        assert sorted(c.name for c in engine.ledger.campaigns.campaigns()) == names
 
 
 def bills(path: Path, rows: int) -> list[tuple[str, str]]:
@@ -311,7 +313,7 @@ async def test_stopped_personalised_send_resumes_without_sending_a_row_twice(
 
         def held() -> bool:
             job = screen.running
-            return job is not None and bool(engine.ledger.send_rows(job, "sending"))
+            return job is not None and bool(engine.ledger.send_jobs.send_rows(job, "sending"))
 
         await wait_until(pilot, held, "a request out")
         await pilot.press("ctrl+g")  # stop
@@ -405,7 +407,7 @@ async def test_a_step_typed_and_advanced_in_one_burst_keeps_every_character(
     tmp_path: Path,
 ) -> None:
     async with demo_app(tmp_path, "sms_campaigns", size=(80, 24)) as (app, pilot, sim):
-        customers = next(i.id for i in app.engine.ledger.lists() if i.name == "Customers")
+        customers = next(i.id for i in app.engine.ledger.lists.lists() if i.name == "Customers")
         wizard = await open_wizard(app, pilot)
         type_burst(app, "Bill reminders", "ctrl+n")
         await wait_until(pilot, lambda: wizard.step_name == "lists", "the lists step")
@@ -525,7 +527,7 @@ async def test_a_campaign_is_duplicated_with_its_lists_text_and_mask(tmp_path: P
         engine = app.engine
         screen = app.screen
         assert isinstance(screen, SmsCampaignsScreen)
-        original = engine.ledger.campaign(screen.shown) if screen.shown else None
+        original = engine.ledger.campaigns.campaign(screen.shown) if screen.shown else None
         assert original is not None
         screen.query_one("#recipients", DataTable).focus()
         await pilot.press("d")
@@ -539,7 +541,7 @@ async def test_a_campaign_is_duplicated_with_its_lists_text_and_mask(tmp_path: P
         assert wizard.step_name == "review"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, SmsCampaignsScreen), "monitor")
-        copy = engine.ledger.campaign_by_name(f"{original.name} (copy)")
+        copy = engine.ledger.campaigns.campaign_by_name(f"{original.name} (copy)")
         assert copy is not None and copy.text == original.text
         assert list(copy.list_ids) == list(original.list_ids) and copy.id != original.id
 

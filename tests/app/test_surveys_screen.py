@@ -101,7 +101,7 @@ async def test_a_survey_is_started_from_the_screen(tmp_path: Path) -> None:
         await pilot.click("#new-start")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)  # a clip is missing: refused
-        assert engine.ledger.surveys() == []
+        assert engine.ledger.surveys.surveys() == []
         screen.query_one("#new-invalid", Select).value = known["Welcome message"]
         await pilot.pause(0.3)
         await pilot.click("#new-start")
@@ -110,14 +110,14 @@ async def test_a_survey_is_started_from_the_screen(tmp_path: Path) -> None:
         assert isinstance(confirm, ConfirmScreen)
         assert "call 6 numbers from list 'Staff'" in confirm.question
         await pilot.press("enter")
-        staff = {m.msisdn for m in engine.ledger.members(known["Staff"])} | {"923001110009"}
+        staff = {m.msisdn for m in engine.ledger.lists.members(known["Staff"])} | {"923001110009"}
 
         def called() -> set[str]:
             calls = [r for r in sim.requests if r.page == "make_feedback_call.jsp"]
             return set(",".join(r.params["to"] for r in calls).split(",")) if calls else set()
 
         await wait_until(pilot, lambda: called() == staff, "the calls")
-        [survey] = engine.ledger.surveys()
+        [survey] = engine.ledger.surveys.surveys()
         assert survey.name == "Staff poll" and survey.valid_options == 2
         await wait_until(pilot, lambda: "Staff poll (survey" in text_of(screen, "#survey-status"))
 

@@ -37,8 +37,8 @@ pytestmark = pytest.mark.usefixtures("home")
 
 
 def ids(engine: Engine) -> dict[str, str]:
-    found = {item.name: item.id for item in engine.ledger.lists()}
-    found.update({audio.name: audio.id for audio in engine.ledger.audio_files()})
+    found = {item.name: item.id for item in engine.ledger.lists.lists()}
+    found.update({audio.name: audio.id for audio in engine.ledger.audio.audio_files()})
     return found
 
 
@@ -107,7 +107,9 @@ async def test_broadcast_created_and_followed_to_sent(tmp_path: Path) -> None:
         page, params = creations(engine)[0]
         assert page == "voice_broadcast_campaign.jsp"
         assert params["group_ids"] == known["Staff"] and params["max_retries"] == "0"
-        created = next(c for c in engine.ledger.voice_campaigns() if c.name == "Clinic reminder")
+        created = next(
+            c for c in engine.ledger.voice.voice_campaigns() if c.name == "Clinic reminder"
+        )
         assert screen.monitored == created.id
         assert "Clinic reminder" in text_of(screen, "#monitor-title")
         assert created.id in table.rows
@@ -296,7 +298,7 @@ async def test_refusals_name_the_field_and_send_nothing(tmp_path: Path) -> None:
         assert app.screen.focused is not None and app.screen.focused.id == "cancel"
         await pilot.press("right", "enter")
         await wait_until(pilot, lambda: not wizard.display, "wizard closed")
-        assert [c.name for c in engine.ledger.voice_campaigns()] == ["Bill reminder"]
+        assert [c.name for c in engine.ledger.voice.voice_campaigns()] == ["Bill reminder"]
 
 
 async def test_a_recording_added_from_the_wizard_is_used_once_ready(tmp_path: Path) -> None:
@@ -318,7 +320,7 @@ async def test_a_recording_added_from_the_wizard_is_used_once_ready(tmp_path: Pa
         await wait_until(pilot, lambda: flow.analysis is not None, "analysis")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen is screen, "dialog closed after upload")
-        new = engine.ledger.audio_by_name("question")
+        new = engine.ledger.audio.audio_by_name("question")
         assert new is not None and new.status is AudioStatus.NOT_READY
         assert (tmp_path / "question-8k.wav").is_file()
         assert wizard.query_one("#wiz-audio", Select).value == new.id
@@ -330,7 +332,7 @@ async def test_a_recording_added_from_the_wizard_is_used_once_ready(tmp_path: Pa
         engine.simulator.clock.advance(31)
         await wait_until(
             pilot,
-            lambda: (engine.ledger.audio(new.id) or new).status is AudioStatus.READY,
+            lambda: (engine.ledger.audio.audio(new.id) or new).status is AudioStatus.READY,
             "recording Ready",
         )
         await pilot.press("ctrl+n")

@@ -73,7 +73,7 @@ async def test_the_sms_wizard_at_80x24_by_keyboard(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: not wizard.counting, "the counts")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, SmsCampaignsScreen), "created")
-        assert app.engine.ledger.campaign_by_name("Small screen") is not None
+        assert app.engine.ledger.campaigns.campaign_by_name("Small screen") is not None
 
 
 async def test_the_voice_wizard_at_80x24_by_keyboard(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ async def big_list(engine: Engine, name: str) -> str:
     list_id = await engine.client.create_list(name)
     await engine.client.add_contacts(list_id, [number(n) for n in range(5)])
     now = datetime.now(UTC)
-    engine.ledger.add_list(list_id, name, now)
+    engine.ledger.lists.add_list(list_id, name, now)
     with engine.ledger._tx() as conn:
         conn.executemany(
             "INSERT INTO list_members (list_id, msisdn, added_at) VALUES (?, ?, ?)",
@@ -62,7 +62,7 @@ class GatedCounts:
         self.gate = threading.Event()
         self.threads: list[threading.Thread] = []
         self.started = threading.Event()
-        real: Callable[..., AudienceCount] = engine.ledger.count_audience
+        real: Callable[..., AudienceCount] = engine.ledger.audience.count_audience
 
         def gated(*args: Any, **kwargs: Any) -> AudienceCount:
             if sys._getframe(1).f_code.co_name == "expected_recipients":
@@ -76,8 +76,8 @@ class GatedCounts:
         def no_sets(list_id: str) -> set[str]:
             raise AssertionError("the wizard built a set of a list's members")
 
-        monkeypatch.setattr(engine.ledger, "count_audience", gated)
-        monkeypatch.setattr(engine.ledger, "member_set", no_sets)
+        monkeypatch.setattr(engine.ledger.audience, "count_audience", gated)
+        monkeypatch.setattr(engine.ledger.lists, "member_set", no_sets)
 
     def off_the_loop(self) -> bool:
         return bool(self.threads) and all(t is not threading.main_thread() for t in self.threads)
@@ -136,7 +136,7 @@ async def test_the_sms_wizard_counts_a_large_list_in_a_worker(
         assert "2 members of these lists" in app.screen.question
         await pilot.press("right", "enter")  # Create anyway
         await wait_until(pilot, lambda: isinstance(app.screen, SmsCampaignsScreen), "created")
-        campaign = engine.ledger.campaign_by_name("Large list")
+        campaign = engine.ledger.campaigns.campaign_by_name("Large list")
         assert campaign is not None and list(campaign.list_ids) == [big]
         overridden = [e.action for e in engine.optouts.store.events(number(150_000))]
         assert "override" in overridden
@@ -148,7 +148,7 @@ async def test_create_pressed_while_the_review_counts_waits_for_the_count(
     async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, sim):
         engine = app.engine
         big = await big_list(engine, "Everyone")
-        staff = next(item.id for item in engine.ledger.lists() if item.name == "Staff")
+        staff = next(item.id for item in engine.ledger.lists.lists() if item.name == "Staff")
         wizard = await open_wizard(app, pilot)
         await pilot.press(*"Waits for the count", "enter")
         await wait_until(pilot, lambda: wizard.step == "lists", "the lists step")
@@ -167,7 +167,7 @@ async def test_create_pressed_while_the_review_counts_waits_for_the_count(
         counts.gate.set()
         await wait_until(pilot, lambda: isinstance(app.screen, SmsCampaignsScreen), "created")
         assert counts.off_the_loop()
-        campaign = engine.ledger.campaign_by_name("Waits for the count")
+        campaign = engine.ledger.campaigns.campaign_by_name("Waits for the count")
         assert campaign is not None and set(campaign.list_ids) == {staff, big}
 
 
@@ -201,5 +201,5 @@ async def test_the_voice_wizard_counts_a_large_list_in_a_worker(
         assert counts.off_the_loop()
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: len(creations(engine)) == 1, "created")
-        campaign = next(c for c in engine.ledger.voice_campaigns() if c.name == "Large call")
+        campaign = next(c for c in engine.ledger.voice.voice_campaigns() if c.name == "Large call")
         assert campaign.params["recipients"] == MEMBERS

@@ -38,7 +38,7 @@ async def quiet(pilot: Pilot[Any], wizard: Any) -> None:
 
 
 def list_id(pilot: Pilot[Any], name: str) -> str:
-    return next(i.id for i in pilot.app.engine.ledger.lists() if i.name == name)  # type: ignore[attr-defined]
+    return next(i.id for i in pilot.app.engine.ledger.lists.lists() if i.name == name)  # type: ignore[attr-defined]
 
 
 async def sms_wizard_at(pilot: Pilot[Any], step: str) -> CampaignWizard:
@@ -74,7 +74,7 @@ async def voice_wizard_at(pilot: Pilot[Any], step: str) -> VoiceWizard:
             wizard.query_one("#wiz-name", Input).value = "Clinic reminder"
             wizard.query_one(SelectionList).select(list_id(pilot, "Staff"))
         if target == "delivery":
-            welcome = next(a.id for a in ledger.audio_files() if a.name == "Welcome message")
+            welcome = next(a.id for a in ledger.audio.audio_files() if a.name == "Welcome message")
             wizard.query_one("#wiz-audio", Select).value = welcome
         if target == "review":
             wizard.query_one(MessageComposer).text = "Sorry we missed you"

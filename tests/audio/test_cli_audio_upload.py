@@ -64,7 +64,7 @@ def test_an_mp3_is_converted_uploaded_and_waited_for(
     assert filename == "welcome-8k.wav" and size == 44 + 2 * 16000
     assert not (clips / "welcome-8k.wav").exists()  # converted in a temporary folder
     with Ledger.open(data_dir("default") / "ledger.sqlite3") as book:
-        record = book.audio(file_id)
+        record = book.audio.audio(file_id)
         assert record is not None and record.status is AudioStatus.READY
     assert main(["audio", "status", file_id, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {

@@ -108,7 +108,7 @@ async def test_mp3_is_analysed_converted_uploaded_and_followed_to_ready(
     async with asyncio.timeout(5):
         ready = await waiting
     assert ready.status is AudioStatus.READY
-    assert engine.ledger.audio(record.id) == ready
+    assert engine.ledger.audio.audio(record.id) == ready
     await recorder.stop()
     seen = [
         (e.item_id, e.status, e.final)
@@ -126,7 +126,7 @@ async def test_names_are_unique_ignoring_case(
     uploader = AudioUploader(engine)
     wav = (await uploader.convert(make_clip(tmp_path / "a.wav"))).path
     await uploader.upload(wav, "  Eid   greeting ")
-    assert engine.ledger.audio_by_name("Eid greeting") is not None
+    assert engine.ledger.audio.audio_by_name("Eid greeting") is not None
     before = len(simulator.requests)
     with pytest.raises(InvalidInput, match="'Eid greeting' was already uploaded") as caught:
         await uploader.upload(wav, "EID GREETING")
@@ -146,7 +146,7 @@ async def test_a_file_the_gateway_would_refuse_is_not_sent(
     with pytest.raises(InvalidInput, match=r"cannot be uploaded as it is.*convert it first"):
         await uploader.upload(stereo, "Stereo")
     assert audio_uploads(simulator) == []
-    assert engine.ledger.audio_files() == []
+    assert engine.ledger.audio.audio_files() == []
 
 
 async def test_conversion_never_replaces_its_source(engine: Engine, tmp_path: Path) -> None:
@@ -173,10 +173,10 @@ async def test_lost_answer_is_recorded_as_unknown_outcome(
     simulator.faults.add("audio_upload", "drop", count=1)
     with pytest.raises(OutcomeUnknown):
         await uploader.upload(wav, "Maybe")
-    unknown = engine.ledger.unknown_submits()
+    unknown = engine.ledger.unknown.unknown_submits()
     assert len(unknown) == 1
     assert unknown[0].kind == "audio" and "Maybe" in unknown[0].summary
-    assert engine.ledger.audio_files() == []
+    assert engine.ledger.audio.audio_files() == []
     # It did reach the gateway: the same name is now refused there (603), and
     # the refusal says what to do about it.
     with pytest.raises(InvalidInput) as caught:
@@ -184,7 +184,7 @@ async def test_lost_answer_is_recorded_as_unknown_outcome(
     explained = str(caught.value)
     assert "error 603" in explained
     assert f"csms unknown settle {unknown[0].id} --file-id ID" in explained
-    assert engine.ledger.audio_files() == []
+    assert engine.ledger.audio.audio_files() == []
 
     # Settled with the file ID the portal shows: checked, remembered, usable.
     [file_id] = [f.id for f in simulator.state.audio.values() if f.name == "Maybe"]
@@ -192,7 +192,7 @@ async def test_lost_answer_is_recorded_as_unknown_outcome(
         await engine.unknown.settle_upload(unknown[0].id, "999999")
     settled = await engine.unknown.settle_upload(unknown[0].id, file_id)
     assert f"'Maybe' recorded with file ID {file_id}" in settled.effect
-    [stored] = engine.ledger.audio_files()
+    [stored] = engine.ledger.audio.audio_files()
     assert (stored.id, stored.name) == (file_id, "Maybe")
-    assert engine.ledger.unknown_submits() == []
+    assert engine.ledger.unknown.unknown_submits() == []
     assert await uploader.resolve("Maybe") == file_id

@@ -92,7 +92,7 @@ async def test_a_messy_workbook_lands_in_the_list_with_each_members_name(
     rows = dict(ListMembers(loopback_engine, target.id).rows())
     assert {number: kept["Name"] for number, kept in rows.items()} == names
     assert rows["923001234567"]["City"] == "لاہور"
-    assert ledger.list_fields(target.id) == ["Name", "City"]
+    assert ledger.lists.list_fields(target.id) == ["Name", "City"]
     # The journal let go of the columns once the batches were done.
     assert ledger._scalar("SELECT count(*) FROM import_fields") == 0
 
@@ -100,13 +100,13 @@ async def test_a_messy_workbook_lands_in_the_list_with_each_members_name(
     again = tmp_path / "more.csv"
     again.write_text("Name,Cell\nZara,0300-7777777\nعلی رضا,03001234567\n", encoding="utf-8")
     assert uploader.find_list("office") is not None
-    known = ledger.member_set(target.id)
+    known = ledger.lists.member_set(target.id)
     with preview_file(again, known=known, keep_columns=True) as preview:
         assert (preview.to_upload, preview.already_in_list) == (1, 1)
         fields = Fields(preview.kept_fields(), preview.field_names)
         [more] = await uploader.upload(target.id, preview.numbers, str(again), fields=fields)
-    assert more.ok and ledger.member_count(target.id) == 5
-    assert dict(ledger.member_fields(target.id))["923007777777"] == {"Name": "Zara"}
+    assert more.ok and ledger.lists.member_count(target.id) == 5
+    assert dict(ledger.lists.member_fields(target.id))["923007777777"] == {"Name": "Zara"}
 
 
 async def test_search_removal_export_and_a_clean_list_from_the_rest(
@@ -144,13 +144,13 @@ async def test_search_removal_export_and_a_clean_list_from_the_rest(
 
     assert members.remove(["923217654321", "923009999999"]) == 1
     assert "campaigns using this list still reach them" in GATEWAY_KEEPS
-    assert engine.ledger.member_count(target.id) == 3
+    assert engine.ledger.lists.member_count(target.id) == 3
     made = await make_clean_list(engine, [target.id], "Office (clean)")
-    assert made.ok and engine.ledger.member_count(made.made.id) == 3
+    assert made.ok and engine.ledger.lists.member_count(made.made.id) == 3
     # The clean copy keeps the columns of the members it copied.
-    kept = dict(engine.ledger.member_fields(made.made.id))
+    kept = dict(engine.ledger.lists.member_fields(made.made.id))
     assert kept["923331112223"]["Name"] == names["923331112223"]
-    assert engine.ledger.list_fields(made.made.id) == ["Name", "City"]
+    assert engine.ledger.lists.list_fields(made.made.id) == ["Name", "City"]
 
 
 def test_kept_columns_do_not_stay_in_memory(tmp_path: Path) -> None:

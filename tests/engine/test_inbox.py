@@ -39,13 +39,13 @@ async def test_pay_and_fetch_stores_every_message_once(
     assert engine.status.unpaid_pending == 0
     assert engine.status.credit is not None and credit_before is not None
     assert engine.status.credit < credit_before
-    stored = sorted(m.text for m in engine.ledger.inbox_page(0, 50))
+    stored = sorted(m.text for m in engine.ledger.inbox.inbox_page(0, 50))
     assert stored == sorted(texts)
-    assert engine.ledger.unread_count() == 5
+    assert engine.ledger.inbox.unread_count() == 5
     # The gateway hands each message out once: a second fetch finds nothing new.
     again = await engine.fetch_inbox()
-    assert again.new_messages == 0 and engine.ledger.inbox_count() == 5
-    assert [m.text for m in engine.ledger.search_inbox("آرڈر")] == [URDU, URDU]
+    assert again.new_messages == 0 and engine.ledger.inbox.inbox_count() == 5
+    assert [m.text for m in engine.ledger.inbox.search_inbox("آرڈر")] == [URDU, URDU]
 
 
 async def test_fetch_pages_through_a_large_backlog(engine: Engine, simulator: Simulator) -> None:
@@ -53,7 +53,7 @@ async def test_fetch_pages_through_a_large_backlog(engine: Engine, simulator: Si
     _arrive(simulator, 30)
     outcome = await engine.pay_and_fetch()
     assert outcome.new_messages == 30
-    assert engine.ledger.inbox_count() == 30
+    assert engine.ledger.inbox.inbox_count() == 30
 
 
 async def test_discard_loses_only_what_the_user_chose(engine: Engine, simulator: Simulator) -> None:
@@ -71,9 +71,9 @@ async def test_an_unreadable_reply_is_kept_in_quarantine(
     simulator.faults.add("get_incoming_messages", kind="malformed", probability=1.0, count=1)
     outcome = await engine.fetch_inbox()
     assert outcome.quarantined == 1 and outcome.new_messages == 0
-    quarantined = engine.ledger.quarantined()
+    quarantined = engine.ledger.inbox.quarantined()
     assert len(quarantined) == 1
-    raw = engine.ledger.raw_reply(quarantined[0].raw_id)
+    raw = engine.ledger.inbox.raw_reply(quarantined[0].raw_id)
     assert raw is not None and raw.body  # the bytes the gateway sent are kept
 
 
@@ -88,9 +88,9 @@ async def test_raw_replies_are_pruned_after_the_retention_days(
     await engine.client.pending_action(1)  # type: ignore[arg-type]
     simulator.faults.add("get_incoming_messages", kind="malformed", probability=1.0, count=1)
     await engine.fetch_inbox()
-    [bad] = engine.ledger.quarantined()
-    raw_ids = [m.raw_id for m in engine.ledger.inbox_page(0, 50)]
-    assert all(raw_ids) and engine.ledger.raw_reply(raw_ids[0]) is not None
+    [bad] = engine.ledger.inbox.quarantined()
+    raw_ids = [m.raw_id for m in engine.ledger.inbox.inbox_page(0, 50)]
+    assert all(raw_ids) and engine.ledger.inbox.raw_reply(raw_ids[0]) is not None
     # Fresh replies are kept.
     assert engine.inbox.prune()[0] == 0
 
@@ -98,10 +98,10 @@ async def test_raw_replies_are_pruned_after_the_retention_days(
     engine.inbox._now = lambda: later
     replies, _markers = engine.inbox.prune()
     assert replies >= 1
-    assert engine.ledger.raw_reply(raw_ids[0]) is None
-    assert engine.ledger.raw_reply(bad.raw_id) is not None  # quarantined: kept
-    assert engine.ledger.inbox_count() == 2  # the messages themselves stay
-    assert engine.ledger.possible_losses() == []
+    assert engine.ledger.inbox.raw_reply(raw_ids[0]) is None
+    assert engine.ledger.inbox.raw_reply(bad.raw_id) is not None  # quarantined: kept
+    assert engine.ledger.inbox.inbox_count() == 2  # the messages themselves stay
+    assert engine.ledger.inbox_fetches.possible_losses() == []
 
 
 CHILD = textwrap.dedent(
@@ -113,7 +113,7 @@ CHILD = textwrap.dedent(
 
     async def main() -> None:
         engine = await Engine.open(engine_profile(sys.argv[1]), data_dir=Path(sys.argv[2]))
-        store = engine.ledger.store_fetched_reply
+        store = engine.ledger.inbox_fetches.store_fetched_reply
 
         def stored_then_hang(fetch_id, body, at):
             raw_id = store(fetch_id, body, at)
@@ -121,7 +121,7 @@ CHILD = textwrap.dedent(
             time.sleep(60)  # killed here: after receipt, before parsing and display
             return raw_id
 
-        engine.ledger.store_fetched_reply = stored_then_hang
+        engine.ledger.inbox_fetches.store_fetched_reply = stored_then_hang
         await engine.pay_and_fetch()
 
     asyncio.run(main())
@@ -150,8 +150,8 @@ def test_sigkill_between_receipt_and_display_loses_nothing(
     # The gateway has handed the messages out: it will never give them again.
     assert simulator.credit(SIM_MSISDN) < 500.0
     with Ledger.open(data / LEDGER_FILE) as ledger:
-        assert ledger.inbox_count() == 0
-        assert len(ledger.unparsed_replies()) == 1
+        assert ledger.inbox.inbox_count() == 0
+        assert len(ledger.inbox.unparsed_replies()) == 1
 
     async def reopen() -> list[str]:
         engine = await Engine.open(engine_profile(sim_server.base_url), data_dir=data)
@@ -160,7 +160,7 @@ def test_sigkill_between_receipt_and_display_loses_nothing(
             assert recovered == 4
             again = await engine.fetch_inbox()
             assert again.new_messages == 0
-            return [m.text for m in engine.ledger.inbox_page(0, 10)]
+            return [m.text for m in engine.ledger.inbox.inbox_page(0, 10)]
         finally:
             await engine.stop()
 

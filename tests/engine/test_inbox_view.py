@@ -16,7 +16,7 @@ BODY = b'<?xml version="1.0"?><corpsms><command>get_incoming_messages</command><
 
 def store(engine: Engine, texts: list[tuple[str, str]]) -> None:
     """Store ``(number, text)`` messages as one fetched reply, a minute apart."""
-    raw_id = engine.ledger.store_incoming_reply(BODY, datetime.now(UTC))
+    raw_id = engine.ledger.inbox.store_incoming_reply(BODY, datetime.now(UTC))
     messages = [
         IncomingMessage(
             id=str(n),
@@ -28,7 +28,7 @@ def store(engine: Engine, texts: list[tuple[str, str]]) -> None:
         )
         for n, (number, text) in enumerate(texts)
     ]
-    engine.ledger.store_incoming_messages(raw_id, messages)
+    engine.ledger.inbox.store_incoming_messages(raw_id, messages)
 
 
 async def test_pages_turn_and_say_where_they_are(engine: Engine) -> None:
@@ -81,7 +81,7 @@ async def test_times_are_written_in_the_profiles_zone_and_keywords_labelled(
     engine: Engine,
 ) -> None:
     store(engine, [("923451234567", "STOP"), ("923451234567", "Kab tak?")])
-    stop, question = sorted(engine.ledger.inbox_page(), key=lambda m: m.id)
+    stop, question = sorted(engine.ledger.inbox.inbox_page(), key=lambda m: m.id)
     engine.profile.timezone = "Asia/Karachi"
     writing = InboxWriting.of(engine)
     assert writing.label(stop.text) == "Opt-out: " and writing.label(question.text) == ""

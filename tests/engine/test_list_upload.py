@@ -57,7 +57,7 @@ async def test_a_mixed_10000_row_file_lands_exactly_in_the_list(
     assert [r.added for r in seeded] == [300]
 
     progress: list[UploadProgress] = []
-    members = engine.ledger.member_set(target.id)
+    members = engine.ledger.lists.member_set(target.id)
     with preview_file(path, known=members) as preview:
         assert (preview.to_upload, preview.already_in_list) == (7_700, 300)
         results = await uploader.upload(
@@ -71,7 +71,7 @@ async def test_a_mixed_10000_row_file_lands_exactly_in_the_list(
     held = set(simulator.state.lists[target.id].members)
     assert held == known | set(expected.to_upload)
     assert len(held) == 8_000
-    assert engine.ledger.member_set(target.id) == held
+    assert engine.ledger.lists.member_set(target.id) == held
     assert len(assert_no_batch_twice(simulator)) == 8_000
     # Batches were sized by the URL limit, and progress counted up to the end.
     assert result.batches_total == len(contact_requests(simulator)) - 2  # the seed took 2
@@ -98,7 +98,7 @@ async def test_a_batch_that_times_out_is_unknown_and_the_rest_continue(
     assert ref == f"import:{result.job_id}:{seq}"
     assert result.added == len(values) - size
     assert f"Batch {seq} ({size:,} numbers): outcome unknown" in "\n".join(result.lines())
-    [entry] = engine.ledger.unknown_submits()
+    [entry] = engine.ledger.unknown.unknown_submits()
     assert entry.ref == ref and entry.kind == "list_import"
     assert_no_batch_twice(simulator)
     assert set(simulator.state.lists[target.id].members) == set(values)
@@ -114,8 +114,8 @@ async def test_a_batch_that_times_out_is_unknown_and_the_rest_continue(
     # The user checked: the batch did arrive. The job is then complete and closed.
     assert uploader.confirm_batch(result.job_id, seq) == size
     assert not uploader.unfinished_jobs()
-    assert not engine.ledger.unknown_submits()
-    assert engine.ledger.member_set(target.id) == set(values)
+    assert not engine.ledger.unknown.unknown_submits()
+    assert engine.ledger.lists.member_set(target.id) == set(values)
 
 
 async def test_cancel_stops_after_the_batches_on_their_way_and_resume_finishes(
@@ -153,7 +153,7 @@ async def test_a_refusal_puts_the_batch_back_and_stops(
 ) -> None:
     uploader = ListUploader(engine)
     # A list the ledger knows but the gateway does not (error 415).
-    engine.ledger.add_list("999", "Gone", datetime.now(UTC))
+    engine.ledger.lists.add_list("999", "Gone", datetime.now(UTC))
     [result] = await uploader.upload("999", numbers(1_000), "file.csv")
     assert result.error is not None and "415" in result.error
     assert result.added == 0 and not result.unknown and not result.failed
@@ -278,7 +278,7 @@ async def test_killed_upload_resumes_without_sending_a_batch_twice(
         assert len(contact_requests(simulator)) == result.batches_total
         assert set(sent) == set(values)
         assert set(simulator.state.lists[target.id].members) == set(values)
-        [entry] = engine.ledger.unknown_submits()
+        [entry] = engine.ledger.unknown.unknown_submits()
         assert entry.ref == f"import:{job.job_id}:6"
     finally:
         await engine.stop()

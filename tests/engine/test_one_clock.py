@@ -18,9 +18,9 @@ async def test_the_demo_records_and_compares_on_the_simulators_clock(tmp_path: P
     try:
         clock = engine.simulator.clock
         assert engine.now() == SIM_START
-        counted = engine.ledger.per_hour("messages", "submitted_at", engine.now()).total
+        counted = engine.ledger.history.per_hour("messages", "submitted_at", engine.now()).total
         outcome = await engine.send_sms(["03001234567"], "Hello")
-        message = engine.ledger.message(outcome.ids[0][1])
+        message = engine.ledger.messages.message(outcome.ids[0][1])
         assert message is not None and message.submitted_at == SIM_START
         # The gateway's replies are dated on the same clock: no offset to add.
         assert engine.client.clock_offset == timedelta(0)
@@ -28,7 +28,7 @@ async def test_the_demo_records_and_compares_on_the_simulators_clock(tmp_path: P
         clock.advance(3600)
         assert engine.now() == SIM_START + timedelta(hours=1)
         # The dashboard's hours count on that clock too: the send is in the last day.
-        sent = engine.ledger.per_hour("messages", "submitted_at", engine.now())
+        sent = engine.ledger.history.per_hour("messages", "submitted_at", engine.now())
         assert sent.total == counted + 1
     finally:
         await engine.stop()

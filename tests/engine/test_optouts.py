@@ -230,8 +230,8 @@ async def test_a_new_ledger_has_the_list(engine: Engine, tmp_path: Path) -> None
 
 async def test_members_of_subscriber_lists_on_the_list(engine: Engine) -> None:
     at = datetime.now(UTC)
-    engine.ledger.add_list("L1", "Customers", at)
-    engine.ledger.add_members("L1", [A, B, C], "b1", at)
+    engine.ledger.lists.add_list("L1", "Customers", at)
+    engine.ledger.lists.add_members("L1", [A, B, C], "b1", at)
     optouts = OptOuts(engine)
     optouts.add([C, A])
     assert optouts.listed_members(["L1"]) == [A, C]

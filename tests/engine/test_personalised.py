@@ -227,11 +227,11 @@ async def test_two_hundred_rows_deliver_exactly_one_message_each(
     assert report.summary.state == "closed" and not report.cancelled and report.stopped is None
     assert seen[-1].job == job_name(job) and (seen[-1].done, seen[-1].total) == (200, 200)
     # Tracked like quick sends: personalised origin, the job as batch, and polled.
-    tracked = engine.ledger.messages(origin="personalised", batch=str(job), limit=500)
+    tracked = engine.ledger.messages.messages(origin="personalised", batch=str(job), limit=500)
     assert len(tracked) == 200 and all(m.mask == SIM_MASKS[0] for m in tracked)
     simulator.clock.advance(60)
     await engine.tracker.run_round()
-    statuses = engine.ledger.messages(batch=str(job), limit=500)
+    statuses = engine.ledger.messages.messages(batch=str(job), limit=500)
     assert {m.status for m in statuses} == {MessageStatus.SENT}
 
 
@@ -304,16 +304,16 @@ async def test_interrupted_request_is_unknown_and_never_resent(
         job = sender.create_job(plan)
         task = asyncio.create_task(sender.run(job))
         await asyncio.wait_for(gate.reached.wait(), 10)
-        held = engine.ledger.send_rows(job, "sending")
+        held = engine.ledger.send_jobs.send_rows(job, "sending")
         assert len(held) == 1
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
         gate.release.set()
         # The row that was out is unknown (recorded for the user), not pending.
-        unknown = engine.ledger.send_rows(job, "unknown")
+        unknown = engine.ledger.send_jobs.send_rows(job, "unknown")
         assert [r.row for r in unknown] == [held[0].row]
-        refs = {u.ref for u in engine.ledger.unknown_submits()}
+        refs = {u.ref for u in engine.ledger.unknown.unknown_submits()}
         assert f"send:{job}:{held[0].row}" in refs
 
         resumed = await PersonalisedSender(engine).run(job)
@@ -340,7 +340,9 @@ async def test_rows_left_sending_by_a_crash_become_unknown(
     job = sender.create_job(plan)
     from datetime import UTC, datetime
 
-    engine.ledger.mark_rows_sending(job, [2, 3], datetime.now(UTC))  # a crashed run's request
+    engine.ledger.send_jobs.mark_rows_sending(
+        job, [2, 3], datetime.now(UTC)
+    )  # a crashed run's request
     report = await PersonalisedSender(engine).run(job)
     assert report.summary.rows == {"sent": 8, "unknown": 2}
     assert sum(delivered(simulator).values()) == 8

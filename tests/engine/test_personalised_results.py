@@ -48,12 +48,12 @@ async def test_rows_on_the_do_not_contact_list_are_left_out_of_the_job(
     sender = engine.personalised
     assert [row.row for row in sender.opted_out(plan)] == [3]
     job = sender.create_job(plan)
-    assert [row.recipient for row in engine.ledger.send_rows(job)] == [
+    assert [row.recipient for row in engine.ledger.send_jobs.send_rows(job)] == [
         "923001000001",
         "923001000003",
     ]
     with_override = sender.create_job(plan, include_opted_out="asked to be told")
-    assert len(engine.ledger.send_rows(with_override)) == 3
+    assert len(engine.ledger.send_jobs.send_rows(with_override)) == 3
 
 
 async def test_results_carry_the_message_status_and_export(
@@ -64,7 +64,7 @@ async def test_results_carry_the_message_status_and_export(
     job = engine.personalised.create_job(sim_plan)
     report = await engine.personalised.run(job)
     assert report.summary.rows == {"sent": 3}
-    results = engine.ledger.send_results(job)
+    results = engine.ledger.send_jobs.send_results(job)
     assert [(r.row, r.state, r.status_label) for r in results] == [
         (2, "sent", "not checked yet"),
         (3, "sent", "not checked yet"),
@@ -72,13 +72,13 @@ async def test_results_carry_the_message_status_and_export(
     ]
     first = results[0]
     assert first.message_id is not None
-    assert engine.ledger.send_results(job, "sent", limit=1, offset=1)[0].row == 3
-    assert engine.ledger.send_results(job, "failed") == []
+    assert engine.ledger.send_jobs.send_results(job, "sent", limit=1, offset=1)[0].row == 3
+    assert engine.ledger.send_jobs.send_results(job, "failed") == []
 
     target = tmp_path / "rows.csv"
-    assert engine.ledger.export_send_job_csv(job, target) == 3
+    assert engine.ledger.send_jobs.export_send_job_csv(job, target) == 3
     with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[1][:5] == ["2", '="923001000001"', "Hi Ali", "sent", first.message_id]
     with pytest.raises(LedgerError, match="is not in the ledger"):
-        engine.ledger.export_send_job_csv(job + 10, target)
+        engine.ledger.send_jobs.export_send_job_csv(job + 10, target)

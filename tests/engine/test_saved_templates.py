@@ -23,7 +23,7 @@ from tui.ledger import Ledger
 @pytest.fixture
 def templates(tmp_path: Path) -> Iterator[SavedTemplates]:
     with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
-        yield SavedTemplates(ledger)
+        yield SavedTemplates(ledger.saved_templates)
 
 
 @pytest.mark.parametrize(
@@ -129,5 +129,5 @@ def test_placeholder_problem_names_the_fields_left() -> None:
 
 async def test_the_engine_keeps_templates_in_its_ledger(engine: Engine) -> None:
     engine.saved_templates.save("Greeting", "Eid Mubarak!")
-    assert engine.ledger.saved_template("greeting") is not None
+    assert engine.ledger.saved_templates.saved_template("greeting") is not None
     assert [t.name for t in engine.saved_templates.search("mubarak")] == ["Greeting"]

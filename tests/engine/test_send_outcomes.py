@@ -33,10 +33,10 @@ async def _timeout_case(engine: Engine, simulator: Simulator) -> None:
     assert outcome.ids == [] and outcome.unknown == ["923001234567", "923211234567"]
     assert outcome.error and "may or may not have taken effect" in outcome.error
     assert simulator.pages_requested().count("sendsms.jsp") == 1
-    [unknown] = engine.ledger.unknown_submits()
+    [unknown] = engine.ledger.unknown.unknown_submits()
     assert "923001234567" in unknown.target and unknown.command == "sendsms.jsp"
     engine.settle_unknown(unknown.id, "checked on the portal: delivered")
-    assert engine.ledger.unknown_submits() == []
+    assert engine.ledger.unknown.unknown_submits() == []
 
 
 async def test_a_refusal_of_a_later_request_keeps_what_went_out(
@@ -50,7 +50,7 @@ async def test_a_refusal_of_a_later_request_keeps_what_went_out(
     sent = {number for number, _ in outcome.ids}
     assert len(sent) + len(outcome.unknown) + len(outcome.unsent) == 60
     for _, msg_id in outcome.ids:
-        assert engine.ledger.message(msg_id) is not None
+        assert engine.ledger.messages.message(msg_id) is not None
 
 
 async def test_a_lost_later_request_is_recorded_as_unknown_and_the_rest_as_not_sent(
@@ -67,8 +67,8 @@ async def test_a_lost_later_request_is_recorded_as_unknown_and_the_rest_as_not_s
     assert outcome.unknown == second and outcome.outcome_unknown
     assert outcome.unsent == ["92" + n[1:] for n in numbers][len(first) + len(second) :]
     assert outcome.error and "may or may not have taken effect" in outcome.error
-    [unknown] = engine.ledger.unknown_submits()
-    assert list(unknown.unsent) == outcome.unsent and engine.ledger.open_intents() == []
+    [unknown] = engine.ledger.unknown.unknown_submits()
+    assert list(unknown.unsent) == outcome.unsent and engine.ledger.intents.open_intents() == []
     assert unknown.targets == second and "may or may not have taken effect" in unknown.summary
 
 
@@ -81,7 +81,9 @@ async def test_a_refusal_of_the_first_of_several_requests_is_raised_as_it_is(
         await engine.send_sms(numbers, "Hello", mask="NOT-MINE")
     assert caught.value.code == 103 and not isinstance(caught.value, SubmitStopped)
     assert simulator.pages_requested().count("sendsms.jsp") == 1
-    assert engine.ledger.unknown_submits() == [] and engine.ledger.open_intents() == []
+    assert (
+        engine.ledger.unknown.unknown_submits() == [] and engine.ledger.intents.open_intents() == []
+    )
 
 
 async def test_bad_numbers_refuse_everything_before_any_request(
@@ -97,4 +99,4 @@ async def test_a_refused_mask_is_an_error_with_its_meaning(engine: Engine) -> No
     with pytest.raises(GatewayError) as caught:
         await engine.send_sms(["03001234567"], "Hello", mask="NOT-MINE")
     assert caught.value.code == 103 and "mask" in str(caught.value).lower()
-    assert engine.ledger.unknown_submits() == []
+    assert engine.ledger.unknown.unknown_submits() == []

@@ -59,8 +59,8 @@ async def make_list(engine: Engine, name: str, members: list[str]) -> str:
     list_id = await engine.client.create_list(name)
     await engine.client.add_contacts(list_id, members)
     at = datetime.now(UTC)
-    engine.ledger.add_list(list_id, name, at)
-    engine.ledger.add_members(list_id, members, "test", at)
+    engine.ledger.lists.add_list(list_id, name, at)
+    engine.ledger.lists.add_members(list_id, members, "test", at)
     return list_id
 
 
@@ -89,7 +89,7 @@ async def test_names_lists_and_text_are_checked(engine: Engine) -> None:
     friends = await make_list(engine, "Friends", FRIENDS)
     family = await make_list(engine, "Family", FAMILY)
     empty = await make_list(engine, "Empty", ["923005555555"])
-    engine.ledger.add_list("9999", "Nobody", datetime.now(UTC))
+    engine.ledger.lists.add_list("9999", "Nobody", datetime.now(UTC))
 
     audience = campaigns.audience([friends, family])
     assert (audience.total, audience.unique, audience.repeats) == (5, 4, 1)
@@ -135,7 +135,7 @@ async def test_scheduled_campaign_is_created_tracked_and_exported(
     assert engine.tracker.watching == 1
 
     await engine.tracker.run_round()
-    record = engine.ledger.campaign(campaign.id)
+    record = engine.ledger.campaigns.campaign(campaign.id)
     assert record is not None and record.state == "Scheduled" and not record.final
     assert campaigns.progress(campaign.id).sent == 0
     assert campaigns.progress(campaign.id).total == 4
@@ -143,7 +143,7 @@ async def test_scheduled_campaign_is_created_tracked_and_exported(
     simulator.clock.advance_to(when + timedelta(seconds=1))
     campaigns.refresh(campaign.id)  # due now rather than after the backoff
     await engine.tracker.run_round()
-    record = engine.ledger.campaign(campaign.id)
+    record = engine.ledger.campaigns.campaign(campaign.id)
     assert record is not None and record.state == "Sent" and record.final
     progress = campaigns.progress(campaign.id)
     assert (progress.total, progress.sent, progress.not_sent) == (4, 4, 0)
@@ -192,7 +192,7 @@ async def test_now_uses_the_gateway_clock_and_past_times_never_go_out(
     sent = [r for r in simulator.requests if r.page == "campaign.jsp"][-1].params
     assert sent["time"] == "2024-03-04 10:00:00"
     await engine.tracker.run_round()
-    record = engine.ledger.campaign(campaign.id)
+    record = engine.ledger.campaigns.campaign(campaign.id)
     assert record is not None and record.state == "Sent" and record.final
 
 
@@ -206,12 +206,12 @@ async def test_gateway_refusal_records_nothing_and_lost_reply_is_unknown(
     with pytest.raises(GatewayError) as refused:
         await campaigns.create(CampaignDraft("Elsewhere", [friends], "Hi again"))
     assert refused.value.code == 500
-    assert engine.ledger.campaigns() == []
+    assert engine.ledger.campaigns.campaigns() == []
 
     simulator.faults.add("campaign", "drop", count=1)
     with pytest.raises(OutcomeUnknown):
         await campaigns.create(CampaignDraft("Lost", [friends], "Hello"))
-    unknown = engine.ledger.unknown_submits()
+    unknown = engine.ledger.unknown.unknown_submits()
     assert len(unknown) == 1 and unknown[0].kind == "sms_campaign"
     assert unknown[0].target == "Lost" and unknown[0].command == "campaign.jsp"
-    assert engine.ledger.campaigns() == []
+    assert engine.ledger.campaigns.campaigns() == []

@@ -22,10 +22,12 @@ async def test_an_accepted_send_leaves_no_intent_and_a_refused_one_neither(
 ) -> None:
     outcome = await engine.send_sms(["03001234567"], "Hello")
     assert len(outcome.ids) == 1 and not outcome.outcome_unknown
-    assert engine.ledger.open_intents() == []
+    assert engine.ledger.intents.open_intents() == []
     with pytest.raises(InvalidNumbers):
         await engine.send_sms(["0300"], "Hello")
-    assert engine.ledger.open_intents() == [] and engine.ledger.unknown_submits() == []
+    assert (
+        engine.ledger.intents.open_intents() == [] and engine.ledger.unknown.unknown_submits() == []
+    )
 
 
 async def test_a_send_cancelled_in_flight_becomes_unknown_once_its_run_is_gone(
@@ -39,24 +41,28 @@ async def test_a_send_cancelled_in_flight_becomes_unknown_once_its_run_is_gone(
     task.cancel()  # the process stops while the request is out
     with pytest.raises(asyncio.CancelledError):
         await task
-    [intent] = engine.ledger.open_intents()
+    [intent] = engine.ledger.intents.open_intents()
     assert len(intent.targets) == 120 and intent.pid == os.getpid()
 
     # While its process lives, it is in flight, not unknown.
-    assert engine.ledger.promote_stale_intents(datetime.now(UTC)) == 0
+    assert engine.ledger.intents.promote_stale_intents(datetime.now(UTC)) == 0
     # Once the process is gone, it is an unknown outcome holding every recipient.
-    promoted = engine.ledger.promote_stale_intents(datetime.now(UTC), alive=lambda pid: False)
-    assert promoted == 1 and engine.ledger.open_intents() == []
-    [entry] = engine.ledger.unknown_submits()
+    promoted = engine.ledger.intents.promote_stale_intents(
+        datetime.now(UTC), alive=lambda pid: False
+    )
+    assert promoted == 1 and engine.ledger.intents.open_intents() == []
+    [entry] = engine.ledger.unknown.unknown_submits()
     assert len(entry.targets) == 120 and "may have been sent" in entry.summary
 
 
 async def test_an_old_intent_is_stale_even_if_its_pid_was_reused(
     engine: Engine,
 ) -> None:
-    engine.ledger.open_intent("call", "makecall.jsp", "call", ["923001234567"], datetime.now(UTC))
+    engine.ledger.intents.open_intent(
+        "call", "makecall.jsp", "call", ["923001234567"], datetime.now(UTC)
+    )
     later = datetime.now(UTC) + timedelta(hours=2)
-    assert engine.ledger.promote_stale_intents(later) == 1
+    assert engine.ledger.intents.promote_stale_intents(later) == 1
 
 
 async def test_a_campaign_whose_answer_is_lost_is_unknown_and_leaves_no_intent(
@@ -70,15 +76,17 @@ async def test_a_campaign_whose_answer_is_lost_is_unknown_and_leaves_no_intent(
     draft = CampaignDraft(name="Eid", list_ids=[list_id], text="Eid Mubarak")
     with pytest.raises(OutcomeUnknown):
         await campaigns.create(draft)
-    assert engine.ledger.open_intents() == []
-    [entry] = engine.ledger.unknown_submits()
+    assert engine.ledger.intents.open_intents() == []
+    [entry] = engine.ledger.unknown.unknown_submits()
     assert entry.kind == "sms_campaign" and entry.targets == ["Eid"]
 
 
 def test_intents_survive_in_the_file(tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite3"
     with Ledger.open(path) as ledger:
-        ledger.open_intent("message", "sendsms.jsp", "SMS", ["923001234567"], datetime.now(UTC))
+        ledger.intents.open_intent(
+            "message", "sendsms.jsp", "SMS", ["923001234567"], datetime.now(UTC)
+        )
     with Ledger.open(path) as ledger:
-        [intent] = ledger.open_intents()
+        [intent] = ledger.intents.open_intents()
         assert intent.targets == ("923001234567",)

@@ -53,7 +53,7 @@ async def test_an_sms_is_parsed_and_analysed_once_and_recorded(
     assert outcome.error is None and not outcome.unknown and not outcome.unsent
     [sent] = [r for r in simulator.requests if r.page == "sendsms.jsp"]
     assert sent.params["unicode"] == "true" and sent.params["to"] == "923001234567,923211234567"
-    record = engine.ledger.message(outcome.ids[0][1])
+    record = engine.ledger.messages.message(outcome.ids[0][1])
     assert record is not None and record.segments == 1 and record.encoding == "UCS-2"
 
 
@@ -75,9 +75,9 @@ async def test_a_call_and_a_feedback_call_go_through_submit(
     assert len(call.ids) == 1 and len(feedback.ids) == 2
     [made] = [r for r in simulator.requests if r.page == "make_feedback_call.jsp"]
     assert made.params["valid_options"] == "3" and made.params["to"].count(",") == 1
-    record = engine.ledger.call(feedback.ids[0][1])
+    record = engine.ledger.calls.call(feedback.ids[0][1])
     assert record is not None and record.kind == "feedback" and record.valid_options == "3"
-    assert engine.ledger.call(call.ids[0][1]).max_retries == 1
+    assert engine.ledger.calls.call(call.ids[0][1]).max_retries == 1
 
 
 async def test_a_failure_part_way_is_typed_fields_of_the_outcome(
@@ -95,10 +95,10 @@ async def test_a_failure_part_way_is_typed_fields_of_the_outcome(
     accounted = [n for n, _ in outcome.ids] + outcome.unknown + outcome.unsent
     assert sorted(accounted) == sorted("92" + n[1:] for n in numbers[:60])
     assert simulator.pages_requested().count("sendsms.jsp") == 2
-    [unknown] = engine.ledger.unknown_submits()
+    [unknown] = engine.ledger.unknown.unknown_submits()
     assert outcome.unknown[0] in unknown.target
     for _, msg_id in outcome.ids:
-        assert engine.ledger.message(msg_id) is not None
+        assert engine.ledger.messages.message(msg_id) is not None
 
 
 @pytest.mark.parametrize(
@@ -134,7 +134,7 @@ async def test_an_invalid_request_is_refused_with_its_sentence_before_anything_i
     assert expected in str(caught.value)
     assert str(caught.value).endswith(".")
     assert not SEND_PAGES & set(simulator.pages_requested())
-    assert engine.ledger.unknown_submits() == []
+    assert engine.ledger.unknown.unknown_submits() == []
 
 
 async def test_bad_numbers_are_all_named_at_once(engine: Engine) -> None:

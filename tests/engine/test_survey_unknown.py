@@ -14,7 +14,7 @@ NUMBERS = ["923001110001", "923001110002", "923001110003"]
 
 def _survey_with_unknown_rows(engine: Engine) -> tuple[int, dict[int, int]]:
     ledger = engine.ledger
-    job = ledger.create_survey(
+    job = ledger.surveys.create_survey(
         "Poll",
         NUMBERS,
         file_id="151",
@@ -26,15 +26,15 @@ def _survey_with_unknown_rows(engine: Engine) -> tuple[int, dict[int, int]]:
         source="test",
         at=AT,
     )
-    rows = ledger.next_survey_rows(job, 10)
-    ledger.mark_survey_sending(job, [row for row, _ in rows])
-    ledger.mark_survey_unknown(job, rows, "no answer from the gateway", AT)
+    rows = ledger.surveys.next_survey_rows(job, 10)
+    ledger.surveys.mark_survey_sending(job, [row for row, _ in rows])
+    ledger.surveys.mark_survey_unknown(job, rows, "no answer from the gateway", AT)
     unknown = {int(u.ref.rsplit(":", 1)[1]): u.id for u in engine.unknown.open() if u.ref}
     return job, unknown
 
 
 def _states(engine: Engine, job: int) -> dict[int, str]:
-    return {r.row: r.state for r in engine.ledger.survey_rows(job)}
+    return {r.row: r.state for r in engine.ledger.surveys.survey_rows(job)}
 
 
 async def test_a_survey_row_settled_as_called_counts_as_called(engine: Engine) -> None:
@@ -54,5 +54,5 @@ async def test_a_survey_row_settled_as_not_called_is_called_again(engine: Engine
     last = max(unknown)
     engine.unknown.settle(unknown[last], Resolution.NOT_SENT)
     assert _states(engine, job)[last] == "pending"
-    assert [row for row, _ in engine.ledger.next_survey_rows(job, 10)] == [last]
+    assert [row for row, _ in engine.ledger.surveys.next_survey_rows(job, 10)] == [last]
     assert len(engine.unknown.open()) == 2

@@ -34,14 +34,16 @@ async def test_a_conversation_shows_sent_and_received_in_order(
         msisdn=NUMBER, text="STOP", short_code="8111", at=start + timedelta(hours=3)
     )
     await engine.pay_and_fetch()
-    engine.ledger.record_calls(
+    engine.ledger.calls.record_calls(
         [NewCall("call-1", NUMBER, "f1", start + timedelta(hours=2), kind="feedback")]
     )
-    engine.ledger.update_call_status(
+    engine.ledger.calls.update_call_status(
         "call-1", CallStatus.SENT, start + timedelta(hours=2), option_selected="2"
     )
-    engine.ledger.add_campaign("camp-1", "Eid", ["L1"], "Eid Mubarak", start - timedelta(days=1))
-    engine.ledger.upsert_campaign_statuses(
+    engine.ledger.campaigns.add_campaign(
+        "camp-1", "Eid", ["L1"], "Eid Mubarak", start - timedelta(days=1)
+    )
+    engine.ledger.campaigns.upsert_campaign_statuses(
         "camp-1", [CampaignRecipient(NUMBER, MessageStatus.SENT)], start
     )
     OptOuts(engine).scan_incoming()

@@ -37,10 +37,10 @@ async def test_quick_send_to_50_numbers_is_tracked_to_sent(
     ids = [msg_id for _, msg_id in outcome.ids]
     # Before the simulated delivery delay, every message is still Not Sent.
     await engine.tracker.run_round()
-    assert all(engine.ledger.message(i).status is MessageStatus.NOT_SENT for i in ids)
+    assert all(engine.ledger.messages.message(i).status is MessageStatus.NOT_SENT for i in ids)
     simulator.clock.advance(60)
-    await _rounds_until(engine, lambda: engine.ledger.in_flight().messages == 0)
-    assert all(engine.ledger.message(i).status is MessageStatus.SENT for i in ids)
+    await _rounds_until(engine, lambda: engine.ledger.tracking.in_flight().messages == 0)
+    assert all(engine.ledger.messages.message(i).status is MessageStatus.SENT for i in ids)
     sent = set()
     while True:
         event = await asyncio.wait_for(sub.get(), 1)
@@ -53,7 +53,7 @@ async def test_quick_send_to_50_numbers_is_tracked_to_sent(
 async def test_tracker_stops_polling_final_items(engine: Engine, simulator: Simulator) -> None:
     outcome = await engine.send_sms(NUMBERS[:3], "Hello")
     simulator.clock.advance(60)
-    await _rounds_until(engine, lambda: engine.ledger.in_flight().messages == 0)
+    await _rounds_until(engine, lambda: engine.ledger.tracking.in_flight().messages == 0)
     queries_before = simulator.pages_requested().count("querymsg.jsp")
     for _ in range(3):
         assert await engine.tracker.run_round() == 0
@@ -65,7 +65,7 @@ async def test_not_final_items_back_off(engine: Engine) -> None:
     outcome = await engine.send_sms(NUMBERS[:1], "Hello")
     msg_id = outcome.ids[0][1]
     await engine.tracker.run_round()
-    first = engine.ledger.message(msg_id)
+    first = engine.ledger.messages.message(msg_id)
     assert first.status is MessageStatus.NOT_SENT and first.next_poll_at is not None
     # Polled again right away, nothing is due: the next query waits for the interval.
     assert await engine.tracker.run_round() == 0
@@ -92,17 +92,17 @@ async def test_calls_are_tracked_with_retries_and_pressed_option(
     for _ in range(12):
         simulator.clock.advance(120)
         await _rounds_until(engine, lambda: True, rounds=1)
-        if engine.ledger.in_flight().calls == 0:
+        if engine.ledger.tracking.in_flight().calls == 0:
             break
-    assert engine.ledger.in_flight().calls == 0
+    assert engine.ledger.tracking.in_flight().calls == 0
     for _, call_id in call.ids + feedback.ids:
-        record = engine.ledger.call(call_id)
+        record = engine.ledger.calls.call(call_id)
         assert record.final
         assert record.status is not CallStatus.SCHEDULED
         truth = (await engine.client.query_call(call_id)).status
         assert record.status is truth
     for _, call_id in feedback.ids:
-        record = engine.ledger.call(call_id)
+        record = engine.ledger.calls.call(call_id)
         if record.status is CallStatus.SENT:
             assert record.option_selected is not None
 
@@ -112,12 +112,14 @@ async def test_voice_campaign_and_audio_tracked_to_completion(
 ) -> None:
     now = simulator.clock.now()
     file_id = await engine.client.upload_audio("bill", _wav_bytes())
-    engine.ledger.add_audio(file_id, "bill", now, size=16044, duration=1.0)
+    engine.ledger.audio.add_audio(file_id, "bill", now, size=16044, duration=1.0)
     engine.tracker.watch("audio", file_id)
     await engine.tracker.run_round()
-    assert engine.ledger.audio(file_id).status is AudioStatus.NOT_READY
+    assert engine.ledger.audio.audio(file_id).status is AudioStatus.NOT_READY
     simulator.clock.advance(3600)
-    await _rounds_until(engine, lambda: engine.ledger.audio(file_id).status is AudioStatus.READY)
+    await _rounds_until(
+        engine, lambda: engine.ledger.audio.audio(file_id).status is AudioStatus.READY
+    )
 
     list_id = await engine.client.create_list("dealers")
     await engine.client.add_contacts(list_id, [f"92300{2000000 + i}" for i in range(6)])
@@ -129,7 +131,9 @@ async def test_voice_campaign_and_audio_tracked_to_completion(
         start=start.replace(tzinfo=None),
         end=(start + timedelta(days=1)).replace(tzinfo=None),
     )
-    engine.ledger.add_voice_campaign(camp_id, "bill run", "broadcast", {"list_ids": [list_id]}, now)
+    engine.ledger.voice.add_voice_campaign(
+        camp_id, "bill run", "broadcast", {"list_ids": [list_id]}, now
+    )
     engine.tracker.watch("voice_campaign", camp_id)
     for _ in range(40):
         simulator.clock.advance(600)
@@ -137,7 +141,7 @@ async def test_voice_campaign_and_audio_tracked_to_completion(
         await asyncio.sleep(engine.profile.poll_max)
         if engine.tracker.watching == 0:
             break
-    latest = engine.ledger.voice_latest(camp_id)
+    latest = engine.ledger.voice.voice_latest(camp_id)
     assert latest is not None and latest.status.is_final, latest
     assert latest.call_attempts >= 6
     assert latest.answered + latest.busy + latest.not_answered + latest.not_responding >= 6
@@ -158,14 +162,14 @@ async def test_tracking_resumes_after_a_restart(simulator: Simulator, tmp_path: 
         transport=simulator.transport(),
     )
     try:
-        assert second.ledger.in_flight().messages == 4
+        assert second.ledger.tracking.in_flight().messages == 4
         await second.start()
         for _ in range(200):
-            if second.ledger.in_flight().messages == 0:
+            if second.ledger.tracking.in_flight().messages == 0:
                 break
             await asyncio.sleep(0.02)
         for _, msg_id in outcome.ids:
-            assert second.ledger.message(msg_id).status is MessageStatus.SENT
+            assert second.ledger.messages.message(msg_id).status is MessageStatus.SENT
     finally:
         await second.stop()
 

@@ -42,8 +42,8 @@ async def demo(tmp_path: Path) -> AsyncIterator[Engine]:
 
 def seeded(engine: Engine) -> dict[str, str]:
     """IDs of the demo's lists and audio files by name."""
-    ids = {item.name: item.id for item in engine.ledger.lists()}
-    ids.update({audio.name: audio.id for audio in engine.ledger.audio_files()})
+    ids = {item.name: item.id for item in engine.ledger.lists.lists()}
+    ids.update({audio.name: audio.id for audio in engine.ledger.audio.audio_files()})
     return ids
 
 
@@ -217,11 +217,11 @@ async def test_a_broadcast_runs_to_sent_as_the_clock_moves(demo: Engine) -> None
                 break
     subscription.close()
     assert final is not None and final.status == "Sent"
-    latest = demo.ledger.voice_latest(campaign.id)
+    latest = demo.ledger.voice.voice_latest(campaign.id)
     assert latest is not None and latest.status is VoiceCampaignStatus.SENT
     assert latest.call_attempts == 5
     assert latest.answered + latest.not_answered + latest.not_responding + latest.busy == 5
-    record = demo.ledger.voice_campaign(campaign.id)
+    record = demo.ledger.voice.voice_campaign(campaign.id)
     assert record is not None and record.final
 
 
@@ -232,10 +232,10 @@ async def test_a_lost_answer_is_recorded_as_unknown(demo: Engine) -> None:
     demo.simulator.faults.add("voice_broadcast_campaign", "drop", count=1)
     with pytest.raises(OutcomeUnknown):
         await voice.create(plan)
-    unknown = demo.ledger.unknown_submits()
+    unknown = demo.ledger.unknown.unknown_submits()
     assert [u.kind for u in unknown] == ["voice_campaign"]
     assert "Lost reply" in unknown[0].target
-    assert all(c.name != "Lost reply" for c in demo.ledger.voice_campaigns())
+    assert all(c.name != "Lost reply" for c in demo.ledger.voice.voice_campaigns())
 
 
 def test_a_daily_window_that_never_opens_between_start_and_end_is_refused() -> None:

@@ -59,45 +59,45 @@ def _run_until_killed(script: str, ledger_path: Path) -> str:
 def test_raw_reply_survives_kill_before_parse(ledger_path: Path) -> None:
     line = _run_until_killed(
         f"""
-        first = ledger.store_incoming_reply(b"<first/>", now)
-        ledger.store_incoming_messages(first, [
+        first = ledger.inbox.store_incoming_reply(b"<first/>", now)
+        ledger.inbox.store_incoming_messages(first, [
             IncomingMessage("16", "923451234567", "hello", "8558", "2026,05,01 09:00", None)])
-        raw_id = ledger.store_incoming_reply({BODY.encode()!r}, now)
+        raw_id = ledger.inbox.store_incoming_reply({BODY.encode()!r}, now)
         print(raw_id, flush=True)
         sys.stdin.read()  # killed here: the reply is never parsed
         """,
         ledger_path,
     )
     with Ledger.open(ledger_path) as ledger:
-        assert [m.text for m in ledger.inbox_page()] == ["hello"]
-        (pending,) = ledger.unparsed_replies()
+        assert [m.text for m in ledger.inbox.inbox_page()] == ["hello"]
+        (pending,) = ledger.inbox.unparsed_replies()
         assert pending.id == int(line) and pending.body == BODY.encode()
         # Start-up re-parses what was left (here: by hand, as the engine's parser would).
         parsed = IncomingMessage(
             "17", "923451234567", "آخری پیغام", "8558", "2026,05,01 09:05", None
         )
-        assert ledger.store_incoming_messages(pending.id, [parsed]) == 1
-        assert ledger.unparsed_replies() == []
-        assert [m.text for m in ledger.search_inbox("پیغام")] == ["آخری پیغام"]
+        assert ledger.inbox.store_incoming_messages(pending.id, [parsed]) == 1
+        assert ledger.inbox.unparsed_replies() == []
+        assert [m.text for m in ledger.inbox.search_inbox("پیغام")] == ["آخری پیغام"]
 
 
 def test_batch_marked_sending_is_unknown_after_kill(ledger_path: Path) -> None:
     _run_until_killed(
         """
-        ledger.add_list("L1", "Customers", now)
-        job = ledger.create_import("L1", "c.csv", [["923001110001"], ["923001110002"]], now)
-        batch = ledger.next_import_batch(job)
-        ledger.mark_import_sending(job, batch.seq, now)
+        ledger.lists.add_list("L1", "Customers", now)
+        job = ledger.imports.create_import("L1", "c.csv", [["923001110001"], ["923001110002"]], now)
+        batch = ledger.imports.next_import_batch(job)
+        ledger.imports.mark_import_sending(job, batch.seq, now)
         print(job, flush=True)
         sys.stdin.read()  # killed while "the request is out"
         """,
         ledger_path,
     )
     with Ledger.open(ledger_path) as ledger:
-        (job,) = ledger.import_jobs()
+        (job,) = ledger.imports.import_jobs()
         assert job.batches == {"sending": 1, "pending": 1}
         assert ledger.recover_interrupted(datetime.now().astimezone()) == 1
-        nxt = ledger.next_import_batch(job.job_id)
+        nxt = ledger.imports.next_import_batch(job.job_id)
         assert nxt is not None and nxt.seq == 2  # batch 1 is not sent again blindly
-        (unknown,) = ledger.unknown_submits()
+        (unknown,) = ledger.unknown.unknown_submits()
         assert unknown.ref == f"import:{job.job_id}:1"

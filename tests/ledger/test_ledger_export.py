@@ -41,11 +41,11 @@ def test_inbox_export_round_trip(
         'comma, "quotes" and\na new line',
         '=HYPERLINK("http://evil")',
     ]
-    raw_id = ledger.store_incoming_reply(b"<x/>", t0)
-    ledger.store_incoming_messages(
+    raw_id = ledger.inbox.store_incoming_reply(b"<x/>", t0)
+    ledger.inbox.store_incoming_messages(
         raw_id, [make_incoming(str(i), t, minute=i) for i, t in enumerate(texts)]
     )
-    ledger.mark_read([ledger.inbox_page()[0].id])
+    ledger.inbox.mark_read([ledger.inbox.inbox_page()[0].id])
     out = tmp_path / "inbox.csv"
     assert ledger.export_inbox_csv(out) == 4
     header, *rows = _read(out)
@@ -70,7 +70,7 @@ def test_inbox_export_round_trip(
             "'" + m.text if m.text.startswith("=") else m.text,
             "yes" if m.read else "no",
         ]
-        for m in ledger.inbox_page(0, 100)
+        for m in ledger.inbox.inbox_page(0, 100)
     ]
     assert rows == expected
     # A message that would be a spreadsheet formula is exported as text.
@@ -81,8 +81,8 @@ def test_inbox_export_round_trip(
 
 
 def test_campaign_list_and_voice_exports(ledger: Ledger, tmp_path: Path, t0: datetime) -> None:
-    ledger.add_list("L1", "Customers", t0)
-    ledger.add_members("L1", ["923001110002", "923001110001"], "b1", t0)
+    ledger.lists.add_list("L1", "Customers", t0)
+    ledger.lists.add_members("L1", ["923001110002", "923001110001"], "b1", t0)
     assert ledger.export_list_csv("L1", tmp_path / "list.csv") == 2
     local = t0.astimezone(KARACHI).strftime("%Y-%m-%d %H:%M:%S")  # to the second
     assert _read(tmp_path / "list.csv") == [
@@ -94,8 +94,8 @@ def test_campaign_list_and_voice_exports(ledger: Ledger, tmp_path: Path, t0: dat
     assert ledger.export_list_csv("L1", tmp_path / "utc.csv", UTC) == 2
     assert _read(tmp_path / "utc.csv")[1][1] == t0.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
-    ledger.add_campaign("C1", "Eid", ["L1"], "عید مبارک", t0)
-    ledger.upsert_campaign_statuses(
+    ledger.campaigns.add_campaign("C1", "Eid", ["L1"], "عید مبارک", t0)
+    ledger.campaigns.upsert_campaign_statuses(
         "C1",
         [
             CampaignRecipient("923001110001", MessageStatus.SENT),
@@ -110,7 +110,7 @@ def test_campaign_list_and_voice_exports(ledger: Ledger, tmp_path: Path, t0: dat
         ['="923001110002"', "0", "Not Sent", local],
     ]
 
-    ledger.add_voice_campaign("V1", "Reminder", "broadcast", {}, t0)
+    ledger.voice.add_voice_campaign("V1", "Reminder", "broadcast", {}, t0)
     for minute, (status, attempts) in enumerate(
         [(VoiceCampaignStatus.SENDING, 5), (VoiceCampaignStatus.SENT, 9)]
     ):
@@ -131,7 +131,7 @@ def test_campaign_list_and_voice_exports(ledger: Ledger, tmp_path: Path, t0: dat
             0,
             2.5 * attempts,
         )
-        ledger.add_voice_snapshot("V1", info, t0 + timedelta(minutes=minute))
+        ledger.voice.add_voice_snapshot("V1", info, t0 + timedelta(minutes=minute))
     assert ledger.export_voice_csv("V1", tmp_path / "voice.csv") == 2
     header, *rows = _read(tmp_path / "voice.csv")
     assert header[:3] == ["At (Asia/Karachi)", "Status code", "Status"]
@@ -170,8 +170,8 @@ def test_failure_mid_export_leaves_previous_file_untouched(tmp_path: Path) -> No
 def test_failure_mid_ledger_export_writes_nothing(
     ledger: Ledger, tmp_path: Path, t0: datetime
 ) -> None:
-    ledger.add_campaign("C1", "Eid", ["L1"], "x", t0)
-    ledger.upsert_campaign_statuses(
+    ledger.campaigns.add_campaign("C1", "Eid", ["L1"], "x", t0)
+    ledger.campaigns.upsert_campaign_statuses(
         "C1", [CampaignRecipient(f"9230011100{i:02d}", MessageStatus.SENT) for i in range(50)], t0
     )
     # A status this version cannot read, stored by some later version, halfway through.

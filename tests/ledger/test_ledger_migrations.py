@@ -141,42 +141,42 @@ def test_upgrade_from_every_earlier_version_keeps_data(tmp_path: Path, version: 
     with Ledger.open(path) as ledger:
         assert ledger.schema_version == CURRENT_VERSION
 
-        m1, m2 = ledger.message("m1"), ledger.message("m2")
+        m1, m2 = ledger.messages.message("m1"), ledger.messages.message("m2")
         assert m1 is not None and m1.status is MessageStatus.SENT and m1.final
         assert m2 is not None and m2.text == "آپ کا آرڈر" and not m2.final
-        assert [c.status for c in ledger.message_history("m1")] == [1]
-        call = ledger.call("c1")
+        assert [c.status for c in ledger.messages.message_history("m1")] == [1]
+        call = ledger.calls.call("c1")
         assert call is not None and call.status is CallStatus.SENT
         assert call.option_selected == "2" and call.kind == "feedback"
 
-        (summary,) = ledger.lists()
+        (summary,) = ledger.lists.lists()
         assert (summary.name, summary.members) == ("Customers", 2)
-        assert ledger.campaign_status_counts("C1") == {MessageStatus.SENT: 1}
-        voice = ledger.voice_campaign("V1")
+        assert ledger.campaigns.campaign_status_counts("C1") == {MessageStatus.SENT: 1}
+        voice = ledger.voice.voice_campaign("V1")
         assert voice is not None and voice.params == {"file_id": "f1"}
         assert voice.last_status is VoiceCampaignStatus.SENDING
-        latest = ledger.voice_latest("V1")
+        latest = ledger.voice.voice_latest("V1")
         assert latest is not None and latest.cost == 4.5
-        audio = ledger.audio_by_name("welcome")
+        audio = ledger.audio.audio_by_name("welcome")
         assert audio is not None and audio.status is AudioStatus.READY
 
-        assert ledger.inbox_count() == 2
-        assert [r.id for r in ledger.unparsed_replies()] == [2]
-        assert len(ledger.unknown_submits()) == 1
+        assert ledger.inbox.inbox_count() == 2
+        assert [r.id for r in ledger.inbox.unparsed_replies()] == [2]
+        assert len(ledger.unknown.unknown_submits()) == 1
         # The search index covers messages stored before it existed (v1 -> v2).
-        assert [m.gateway_id for m in ledger.search_inbox("call")] == ["g1"]
-        assert [m.gateway_id for m in ledger.search_inbox("شکریہ")] == ["g2"]
+        assert [m.gateway_id for m in ledger.inbox.search_inbox("call")] == ["g1"]
+        assert [m.gateway_id for m in ledger.inbox.search_inbox("شکریہ")] == ["g2"]
         # And new messages are indexed from now on.
-        raw = ledger.store_incoming_reply(b"<c/>", T0)
+        raw = ledger.inbox.store_incoming_reply(b"<c/>", T0)
         new = IncomingMessage("g3", "923000000000", "call later", "8558", "x", None)
-        ledger.store_incoming_messages(raw, [new])
-        assert [m.gateway_id for m in ledger.search_inbox("call")] == ["g3", "g1"]
+        ledger.inbox.store_incoming_messages(raw, [new])
+        assert [m.gateway_id for m in ledger.inbox.search_inbox("call")] == ["g3", "g1"]
 
         # The version 3 journal works with lists made by older versions.
-        job = ledger.create_import("L1", "old.csv", [["923001110005"]], T0)
-        ledger.mark_import_sending(job, 1, T0)
-        assert ledger.mark_import_done(job, 1, T0) == 1
-        assert ledger.member_count("L1") == 3
+        job = ledger.imports.create_import("L1", "old.csv", [["923001110005"]], T0)
+        ledger.imports.mark_import_sending(job, 1, T0)
+        assert ledger.imports.mark_import_done(job, 1, T0) == 1
+        assert ledger.lists.member_count("L1") == 3
 
 
 @pytest.mark.parametrize("version", [0, *sorted(FILLERS)])
@@ -280,12 +280,12 @@ def test_write_while_another_process_writes_is_a_clear_error(tmp_path: Path) -> 
         other.execute("BEGIN IMMEDIATE")
         try:
             with pytest.raises(LedgerError, match="busy in another csms process"):
-                ledger.add_list("L1", "Customers", T0)
+                ledger.lists.add_list("L1", "Customers", T0)
         finally:
             other.execute("ROLLBACK")
             other.close()
-        ledger.add_list("L1", "Customers", T0)
-        assert [s.name for s in ledger.lists()] == ["Customers"]
+        ledger.lists.add_list("L1", "Customers", T0)
+        assert [s.name for s in ledger.lists.lists()] == ["Customers"]
 
 
 def test_directory_in_place_of_the_file(tmp_path: Path) -> None:

@@ -16,11 +16,11 @@ def test_the_reader_sees_commits_refuses_writes_and_reads_during_a_write(
 ) -> None:
     reader = ledger.reader()
     try:
-        ledger.add_list("L1", "Friends", t0)
-        assert [item.name for item in reader.lists()] == ["Friends"]
+        ledger.lists.add_list("L1", "Friends", t0)
+        assert [item.name for item in reader.lists.lists()] == ["Friends"]
         with pytest.raises(LedgerError):
-            reader.add_list("L2", "Family", t0)
-        assert [item.name for item in ledger.lists()] == ["Friends"]
+            reader.lists.add_list("L2", "Family", t0)
+        assert [item.name for item in ledger.lists.lists()] == ["Friends"]
 
         # A write transaction held open on the engine's connection (as during
         # a commit's fsync) does not hold up a read on the reader.
@@ -40,14 +40,14 @@ def test_the_reader_sees_commits_refuses_writes_and_reads_during_a_write(
         writer.start()
         assert inside.wait(5)
         try:
-            read = threading.Thread(target=lambda: reader.lists())
+            read = threading.Thread(target=lambda: reader.lists.lists())
             read.start()
             read.join(2)
             assert not read.is_alive()  # the read did not wait for the writer
-            assert [item.name for item in reader.lists()] == ["Friends"]  # not yet committed
+            assert [item.name for item in reader.lists.lists()] == ["Friends"]  # not yet committed
         finally:
             release.set()
             writer.join()
-        assert sorted(item.name for item in reader.lists()) == ["Friends", "Held"]
+        assert sorted(item.name for item in reader.lists.lists()) == ["Friends", "Held"]
     finally:
         reader.close()

@@ -557,7 +557,7 @@ async def _wait_ready(
     try:
         while True:
             status = await engine.client.audio_status(file_id)
-            engine.ledger.update_audio_status(file_id, status, datetime.now(UTC))
+            engine.ledger.audio.update_audio_status(file_id, status, datetime.now(UTC))
             if status is AudioStatus.READY:
                 return status
             waited = loop.time() - started
@@ -628,9 +628,9 @@ async def _status(engine: Engine, args: argparse.Namespace) -> int:
             exit_code=output.EXIT_FAILED,
             code=error.code,
         )
-    known = engine.ledger.audio(file_id)
+    known = engine.ledger.audio.audio(file_id)
     if known is not None:
-        engine.ledger.update_audio_status(file_id, status, datetime.now(UTC))
+        engine.ledger.audio.update_audio_status(file_id, status, datetime.now(UTC))
     document = {
         "id": file_id,
         "name": None if known is None else known.name,

@@ -90,7 +90,9 @@ def register(subparsers: Any) -> None:
 
 def _find_campaign(engine: Engine, wanted: str) -> SmsCampaign:
     ledger = engine.ledger
-    found = ledger.campaign_by_name(wanted.strip()) or ledger.campaign(wanted.strip())
+    found = ledger.campaigns.campaign_by_name(wanted.strip()) or ledger.campaigns.campaign(
+        wanted.strip()
+    )
     if found is None:
         raise CliError(f"No campaign {wanted!r} is known; `csms campaign` lists them.")
     return found
@@ -118,7 +120,7 @@ def _campaign_dict(engine: Engine, item: SmsCampaign) -> dict[str, Any]:
 
 async def _list(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
-        items = [_campaign_dict(engine, item) for item in engine.ledger.campaigns()]
+        items = [_campaign_dict(engine, item) for item in engine.ledger.campaigns.campaigns()]
     if as_json(args):
         print(json.dumps(items, ensure_ascii=False))
     elif not items:

@@ -70,7 +70,7 @@ async def _fetch(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
         engine.inbox.recover()
         _report_losses(engine, args)
-        before = engine.ledger.inbox_count()
+        before = engine.ledger.inbox.inbox_count()
         code = output.EXIT_OK
         outcome = None
         try:
@@ -102,7 +102,7 @@ async def _fetch(args: argparse.Namespace) -> int:
                 " ledger's quarantine (its messages are not lost, but are not shown here).",
                 file=sys.stderr,
             )
-        total = engine.ledger.inbox_count()
+        total = engine.ledger.inbox.inbox_count()
         info = outcome.info if outcome else None
         waiting = info.unpaid_pending if info else 0
         note = f"; {waiting} unpaid pending (use --pay or --discard)" if waiting else ""
@@ -147,13 +147,13 @@ def _hand_out(engine: Engine, as_json: bool) -> int:
     """Print the stored messages not printed before, then mark them, batch by batch."""
     printed = 0
     while True:
-        batch = engine.ledger.not_handed_out(HAND_OUT_BATCH)
+        batch = engine.ledger.inbox_fetches.not_handed_out(HAND_OUT_BATCH)
         if not batch:
             return printed
         for message in batch:
             _print_message(message, as_json)
         sys.stdout.flush()
-        engine.ledger.mark_handed_out(m.id for m in batch)
+        engine.ledger.inbox_fetches.mark_handed_out(m.id for m in batch)
         printed += len(batch)
 
 

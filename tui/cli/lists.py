@@ -120,7 +120,7 @@ def register(subparsers: Any) -> None:
 async def _show(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
         uploader = ListUploader(engine)
-        lists = engine.ledger.lists()
+        lists = engine.ledger.lists.lists()
         jobs = uploader.unfinished_jobs()
         zone = profile_zone(engine)
     if args.json:
@@ -154,7 +154,7 @@ async def _import(args: argparse.Namespace) -> int:
         target = uploader.find_list(args.list_name)
         if target is None:
             uploader.check_new_name(args.list_name)
-        known = engine.ledger.member_set(target.id) if target else set()
+        known = engine.ledger.lists.member_set(target.id) if target else set()
         queued = uploader.queued_numbers(target.id) if target else set()
         with preview_file(
             args.file,
@@ -241,12 +241,12 @@ def _batches(count: int) -> str:
 
 def _stuck(engine: Engine, job_id: int, list_id: str) -> dict[str, Any]:
     """Why an import cannot go on by itself: its batches of unknown outcome or that failed."""
-    batches = engine.ledger.import_batches(job_id)
+    batches = engine.ledger.imports.import_batches(job_id)
     unknown = [b.seq for b in batches if b.state == "unknown"]
     failed = [b.seq for b in batches if b.state == "failed"]
-    summary = engine.ledger.list_by_id(list_id)
+    summary = engine.ledger.lists.list_by_id(list_id)
     name = summary.name if summary else list_id
-    refs = {u.ref: u.id for u in engine.ledger.unknown_submits()}
+    refs = {u.ref: u.id for u in engine.ledger.unknown.unknown_submits()}
     parts = []
     if unknown:
         ids = ", ".join(str(refs.get(f"import:{job_id}:{seq}", "?")) for seq in unknown)
@@ -293,7 +293,7 @@ async def _clean(args: argparse.Namespace) -> int:
         name = args.name or clean_name([s.name for s in sources])
         ids = [s.id for s in sources]
         left_out = engine.optouts.listed_members(ids)
-        members = len(engine.ledger.distinct_members(ids))
+        members = len(engine.ledger.lists.distinct_members(ids))
         plan = (
             f"List {name!r} would hold {members - len(left_out):,} of the {members:,} members"
             f" of {', '.join(repr(s.name) for s in sources)}; {len(left_out):,} on the"

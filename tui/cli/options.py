@@ -32,7 +32,7 @@ def list_ids(engine: Engine, names: Sequence[str]) -> tuple[str, ...]:
     uploader = ListUploader(engine)
     ids = []
     for name in names:
-        found = uploader.find_list(name) or engine.ledger.list_by_id(name.strip())
+        found = uploader.find_list(name) or engine.ledger.lists.list_by_id(name.strip())
         if found is None:
             raise CliError(f"No list {name!r} is known; `csms lists` shows the known lists.")
         ids.append(found.id)

@@ -360,10 +360,14 @@ def _print_job(
     extra: dict[str, Any] | None = None,
 ) -> int:
     ledger = engine.ledger
-    problems = [r for s in ("failed", "unknown") for r in ledger.send_results(summary.job_id, s)]
+    problems = [
+        r for s in ("failed", "unknown") for r in ledger.send_jobs.send_results(summary.job_id, s)
+    ]
     problems.sort(key=lambda r: r.row)
     prefix = f"send:{summary.job_id}:"
-    unknown_ids = [u.id for u in ledger.unknown_submits() if (u.ref or "").startswith(prefix)]
+    unknown_ids = [
+        u.id for u in ledger.unknown.unknown_submits() if (u.ref or "").startswith(prefix)
+    ]
     return report_.print_outcome(
         summary, report, problems, unknown_ids, as_json=args.json, zone=profile_zone(engine),
         extra=extra,
@@ -380,11 +384,11 @@ async def _resume(engine: Engine, args: argparse.Namespace) -> int:
             " now count as of unknown outcome (not sent again by themselves)."
         )
     ledger = engine.ledger
-    queued = ledger.send_rows(args.job, "pending")
+    queued = ledger.send_jobs.send_rows(args.job, "pending")
     if args.retry_failed:
-        queued += ledger.send_rows(args.job, "failed")
+        queued += ledger.send_jobs.send_rows(args.job, "failed")
     if args.include_unknown:
-        queued += ledger.send_rows(args.job, "unknown")
+        queued += ledger.send_jobs.send_rows(args.job, "unknown")
     if not queued:
         return _print_job(engine, args, find_job(engine, args.job), None, {"resumed": False})
     cost = await cost_of_rows(engine, (analyze(row.text).segments for row in queued))
@@ -396,7 +400,7 @@ async def _resume(engine: Engine, args: argparse.Namespace) -> int:
     refused = _before_asking(engine, args, cost, None)
     if refused is not None:
         return refused
-    unknown = len(ledger.send_rows(args.job, "unknown")) if args.include_unknown else 0
+    unknown = len(ledger.send_jobs.send_rows(args.job, "unknown")) if args.include_unknown else 0
     if unknown and not args.yes:
         declined = _ask(
             f"{plural(unknown, 'row')} of unknown outcome may have been delivered already;"
@@ -415,6 +419,6 @@ async def _resume(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _retry_unknown(engine: Engine, job_id: int) -> None:
-    rows = [row.row for row in engine.ledger.send_rows(job_id, "unknown")]
+    rows = [row.row for row in engine.ledger.send_jobs.send_rows(job_id, "unknown")]
     if rows:
-        engine.ledger.retry_send_rows(job_id, rows, datetime.now(UTC))
+        engine.ledger.send_jobs.retry_send_rows(job_id, rows, datetime.now(UTC))

@@ -20,7 +20,7 @@ from tui.wording import plural
 
 def find_job(engine: Engine, job_id: int) -> SendJobSummary:
     try:
-        return engine.ledger.send_job_summary(job_id)
+        return engine.ledger.send_jobs.send_job_summary(job_id)
     except LedgerError:
         raise CliError(
             f"No personalised send {job_id} is known; `csms personalised` lists them."
@@ -32,7 +32,7 @@ async def status(args: argparse.Namespace) -> int:
         find_job(engine, args.job)
         summary = engine.personalised.close_if_done(args.job)
         zone = profile_zone(engine)
-        rows = engine.ledger.send_results(args.job, args.rows) if args.rows else []
+        rows = engine.ledger.send_jobs.send_results(args.job, args.rows) if args.rows else []
         statuses = _status_counts(engine, args.job)
         if args.json:
             document = {**report_.job_dict(summary, zone), "message_status": statuses}
@@ -58,7 +58,7 @@ async def status(args: argparse.Namespace) -> int:
 def _status_counts(engine: Engine, job_id: int) -> dict[str, int]:
     """Sent rows by the gateway status of their message, as last checked."""
     counts: dict[str, int] = {}
-    for row in engine.ledger.send_results(job_id, "sent"):
+    for row in engine.ledger.send_jobs.send_results(job_id, "sent"):
         label = row.status_label or "confirmed by you (no ID)"
         counts[label] = counts.get(label, 0) + 1
     return counts
@@ -69,7 +69,7 @@ async def export(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
         find_job(engine, args.job)
         rows = await asyncio.to_thread(
-            engine.ledger.export_send_job_csv, args.job, target, profile_zone(engine)
+            engine.ledger.send_jobs.export_send_job_csv, args.job, target, profile_zone(engine)
         )
     if args.json:
         print(json.dumps({"file": str(target), "rows": rows}))
@@ -81,7 +81,7 @@ async def export(args: argparse.Namespace) -> int:
 async def list_jobs(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
         zone = profile_zone(engine)
-        jobs = engine.ledger.send_jobs(open_only=False)
+        jobs = engine.ledger.send_jobs.send_jobs(open_only=False)
     if args.json:
         print(json.dumps([report_.job_dict(job, zone) for job in jobs], ensure_ascii=False))
         return EXIT_OK

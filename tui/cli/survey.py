@@ -112,7 +112,7 @@ def _survey_dict(survey: Survey, tally: SurveyTally) -> dict[str, Any]:
 async def _list(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
         surveys = Surveys(engine)
-        items = [_survey_dict(s, surveys.tally(s.id)) for s in engine.ledger.surveys()]
+        items = [_survey_dict(s, surveys.tally(s.id)) for s in engine.ledger.surveys.surveys()]
     if as_json(args):
         print(json.dumps(items, ensure_ascii=False))
     elif not items:
@@ -135,7 +135,7 @@ async def _start(args: argparse.Namespace) -> int:
             await recordings.resolve(value)
             for value in (args.audio, args.valid_audio, args.invalid_audio)
         ]
-        if engine.ledger.survey_by_name(args.name) is not None:
+        if engine.ledger.surveys.survey_by_name(args.name) is not None:
             raise CliError(f"A survey named {args.name!r} exists; `csms survey resume` it.")
         review = (
             f"Survey {args.name!r}: call {plural(len(numbers), 'number')} from {source};"
@@ -238,7 +238,7 @@ async def _status(args: argparse.Namespace) -> int:
             raise CliError(str(error)) from None
         await engine.tracker.run_round()  # ask the gateway about calls not final yet
         tally = surveys.tally(survey.id)
-        survey = engine.ledger.survey(survey.id)
+        survey = engine.ledger.surveys.survey(survey.id)
     if as_json(args):
         print(json.dumps(_survey_dict(survey, tally), ensure_ascii=False))
         return 0

@@ -90,8 +90,8 @@ def register(subparsers: Any) -> None:
 
 def _find(engine: Engine, wanted: str) -> VoiceCampaign:
     clean = wanted.strip()
-    found = engine.ledger.voice_campaign(clean) or next(
-        (c for c in engine.ledger.voice_campaigns() if c.name.casefold() == clean.casefold()),
+    found = engine.ledger.voice.voice_campaign(clean) or next(
+        (c for c in engine.ledger.voice.voice_campaigns() if c.name.casefold() == clean.casefold()),
         None,
     )
     if found is None:
@@ -104,7 +104,7 @@ async def _audio(engine: Engine, value: str | None) -> str | None:
 
 
 def _summary(engine: Engine, item: VoiceCampaign) -> dict[str, Any]:
-    latest = engine.ledger.voice_latest(item.id)
+    latest = engine.ledger.voice.voice_latest(item.id)
     document: dict[str, Any] = {
         "id": item.id,
         "name": item.name,
@@ -129,7 +129,7 @@ def _summary(engine: Engine, item: VoiceCampaign) -> dict[str, Any]:
 
 async def _list(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
-        items = [_summary(engine, item) for item in engine.ledger.voice_campaigns()]
+        items = [_summary(engine, item) for item in engine.ledger.voice.voice_campaigns()]
     if as_json(args):
         print(json.dumps(items, ensure_ascii=False))
         return 0

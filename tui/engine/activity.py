@@ -53,7 +53,7 @@ def activity_rows(
                 m.status_changed_at or m.submitted_at,
                 m.final,
             )
-            for m in ledger.messages(final=final, limit=limit)
+            for m in ledger.messages.messages(final=final, limit=limit)
         ]
     if kind in ("all", "call"):
         rows += [
@@ -66,7 +66,7 @@ def activity_rows(
                 c.status_changed_at or c.submitted_at,
                 c.final,
             )
-            for c in ledger.calls(final=final, limit=limit)
+            for c in ledger.calls.calls(final=final, limit=limit)
         ]
     if kind in ("all", "sms_campaign"):
         rows += [
@@ -79,7 +79,7 @@ def activity_rows(
                 s.state_changed_at or s.created_at,
                 s.final,
             )
-            for s in ledger.campaigns(final=final)[:limit]
+            for s in ledger.campaigns.campaigns(final=final)[:limit]
         ]
     if kind in ("all", "voice_campaign"):
         rows += [
@@ -92,10 +92,10 @@ def activity_rows(
                 v.checked_at or v.created_at,
                 v.final,
             )
-            for v in ledger.voice_campaigns(final=final)[:limit]
+            for v in ledger.voice.voice_campaigns(final=final)[:limit]
         ]
     if kind in ("all", "audio"):
-        for a in ledger.audio_files()[:limit]:
+        for a in ledger.audio.audio_files()[:limit]:
             ready = a.ready_at is not None or a.status.is_final
             if final is None or final == ready:
                 rows.append(

@@ -201,11 +201,11 @@ class AudioUploader:
     def name_taken(self, name: str) -> AudioFile | None:
         """The upload already using ``name`` (the gateway ignores case), if any."""
         ledger = self.engine.ledger
-        exact = ledger.audio_by_name(name)
+        exact = ledger.audio.audio_by_name(name)
         if exact is not None:
             return exact
         folded = name.casefold()
-        return next((f for f in ledger.audio_files() if f.name.casefold() == folded), None)
+        return next((f for f in ledger.audio.audio_files() if f.name.casefold() == folded), None)
 
     def suggest_name(self, base: str) -> str:
         """``base``, or ``base 2``, ``base 3``... whichever is not used yet."""
@@ -219,7 +219,7 @@ class AudioUploader:
 
     def previous_uploads(self, source_sha256: str) -> list[AudioFile]:
         """Uploads made earlier from the same source file."""
-        return self.engine.ledger.audio_by_sha256(source_sha256)
+        return self.engine.ledger.audio.audio_by_sha256(source_sha256)
 
     # Upload -----------------------------------------------------------------------------
 
@@ -247,7 +247,7 @@ class AudioUploader:
         at = self.engine.now()
 
         def record(new_id: str) -> None:
-            ledger.add_audio(
+            ledger.audio.add_audio(
                 new_id,
                 clean_name,
                 at,
@@ -275,7 +275,7 @@ class AudioUploader:
         self.engine.bus.publish(
             events.Submitted(at=at, kind="audio", ids=[(clean_name, file_id)], summary=summary)
         )
-        stored = ledger.audio(file_id)
+        stored = ledger.audio.audio(file_id)
         assert stored is not None
         return stored
 
@@ -306,7 +306,7 @@ class AudioUploader:
         """Error 603 explained, with what to do about it."""
         lost = [
             entry
-            for entry in self.engine.ledger.unknown_submits()
+            for entry in self.engine.ledger.unknown.unknown_submits()
             if entry.kind == "audio" and name in entry.targets
         ]
         if lost:
@@ -327,10 +327,10 @@ class AudioUploader:
         """The file ID of a recording named by the name csms knows it by, or by its
         ID; an ID csms does not know yet is checked with the gateway and added."""
         clean = value.strip()
-        known = self.engine.ledger.audio_by_name(clean)
+        known = self.engine.ledger.audio.audio_by_name(clean)
         if known is not None:
             return known.id
-        if self.engine.ledger.audio(clean) is not None:
+        if self.engine.ledger.audio.audio(clean) is not None:
             return clean
         if not clean.isdigit():
             raise InvalidInput(
@@ -347,7 +347,7 @@ class AudioUploader:
         not available through the API.
         """
         clean_id = file_id.strip()
-        known = self.engine.ledger.audio(clean_id)
+        known = self.engine.ledger.audio.audio(clean_id)
         if known is not None:
             return known
         clean_name = self.check_name(name or f"recording {clean_id}")
@@ -360,10 +360,10 @@ class AudioUploader:
                 f"The gateway does not know an audio file {clean_id} ({error.info.meaning});"
                 " check the ID on the portal."
             ) from None
-        self.engine.ledger.add_audio(clean_id, clean_name, self.engine.now(), status=status)
+        self.engine.ledger.audio.add_audio(clean_id, clean_name, self.engine.now(), status=status)
         if status is not AudioStatus.READY:
             self.engine.tracker.watch("audio", clean_id)
-        stored = self.engine.ledger.audio(clean_id)
+        stored = self.engine.ledger.audio.audio(clean_id)
         assert stored is not None
         return stored
 
@@ -376,7 +376,7 @@ class AudioUploader:
         subscription = self.engine.subscribe()
         try:
             while True:
-                record = ledger.audio(file_id)
+                record = ledger.audio.audio(file_id)
                 if record is None:
                     raise InvalidInput(f"Audio file {file_id} is not in the ledger.")
                 if record.status is AudioStatus.READY:

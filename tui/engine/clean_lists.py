@@ -66,7 +66,7 @@ async def make_clean_list(
     the opted-out ones. Raises before anything is created when the name is taken."""
     uploader = ListUploader(engine)
     uploader.check_new_name(name)
-    members = await asyncio.to_thread(engine.ledger.distinct_members, list(list_ids))
+    members = await asyncio.to_thread(engine.ledger.lists.distinct_members, list(list_ids))
     made = await uploader.create_list(name)
     sources = ", ".join(list_ids)
     results = await uploader.upload(

@@ -39,7 +39,7 @@ def read_figures(ledger: Ledger, now: datetime) -> DashboardFigures:
     return DashboardFigures(
         counts=ledger.dashboard_counts(),
         optouts=OptOutCounts.by_source(optouts),
-        sent=ledger.per_hour("messages", "submitted_at", now),
-        replies=ledger.per_hour("incoming", "received_at", now),
-        segments=ledger.segments_per_day(now),
+        sent=ledger.history.per_hour("messages", "submitted_at", now),
+        replies=ledger.history.per_hour("incoming", "received_at", now),
+        segments=ledger.history.segments_per_day(now),
     )

@@ -46,11 +46,11 @@ def fill_ledger(ledger: Ledger, seed: DemoSeed, now: datetime) -> None:
     """Remember the seed's lists, audio, campaigns, messages and calls (``now``:
     the simulator's time)."""
     for item in seed.lists:
-        ledger.add_list(item.id, item.name, now)
-        ledger.add_members(item.id, item.members, "demo", now)
+        ledger.lists.add_list(item.id, item.name, now)
+        ledger.lists.add_members(item.id, item.members, "demo", now)
     for audio in seed.audio:
         ready = audio.ready_at <= audio.uploaded_at or audio.ready_at.timestamp() <= now.timestamp()
-        ledger.add_audio(
+        ledger.audio.add_audio(
             audio.id,
             audio.name,
             audio.uploaded_at,
@@ -60,7 +60,7 @@ def fill_ledger(ledger: Ledger, seed: DemoSeed, now: datetime) -> None:
             status=AudioStatus.READY if ready else AudioStatus.NOT_READY,
         )
     for campaign in seed.sms_campaigns:
-        ledger.add_campaign(
+        ledger.campaigns.add_campaign(
             campaign.id,
             campaign.name,
             campaign.list_ids,
@@ -70,7 +70,7 @@ def fill_ledger(ledger: Ledger, seed: DemoSeed, now: datetime) -> None:
             mask=campaign.mask,
         )
     for voice in seed.voice_campaigns:
-        ledger.add_voice_campaign(
+        ledger.voice.add_voice_campaign(
             voice.id,
             voice.name,
             voice.kind,
@@ -84,7 +84,7 @@ def fill_ledger(ledger: Ledger, seed: DemoSeed, now: datetime) -> None:
             },
             voice.created_at,
         )
-    ledger.record_messages(
+    ledger.messages.record_messages(
         NewMessage(
             id=message.id,
             recipient=message.recipient,
@@ -96,7 +96,7 @@ def fill_ledger(ledger: Ledger, seed: DemoSeed, now: datetime) -> None:
         )
         for message in seed.messages
     )
-    ledger.record_calls(
+    ledger.calls.record_calls(
         NewCall(
             id=call.id,
             recipient=call.recipient,

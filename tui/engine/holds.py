@@ -65,8 +65,8 @@ class Holds:
         """Keep a send until the window opens; returns the hold (with its due time)."""
         at = now or self.clock()
         due = self.hours.next_open(at)
-        hold_id = self.engine.ledger.hold(kind, payload, at, due)
-        held = self.engine.ledger.held_send(hold_id)
+        hold_id = self.engine.ledger.holds.hold(kind, payload, at, due)
+        held = self.engine.ledger.holds.held_send(hold_id)
         assert held is not None
         return held
 
@@ -92,14 +92,14 @@ class Holds:
         return self.hold(kind, {"job_id": job_id}, now=now)
 
     def waiting(self) -> list[HeldSend]:
-        return self.engine.ledger.holds()
+        return self.engine.ledger.holds.holds()
 
     def cancel(self, hold_id: int) -> HeldSend:
         """Cancel a hold that has not gone out; says why when it cannot."""
-        held = self.engine.ledger.held_send(hold_id)
+        held = self.engine.ledger.holds.held_send(hold_id)
         if held is None:
             raise InvalidInput(f"No hold {hold_id} is known; `csms hold` lists them.")
-        if not self.engine.ledger.mark_hold(hold_id, "cancelled"):
+        if not self.engine.ledger.holds.mark_hold(hold_id, "cancelled"):
             raise InvalidInput(
                 f"Hold {hold_id} is {held.state} already, so it cannot be cancelled."
             )
@@ -112,16 +112,16 @@ class Holds:
         failed: list[tuple[HeldSend, str]] = []
         if not self.hours.allows(at):
             return HoldRun(sent, failed)
-        for held in self.engine.ledger.due_holds(at):
-            if not self.engine.ledger.mark_hold(held.id, "sending"):
+        for held in self.engine.ledger.holds.due_holds(at):
+            if not self.engine.ledger.holds.mark_hold(held.id, "sending"):
                 continue  # another run took it
             try:
                 result, error = await self._send(held)
             except CsmsError as refused:
-                self.engine.ledger.mark_hold(held.id, "cancelled", f"refused: {refused}")
+                self.engine.ledger.holds.mark_hold(held.id, "cancelled", f"refused: {refused}")
                 failed.append((held, str(refused)))
                 continue
-            self.engine.ledger.mark_hold(held.id, "sent", result)
+            self.engine.ledger.holds.mark_hold(held.id, "sent", result)
             (failed if error else sent).append((held, result))
         return HoldRun(sent, failed)
 

@@ -91,7 +91,7 @@ class InboxFetcher:
 
     def mark_read(self, ids: Sequence[int]) -> None:
         """Mark the stored messages ``ids`` read."""
-        self.ledger.mark_read(list(ids))
+        self.ledger.inbox.mark_read(list(ids))
 
     async def refresh_info(self) -> IncomingInfo:
         info = await self.client.incoming_info()
@@ -113,10 +113,10 @@ class InboxFetcher:
         """After a restart: fetches left in flight by a run that has gone become
         possible losses (announced until acknowledged), and replies stored before
         a crash cut their parsing short are parsed now."""
-        if self.ledger.mark_stale_fetches(self._now()):
+        if self.ledger.inbox_fetches.mark_stale_fetches(self._now()):
             self.announce_losses()
         stored = 0
-        for raw in self.ledger.unparsed_replies():
+        for raw in self.ledger.inbox.unparsed_replies():
             stored += self._store(raw.id, raw.body)[0]
         if stored:
             self._announce(stored)
@@ -130,21 +130,21 @@ class InboxFetcher:
         dealt with. Finished fetch markers go after ``FETCH_MARKER_DAYS``;
         possible losses stay until acknowledged. Returns (replies, markers)."""
         now = self._now()
-        replies = self.ledger.prune_raw_replies(now - timedelta(days=RAW_REPLY_DAYS))
-        markers = self.ledger.prune_fetches(now - timedelta(days=FETCH_MARKER_DAYS))
+        replies = self.ledger.inbox.prune_raw_replies(now - timedelta(days=RAW_REPLY_DAYS))
+        markers = self.ledger.inbox_fetches.prune_fetches(now - timedelta(days=FETCH_MARKER_DAYS))
         return replies, markers
 
     def possible_losses(self) -> list[PossibleLoss]:
         """Fetches whose reply may have held messages that were never stored."""
-        return self.ledger.possible_losses()
+        return self.ledger.inbox_fetches.possible_losses()
 
     def acknowledge_losses(self) -> int:
-        count = self.ledger.acknowledge_losses()
+        count = self.ledger.inbox_fetches.acknowledge_losses()
         self.announce_losses()
         return count
 
     def announce_losses(self) -> None:
-        losses = self.ledger.possible_losses()
+        losses = self.ledger.inbox_fetches.possible_losses()
         self.bus.publish(
             events.InboxLossNoticed(
                 at=self._now(),
@@ -158,10 +158,10 @@ class InboxFetcher:
         try:
             batch = parse_incoming(body)
         except CsmsError as error:
-            self.ledger.quarantine(raw_id, str(error), self._now())
+            self.ledger.inbox.quarantine(raw_id, str(error), self._now())
             log.warning("incoming reply %d kept in quarantine: %s", raw_id, error)
             return 0, 0, True
-        new = self.ledger.store_incoming_messages(raw_id, batch.messages)
+        new = self.ledger.inbox.store_incoming_messages(raw_id, batch.messages)
         self._set_info(batch.info)
         return new, len(batch.messages), False
 
@@ -188,7 +188,7 @@ class InboxFetcher:
         return FetchOutcome(new_messages=new, quarantined=quarantined, info=self.info)
 
     async def _fetch_page(self) -> tuple[bytes, int | None]:
-        fetch_id = self.ledger.begin_fetch(self.page_size, self._now())
+        fetch_id = self.ledger.inbox_fetches.begin_fetch(self.page_size, self._now())
         received: list[bytes] = []
         stored: list[int] = []
 
@@ -196,12 +196,14 @@ class InboxFetcher:
             # Error replies hold no messages; everything else is committed as is.
             received.append(body)
             if not _ERROR_REPLY.search(body[:512]):
-                stored.append(self.ledger.store_fetched_reply(fetch_id, body, self._now()))
+                stored.append(
+                    self.ledger.inbox_fetches.store_fetched_reply(fetch_id, body, self._now())
+                )
 
         try:
             body = await self.client.fetch_incoming_raw(size=self.page_size, keep=keep)
         except OutcomeUnknown as error:
-            self.ledger.end_fetch(fetch_id, lost=f"no answer came back: {error}")
+            self.ledger.inbox_fetches.end_fetch(fetch_id, lost=f"no answer came back: {error}")
             self.announce_losses()
             raise
         except LedgerError as error:
@@ -209,11 +211,13 @@ class InboxFetcher:
             # messages exist only in memory. Keep the marker as a loss and hand
             # the body to the caller with the error, so they can be shown.
             with contextlib.suppress(LedgerError):
-                self.ledger.end_fetch(fetch_id, lost=f"the reply could not be stored: {error}")
+                self.ledger.inbox_fetches.end_fetch(
+                    fetch_id, lost=f"the reply could not be stored: {error}"
+                )
             raise InboxNotStored(error, received[-1] if received else b"") from None
         except CsmsError:
             with contextlib.suppress(LedgerError):
-                self.ledger.end_fetch(fetch_id)  # refused: nothing was handed out
+                self.ledger.inbox_fetches.end_fetch(fetch_id)  # refused: nothing was handed out
             raise
         return body, (stored[-1] if stored else None)
 
@@ -222,7 +226,7 @@ class InboxFetcher:
             result = await self.client.pending_action(PendingAction.PAY)
         except OutcomeUnknown as error:
             pending = self.info.unpaid_pending if self.info else 0
-            self.ledger.add_unknown(
+            self.ledger.unknown.add_unknown(
                 "pay",
                 PENDING_ACTION.page,
                 f"Pay for {pending} pending incoming messages ({error})",
@@ -258,5 +262,7 @@ class InboxFetcher:
 
     def _announce(self, new: int) -> None:
         self.bus.publish(
-            events.InboxChanged(at=self._now(), new_messages=new, unread=self.ledger.unread_count())
+            events.InboxChanged(
+                at=self._now(), new_messages=new, unread=self.ledger.inbox.unread_count()
+            )
         )

@@ -104,11 +104,11 @@ class InboxPaging:
         """The page of messages (or matches), the last one if the list got shorter."""
         while True:
             if self.search:
-                self.total = ledger.search_count(self.search)
-                rows = ledger.search_inbox(self.search, PAGE_SIZE, self.offset)
+                self.total = ledger.inbox.search_count(self.search)
+                rows = ledger.inbox.search_inbox(self.search, PAGE_SIZE, self.offset)
             else:
-                self.total = ledger.inbox_count()
-                rows = ledger.inbox_page(self.offset, PAGE_SIZE)
+                self.total = ledger.inbox.inbox_count()
+                rows = ledger.inbox.inbox_page(self.offset, PAGE_SIZE)
             if rows or not self._back_to_last_page():
                 return rows
 

@@ -121,23 +121,25 @@ class ListMembers:
 
     def page(self, search: Search, offset: int = 0, limit: int = 100) -> MemberPage:
         ledger, list_id = self.ledger, self.list_id
-        members = ledger.members(list_id, limit, offset, digits=search.digits, text=search.text)
-        matching = ledger.matching_count(list_id, search.digits, search.text)
-        return MemberPage(members, matching, offset, ledger.list_fields(list_id))
+        members = ledger.lists.members(
+            list_id, limit, offset, digits=search.digits, text=search.text
+        )
+        matching = ledger.lists.matching_count(list_id, search.digits, search.text)
+        return MemberPage(members, matching, offset, ledger.lists.list_fields(list_id))
 
     def makeup(self) -> Makeup:
-        prefixes = self.ledger.member_prefix_counts(self.list_id)
+        prefixes = self.ledger.lists.member_prefix_counts(self.list_id)
         return Makeup(prefixes, network_counts(prefixes))
 
     def rows(self) -> Iterator[tuple[str, dict[str, str]]]:
         """Every member as (number, kept columns), streamed: what a personalised
         send or a survey reads a list by (``{Name}`` is ``fields["Name"]``)."""
-        return self.ledger.member_fields(self.list_id)
+        return self.ledger.lists.member_fields(self.list_id)
 
     def remove(self, numbers: Iterable[str]) -> int:
         """Take numbers off the local copy (see ``GATEWAY_KEEPS``); returns how many."""
         try:
-            return self.ledger.remove_members(self.list_id, numbers)
+            return self.ledger.lists.remove_members(self.list_id, numbers)
         except LedgerError as error:
             raise InvalidInput(str(error)) from None
 
@@ -146,6 +148,8 @@ class ListMembers:
         the profile's zone); returns the row count. Replaces ``path``: ask first."""
         zone = profile_zone(self.engine)
         try:
-            return await asyncio.to_thread(self.ledger.export_members_csv, self.list_id, path, zone)
+            return await asyncio.to_thread(
+                self.ledger.lists.export_members_csv, self.list_id, path, zone
+            )
         except LedgerError as error:
             raise InvalidInput(str(error)) from None

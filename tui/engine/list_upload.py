@@ -99,7 +99,7 @@ class ListUploader:
     def find_list(self, name: str) -> ListSummary | None:
         """The known list called ``name`` (case and surrounding blanks ignored)."""
         wanted = name.strip().casefold()
-        return next((s for s in self.ledger.lists() if s.name.casefold() == wanted), None)
+        return next((s for s in self.ledger.lists.lists() if s.name.casefold() == wanted), None)
 
     def check_new_name(self, name: str) -> str:
         """``name`` cleaned, or InvalidInput saying why it cannot be a new list's name."""
@@ -148,7 +148,7 @@ class ListUploader:
             )
             raise
         except CsmsError as error:
-            self.ledger.discard_intent(intent)
+            self.ledger.intents.discard_intent(intent)
             earlier = self._unsettled_creation(ref)
             if isinstance(error, GatewayError) and error.code == DUPLICATE_LIST_NAME and earlier:
                 raise InvalidInput(
@@ -166,8 +166,8 @@ class ListUploader:
                     " again: the numbers go into that list."
                 ) from None
             raise
-        self.ledger.add_list(list_id, clean, self.engine.now(), intent_id=intent)
-        summary_row = self.ledger.list_by_id(list_id)
+        self.ledger.lists.add_list(list_id, clean, self.engine.now(), intent_id=intent)
+        summary_row = self.ledger.lists.list_by_id(list_id)
         assert summary_row is not None
         return summary_row
 
@@ -181,23 +181,25 @@ class ListUploader:
             raise InvalidInput(
                 f"{list_id!r} is not a list ID: give the number the portal shows for the list."
             )
-        if self.ledger.list_by_id(clean_id) is not None:
+        if self.ledger.lists.list_by_id(clean_id) is not None:
             raise InvalidInput(f"List {clean_id} is known already; see `csms lists`.")
         clean = self.check_new_name(name)
-        self.ledger.add_list(clean_id, clean, self.engine.now())
-        added = self.ledger.list_by_id(clean_id)
+        self.ledger.lists.add_list(clean_id, clean, self.engine.now())
+        added = self.ledger.lists.list_by_id(clean_id)
         assert added is not None
         return added
 
     def _unsettled_creation(self, ref: str) -> int | None:
-        return next((u.id for u in self.ledger.unknown_submits() if u.ref == ref), None)
+        return next((u.id for u in self.ledger.unknown.unknown_submits() if u.ref == ref), None)
 
     async def export_list(self, list_id: str, path: str | os.PathLike[str]) -> int:
         """Write the list's members (as the ledger knows them) and the columns
         kept with them to a CSV file."""
         try:
             zone = profile_zone(self.engine)
-            return await asyncio.to_thread(self.ledger.export_members_csv, list_id, path, zone)
+            return await asyncio.to_thread(
+                self.ledger.lists.export_members_csv, list_id, path, zone
+            )
         except LedgerError as error:
             raise InvalidInput(str(error)) from None
 
@@ -207,7 +209,7 @@ class ListUploader:
         """Open import jobs (of one list): still sending, or needing attention."""
         return [
             job
-            for job in self.ledger.import_jobs(open_only=True)
+            for job in self.ledger.imports.import_jobs(open_only=True)
             if list_id is None or job.list_id == list_id
         ]
 
@@ -217,7 +219,7 @@ class ListUploader:
         could add them twice."""
         numbers: set[str] = set()
         for job in self.unfinished_jobs(list_id):
-            for batch in self.ledger.import_batches(job.job_id):
+            for batch in self.ledger.imports.import_batches(job.job_id):
                 if batch.state in ("pending", "sending", "unknown"):
                     numbers.update(batch.numbers)
         return numbers
@@ -234,8 +236,8 @@ class ListUploader:
         batches, with the columns kept with them (``fields``), if any."""
         batches = self.engine.client.contact_batches(list_id, numbers)
         if fields is None:
-            return self.ledger.create_import(list_id, source, batches, self.engine.now())
-        return self.ledger.create_import(
+            return self.ledger.imports.create_import(list_id, source, batches, self.engine.now())
+        return self.ledger.imports.create_import(
             list_id,
             source,
             batches,
@@ -247,22 +249,22 @@ class ListUploader:
 
     def confirm_batch(self, job_id: int, seq: int) -> int:
         """The user checked that an unknown batch did arrive; returns members added."""
-        added = self.ledger.mark_import_done(job_id, seq, self.engine.now())
+        added = self.ledger.imports.mark_import_done(job_id, seq, self.engine.now())
         self._close_if_settled(job_id)
         return added
 
     def retry_batch(self, job_id: int, seq: int) -> None:
         """Queue a failed or unknown batch again (the user's explicit choice)."""
-        self.ledger.retry_import_batch(job_id, seq, self.engine.now())
+        self.ledger.imports.retry_import_batch(job_id, seq, self.engine.now())
 
     def close_job(self, job_id: int) -> None:
         """Stop showing the job as unfinished; its batches are left as they are."""
-        self.ledger.close_import(job_id)
+        self.ledger.imports.close_import(job_id)
 
     def _close_if_settled(self, job_id: int) -> None:
-        summary = self.ledger.import_summary(job_id)
+        summary = self.ledger.imports.import_summary(job_id)
         if summary.finished and not summary.needs_attention:
-            self.ledger.close_import(job_id)
+            self.ledger.imports.close_import(job_id)
 
     # Uploading -----------------------------------------------------------------------
 

@@ -126,7 +126,7 @@ class PersonalisedSender:
         if not rows:
             raise InvalidInput("No row can be sent; fix the numbers or the template first.")
         mask = mask or self.engine.profile.default_mask
-        return self.engine.ledger.create_send_job(
+        return self.engine.ledger.send_jobs.create_send_job(
             ((r.row, r.recipient, r.text) for r in rows), plan.source, self.engine.now(), mask=mask
         )
 
@@ -200,9 +200,9 @@ class PersonalisedSender:
 
     def _recover_rows(self, job_id: int) -> int:
         ledger = self.engine.ledger
-        stuck = [row.row for row in ledger.send_rows(job_id, "sending")]
+        stuck = [row.row for row in ledger.send_jobs.send_rows(job_id, "sending")]
         if stuck:
-            ledger.mark_rows_unknown(
+            ledger.send_jobs.mark_rows_unknown(
                 job_id, stuck, "interrupted before the reply", self.engine.now()
             )
         return len(stuck)
@@ -211,11 +211,11 @@ class PersonalisedSender:
         """Queue failed rows (and, if asked, rows of unknown outcome) to be sent
         again; returns how many. Sending an unknown row again may deliver it twice."""
         ledger = self.engine.ledger
-        rows = [row.row for row in ledger.send_rows(job_id, "failed")]
+        rows = [row.row for row in ledger.send_jobs.send_rows(job_id, "failed")]
         if include_unknown:
-            rows += [row.row for row in ledger.send_rows(job_id, "unknown")]
+            rows += [row.row for row in ledger.send_jobs.send_rows(job_id, "unknown")]
         if rows:
-            ledger.retry_send_rows(job_id, sorted(rows), self.engine.now())
+            ledger.send_jobs.retry_send_rows(job_id, sorted(rows), self.engine.now())
         return len(rows)
 
     def _key(self, job_id: int) -> tuple[str, int]:
@@ -237,11 +237,11 @@ class PersonalisedSender:
         self.current = job_id
         try:
             await asyncio.to_thread(self._recover_rows, job_id)
-            summary = await asyncio.to_thread(ledger.send_job_summary, job_id)
+            summary = await asyncio.to_thread(ledger.send_jobs.send_job_summary, job_id)
             self._counts = dict(summary.rows)
             self._progress(job_id, on_progress)
             while not self._cancel and self._stop is None:
-                window = await asyncio.to_thread(ledger.next_send_rows, job_id, WINDOW)
+                window = await asyncio.to_thread(ledger.send_jobs.next_send_rows, job_id, WINDOW)
                 if not window:
                     break
                 requests = self._requests(window)
@@ -265,10 +265,10 @@ class PersonalisedSender:
     def _finish(self, job_id: int) -> SendJobSummary:
         """Close the job once every row was sent; one needing attention stays open."""
         ledger = self.engine.ledger
-        summary = ledger.send_job_summary(job_id)
+        summary = ledger.send_jobs.send_job_summary(job_id)
         if summary.finished and not summary.needs_attention and summary.state == "open":
-            ledger.close_send_job(job_id)
-            summary = ledger.send_job_summary(job_id)
+            ledger.send_jobs.close_send_job(job_id)
+            summary = ledger.send_jobs.send_job_summary(job_id)
         return summary
 
     def _requests(self, window: Sequence[SendRow]) -> list[list[SendRow]]:
@@ -293,7 +293,9 @@ class PersonalisedSender:
         than the requests on a fast gateway)."""
         ledger = self.engine.ledger
         numbers_ = [r.row for rows in requests for r in rows]
-        await asyncio.to_thread(ledger.mark_rows_sending, job_id, numbers_, self.engine.now())
+        await asyncio.to_thread(
+            ledger.send_jobs.mark_rows_sending, job_id, numbers_, self.engine.now()
+        )
         tasks = [asyncio.ensure_future(self._request(rows, mask)) for rows in requests]
         try:
             await asyncio.wait(tasks)
@@ -341,7 +343,7 @@ class PersonalisedSender:
             else:
                 self._interrupted(job_id, [r.row for r in rows])
         if sent:
-            self.engine.ledger.mark_rows_sent(job_id, sent)
+            self.engine.ledger.send_jobs.mark_rows_sent(job_id, sent)
             self._tally(sent=len(sent))
             published.append(
                 events.Submitted(
@@ -373,7 +375,7 @@ class PersonalisedSender:
         failed = [r.row for r in rows if r.recipient not in accounted]
         message = str(error)
         if unknown:
-            ledger.mark_rows_unknown(job_id, unknown, message, at)
+            ledger.send_jobs.mark_rows_unknown(job_id, unknown, message, at)
             self._tally(unknown=len(unknown))
             published.append(
                 events.OutcomeUnknownRecorded(
@@ -384,14 +386,14 @@ class PersonalisedSender:
                 )
             )
         if failed:
-            ledger.mark_rows_failed(job_id, failed, message, at)
+            ledger.send_jobs.mark_rows_failed(job_id, failed, message, at)
             self._tally(failed=len(failed))
         return published
 
     def _interrupted(self, job_id: int, rows: list[int]) -> None:
         """The run was cancelled with this request out: its rows are unknown."""
         try:
-            self.engine.ledger.mark_rows_unknown(
+            self.engine.ledger.send_jobs.mark_rows_unknown(
                 job_id, rows, "interrupted while sending", self.engine.now()
             )
             self._tally(unknown=len(rows))

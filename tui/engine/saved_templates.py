@@ -1,6 +1,6 @@
 """Saved message templates: texts kept by name, with the ``{fields}`` they use.
 
-``SavedTemplates(ledger)`` (``engine.saved_templates``) checks a name (one
+``SavedTemplates(ledger.saved_templates)`` (``engine.saved_templates``) checks a name (one
 line, 1 to 40 characters) and a text (the field rules of personalised sends,
 :func:`tui.engine.templates.parse_template`: ``{field}`` names, ``{{`` and
 ``}}`` for literal braces, a lone brace refused with its position), then keeps,

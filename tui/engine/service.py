@@ -247,7 +247,7 @@ class Engine(QuickSends):
         """Saved message templates (name, text, fields)."""
         from tui.engine.saved_templates import SavedTemplates
 
-        return SavedTemplates(self.ledger, self.clock.now)
+        return SavedTemplates(self.ledger.saved_templates, self.clock.now)
 
     @cached_property
     def audio(self) -> AudioUploader:
@@ -294,7 +294,7 @@ class Engine(QuickSends):
         return estimate(recipients, analysis.segments, price=price, credit=self._status.credit)
 
     def settle_unknown(self, unknown_id: int, note: str) -> None:
-        self.ledger.settle(unknown_id, note, self.now())
+        self.ledger.unknown.settle(unknown_id, note, self.now())
 
     async def refresh_account(self) -> None:
         await self.inbox.refresh_info()

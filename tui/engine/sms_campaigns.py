@@ -165,7 +165,7 @@ class SmsCampaigns:
         if _BAD_NAME.search(cleaned):
             raise InvalidInput('The name cannot hold < > " or \\; remove them.')
         key = cleaned.casefold()
-        for campaign in self.engine.ledger.campaigns():
+        for campaign in self.engine.ledger.campaigns.campaigns():
             if campaign.name.casefold() == key:
                 raise InvalidInput(
                     f"A campaign named {campaign.name!r} already exists (ID {campaign.id}); "
@@ -180,11 +180,11 @@ class SmsCampaigns:
             raise InvalidInput("Choose at least one list to send the campaign to.")
         wanted = list(dict.fromkeys(list_ids))
         ledger = self.engine.ledger
-        names = ledger.list_names(wanted)
+        names = ledger.lists.list_names(wanted)
         for list_id in wanted:
             if list_id not in names:
                 raise InvalidInput(f"List {list_id} is not known; choose one of the lists shown.")
-        if not ledger.lists_with_members(wanted):
+        if not ledger.audience.lists_with_members(wanted):
             raise InvalidInput(
                 "The chosen lists have no members; add numbers on the Lists screen first."
             )
@@ -195,7 +195,7 @@ class SmsCampaigns:
         unknown or empty. Takes about a second for a million members: call it from a
         thread in the app (``cancel`` stops a count no longer wanted)."""
         names = self.check_lists(list_ids)
-        counts = self.engine.ledger.count_audience(list(names), cancel)
+        counts = self.engine.ledger.audience.count_audience(list(names), cancel)
         chosen = [ChosenList(i, name, counts.members.get(i, 0)) for i, name in names.items()]
         return Audience(chosen, counts.total, counts.unique)
 
@@ -273,7 +273,7 @@ class SmsCampaigns:
         created = self.engine.now()
 
         def record(new_id: str) -> None:
-            engine.ledger.add_campaign(
+            engine.ledger.campaigns.add_campaign(
                 new_id,
                 checked.name,
                 checked.list_ids,
@@ -299,20 +299,20 @@ class SmsCampaigns:
                 at=created, kind="sms_campaign", ids=[(checked.name, campaign_id)], summary=summary
             )
         )
-        campaign = engine.ledger.campaign(campaign_id)
+        campaign = engine.ledger.campaigns.campaign(campaign_id)
         assert campaign is not None
         return campaign
 
     # Monitoring -----------------------------------------------------------------------
 
     def progress(self, campaign_id: str) -> CampaignProgress:
-        counts = self.engine.ledger.campaign_status_counts(campaign_id)
+        counts = self.engine.ledger.campaigns.campaign_status_counts(campaign_id)
         sent = counts.get(MessageStatus.SENT, 0)
         return CampaignProgress(total=sum(counts.values()), sent=sent)
 
     def expected_recipients(self, campaign: SmsCampaign) -> int:
         """Distinct members of the campaign's lists as the ledger knows them (in SQL)."""
-        return self.engine.ledger.count_audience(campaign.list_ids).unique
+        return self.engine.ledger.audience.count_audience(campaign.list_ids).unique
 
     def refresh(self, campaign_id: str) -> None:
         """Ask for the campaign's statuses now (the tracker polls it again)."""

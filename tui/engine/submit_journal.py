@@ -71,7 +71,7 @@ class SubmitJournal:
 
     def recover_intents(self) -> int:
         """Submits left in flight by a run that has gone become unknown outcomes."""
-        promoted = self.engine.ledger.promote_stale_intents(self.engine.now())
+        promoted = self.engine.ledger.intents.promote_stale_intents(self.engine.now())
         if promoted:
             self.engine.bus.publish(
                 events.OutcomeUnknownRecorded(
@@ -167,7 +167,7 @@ class SubmitJournal:
     ) -> int:
         """Commit what is about to be sent; a LedgerError here means nothing was sent."""
         try:
-            return self.engine.ledger.open_intent(
+            return self.engine.ledger.intents.open_intent(
                 kind, command, summary, targets, self.engine.now(), ref=ref
             )
         except LedgerError as error:
@@ -227,7 +227,7 @@ class SubmitJournal:
 
     def _forget_intent(self, intent_id: int) -> None:
         try:
-            self.engine.ledger.discard_intent(intent_id)
+            self.engine.ledger.intents.discard_intent(intent_id)
         except LedgerError as error:
             # Left open, it will show as an unknown outcome: cautious, not wrong.
             log.warning("could not close a refused submit's intent: %s", error.problem)

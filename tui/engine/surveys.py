@@ -67,7 +67,7 @@ class Surveys:
             found = ListUploader(self.engine).find_list(list_name)
             if found is None:
                 raise InvalidInput(f"No list named {list_name!r} is known; see the Lists screen.")
-            chosen += [m.msisdn for m in self.ledger.members(found.id)]
+            chosen += [m.msisdn for m in self.ledger.lists.members(found.id)]
             sources.append(f"list {found.name!r} (ID {found.id})")
         if numbers:
             parsed = parse_recipients("\n".join(numbers))
@@ -105,7 +105,7 @@ class Surveys:
             raise InvalidInput("Valid keys are 1 to N with N from 1 to 9.")
         if not 0 <= max_retries <= 2:
             raise InvalidInput("Retries are 0, 1 or 2.")
-        job_id = self.ledger.create_survey(
+        job_id = self.ledger.surveys.create_survey(
             clean,
             recipients,
             file_id=file_id,
@@ -117,13 +117,13 @@ class Surveys:
             source=source,
             at=self.engine.now(),
         )
-        return self.ledger.survey(job_id)
+        return self.ledger.surveys.survey(job_id)
 
     def find(self, wanted: str) -> Survey:
         clean = wanted.strip()
-        found = self.ledger.survey_by_name(clean)
+        found = self.ledger.surveys.survey_by_name(clean)
         if found is None and clean.isdigit():
-            found = next((s for s in self.ledger.surveys() if s.id == int(clean)), None)
+            found = next((s for s in self.ledger.surveys.surveys() if s.id == int(clean)), None)
         if found is None:
             raise InvalidInput(f"No survey {wanted!r} is known; `csms survey` lists them.")
         return found
@@ -140,14 +140,18 @@ class Surveys:
         """Call every number still waiting, one request at a time (the client keeps
         to the account's throughput limits); returns at the end, on ``cancel``
         (after the request on its way is recorded), or when refusals stop it."""
-        survey = self.ledger.survey(job_id)
+        survey = self.ledger.surveys.survey(job_id)
         refusals = 0
         stopped: str | None = None
         while not (cancel is not None and cancel.is_set()):
-            rows = await asyncio.to_thread(self.ledger.next_survey_rows, job_id, self.per_request)
+            rows = await asyncio.to_thread(
+                self.ledger.surveys.next_survey_rows, job_id, self.per_request
+            )
             if not rows:
                 break
-            await asyncio.to_thread(self.ledger.mark_survey_sending, job_id, [r for r, _ in rows])
+            await asyncio.to_thread(
+                self.ledger.surveys.mark_survey_sending, job_id, [r for r, _ in rows]
+            )
             try:
                 done = await self.engine.client.make_feedback_call(
                     [number for _, number in rows],
@@ -166,9 +170,9 @@ class Surveys:
                 refusals = 0
                 await asyncio.to_thread(self._record, job_id, survey, rows, done.ids)
             if on_progress is not None:
-                on_progress(self.ledger.survey(job_id))
+                on_progress(self.ledger.surveys.survey(job_id))
         return SurveyRun(
-            self.ledger.survey(job_id),
+            self.ledger.surveys.survey(job_id),
             cancelled=cancel is not None and cancel.is_set(),
             stopped=stopped,
         )
@@ -202,7 +206,7 @@ class Surveys:
             )
             for row, number in rows
         ]
-        self.ledger.mark_survey_called(job_id, called, at)
+        self.ledger.surveys.mark_survey_called(job_id, called, at)
         self.engine.tracker.wake()
         self.engine.bus.publish(
             events.Submitted(at=at, kind="call", ids=list(ids), summary=f"survey {survey.name!r}")
@@ -229,7 +233,11 @@ class Surveys:
         refused = [r for r, n in rest if n not in unknown]
         if maybe:
             await asyncio.to_thread(
-                self.ledger.mark_survey_unknown, job_id, maybe, str(error), self.engine.now()
+                self.ledger.surveys.mark_survey_unknown,
+                job_id,
+                maybe,
+                str(error),
+                self.engine.now(),
             )
             self.engine.bus.publish(
                 events.OutcomeUnknownRecorded(
@@ -237,7 +245,9 @@ class Surveys:
                 )
             )
         if refused:
-            await asyncio.to_thread(self.ledger.mark_survey_failed, job_id, refused, str(error))
+            await asyncio.to_thread(
+                self.ledger.surveys.mark_survey_failed, job_id, refused, str(error)
+            )
         if maybe:
             return refusals, None
         refusals += 1
@@ -246,7 +256,7 @@ class Surveys:
     # Results ----------------------------------------------------------------------------
 
     def tally(self, job_id: int) -> SurveyTally:
-        return self.ledger.survey_tally(job_id)
+        return self.ledger.surveys.survey_tally(job_id)
 
     async def export(self, job_id: int, path: str | os.PathLike[str], zone: str) -> int:
         """Per-number results as CSV (local times, numbers kept whole by spreadsheets)."""
@@ -270,7 +280,7 @@ class Surveys:
                     if item.changed_at
                     else "",
                 )
-                for item in self.ledger.survey_rows(job_id)
+                for item in self.ledger.surveys.survey_rows(job_id)
             ]
 
         return write_csv_atomic(path, EXPORT_HEADER, rows())

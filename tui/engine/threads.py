@@ -152,9 +152,7 @@ def _campaign(r: Sequence[Any]) -> ThreadItem:
 
 class _Queries(Store):
     def __init__(self, ledger: Store) -> None:
-        self._conn = ledger._conn
-        self._lock = ledger._lock
-        self.path = ledger.path
+        super().__init__(ledger.db)
 
 
 class Threads:

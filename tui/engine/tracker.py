@@ -98,11 +98,11 @@ class StatusTracker:
     def resume(self) -> None:
         """Pick up everything the ledger says is unfinished (after a restart)."""
         now = self._now()
-        for campaign in self.ledger.campaigns(final=False):
+        for campaign in self.ledger.campaigns.campaigns(final=False):
             self.watch("sms_campaign", campaign.id, now)
-        for voice in self.ledger.voice_campaigns(final=False):
+        for voice in self.ledger.voice.voice_campaigns(final=False):
             self.watch("voice_campaign", voice.id, now)
-        for audio in self.ledger.audio_files():
+        for audio in self.ledger.audio.audio_files():
             if audio.status is not AudioStatus.READY:
                 self.watch("audio", audio.id, now)
         self.wake()
@@ -127,7 +127,7 @@ class StatusTracker:
         """Poll until cancelled. ``idle`` bounds the sleep between rounds."""
         while True:
             await self.run_round()
-            flight = await asyncio.to_thread(self.ledger.in_flight)
+            flight = await asyncio.to_thread(self.ledger.tracking.in_flight)
             delay = self._seconds_to_next(idle, flight)
             self.next_round = self._now() + timedelta(seconds=delay)
             self._publish_cycle(flight)
@@ -155,7 +155,7 @@ class StatusTracker:
         failures_before = self.requests
         ok = True
         while True:
-            page = await asyncio.to_thread(self.ledger.due_for_poll, now, ROUND_PAGE)
+            page = await asyncio.to_thread(self.ledger.tracking.due_for_poll, now, ROUND_PAGE)
             due = [item for item in page if (item.kind, item.id) not in seen]
             if not due:
                 break
@@ -234,7 +234,9 @@ class StatusTracker:
                 reschedule.append((item, at + self._interval(item.polls + 1)))
         # Ledger writes run in a thread (the ledger serialises them with its lock)
         # so a round of hundreds of updates never stalls the event loop.
-        changed = set(await asyncio.to_thread(self.ledger.update_message_statuses, message_updates))
+        changed = set(
+            await asyncio.to_thread(self.ledger.messages.update_message_statuses, message_updates)
+        )
         recipients = {item.id: item.recipient for item in messages}
         for message_id, status, _ in message_updates:
             if message_id in changed:
@@ -264,7 +266,7 @@ class StatusTracker:
     ) -> tuple[bool, events.StatusChanged | None]:
         """Store one call answer (runs in a worker thread); returns whether the
         call is final and the event to publish, if any."""
-        record = self.ledger.call(item.id)
+        record = self.ledger.calls.call(item.id)
         status = answer.status
         final = status.is_final
         if status in CALL_FAILURES and record is not None:
@@ -274,7 +276,7 @@ class StatusTracker:
         if record is not None and record.kind == "feedback" and status is CallStatus.SENT:
             # The pressed key may arrive a little after the call ends.
             final = answer.option_selected is not None or item.polls >= 3
-        changed = self.ledger.update_call_status(
+        changed = self.ledger.calls.update_call_status(
             item.id, status, at, option_selected=answer.option_selected, final=final
         )
         if not (changed or final):
@@ -296,7 +298,7 @@ class StatusTracker:
         for item, at in items:
             by_kind.setdefault(item.kind, []).append((item.id, at))
         for kind, pairs in by_kind.items():
-            self.ledger.schedule_next_polls(kind, pairs)  # type: ignore[arg-type]
+            self.ledger.tracking.schedule_next_polls(kind, pairs)  # type: ignore[arg-type]
 
     def _interval(self, polls: int) -> timedelta:
         return timedelta(seconds=self.backoff.after(polls))
@@ -351,9 +353,9 @@ class StatusTracker:
         at = self._now()
         gateway_at = self.gateway_now()
         changed = await asyncio.to_thread(
-            self.ledger.upsert_campaign_statuses, campaign_id, recipients, at
+            self.ledger.campaigns.upsert_campaign_statuses, campaign_id, recipients, at
         )
-        campaign = await asyncio.to_thread(self.ledger.campaign, campaign_id)
+        campaign = await asyncio.to_thread(self.ledger.campaigns.campaign, campaign_id)
         total = len(recipients)
         sent = sum(1 for r in recipients if r.status is MessageStatus.SENT)
         due = (
@@ -363,7 +365,7 @@ class StatusTracker:
         state = "Sent" if final else ("Scheduled" if sent == 0 else "Sending")
         if campaign is not None and (campaign.state != state or changed):
             await asyncio.to_thread(
-                self.ledger.set_campaign_state, campaign_id, state, at, final=final
+                self.ledger.campaigns.set_campaign_state, campaign_id, state, at, final=final
             )
             self._status_event(
                 "sms_campaign", campaign_id, state, final, detail=f"{sent} of {total} sent"
@@ -373,7 +375,7 @@ class StatusTracker:
     async def _poll_voice_campaign(self, campaign_id: str) -> bool:
         info = await self.client.voice_campaign_status(campaign_id)
         at = self._now()
-        if await asyncio.to_thread(self.ledger.add_voice_snapshot, campaign_id, info, at):
+        if await asyncio.to_thread(self.ledger.voice.add_voice_snapshot, campaign_id, info, at):
             self._status_event(
                 "voice_campaign",
                 campaign_id,
@@ -385,7 +387,9 @@ class StatusTracker:
 
     async def _poll_audio(self, file_id: str) -> bool:
         status = await self.client.audio_status(file_id)
-        if await asyncio.to_thread(self.ledger.update_audio_status, file_id, status, self._now()):
+        if await asyncio.to_thread(
+            self.ledger.audio.update_audio_status, file_id, status, self._now()
+        ):
             self._status_event("audio", file_id, status.label, status.is_final)
         return status.is_final
 

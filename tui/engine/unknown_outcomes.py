@@ -53,10 +53,10 @@ class UnknownOutcomes:
     def open(self) -> list[UnknownSubmit]:
         """Open entries, newest first (submits left in flight by a stopped run included)."""
         self.engine.journal.recover_intents()
-        return self.ledger.unknown_submits()
+        return self.ledger.unknown.unknown_submits()
 
     def settled(self, limit: int = 50) -> list[UnknownSubmit]:
-        return self.ledger.unknown_submits(settled=True)[:limit]
+        return self.ledger.unknown.unknown_submits(settled=True)[:limit]
 
     def settle(
         self,
@@ -67,7 +67,7 @@ class UnknownOutcomes:
         note: str = "",
     ) -> Settled:
         """Settle one open entry; InvalidInput says why it cannot be settled so."""
-        entry = self.ledger.unknown_submit(unknown_id)
+        entry = self.ledger.unknown.unknown_submit(unknown_id)
         if entry is None:
             raise InvalidInput(f"There is no unknown outcome {unknown_id}; see `csms unknown`.")
         if entry.settled:
@@ -98,7 +98,7 @@ class UnknownOutcomes:
             if resolution is Resolution.SENT
             else "Checked: it was not sent."
         )
-        self.ledger.settle(unknown_id, text, self.engine.now())
+        self.ledger.unknown.settle(unknown_id, text, self.engine.now())
         effect = (
             "Settled as sent; nothing is sent again."
             if resolution is Resolution.SENT
@@ -112,7 +112,7 @@ class UnknownOutcomes:
         remembered under the name it was uploaded as."""
         from tui.engine.audio_upload import AudioUploader
 
-        entry = self.ledger.unknown_submit(unknown_id)
+        entry = self.ledger.unknown.unknown_submit(unknown_id)
         if entry is None:
             raise InvalidInput(f"There is no unknown outcome {unknown_id}; see `csms unknown`.")
         if entry.settled:
@@ -127,7 +127,7 @@ class UnknownOutcomes:
             raise InvalidInput(f"{file_id!r} is not a file ID: give the number the portal shows.")
         name = entry.targets[0] if entry.targets else f"recording {clean}"
         recorded = await AudioUploader(self.engine).add_existing(clean, name)
-        self.ledger.settle(
+        self.ledger.unknown.settle(
             entry.id, f"Uploaded; the gateway's file ID is {clean}.", self.engine.now()
         )
         return Settled(
@@ -152,18 +152,18 @@ class UnknownOutcomes:
         self, entry: UnknownSubmit, job_id: int, row: int, resolution: Resolution
     ) -> Settled:
         if resolution is Resolution.SENT:
-            self.ledger.confirm_send_rows(job_id, [row], self.engine.now())
+            self.ledger.send_jobs.confirm_send_rows(job_id, [row], self.engine.now())
             return Settled(entry, f"Row {row} counted as sent.")
-        self.ledger.retry_send_rows(job_id, [row], self.engine.now())
+        self.ledger.send_jobs.retry_send_rows(job_id, [row], self.engine.now())
         return Settled(entry, f"Row {row} queued to be sent again with the personalised send.")
 
     def _survey_row(
         self, entry: UnknownSubmit, job_id: int, row: int, resolution: Resolution
     ) -> Settled:
         if resolution is Resolution.SENT:
-            self.ledger.confirm_survey_rows(job_id, [row], self.engine.now())
+            self.ledger.surveys.confirm_survey_rows(job_id, [row], self.engine.now())
             return Settled(entry, f"Row {row} counted as called.")
-        self.ledger.retry_survey_rows(job_id, [row], self.engine.now())
+        self.ledger.surveys.retry_survey_rows(job_id, [row], self.engine.now())
         return Settled(entry, f"Row {row} queued to be called again when the survey resumes.")
 
     def _list_created(self, entry: UnknownSubmit, name: str, list_id: str) -> Settled:
@@ -173,10 +173,10 @@ class UnknownOutcomes:
                 f"{list_id!r} is not a list ID: give the one ID the portal shows for the list."
             )
         try:
-            self.ledger.add_list(clean, name, entry.at)
+            self.ledger.lists.add_list(clean, name, entry.at)
         except LedgerError as error:
             raise InvalidInput(str(error)) from None
-        self.ledger.settle(
+        self.ledger.unknown.settle(
             entry.id, f"List created at the gateway with ID {clean}.", self.engine.now()
         )
         return Settled(

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from tui.engine import events
 from tui.gateway.errors import CsmsError, GatewayError, OutcomeUnknown
 from tui.ledger import ImportBatch, LedgerError
-from tui.ledger.import_steps import step_import
 
 if TYPE_CHECKING:
     from tui.engine.list_upload import ListUploader
@@ -171,8 +170,8 @@ class _Run:
         self.job_id = job_id
         self.cancel = cancel
         self.on_progress = on_progress
-        summary = self.ledger.import_summary(job_id)
-        known = self.ledger.list_by_id(summary.list_id)
+        summary = self.ledger.imports.import_summary(job_id)
+        known = self.ledger.lists.list_by_id(summary.list_id)
         self.list_id = summary.list_id
         self.list_name = known.name if known is not None else summary.list_id
         self.numbers_total = summary.numbers_total
@@ -220,8 +219,7 @@ class _Run:
         if not accepted and not take:
             return []
         try:
-            _, batches = step_import(
-                self.ledger,
+            _, batches = self.ledger.step_import(
                 self.job_id,
                 done=accepted,
                 take=take,
@@ -234,7 +232,7 @@ class _Run:
             # One was settled meanwhile (e.g. recovered as unknown by another
             # process): record the acceptances one by one, then take.
             for seq in accepted:
-                self._settle(self.ledger.mark_import_done, seq, self.engine.now())
+                self._settle(self.ledger.imports.mark_import_done, seq, self.engine.now())
             return self._step([], take)
         return batches
 
@@ -251,7 +249,9 @@ class _Run:
             if exc.code not in BATCH_REFUSALS:
                 self._requeue(seq, exc)
             else:
-                self._settle(self.ledger.mark_import_failed, seq, str(exc), self.engine.now())
+                self._settle(
+                    self.ledger.imports.mark_import_failed, seq, str(exc), self.engine.now()
+                )
                 self.batches_settled += 1
         except CsmsError as exc:  # refused before it went out: nothing was added
             self._requeue(seq, exc)
@@ -265,9 +265,9 @@ class _Run:
 
     def _recover(self) -> None:
         """Batches left ``sending`` by an earlier run went out without an answer."""
-        for batch in self.ledger.import_batches(self.job_id, "sending"):
+        for batch in self.ledger.imports.import_batches(self.job_id, "sending"):
             try:
-                self.ledger.mark_import_unknown(
+                self.ledger.imports.mark_import_unknown(
                     self.job_id,
                     batch.seq,
                     "interrupted before the gateway answered",
@@ -279,7 +279,7 @@ class _Run:
             self._announce_unknown(batch.seq, len(batch.numbers))
 
     def _unknown(self, seq: int, size: int, reason: str) -> None:
-        if self._settle(self.ledger.mark_import_unknown, seq, reason, self.engine.now()):
+        if self._settle(self.ledger.imports.mark_import_unknown, seq, reason, self.engine.now()):
             self._announce_unknown(seq, size)
         self.batches_settled += 1
 
@@ -296,8 +296,8 @@ class _Run:
 
     def _requeue(self, seq: int, exc: CsmsError) -> None:
         """The gateway executed nothing: put the batch back and stop the run."""
-        if self._settle(self.ledger.mark_import_failed, seq, str(exc), self.engine.now()):
-            self.ledger.retry_import_batch(self.job_id, seq, self.engine.now())
+        if self._settle(self.ledger.imports.mark_import_failed, seq, str(exc), self.engine.now()):
+            self.ledger.imports.retry_import_batch(self.job_id, seq, self.engine.now())
         if self.error is None:
             self.error = f"Stopped: {exc}"
 
@@ -327,10 +327,10 @@ class _Run:
             self.on_progress(progress)
 
     def _result(self) -> UploadResult:
-        batches = self.ledger.import_batches(self.job_id)
-        summary = self.ledger.import_summary(self.job_id)
+        batches = self.ledger.imports.import_batches(self.job_id)
+        summary = self.ledger.imports.import_summary(self.job_id)
         if summary.finished and not summary.needs_attention:
-            self.ledger.close_import(self.job_id)
+            self.ledger.imports.close_import(self.job_id)
         return UploadResult(
             job_id=self.job_id,
             list_id=self.list_id,

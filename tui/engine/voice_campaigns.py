@@ -200,7 +200,7 @@ class VoiceCampaigns:
             )
         else:
             folded = name.casefold()
-            for campaign in self.engine.ledger.voice_campaigns():
+            for campaign in self.engine.ledger.voice.voice_campaigns():
                 if campaign.name.casefold() == folded:
                     bad(
                         "name",
@@ -216,13 +216,13 @@ class VoiceCampaigns:
             bad("list_ids", "Choose at least one contact list.")
             return
         ledger = self.engine.ledger
-        known = ledger.list_names(list_ids)
+        known = ledger.lists.list_names(list_ids)
         for list_id in list_ids:
             if list_id not in known:
                 bad("list_ids", f"List {list_id} is not in the ledger; choose a list shown here.")
                 return
             names[list_id] = known[list_id]
-        if not ledger.lists_with_members(list_ids):
+        if not ledger.audience.lists_with_members(list_ids):
             bad("list_ids", "The chosen lists hold no numbers; import numbers into them first.")
 
     def count_recipients(
@@ -230,7 +230,7 @@ class VoiceCampaigns:
     ) -> int:
         """Distinct numbers across the lists, counted in SQL (call it from a thread in
         the app; ``cancel`` stops a count no longer wanted)."""
-        return self.engine.ledger.count_audience(list_ids, cancel).unique
+        return self.engine.ledger.audience.count_audience(list_ids, cancel).unique
 
     def _check_audio(
         self,
@@ -245,7 +245,7 @@ class VoiceCampaigns:
             if required:
                 bad(field_name, f"Choose the {what}.")
             return
-        audio = self.engine.ledger.audio(file_id)
+        audio = self.engine.ledger.audio.audio(file_id)
         if audio is None:
             bad(field_name, f"Audio file {file_id} is not in the ledger; choose an uploaded file.")
             return
@@ -399,7 +399,7 @@ class VoiceCampaigns:
         at = self.engine.now()
 
         def record(new_id: str) -> None:
-            engine.ledger.add_voice_campaign(new_id, plan.name, plan.kind, plan.params(), at)
+            engine.ledger.voice.add_voice_campaign(new_id, plan.name, plan.kind, plan.params(), at)
 
         camp_id = await engine.journal.journalled(
             "voice_campaign", COMMANDS[plan.kind].page, summary, [plan.name], request, record
@@ -410,6 +410,6 @@ class VoiceCampaigns:
                 at=at, kind="voice_campaign", ids=[(plan.name, camp_id)], summary=summary
             )
         )
-        campaign = engine.ledger.voice_campaign(camp_id)
+        campaign = engine.ledger.voice.voice_campaign(camp_id)
         assert campaign is not None
         return campaign

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,21 +61,22 @@ def storage_error(path: Path, error: sqlite3.OperationalError) -> LedgerError | 
     return None
 
 
-class Store:
+class Database:
     """One connection shared by the engine's threads; every use holds the lock.
 
     The connection runs in autocommit mode and writes open an explicit
-    ``BEGIN IMMEDIATE`` so a commit is exactly the end of ``_tx``.
+    ``BEGIN IMMEDIATE`` so a commit is exactly the end of ``tx``.
     """
 
-    _conn: sqlite3.Connection
-    _lock: threading.RLock
-    path: Path
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.lock = threading.RLock()
+        self.path = path
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            conn = self._conn
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        with self.lock:
+            conn = self.conn
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as error:
@@ -90,15 +91,57 @@ class Store:
                     raise storage_error(self.path, error) or error from None
                 raise
 
-    def _rows(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+    def rows(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        with self.lock:
+            return self.conn.execute(sql, params).fetchall()
 
-    def _one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        with self._lock:
-            row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
+    def one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        with self.lock:
+            row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
             return row
 
-    def _scalar(self, sql: str, params: Params = ()) -> Any:
-        row = self._one(sql, params)
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = self.one(sql, params)
         return None if row is None else row[0]
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection of its own, so a long export never holds the lock."""
+        conn = sqlite3.connect(self.path, timeout=5.0)
+        try:
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("BEGIN")
+            yield conn
+        finally:
+            conn.close()
+
+
+class Store:
+    """One part of the ledger, on the ledger's shared ``Database`` (its connection and lock)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @property
+    def _lock(self) -> threading.RLock:
+        return self.db.lock
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self.db.tx()
+
+    def _rows(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        return self.db.rows(sql, params)
+
+    def _one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        return self.db.one(sql, params)
+
+    def _scalar(self, sql: str, params: Params = ()) -> Any:
+        return self.db.scalar(sql, params)

@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tui.gateway.codes import ADD_CONTACTS
-from tui.ledger.base import Store, from_db, req_from_db, to_db
+from tui.ledger.base import from_db, req_from_db, to_db
 from tui.ledger.errors import LedgerError
-from tui.ledger.journal import counts, move
+from tui.ledger.journal import JournalStore
 from tui.ledger.lists import merge_field_names
-from tui.ledger.unknown import insert_unknown, settle_ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,52 +63,6 @@ def _batch(row: sqlite3.Row) -> ImportBatch:
     )
 
 
-def mark_interrupted_imports(conn: sqlite3.Connection, at: datetime) -> int:
-    """Turn batches left in ``sending`` into ``unknown`` and record each as an unknown submit."""
-    rows = conn.execute(
-        "SELECT b.job_id, b.seq, b.size, j.list_id FROM import_batches b"
-        " JOIN import_jobs j ON j.id = b.job_id WHERE b.state = 'sending'"
-    ).fetchall()
-    for row in rows:
-        _mark_unknown(
-            conn, row["job_id"], row["seq"], row["size"], row["list_id"], "interrupted", at
-        )
-    return len(rows)
-
-
-def _mark_unknown(
-    conn: sqlite3.Connection,
-    job_id: int,
-    seq: int,
-    size: int,
-    list_id: str,
-    error: str,
-    at: datetime,
-) -> None:
-    move(
-        conn,
-        table="import_batches",
-        job_id=job_id,
-        key="seq",
-        units=[seq],
-        allowed=("sending",),
-        to="unknown",
-        what="Import batch",
-        error=error,
-    )
-    insert_unknown(
-        conn,
-        kind="list_import",
-        command=ADD_CONTACTS.page,
-        summary=(
-            f"Batch {seq} of list import {job_id} ({size} numbers): outcome unknown ({error})."
-        ),
-        target=f"list {list_id}",
-        at=at,
-        ref=f"import:{job_id}:{seq}",
-    )
-
-
 # The batch's numbers (digits joined by commas) become members in one
 # statement, as ``lists.insert_members`` would add them row by row: run from a
 # thread, one statement lets go of the interpreter lock once, not per row. Each
@@ -125,55 +78,73 @@ _DROP_FIELDS = f"""DELETE FROM import_fields WHERE job_id = ?1 AND msisdn IN
     (SELECT value FROM import_batches, {_BATCH_NUMBERS} WHERE job_id = ?1 AND seq = ?2)"""
 
 
-def _settle_batch(
-    conn: sqlite3.Connection,
-    job_id: int,
-    seq: int,
-    to: str,
-    note: str,
-    at: datetime,
-    *,
-    error: str | None = None,
-) -> None:
-    """Move a sent (or unknown) batch to its final state and settle its
-    unknown-outcome entry, if it had one."""
-    move(
-        conn,
-        table="import_batches",
-        job_id=job_id,
-        key="seq",
-        units=[seq],
-        allowed=("sending", "unknown"),
-        to=to,
-        what="Import batch",
-        error=error,
-    )
-    settle_ref(conn, f"import:{job_id}:{seq}", note, at)
+class ImportStore(JournalStore):
+    units = "import_batches"
+    key = "seq"
+    jobs = "import_jobs"
+    what = "Import batch"
+    job_what = "List import"
+    ref_kind = "import"
+    unknown_kind = "list_import"
+    command = ADD_CONTACTS.page
 
+    def _unknown_entry(self, conn: sqlite3.Connection, job_id: int, unit: int) -> tuple[str, str]:
+        row = conn.execute(
+            "SELECT b.size, j.list_id FROM import_batches b"
+            " JOIN import_jobs j ON j.id = b.job_id WHERE b.job_id = ? AND b.seq = ?",
+            (job_id, unit),
+        ).fetchone()
+        summary = f"Batch {unit} of list import {job_id} ({row['size']} numbers): outcome unknown"
+        return summary, f"list {row['list_id']}"
 
-def complete_batch(conn: sqlite3.Connection, job_id: int, seq: int, at: datetime) -> int:
-    """Inside a transaction: the gateway accepted batch ``seq``; mark it done,
-    settle its unknown-outcome entry if any, and add its numbers to the list.
-    Returns how many members were new."""
-    ref = f"import:{job_id}:{seq}"
-    row = conn.execute(
-        "SELECT j.list_id FROM import_batches b"
-        " JOIN import_jobs j ON j.id = b.job_id WHERE b.job_id = ? AND b.seq = ?",
-        (job_id, seq),
-    ).fetchone()
-    _settle_batch(conn, job_id, seq, "done", "Batch confirmed added.", at)
-    stamp = to_db(at)
-    before = conn.total_changes
-    conn.execute(_INSERT_MEMBERS, (row["list_id"], stamp, ref, job_id, seq))
-    added = conn.total_changes - before
-    if conn.execute("SELECT 1 FROM import_fields WHERE job_id = ? LIMIT 1", (job_id,)).fetchone():
-        conn.execute(_DROP_FIELDS, (job_id, seq))
-    if added:
-        conn.execute("UPDATE lists SET updated_at = ? WHERE id = ?", (stamp, row["list_id"]))
-    return added
+    def complete_batch(self, conn: sqlite3.Connection, job_id: int, seq: int, at: datetime) -> int:
+        """Inside a transaction: the gateway accepted batch ``seq``; mark it done,
+        settle its unknown-outcome entry if any, and add its numbers to the list.
+        Returns how many members were new."""
+        row = conn.execute(
+            "SELECT j.list_id FROM import_batches b"
+            " JOIN import_jobs j ON j.id = b.job_id WHERE b.job_id = ? AND b.seq = ?",
+            (job_id, seq),
+        ).fetchone()
+        note = "Batch confirmed added."
+        self._move(conn, job_id, [seq], ("sending", "unknown"), "done", settle=(note, at))
+        stamp = to_db(at)
+        before = conn.total_changes
+        conn.execute(_INSERT_MEMBERS, (row["list_id"], stamp, self.ref(job_id, seq), job_id, seq))
+        added = conn.total_changes - before
+        if conn.execute(
+            "SELECT 1 FROM import_fields WHERE job_id = ? LIMIT 1", (job_id,)
+        ).fetchone():
+            conn.execute(_DROP_FIELDS, (job_id, seq))
+        if added:
+            conn.execute("UPDATE lists SET updated_at = ? WHERE id = ?", (stamp, row["list_id"]))
+        return added
 
+    def take_batches(
+        self, conn: sqlite3.Connection, job_id: int, take: int, after: int, at: datetime
+    ) -> list[ImportBatch]:
+        """Inside a transaction: up to ``take`` pending batches, the first numbered
+        above ``after``, become ``sending``; returns them, in order."""
+        rows = conn.execute(
+            "SELECT seq, numbers FROM import_batches"
+            " WHERE job_id = ? AND seq > ? AND state = 'pending' ORDER BY seq LIMIT ?",
+            (job_id, after, take),
+        ).fetchall()
+        seqs = [row["seq"] for row in rows]
+        if seqs:
+            self._move(conn, job_id, seqs, ("pending",), "sending", at=at)
+        return [
+            ImportBatch(
+                job_id=job_id,
+                seq=row["seq"],
+                numbers=row["numbers"].split(",") if row["numbers"] else [],
+                state="sending",
+                error=None,
+                sent_at=at,
+            )
+            for row in rows
+        ]
 
-class ImportStore(Store):
     def create_import(
         self,
         list_id: str,
@@ -248,18 +219,7 @@ class ImportStore(Store):
 
     def mark_import_sending(self, job_id: int, seq: int, at: datetime) -> None:
         """Commit that batch ``seq`` is about to be sent. Call BEFORE the request."""
-        with self._tx() as conn:
-            move(
-                conn,
-                table="import_batches",
-                job_id=job_id,
-                key="seq",
-                units=[seq],
-                allowed=("pending",),
-                to="sending",
-                what="Import batch",
-                at=at,
-            )
+        self._mark_sending(job_id, [seq], at)
 
     def mark_import_done(self, job_id: int, seq: int, at: datetime) -> int:
         """The gateway accepted the batch: record its numbers as list members.
@@ -268,72 +228,57 @@ class ImportStore(Store):
         Returns how many members were new.
         """
         with self._tx() as conn:
-            return complete_batch(conn, job_id, seq, at)
+            return self.complete_batch(conn, job_id, seq, at)
 
     def mark_import_unknown(self, job_id: int, seq: int, error: str, at: datetime) -> None:
         """No clear answer for a sent batch; also records it as an unknown-outcome submit."""
         with self._tx() as conn:
-            row = conn.execute(
-                "SELECT b.size, j.list_id FROM import_batches b"
-                " JOIN import_jobs j ON j.id = b.job_id WHERE b.job_id = ? AND b.seq = ?",
-                (job_id, seq),
-            ).fetchone()
-            if row is None:
-                raise LedgerError(f"Import batch {seq} of job {job_id} is not in the ledger.")
-            _mark_unknown(conn, job_id, seq, row["size"], row["list_id"], error, at)
+            self._mark_unknown(conn, job_id, [seq], error, at)
 
     def mark_import_failed(self, job_id: int, seq: int, error: str, at: datetime) -> None:
         """The gateway refused the batch (nothing was added)."""
+        note = f"Batch failed: {error}"
         with self._tx() as conn:
-            _settle_batch(conn, job_id, seq, "failed", f"Batch failed: {error}", at, error=error)
+            self._move(
+                conn,
+                job_id,
+                [seq],
+                ("sending", "unknown"),
+                "failed",
+                error=error,
+                settle=(note, at),
+            )
 
     def retry_import_batch(self, job_id: int, seq: int, at: datetime) -> None:
         """Put a failed or unknown batch back in the queue (the user's explicit choice)."""
-        with self._tx() as conn:
-            move(
-                conn,
-                table="import_batches",
-                job_id=job_id,
-                key="seq",
-                units=[seq],
-                allowed=("failed", "unknown"),
-                to="pending",
-                what="Import batch",
-            )
-            settle_ref(conn, f"import:{job_id}:{seq}", "Batch queued to be sent again.", at)
+        self._requeue(job_id, [seq], "Batch queued to be sent again.", at)
 
     def import_summary(self, job_id: int) -> ImportSummary:
         with self._lock:
-            job = self._conn.execute("SELECT * FROM import_jobs WHERE id = ?", (job_id,)).fetchone()
-            if job is None:
-                raise LedgerError(f"List import {job_id} is not in the ledger.")
+            job, batches = self._job(job_id)
             sizes = self._conn.execute(
                 "SELECT coalesce(sum(size), 0),"
                 " coalesce(sum(CASE WHEN state = 'done' THEN size END), 0)"
                 " FROM import_batches WHERE job_id = ?",
                 (job_id,),
             ).fetchone()
-            return ImportSummary(
-                job_id=job_id,
-                list_id=job["list_id"],
-                source=job["source"],
-                created_at=req_from_db(job["created_at"]),
-                state=job["state"],
-                numbers_total=sizes[0],
-                numbers_done=sizes[1],
-                batches=counts(self._conn, "import_batches", job_id),
-            )
+        return ImportSummary(
+            job_id=job_id,
+            list_id=job["list_id"],
+            source=job["source"],
+            created_at=req_from_db(job["created_at"]),
+            state=job["state"],
+            numbers_total=sizes[0],
+            numbers_done=sizes[1],
+            batches=batches,
+        )
 
     def import_jobs(self, open_only: bool = True) -> list[ImportSummary]:
-        rows = self._rows(
-            "SELECT id FROM import_jobs WHERE (? = 0 OR state = 'open') ORDER BY id",
-            (int(open_only),),
-        )
-        return [self.import_summary(row[0]) for row in rows]
+        return [self.import_summary(job_id) for job_id in self._job_ids(open_only)]
 
     def close_import(self, job_id: int) -> None:
         """The user is done with this job; it no longer shows as open."""
         with self._tx() as conn:
-            conn.execute("UPDATE import_jobs SET state = 'closed' WHERE id = ?", (job_id,))
+            self._close(conn, job_id)
             # Numbers never added keep no columns (an import of them again brings its own).
             conn.execute("DELETE FROM import_fields WHERE job_id = ?", (job_id,))

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -17,13 +15,13 @@ from tui.gateway.protocol import GATEWAY_TZ
 from tui.ledger import export
 from tui.ledger.audience import AudienceStore
 from tui.ledger.audiofiles import AudioStore
-from tui.ledger.base import now_utc, storage_error
+from tui.ledger.base import Database, Store, now_utc, storage_error
 from tui.ledger.calls import CallStore, NewCall, insert_calls
 from tui.ledger.campaigns import CampaignStore
 from tui.ledger.errors import LedgerError
 from tui.ledger.history import HistoryStore
 from tui.ledger.holds import HoldStore
-from tui.ledger.imports import ImportStore, mark_interrupted_imports
+from tui.ledger.imports import ImportBatch, ImportStore
 from tui.ledger.inbox import InboxStore
 from tui.ledger.inbox_fetches import InboxFetchStore
 from tui.ledger.intents import IntentStore, close_intent
@@ -31,8 +29,8 @@ from tui.ledger.lists import ListStore
 from tui.ledger.messages import MessageStore, NewMessage, insert_messages
 from tui.ledger.saved_templates import SavedTemplateStore
 from tui.ledger.schema import APPLICATION_ID, migrate, user_version
-from tui.ledger.sendjobs import SendJobStore, mark_interrupted_sends
-from tui.ledger.surveys import SurveyStore, mark_interrupted_surveys
+from tui.ledger.sendjobs import SendJobStore
+from tui.ledger.surveys import SurveyStore
 from tui.ledger.tracking import TrackingStore
 from tui.ledger.unknown import UnknownStore, insert_unknown
 from tui.ledger.voice import VoiceStore
@@ -98,32 +96,33 @@ def _is_ours(conn: sqlite3.Connection) -> bool:
     return app_id == 0 and version == 0 and not has_tables
 
 
-class Ledger(
-    MessageStore,
-    CallStore,
-    TrackingStore,
-    ListStore,
-    ImportStore,
-    SendJobStore,
-    CampaignStore,
-    VoiceStore,
-    AudioStore,
-    InboxStore,
-    UnknownStore,
-    IntentStore,
-    SurveyStore,
-    InboxFetchStore,
-    HistoryStore,
-    HoldStore,
-    SavedTemplateStore,
-    AudienceStore,
-):
-    """One profile's ledger. Methods are synchronous and safe to call from any thread."""
+class Ledger(Store):
+    """One profile's ledger. Its stores are attributes (``messages``, ``calls``,
+    ``lists``, ``imports``, ...) sharing one connection and lock (``db``);
+    transactions spanning several stores are the ledger's own methods.
+    Safe to call from any thread."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self._conn = conn
-        self._lock = threading.RLock()
-        self.path = path
+        super().__init__(Database(conn, path))
+        db = self.db
+        self.messages = MessageStore(db)
+        self.calls = CallStore(db)
+        self.tracking = TrackingStore(db)
+        self.lists = ListStore(db)
+        self.imports = ImportStore(db)
+        self.send_jobs = SendJobStore(db)
+        self.campaigns = CampaignStore(db)
+        self.voice = VoiceStore(db)
+        self.audio = AudioStore(db)
+        self.inbox = InboxStore(db)
+        self.unknown = UnknownStore(db)
+        self.intents = IntentStore(db)
+        self.surveys = SurveyStore(db)
+        self.inbox_fetches = InboxFetchStore(db)
+        self.history = HistoryStore(db)
+        self.holds = HoldStore(db)
+        self.saved_templates = SavedTemplateStore(db)
+        self.audience = AudienceStore(db)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, busy_timeout: float = 5.0) -> Self:
@@ -233,10 +232,37 @@ class Ledger(
         moment = at or now_utc()
         with self._tx() as conn:
             return (
-                mark_interrupted_imports(conn, moment)
-                + mark_interrupted_sends(conn, moment)
-                + mark_interrupted_surveys(conn, moment)
+                self.imports.mark_interrupted(conn, moment)
+                + self.send_jobs.mark_interrupted(conn, moment)
+                + self.surveys.mark_interrupted(conn, moment)
             )
+
+    def step_import(
+        self,
+        job_id: int,
+        *,
+        done: Sequence[int] = (),
+        take: int = 1,
+        after: int = 0,
+        at: datetime,
+    ) -> tuple[int, list[ImportBatch]]:
+        """One round of an upload, in one transaction: the batches ``done`` were
+        accepted, so their numbers become list members; and up to ``take``
+        pending batches, the first numbered above ``after``, are marked
+        ``sending``. Returns (members that were new, the batches taken, in order).
+
+        Each state change of ``ImportStore`` commits on its own, and every commit
+        waits for the disk; here a round of requests costs one commit, still made
+        before any of them goes out. Raises LedgerError, changing nothing, if a
+        batch of ``done`` is neither sending nor unknown.
+        """
+        added = 0
+        with self._tx() as conn:
+            for seq in done:
+                added += self.imports.complete_batch(conn, job_id, seq, at)
+            if take < 1:
+                return added, []
+            return added, self.imports.take_batches(conn, job_id, take, after, at)
 
     def complete_submit(
         self,
@@ -272,17 +298,6 @@ class Ledger(
 
     # Exports ------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _snapshot(self) -> Iterator[sqlite3.Connection]:
-        """A separate read-only connection, so a long export never holds the lock."""
-        conn = sqlite3.connect(self.path, timeout=5.0)
-        try:
-            conn.execute("PRAGMA query_only = ON")
-            conn.execute("BEGIN")
-            yield conn
-        finally:
-            conn.close()
-
     def _export(
         self,
         path: str | os.PathLike[str],
@@ -291,7 +306,7 @@ class Ledger(
         zone: tzinfo,
     ) -> int:
         named = tuple(label.replace("{zone}", export.zone_name(zone)) for label in header)
-        with self._snapshot() as conn:
+        with self.db.snapshot() as conn:
             return export.write_csv_atomic(path, named, rows(conn))
 
     # Exports write times in ``zone`` (the profile's; Pakistan time by default)
@@ -307,7 +322,7 @@ class Ledger(
         self, campaign_id: str, path: str | os.PathLike[str], zone: tzinfo = GATEWAY_TZ
     ) -> int:
         """Write a campaign's per-recipient statuses to a CSV file; returns the row count."""
-        if self.campaign(campaign_id) is None:
+        if self.campaigns.campaign(campaign_id) is None:
             raise LedgerError(f"Campaign {campaign_id} is not in the ledger.")
         return self._export(
             path,
@@ -320,7 +335,7 @@ class Ledger(
         self, list_id: str, path: str | os.PathLike[str], zone: tzinfo = GATEWAY_TZ
     ) -> int:
         """Write a list's members to a CSV file; returns the row count."""
-        if self.list_by_id(list_id) is None:
+        if self.lists.list_by_id(list_id) is None:
             raise LedgerError(f"List {list_id} is not in the ledger.")
         return self._export(
             path, export.MEMBERS_HEADER, lambda conn: export.member_rows(conn, list_id, zone), zone
@@ -330,7 +345,7 @@ class Ledger(
         self, campaign_id: str, path: str | os.PathLike[str], zone: tzinfo = GATEWAY_TZ
     ) -> int:
         """Write a voice campaign's status snapshots to a CSV file; returns the row count."""
-        if self.voice_campaign(campaign_id) is None:
+        if self.voice.voice_campaign(campaign_id) is None:
             raise LedgerError(f"Voice campaign {campaign_id} is not in the ledger.")
         return self._export(
             path, export.VOICE_HEADER, lambda conn: export.voice_rows(conn, campaign_id, zone), zone

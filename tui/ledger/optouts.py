@@ -157,9 +157,7 @@ class OptOutStore(Store):
     """The do-not-contact list of one ledger; safe to call from any thread."""
 
     def __init__(self, ledger: Store) -> None:
-        self._conn = ledger._conn
-        self._lock = ledger._lock
-        self.path = ledger.path
+        super().__init__(ledger.db)
 
     # Reading ----------------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
 import sqlite3
@@ -13,11 +12,10 @@ from datetime import datetime, tzinfo
 from tui.gateway.codes import SEND_SMS, MessageStatus
 from tui.gateway.protocol import GATEWAY_TZ
 from tui.ledger import export
-from tui.ledger.base import Store, from_db, req_from_db, to_db
+from tui.ledger.base import from_db, req_from_db, to_db
 from tui.ledger.errors import LedgerError
-from tui.ledger.journal import counts, move
+from tui.ledger.journal import JournalStore
 from tui.ledger.messages import NewMessage, insert_messages
-from tui.ledger.unknown import insert_unknown, settle_ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,46 +139,20 @@ def _row(row: sqlite3.Row) -> SendRow:
     )
 
 
-def _mark_unknown(
-    conn: sqlite3.Connection, job_id: int, rows: Sequence[int], error: str, at: datetime
-) -> None:
-    move(
-        conn,
-        table="send_rows",
-        job_id=job_id,
-        key="row",
-        units=rows,
-        allowed=("sending",),
-        to="unknown",
-        what="Send row",
-        error=error,
-    )
-    for number in rows:
-        recipient = conn.execute(
-            "SELECT recipient FROM send_rows WHERE job_id = ? AND row = ?", (job_id, number)
-        ).fetchone()[0]
-        insert_unknown(
-            conn,
-            kind="personalised",
-            command=SEND_SMS.page,
-            summary=f"Row {number} of personalised send {job_id}: outcome unknown ({error}).",
-            target=recipient,
-            at=at,
-            ref=f"send:{job_id}:{number}",
-        )
+class SendJobStore(JournalStore):
+    units = "send_rows"
+    key = "row"
+    jobs = "send_jobs"
+    what = "Send row"
+    job_what = "Personalised send"
+    ref_kind = "send"
+    unknown_kind = "personalised"
+    command = SEND_SMS.page
 
+    def _unknown_entry(self, conn: sqlite3.Connection, job_id: int, unit: int) -> tuple[str, str]:
+        recipient = str(self._unit(conn, job_id, unit)["recipient"])
+        return f"Row {unit} of personalised send {job_id}: outcome unknown", recipient
 
-def mark_interrupted_sends(conn: sqlite3.Connection, at: datetime) -> int:
-    """Turn rows left in ``sending`` into ``unknown`` and record each as an unknown submit."""
-    rows = conn.execute(
-        "SELECT job_id, row FROM send_rows WHERE state = 'sending' ORDER BY job_id, row"
-    ).fetchall()
-    for row in rows:
-        _mark_unknown(conn, row["job_id"], [row["row"]], "interrupted", at)
-    return len(rows)
-
-
-class SendJobStore(Store):
     def create_send_job(
         self,
         rows: Iterable[tuple[int, str, str]],
@@ -230,19 +202,8 @@ class SendJobStore(Store):
         header = tuple(
             label.replace("{zone}", export.zone_name(zone)) for label in export.SEND_JOB_HEADER
         )
-        with self._read_snapshot() as conn:
+        with self.db.snapshot() as conn:
             return export.write_csv_atomic(path, header, result_rows(conn, job_id, zone))
-
-    @contextlib.contextmanager
-    def _read_snapshot(self) -> Iterator[sqlite3.Connection]:
-        """A read-only connection of its own, so a long export never holds the lock."""
-        conn = sqlite3.connect(self.path, timeout=5.0)
-        try:
-            conn.execute("PRAGMA query_only = ON")
-            conn.execute("BEGIN")
-            yield conn
-        finally:
-            conn.close()
 
     def next_send_rows(self, job_id: int, limit: int = 1) -> list[SendRow]:
         """The first rows still pending, in row order."""
@@ -254,42 +215,18 @@ class SendJobStore(Store):
 
     def mark_rows_sending(self, job_id: int, rows: Sequence[int], at: datetime) -> None:
         """Commit that these rows are about to be sent. Call BEFORE the request."""
-        with self._tx() as conn:
-            move(
-                conn,
-                table="send_rows",
-                job_id=job_id,
-                key="row",
-                units=rows,
-                allowed=("pending",),
-                to="sending",
-                what="Send row",
-                at=at,
-            )
+        self._mark_sending(job_id, rows, at)
 
     def mark_rows_sent(self, job_id: int, sent: Iterable[tuple[int, NewMessage]]) -> None:
         """Rows the gateway accepted, with the message each became (tracked from now on)."""
         with self._tx() as conn:
             for number, message in sent:
-                move(
-                    conn,
-                    table="send_rows",
-                    job_id=job_id,
-                    key="row",
-                    units=[number],
-                    allowed=("sending", "unknown"),
-                    to="sent",
-                    what="Send row",
-                )
+                note = f"Sent as message {message.id}."
+                settle = (note, message.submitted_at)
+                self._move(conn, job_id, [number], ("sending", "unknown"), "sent", settle=settle)
                 conn.execute(
                     "UPDATE send_rows SET message_id = ? WHERE job_id = ? AND row = ?",
                     (message.id, job_id, number),
-                )
-                settle_ref(
-                    conn,
-                    f"send:{job_id}:{number}",
-                    f"Sent as message {message.id}.",
-                    message.submitted_at,
                 )
                 tracked = dataclasses.replace(message, origin="personalised", batch=str(job_id))
                 insert_messages(conn, [tracked])
@@ -297,78 +234,39 @@ class SendJobStore(Store):
     def mark_rows_unknown(self, job_id: int, rows: Sequence[int], error: str, at: datetime) -> None:
         """No clear answer for sent rows; also records each as an unknown-outcome submit."""
         with self._tx() as conn:
-            _mark_unknown(conn, job_id, rows, error, at)
+            self._mark_unknown(conn, job_id, rows, error, at)
 
     def mark_rows_failed(self, job_id: int, rows: Sequence[int], error: str, at: datetime) -> None:
         """The gateway refused these rows (nothing was sent)."""
+        note = f"Row failed: {error}"
         with self._tx() as conn:
-            move(
-                conn,
-                table="send_rows",
-                job_id=job_id,
-                key="row",
-                units=rows,
-                allowed=("sending", "unknown"),
-                to="failed",
-                what="Send row",
-                error=error,
+            self._move(
+                conn, job_id, rows, ("sending", "unknown"), "failed", error=error, settle=(note, at)
             )
-            for number in rows:
-                settle_ref(conn, f"send:{job_id}:{number}", f"Row failed: {error}", at)
 
     def retry_send_rows(self, job_id: int, rows: Sequence[int], at: datetime) -> None:
         """Put failed or unknown rows back in the queue (the user's explicit choice)."""
-        with self._tx() as conn:
-            move(
-                conn,
-                table="send_rows",
-                job_id=job_id,
-                key="row",
-                units=rows,
-                allowed=("failed", "unknown"),
-                to="pending",
-                what="Send row",
-            )
-            for number in rows:
-                settle_ref(conn, f"send:{job_id}:{number}", "Row queued to be sent again.", at)
+        self._requeue(job_id, rows, "Row queued to be sent again.", at)
 
     def confirm_send_rows(self, job_id: int, rows: Sequence[int], at: datetime) -> None:
         """The user checked that unknown rows did arrive: count them as sent (no ID)."""
         with self._tx() as conn:
-            move(
-                conn,
-                table="send_rows",
-                job_id=job_id,
-                key="row",
-                units=rows,
-                allowed=("unknown",),
-                to="sent",
-                what="Send row",
-            )
-            for number in rows:
-                settle_ref(conn, f"send:{job_id}:{number}", "Confirmed as sent.", at)
+            self._move(conn, job_id, rows, ("unknown",), "sent", settle=("Confirmed as sent.", at))
 
     def send_job_summary(self, job_id: int) -> SendJobSummary:
-        with self._lock:
-            job = self._conn.execute("SELECT * FROM send_jobs WHERE id = ?", (job_id,)).fetchone()
-            if job is None:
-                raise LedgerError(f"Personalised send {job_id} is not in the ledger.")
-            return SendJobSummary(
-                job_id=job_id,
-                source=job["source"],
-                mask=job["mask"],
-                created_at=req_from_db(job["created_at"]),
-                state=job["state"],
-                rows=counts(self._conn, "send_rows", job_id),
-            )
+        job, rows = self._job(job_id)
+        return SendJobSummary(
+            job_id=job_id,
+            source=job["source"],
+            mask=job["mask"],
+            created_at=req_from_db(job["created_at"]),
+            state=job["state"],
+            rows=rows,
+        )
 
     def send_jobs(self, open_only: bool = True) -> list[SendJobSummary]:
-        rows = self._rows(
-            "SELECT id FROM send_jobs WHERE (? = 0 OR state = 'open') ORDER BY id",
-            (int(open_only),),
-        )
-        return [self.send_job_summary(row[0]) for row in rows]
+        return [self.send_job_summary(job_id) for job_id in self._job_ids(open_only)]
 
     def close_send_job(self, job_id: int) -> None:
         with self._tx() as conn:
-            conn.execute("UPDATE send_jobs SET state = 'closed' WHERE id = ?", (job_id,))
+            self._close(conn, job_id)

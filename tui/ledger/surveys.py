@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tui.gateway.codes import FEEDBACK_CALL, CallStatus
-from tui.ledger.base import Store, req_from_db, to_db
+from tui.ledger.base import req_from_db, to_db
 from tui.ledger.calls import NewCall, insert_calls
 from tui.ledger.errors import LedgerError
-from tui.ledger.journal import counts, move
-from tui.ledger.unknown import insert_unknown, settle_ref
+from tui.ledger.journal import JournalStore, counts
 
 SURVEY_TABLES_SQL = (
     """CREATE TABLE surveys (
@@ -133,44 +132,20 @@ def _survey(row: sqlite3.Row, rows: dict[str, int]) -> Survey:
     )
 
 
-def survey_ref(job_id: int, row: int) -> str:
-    return f"survey:{job_id}:{row}"
+class SurveyStore(JournalStore):
+    units = "survey_rows"
+    key = "row"
+    jobs = "surveys"
+    what = "Survey row"
+    job_what = "Survey"
+    ref_kind = "survey"
+    unknown_kind = "survey"
+    command = FEEDBACK_CALL.page
 
+    def _unknown_entry(self, conn: sqlite3.Connection, job_id: int, unit: int) -> tuple[str, str]:
+        recipient = str(self._unit(conn, job_id, unit)["recipient"])
+        return f"Survey {job_id}, row {unit}: call outcome unknown", recipient
 
-def mark_interrupted_surveys(conn: sqlite3.Connection, at: datetime) -> int:
-    """Rows left in ``sending`` by a run that died become unknown (never called again)."""
-    found = conn.execute(
-        "SELECT job_id, row, recipient FROM survey_rows WHERE state = 'sending'"
-    ).fetchall()
-    for item in found:
-        _unknown(conn, item["job_id"], [(item["row"], item["recipient"])], "interrupted", at)
-    return len(found)
-
-
-def _unknown(
-    conn: sqlite3.Connection,
-    job_id: int,
-    rows: Sequence[tuple[int, str]],
-    error: str,
-    at: datetime,
-) -> None:
-    move(
-        conn, table="survey_rows", job_id=job_id, key="row", units=[r for r, _ in rows],
-        allowed=("sending",), to="unknown", what="Survey row", error=error,
-    )  # fmt: skip
-    for number, recipient in rows:
-        insert_unknown(
-            conn,
-            kind="survey",
-            command=FEEDBACK_CALL.page,
-            summary=f"Survey {job_id}, row {number}: call outcome unknown ({error}).",
-            target=recipient,
-            at=at,
-            ref=survey_ref(job_id, number),
-        )
-
-
-class SurveyStore(Store):
     def create_survey(
         self,
         name: str,
@@ -210,11 +185,7 @@ class SurveyStore(Store):
             raise LedgerError(f"The survey could not be recorded ({error}).") from None
 
     def survey(self, job_id: int) -> Survey:
-        with self._lock:
-            row = self._conn.execute("SELECT * FROM surveys WHERE id = ?", (job_id,)).fetchone()
-            if row is None:
-                raise LedgerError(f"Survey {job_id} is not in the ledger.")
-            return _survey(row, counts(self._conn, "survey_rows", job_id))
+        return _survey(*self._job(job_id))
 
     def survey_by_name(self, name: str) -> Survey | None:
         row = self._one("SELECT id FROM surveys WHERE name = ? COLLATE NOCASE", (name.strip(),))
@@ -234,10 +205,7 @@ class SurveyStore(Store):
     def mark_survey_sending(self, job_id: int, rows: Sequence[int]) -> None:
         """Committed before the request leaves."""
         with self._tx() as conn:
-            move(
-                conn, table="survey_rows", job_id=job_id, key="row", units=rows,
-                allowed=("pending",), to="sending", what="Survey row",
-            )  # fmt: skip
+            self._move(conn, job_id, rows, ("pending",), "sending")
 
     def mark_survey_called(
         self, job_id: int, called: Iterable[tuple[int, NewCall]], at: datetime
@@ -246,11 +214,7 @@ class SurveyStore(Store):
         items = list(called)
         with self._tx() as conn:
             insert_calls(conn, (call for _, call in items))
-            move(
-                conn, table="survey_rows", job_id=job_id, key="row",
-                units=[row for row, _ in items], allowed=("sending",), to="sent",
-                what="Survey row",
-            )  # fmt: skip
+            self._move(conn, job_id, [row for row, _ in items], ("sending",), "sent")
             conn.executemany(
                 "UPDATE survey_rows SET call_id = ?, sent_at = ? WHERE job_id = ? AND row = ?",
                 ((call.id, to_db(at), job_id, row) for row, call in items),
@@ -259,36 +223,26 @@ class SurveyStore(Store):
     def mark_survey_unknown(
         self, job_id: int, rows: Sequence[tuple[int, str]], error: str, at: datetime
     ) -> None:
+        """No clear answer for these (row, recipient); each becomes an unknown-outcome submit."""
         with self._tx() as conn:
-            _unknown(conn, job_id, rows, error, at)
+            self._mark_unknown(conn, job_id, [row for row, _ in rows], error, at)
 
     def mark_survey_failed(self, job_id: int, rows: Sequence[int], error: str) -> None:
         """Refused by the gateway: nobody was called."""
         with self._tx() as conn:
-            move(
-                conn, table="survey_rows", job_id=job_id, key="row", units=rows,
-                allowed=("sending",), to="failed", what="Survey row", error=error,
-            )  # fmt: skip
+            self._move(conn, job_id, rows, ("sending",), "failed", error=error)
 
     def confirm_survey_rows(self, job_id: int, rows: Sequence[int], at: datetime) -> None:
         """The user checked that unknown rows were called (no call ID to track)."""
+        settle = ("Confirmed as called.", at)
         with self._tx() as conn:
-            move(
-                conn, table="survey_rows", job_id=job_id, key="row", units=rows,
-                allowed=("unknown",), to="sent", what="Survey row",
-            )  # fmt: skip
-            for number in rows:
-                settle_ref(conn, survey_ref(job_id, number), "Confirmed as called.", at)
+            self._move(conn, job_id, rows, ("unknown",), "sent", settle=settle)
 
     def retry_survey_rows(self, job_id: int, rows: Sequence[int], at: datetime) -> None:
         """Queue unknown or failed rows again (the user's explicit choice)."""
+        settle = ("Queued to be called again.", at)
         with self._tx() as conn:
-            move(
-                conn, table="survey_rows", job_id=job_id, key="row", units=rows,
-                allowed=("unknown", "failed"), to="pending", what="Survey row",
-            )  # fmt: skip
-            for number in rows:
-                settle_ref(conn, survey_ref(job_id, number), "Queued to be called again.", at)
+            self._move(conn, job_id, rows, ("unknown", "failed"), "pending", settle=settle)
 
     def survey_rows(self, job_id: int, limit: int = -1, offset: int = 0) -> list[SurveyRow]:
         """Every row with its call's status and key, in row order."""
@@ -319,7 +273,7 @@ class SurveyStore(Store):
     def survey_tally(self, job_id: int) -> SurveyTally:
         with self._lock:
             conn = self._conn
-            states = counts(conn, "survey_rows", job_id)
+            states = counts(conn, self.units, job_id)
             keys: dict[str, int] = {}
             outcome: dict[str, int] = {}
             for row in conn.execute(

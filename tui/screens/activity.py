@@ -204,8 +204,8 @@ class ActivityScreen(EngineScreen):
 
     def reload_unknown(self) -> None:
         ledger = self.engine.reads
-        open_items = ledger.unknown_submits()
-        settled = ledger.unknown_submits(settled=True)[:20]
+        open_items = ledger.unknown.unknown_submits()
+        settled = ledger.unknown.unknown_submits(settled=True)[:20]
         table = self.query_one("#unknown", CopyableTable)
         with self.app.batch_update():
             table.sync(
@@ -271,7 +271,7 @@ class ActivityScreen(EngineScreen):
             return
         note = self.query_one("#settle-note", Input).value.strip()
         list_field = self.query_one("#settle-list-id", Input)
-        entry = self.engine.reads.unknown_submit(unknown_id)
+        entry = self.engine.reads.unknown.unknown_submit(unknown_id)
         if event.button.id == "settle-list" and entry is not None and entry.kind == "audio":
             self._settle_upload(unknown_id, list_field.value)
             return

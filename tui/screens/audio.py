@@ -80,7 +80,7 @@ class AudioScreen(EngineScreen):
     def catch_up(self) -> None:
         if not has_engine(self):
             return
-        files = self.engine.reads.audio_files()
+        files = self.engine.reads.audio.audio_files()
         self._load_files(files)
         flow = self.query_one(AudioFlow)
         if flow.uploaded is not None:

@@ -128,7 +128,7 @@ class CampaignWizard(StepWizard, Screen[str | None]):
     def _fill_from(self, like: SmsCampaign) -> None:
         """A duplicate: the same lists, text and mask under a free name; sent when
         the user chooses (the schedule is not copied)."""
-        taken = {c.name.casefold() for c in engine_of(self).reads.campaigns()}
+        taken = {c.name.casefold() for c in engine_of(self).reads.campaigns.campaigns()}
         name, number = f"{like.name} (copy)", 2
         while name.casefold() in taken:
             name, number = f"{like.name} (copy {number})", number + 1
@@ -245,7 +245,7 @@ class CampaignWizard(StepWizard, Screen[str | None]):
     # -- counts ------------------------------------------------------------------------
 
     def _names(self) -> dict[str, str]:
-        return engine_of(self).reads.list_names(self.list_ids)
+        return engine_of(self).reads.lists.list_names(self.list_ids)
 
     def _counted(self, list_ids: list[str]) -> Audience | None:
         key = tuple(dict.fromkeys(list_ids))

@@ -163,7 +163,7 @@ class InboxScreen(EngineScreen):
         if app is not None:
             app.open_conversation(talk.msisdn)  # the table is read again on coming back
             return
-        message = self.engine.reads.inbox_message(talk.last_id)
+        message = self.engine.reads.inbox.inbox_message(talk.last_id)
         if message is not None:
             self.open_message(message)
             self.reload()

@@ -109,7 +109,7 @@ class ListsScreen(EngineScreen):
     def _load_lists(self, select: str | None = None) -> None:
         table = self.query_one("#lists-table", ListsTable)
         with self.app.batch_update():
-            table.show(self.engine.reads.lists(), profile_zone(self.engine))
+            table.show(self.engine.reads.lists.lists(), profile_zone(self.engine))
         if select is not None and select in table.rows:
             table.move_cursor(row=table.get_row_index(select))
         self._show_target()
@@ -122,7 +122,7 @@ class ListsScreen(EngineScreen):
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        summary = self.engine.reads.list_by_id(str(key))
+        summary = self.engine.reads.lists.list_by_id(str(key))
         return None if summary is None else (summary.id, summary.name)
 
     def _show_target(self) -> None:
@@ -243,7 +243,7 @@ class ListsScreen(EngineScreen):
         self._confirm(target, preview_text(text, known=known, queued=queued))
 
     def _existing(self, list_id: str) -> tuple[set[str], set[str]]:
-        return self.engine.reads.member_set(list_id), self.uploader.queued_numbers(list_id)
+        return self.engine.reads.lists.member_set(list_id), self.uploader.queued_numbers(list_id)
 
     def _confirm(self, target: tuple[str, str], preview: ImportPreview) -> None:
         def decided(upload: bool | None) -> None:
@@ -353,8 +353,8 @@ class ListsScreen(EngineScreen):
         if self.uploading:
             self.notify("An upload is running; wait for it or cancel it.", severity="warning")
             return
-        job = self.engine.reads.import_summary(job_id)
-        summary = self.engine.reads.list_by_id(job.list_id)
+        job = self.engine.reads.imports.import_summary(job_id)
+        summary = self.engine.reads.lists.list_by_id(job.list_id)
         name = summary.name if summary else job.list_id
         if not job.batches.get("pending") and not job.batches.get("sending"):
             self.notify(
@@ -368,7 +368,7 @@ class ListsScreen(EngineScreen):
         job_id = self.query_one(ImportJobs).selected()
         if job_id is None or self.uploading:
             return
-        job = self.engine.reads.import_summary(job_id)
+        job = self.engine.reads.imports.import_summary(job_id)
         waiting = job.batches.get("pending", 0)
         unknown = job.batches.get("unknown", 0)
         question = (

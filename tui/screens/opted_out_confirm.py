@@ -55,7 +55,7 @@ async def record_override(engine: Engine, list_ids: Sequence[str], reason: str |
 
     def record() -> None:
         engine.optouts.scan_incoming()
-        listed = engine.reads.opted_out_members(list_ids)
+        listed = engine.reads.audience.opted_out_members(list_ids)
         engine.optouts.override_recorded(listed, reason)
 
     await asyncio.to_thread(record)

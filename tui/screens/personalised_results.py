@@ -92,7 +92,7 @@ class PersonalisedResultsScreen(Screen[None]):
         """Read the counts and the page shown again (the ledger is quick at this)."""
         ledger = engine_of(self).reads
         try:
-            summary = ledger.send_job_summary(self.job)
+            summary = ledger.send_jobs.send_job_summary(self.job)
         except LedgerError as error:
             self.query_one("#res-title", Static).update(str(error))
             return
@@ -110,7 +110,9 @@ class PersonalisedResultsScreen(Screen[None]):
         )
         if self.page_start >= max(1, self.matching):
             self.page_start = max(0, (self.matching - 1) // PAGE * PAGE)
-        rows = ledger.send_results(self.job, self.row_state, limit=PAGE, offset=self.page_start)
+        rows = ledger.send_jobs.send_results(
+            self.job, self.row_state, limit=PAGE, offset=self.page_start
+        )
         if rows != self.shown:
             self._show(rows)
         self._page_line()
@@ -185,7 +187,7 @@ class PersonalisedResultsScreen(Screen[None]):
         engine = engine_of(self)
         try:
             rows = await asyncio.to_thread(
-                engine.reads.export_send_job_csv, self.job, path, profile_zone(engine)
+                engine.reads.send_jobs.export_send_job_csv, self.job, path, profile_zone(engine)
             )
         except LedgerError as error:
             self.notify(str(error), severity="error", timeout=10)

@@ -147,7 +147,7 @@ class SendRunner(Screen[None]):
 
     def load_jobs(self) -> None:
         engine = engine_of(self)
-        jobs = engine.reads.send_jobs(open_only=False)
+        jobs = engine.reads.send_jobs.send_jobs(open_only=False)
         with self.app.batch_update():
             self.query_one(JobsTable).show_jobs(jobs, self.running, profile_zone(engine))
 
@@ -188,7 +188,7 @@ class SendRunner(Screen[None]):
                     if job == self.running:
                         self._on_progress(event)
                     engine = engine_of(self)
-                    summary = engine.reads.send_job_summary(job)
+                    summary = engine.reads.send_jobs.send_job_summary(job)
                     self.query_one(JobsTable).show_job(summary, self.running, profile_zone(engine))
         finally:
             subscription.close()

@@ -93,7 +93,7 @@ class QuickSendScreen(EngineScreen):
         self._load_audio()
 
     def _load_audio(self) -> None:
-        self.send_form.set_recordings(self.engine.reads.audio_files(AudioStatus.READY))
+        self.send_form.set_recordings(self.engine.reads.audio.audio_files(AudioStatus.READY))
 
     # -- a fresh form -----------------------------------------------------------
 

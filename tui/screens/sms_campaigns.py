@@ -229,13 +229,13 @@ class SmsCampaignsScreen(EngineScreen):
             self._campaign_row(campaign)
 
     def _list_names(self, campaign: SmsCampaign) -> str:
-        names = self.engine.reads.list_names(campaign.list_ids)
+        names = self.engine.reads.lists.list_names(campaign.list_ids)
         return ", ".join(names.get(list_id, list_id) for list_id in campaign.list_ids)
 
     def load_campaigns(self) -> None:
         """Re-read every campaign; rows are updated in place, keyed by campaign ID."""
         table = self.query_one("#campaigns", DataTable)
-        campaigns = self.engine.reads.campaigns()
+        campaigns = self.engine.reads.campaigns.campaigns()
         keys = {c.id for c in campaigns}
         with self.app.batch_update():
             for key in [k for k in table.rows if k.value not in keys]:
@@ -265,7 +265,7 @@ class SmsCampaignsScreen(EngineScreen):
 
     def show_campaign(self, campaign_id: str) -> None:
         """Show ``campaign_id`` in the monitor (and highlight its row)."""
-        campaign = self.engine.reads.campaign(campaign_id)
+        campaign = self.engine.reads.campaigns.campaign(campaign_id)
         if campaign is None:
             return
         if self.shown != campaign_id:
@@ -297,7 +297,7 @@ class SmsCampaignsScreen(EngineScreen):
     def _load_recipients(self, campaign_id: str) -> None:
         table = self.query_one("#recipients", DataTable)
         zone = profile_zone(self.engine)
-        rows = self.engine.reads.campaign_recipients(campaign_id, limit=RECIPIENT_ROWS)
+        rows = self.engine.reads.campaigns.campaign_recipients(campaign_id, limit=RECIPIENT_ROWS)
         keys = {r.msisdn for r in rows}
         with self.app.batch_update():
             for key in [k for k in table.rows if k.value not in keys]:
@@ -317,7 +317,7 @@ class SmsCampaignsScreen(EngineScreen):
         if isinstance(event, events.StatusChanged) and event.kind == "sms_campaign":
             if not self.is_active:
                 return
-            campaign = self.engine.reads.campaign(event.item_id)
+            campaign = self.engine.reads.campaigns.campaign(event.item_id)
             if campaign is not None:
                 self._campaign_row(campaign)
             if event.item_id == self.shown:
@@ -349,7 +349,7 @@ class SmsCampaignsScreen(EngineScreen):
 
     def action_duplicate(self) -> None:
         """A new campaign like the one shown: its lists, text and mask."""
-        like = self.engine.reads.campaign(self.shown) if self.shown is not None else None
+        like = self.engine.reads.campaigns.campaign(self.shown) if self.shown is not None else None
         if like is None:
             self.notify("Choose the campaign to duplicate first.", severity="warning")
             return

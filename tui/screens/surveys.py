@@ -142,7 +142,7 @@ class SurveysScreen(EngineScreen):
     @work(exclusive=True, group="surveys-load", exit_on_error=False)
     async def _load(self) -> None:
         engine = self.engine
-        surveys = await asyncio.to_thread(engine.reads.surveys)
+        surveys = await asyncio.to_thread(engine.reads.surveys.surveys)
         tallies = {s.id: await asyncio.to_thread(engine.surveys.tally, s.id) for s in surveys}
         table = self.query_one("#surveys-table", DataTable)
         current = self.selected
@@ -208,9 +208,9 @@ class SurveysScreen(EngineScreen):
     def _load_choices(self) -> None:
         """Lists and Ready recordings csms knows, for the new survey."""
         ledger = self.engine.reads
-        lists = [(f"{item.name} ({item.members:,})", item.name) for item in ledger.lists()]
+        lists = [(f"{item.name} ({item.members:,})", item.name) for item in ledger.lists.lists()]
         self.query_one("#new-list", Select).set_options(lists)
-        clips = [(f"{a.name} ({a.id})", a.id) for a in ledger.audio_files(AudioStatus.READY)]
+        clips = [(f"{a.name} ({a.id})", a.id) for a in ledger.audio.audio_files(AudioStatus.READY)]
         for selector in ("#new-audio", "#new-valid", "#new-invalid"):
             self.query_one(selector, Select).set_options(clips)
 
@@ -235,7 +235,7 @@ class SurveysScreen(EngineScreen):
         problem = None
         if not name:
             problem = "Name the survey first."
-        elif engine.reads.survey_by_name(name) is not None:
+        elif engine.reads.surveys.survey_by_name(name) is not None:
             problem = f"A survey named {name!r} exists; choose another name, or resume it (r)."
         elif None in clips:
             problem = "Choose the question clip and the clips played after a valid and another key."

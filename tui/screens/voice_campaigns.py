@@ -130,7 +130,7 @@ class VoiceCampaignsScreen(EngineScreen):
     def catch_up(self) -> None:
         if not has_engine(self):
             return
-        campaigns = self.engine.reads.voice_campaigns()
+        campaigns = self.engine.reads.voice.voice_campaigns()
         self._load(campaigns)
         if self.monitored is None and campaigns:
             self.monitored = campaigns[0].id
@@ -139,7 +139,7 @@ class VoiceCampaignsScreen(EngineScreen):
             self.query_one(VoiceWizard).reload()
 
     def _row(self, campaign: VoiceCampaign) -> tuple[str, ...]:
-        latest = self.engine.reads.voice_latest(campaign.id)
+        latest = self.engine.reads.voice.voice_latest(campaign.id)
         status = "Submitted" if campaign.last_status is None else campaign.last_status.label
         return (
             campaign.name,
@@ -181,7 +181,7 @@ class VoiceCampaignsScreen(EngineScreen):
     def show_monitor(self, campaign_id: str | None) -> None:
         changed = campaign_id != self.monitored
         self.monitored = campaign_id
-        campaign = self.engine.reads.voice_campaign(campaign_id) if campaign_id else None
+        campaign = self.engine.reads.voice.voice_campaign(campaign_id) if campaign_id else None
         title = self.query_one("#monitor-title", Static)
         self.query_one("#monitor-export").display = campaign is not None
         if campaign is None:
@@ -191,7 +191,7 @@ class VoiceCampaignsScreen(EngineScreen):
             return
         if changed or not self.query_one("#export-path", Input).value:
             self.query_one("#export-path", Input).value = default_export_path(campaign.id)
-        latest = self.engine.reads.voice_latest(campaign.id)
+        latest = self.engine.reads.voice.voice_latest(campaign.id)
         title.update(f"{campaign.name}  ·  ID {campaign.id}  ·  {KIND_LABELS[campaign.kind]}")
         self.query_one("#monitor-status", Static).update(self._status_line(campaign))
         self.query_one("#monitor-details", Static).update(self._details(campaign))
@@ -229,7 +229,7 @@ class VoiceCampaignsScreen(EngineScreen):
             window = f"{params.get('daily_start') or '00:00'}-{params.get('daily_end') or '23:59'}"
         names = []
         for list_id in params.get("list_ids", []):
-            summary = ledger.list_by_id(str(list_id))
+            summary = ledger.lists.list_by_id(str(list_id))
             names.append(summary.name if summary is not None else f"list {list_id}")
         recipients = params.get("recipients")
         numbers = f" ({recipients} numbers)" if recipients is not None else ""
@@ -238,7 +238,7 @@ class VoiceCampaignsScreen(EngineScreen):
             file_id = str(params.get(key) or "")
             if not file_id:
                 return "none"
-            audio = ledger.audio(file_id)
+            audio = ledger.audio.audio(file_id)
             return f"{audio.name} (ID {file_id})" if audio is not None else f"audio {file_id}"
 
         lines = [
@@ -371,7 +371,7 @@ class VoiceCampaignsScreen(EngineScreen):
     def on_engine_event(self, event: events.Event) -> None:
         if isinstance(event, events.StatusChanged):
             if event.kind == "voice_campaign":
-                campaign = self.engine.reads.voice_campaign(event.item_id)
+                campaign = self.engine.reads.voice.voice_campaign(event.item_id)
                 if campaign is not None:
                     self._update_row(campaign)
                 if event.item_id == self.monitored:

@@ -146,7 +146,7 @@ class VoiceWizard(StepWizard, Vertical):
 
     def refresh_audio(self) -> None:
         """Recordings and their status (an upload turning Ready shows up here)."""
-        files = engine_of(self).reads.audio_files()
+        files = engine_of(self).reads.audio.audio_files()
         options = [(f"{f.name} · {f.status.label} · ID {f.id}", f.id) for f in files]
         for selector in CLIP_SELECTS:
             select: Select[str] = self.query_one(selector, Select)

@@ -243,7 +243,7 @@ class StepWizard(Widget):
         """Fill the lists' choice by name at once (keeping what was ticked), their
         member counts following from a thread; returns how many lists there are."""
         ledger = engine_of(self).reads
-        choices = ledger.list_choices()
+        choices = ledger.audience.list_choices()
         lists: SelectionList[str] = self.query_one(selector, SelectionList)
         chosen = set(lists.selected)
         lists.clear_options()
@@ -251,7 +251,7 @@ class StepWizard(Widget):
         self._labelling = True
 
         async def count() -> None:
-            counts = await asyncio.to_thread(ledger.count_list_members)
+            counts = await asyncio.to_thread(ledger.audience.count_list_members)
             for index, (list_id, name) in enumerate(choices):
                 lists.replace_option_prompt_at_index(index, label(name, counts.get(list_id, 0)))
             self._labelling = False

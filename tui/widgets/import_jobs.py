@@ -34,7 +34,7 @@ class ImportJobs(Vertical):
 
     def load(self, engine: Engine) -> None:
         table = self.query_one("#jobs-table", DataTable)
-        names = {item.id: item.name for item in engine.reads.lists()}
+        names = {item.id: item.name for item in engine.reads.lists.lists()}
         table.clear()
         for job in engine.lists.unfinished_jobs():
             states = ", ".join(f"{n} {state}" for state, n in sorted(job.batches.items()))

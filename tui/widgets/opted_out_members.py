@@ -104,7 +104,7 @@ class OptedOutMembers(Vertical):
 
             def count() -> OptedOutCount:
                 engine.optouts.scan_incoming()  # a STOP in the inbox counts at once
-                return engine.reads.count_opted_out(list_ids, SAMPLE, cancel)
+                return engine.reads.audience.count_opted_out(list_ids, SAMPLE, cancel)
 
             try:
                 found = await asyncio.to_thread(count)
