@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from tui.cli import output
+from tui.cli import interrupts, output
 from tui.config import (
     ConfigError,
     Profile,
@@ -31,6 +31,7 @@ def run_cli(work: Coroutine[Any, Any, int]) -> int:
     """Run one command's coroutine; a problem the user can fix is one sentence
     (or, with ``--json``, one JSON object) and exit code 1, never a traceback."""
     try:
+        interrupts.end_start_up()
         return asyncio.run(work)
     except BrokenPipeError:
         raise  # the reader went away: ``main`` stops quietly

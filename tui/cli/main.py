@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from importlib import import_module
 from typing import NoReturn
 
-from tui.cli import output
+from tui.cli import interrupts, output
 
 #: Subcommand modules, in the order their commands appear in ``csms --help``.
 SUBCOMMAND_MODULES = (
@@ -78,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     unexpected error is one sentence (the details go to the log file)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     output.use_json("--json" in arguments)
+    interrupts.guard_start_up()
     try:
         code = _main(arguments)
         sys.stdout.flush()  # a closed pipe shows here, inside the handling below

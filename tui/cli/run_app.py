@@ -7,6 +7,8 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING
 
+from tui.cli import interrupts
+
 if TYPE_CHECKING:
     from tui.app import CsmsApp
 
@@ -40,6 +42,7 @@ def run_app(args: argparse.Namespace) -> int:
         profile_name=profile,
         demo=bool(getattr(args, "demo", False)),
     )
+    interrupts.end_start_up()
     return asyncio.run(_run(app))
 
 

@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 
-from tui.cli import output
+from tui.cli import interrupts, output
 from tui.cli.engine_session import CliError, cli_engine
 from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_UNKNOWN
 from tui.config import tls_warning
@@ -25,6 +25,7 @@ def run_command(args: argparse.Namespace, command: Command, *, sends: bool = Fal
     """Run ``command``; with ``sends``, a failure that escapes it happened before
     anything was sent (the engine reports the rest in the outcome), and says so."""
     try:
+        interrupts.end_start_up()
         return asyncio.run(_with_engine(args, command))
     except (InvalidInput, CliError) as error:
         return fail(error, EXIT_REFUSED)
