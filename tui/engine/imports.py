@@ -134,7 +134,6 @@ def _read(
     seen = preview._seen
     shown_duplicates = preview.duplicate_rows
     sort_known = bool(known) or bool(queued)
-    shown = SHOWN_DUPLICATES
     missing = "empty" if layout.is_workbook else f"has no column {col + 1}"
     blank = normalised = duplicates = 0
     for row in reader:
@@ -147,25 +146,17 @@ def _read(
                 context = row_context(row, col, header)
                 preview.add_invalid(start(row), "", missing, context)
             continue
-        if cell in seen:  # a repeat in the gateway's form: nothing to read
-            duplicates += 1
-            if duplicates <= shown:
-                first = seen[cell] >> 2
-                shown_duplicates.append(DuplicateRow(start(row), cell, cell, first))
-            continue
         number = None
-        # Plain ASCII digits, the common case (isnumeric is the cheapest of the
-        # digit tests, and equals isdigit on ASCII text).
-        if cell.isascii() and cell.isnumeric():
+        if cell.isdigit() and cell.isascii():  # plain digits: the common case
             size = len(cell)
             if size == 12:
-                if cell.startswith("923"):
+                if cell[:3] == "923":
                     number = cell  # already in gateway form
             elif size == 11:
-                if cell.startswith("03"):
-                    number = cell.replace("0", "92", 1)  # 03... -> 923...
+                if cell[:2] == "03":
+                    number = "92" + cell[1:]
                     normalised += 1
-            elif size == 10 and cell.startswith("3"):
+            elif size == 10 and cell[0] == "3":
                 number = "92" + cell
                 normalised += 1
         else:
@@ -186,7 +177,7 @@ def _read(
                 normalised += 1
         if number in seen:
             duplicates += 1
-            if duplicates <= shown:
+            if duplicates <= SHOWN_DUPLICATES:
                 first = seen[number] >> 2
                 shown_duplicates.append(DuplicateRow(start(row), cell.strip(), number, first))
         elif not sort_known:
