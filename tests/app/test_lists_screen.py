@@ -318,3 +318,38 @@ async def test_an_upload_runs_on_when_its_screen_is_closed_and_a_new_one_shows_i
         assert len(added) == len(numbers)
         assert not fresh.query_one("#upload-bar").display
         assert "added" in str(status.content)
+
+
+async def test_a_path_typed_as_a_new_list_name_is_asked_about_first(tmp_path: Path) -> None:
+    """Tab from the lists table lands in the name box: a file's path typed there
+    is not made a list's name without a second press."""
+    async with demo_app(tmp_path, "lists") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, ListsScreen)
+        table = screen.query_one("#lists-table", DataTable)
+        seeded = table.row_count
+        creates = list_requests(sim)
+        name_field = screen.query_one("#new-list-name", Input)
+        await type_into(pilot, name_field, "~/exports/contacts.csv")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert list_requests(sim) == creates and table.row_count == seeded
+        said = [n.message for n in app._notifications]
+        assert any("looks like a file's path" in text for text in said), said
+        assert name_field.value == "~/exports/contacts.csv"  # nothing typed is lost
+
+        # Pressed again unchanged: the user means it.
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: table.row_count == seeded + 1, "the new list")
+        assert app.engine is not None
+        assert app.engine.ledger.lists.list_by_name("~/exports/contacts.csv") is not None
+
+
+def test_what_reads_as_a_path() -> None:
+    from tui.widgets.new_list import looks_like_path
+
+    for path in ("/home/ops/a.csv", "~/x", "./numbers", "file:///tmp/a.xlsx", "list.TXT",
+                 "'C:\\Users\\ops\\book.xlsx'", "C:/data/x"):  # fmt: skip
+        assert looks_like_path(path), path
+    for name in ("Spring offer", "Karachi 2026/27 customers", "Dealers: Lahore", "V2.0 trial"):
+        assert not looks_like_path(name), name

@@ -3,7 +3,7 @@ list made on the portal (remembered, nothing created), then Create."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,8 +16,20 @@ from tui.engine.list_upload import ListUploader
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
 
-if TYPE_CHECKING:
-    pass
+#: Endings of the files the Lists screen imports: a "name" ending so is a path.
+_FILE_ENDINGS = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
+
+
+def looks_like_path(name: str) -> bool:
+    """Whether ``name`` reads as a file's path rather than a list's name
+    (``/home/ops/contacts.csv``, ``~/x.xlsx``, ``file:///...``, ``numbers.txt``)."""
+    text = name.strip().strip("'\"")
+    lowered = text.lower()
+    return (
+        text.startswith(("/", "~", "./", "../", "file://"))
+        or lowered.endswith(_FILE_ENDINGS)
+        or (len(text) > 2 and text[1] == ":" and text[2] in "\\/")  # C:\ or C:/
+    )
 
 
 class NewList(Horizontal):
@@ -29,6 +41,12 @@ class NewList(Horizontal):
         def __init__(self, list_id: str) -> None:
             super().__init__()
             self.list_id = list_id
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: A name that looked like a path and was asked about once: created if
+        #: submitted again unchanged.
+        self._path_name_asked: str | None = None
 
     def compose(self) -> ComposeResult:
         # Compact (one line): the lists table keeps its rows at 80x24.
@@ -65,6 +83,18 @@ class NewList(Horizontal):
         except CsmsError as error:
             self.notify(str(error), severity="error")
             return
+        if looks_like_path(clean) and self._path_name_asked != clean:
+            # A path typed in the wrong box would otherwise become a list's name.
+            self._path_name_asked = clean
+            self.notify(
+                f"{clean!r} looks like a file's path, not a list's name. To import the"
+                " file, put it in the file box (Ctrl+O); to create a list with this"
+                " name anyway, press Create again.",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        self._path_name_asked = None
         self._create(clean)
 
     @work(exclusive=True, group="lists-create", exit_on_error=False)
