@@ -186,6 +186,26 @@ async def test_the_same_job_cannot_run_twice_at_once(engine: Engine) -> None:
     assert (await first).ok
 
 
+async def test_an_upload_refused_while_another_runs_releases_what_it_was_given(
+    engine: Engine,
+) -> None:
+    """A second upload is refused while one runs; its ``on_end`` (a preview's
+    temporary files) runs at once, not when the preview is garbage-collected."""
+    uploader = ListUploader(engine)
+    target = await uploader.create_list("Busy")
+    ended: list[str] = []
+    first = uploader.start_upload(
+        target.id, "Busy", numbers(600), "a.csv", on_end=lambda: ended.append("first")
+    )
+    with pytest.raises(ImportRunning, match="under way"):
+        uploader.start_upload(
+            target.id, "Busy", numbers(10), "b.csv", on_end=lambda: ended.append("second")
+        )
+    assert ended == ["second"]
+    await first.wait()
+    assert ended == ["second", "first"]
+
+
 async def test_export_writes_the_members(engine: Engine, tmp_path: Path) -> None:
     uploader = ListUploader(engine)
     target = await uploader.create_list("Export me")

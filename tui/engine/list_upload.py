@@ -315,7 +315,8 @@ class ListUploader:
     ) -> Job[list[UploadResult]]:
         """``upload`` as a job of the engine: it runs on when the screen that
         started it closes, and ``current_upload`` finds it again. ``on_end``
-        runs when it ends, whatever the outcome (a preview's files are closed)."""
+        runs when it ends, whatever the outcome, or at once if it is refused
+        (a preview's files are closed)."""
 
         async def work(
             cancel: asyncio.Event, progress: Callable[[events.Progress], None]
@@ -333,7 +334,13 @@ class ListUploader:
                 if on_end is not None:
                     on_end()
 
-        return self._start(f"Uploading to {list_name!r}", work)
+        try:
+            return self._start(f"Uploading to {list_name!r}", work)
+        except ImportRunning:
+            # Refused before it began: what it was given is released now too.
+            if on_end is not None:
+                on_end()
+            raise
 
     def start_resume(self, job_id: int, list_name: str) -> Job[list[UploadResult]]:
         """Finish the interrupted import ``job_id`` as a job of the engine."""
