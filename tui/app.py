@@ -100,6 +100,17 @@ class CsmsApp(AccountApp):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="app.help"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        # Focus moves as soon as Tab arrives, not once it has passed through the
+        # field being left: keys typed right after it go to the next field.
+        Binding("tab", "next_field", "Next field", show=False, priority=True, id="app.tab"),
+        Binding(
+            "shift+tab",
+            "previous_field",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="app.shift_tab",
+        ),
         *_screen_bindings(),
     ]
 
@@ -253,6 +264,19 @@ class CsmsApp(AccountApp):
         rows.append("Letter keys work when the cursor is not in a text field; function keys")
         rows.append("work everywhere. The navigation bar at the top can be clicked.")
         return "\n".join(rows) + "\n"
+
+    def action_next_field(self) -> None:
+        from tui.widgets.path_input import PathInput
+
+        focused = self.focused
+        if isinstance(focused, PathInput):
+            # Tab completes a path: after the keys typed before it reach the field.
+            focused.call_later(focused.action_complete)
+            return
+        self.screen.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.screen.focus_previous()
 
     def copy_text(self, text: str, what: str) -> None:
         """Copy ``text`` to the clipboard (OSC 52) and say what was copied."""

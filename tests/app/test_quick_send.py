@@ -9,7 +9,7 @@ from textual import events as textual_events
 from textual.pilot import Pilot
 from textual.widgets import Button, Select, Static, TextArea
 
-from tests.app.harness import demo_app, wait_until
+from tests.app.harness import demo_app, type_burst, wait_until
 from tui.gateway.codes import AudioStatus, CallStatus
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.quick_send import QuickSendScreen
@@ -89,6 +89,21 @@ async def test_sms_to_three_pasted_numbers_reaches_sent(tmp_path: Path) -> None:
         table.move_cursor(row=1)
         await pilot.press("c")
         assert app.clipboard == ids[1]
+
+
+async def test_keys_typed_right_after_tab_go_to_the_next_field(tmp_path: Path) -> None:
+    """A fast typist: number, Tab, message in one burst (none handled before the
+    next arrives); the message lands in the message box, not after the number."""
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, _sim):
+        screen = app.screen
+        assert isinstance(screen, QuickSendScreen)
+        box = screen.query_one(RecipientsBox)
+        composer = screen.query_one(MessageComposer)
+        type_burst(app, "03001234567", "tab", *"Hello test", "shift+tab", *",03011234567")
+        await wait_until(pilot, lambda: box.text.endswith("03011234567"), "the second number")
+        assert box.text == "03001234567,03011234567"
+        assert composer.text_area.text == "Hello test"
+        assert app.focused is box.text_area
 
 
 async def test_invalid_number_blocks_sending_and_is_named(tmp_path: Path) -> None:
