@@ -121,6 +121,8 @@ async def test_pick_convert_upload_and_see_ready(tmp_path: Path, home: Path) -> 
         await wait_until(pilot, lambda: flow.converted is not None, "conversion")
         assert (home / "greeting-8k.wav").is_file()
         assert "Trimmed" in text_of(screen, "#audio-notes")
+        assert "Converting" not in text_of(screen, "#audio-notes")
+        assert not screen.query_one("#audio-cancel").display  # nothing left to cancel
         assert uploads(engine) == []
 
         await pilot.press("ctrl+s")
@@ -186,6 +188,9 @@ async def test_bad_input_is_one_sentence_and_nothing_is_sent(tmp_path: Path) -> 
         error = text_of(screen, "#audio-error")
         assert "notes.mp3" in error and "\n" not in error
         assert flow.analysis is None
+        # The failed analysis leaves no "Analysing notes.mp3..." above its error.
+        assert "Analysing" not in text_of(screen, "#audio-notes")
+        assert not screen.query_one("#audio-notes").display
 
         # Uploading with nothing chosen says what to do.
         await pilot.press("ctrl+s")

@@ -245,12 +245,10 @@ class AudioJobs(Vertical):
 
     def _set_busy(self, busy: bool, doing: str = "") -> None:
         self.busy = busy
-        self._feedback.running(busy)
+        self._feedback.running(busy, doing)
         for button in self.query(Button):
             button.disabled = busy and button.id != "audio-cancel"
         self.query_one("#audio-cancel").display = busy
-        if busy:
-            self._feedback.show_notes([doing])
 
     def _fail(self, message: str, *, focus: str | None = None) -> None:
         self._feedback.show_error(message)

@@ -18,6 +18,9 @@ class AudioProgress(Vertical):
     AudioProgress { height: auto; }
     """
 
+    #: What the job under way is doing, while it is shown in the notes.
+    _doing = ""
+
     def compose(self) -> ComposeResult:
         yield ProgressBar(total=100, show_eta=False, id="audio-progress")
         yield Static("", id="audio-notes", markup=False)
@@ -27,13 +30,20 @@ class AudioProgress(Vertical):
         self.query_one("#audio-progress").display = False
         self.show_error(None)
 
-    def running(self, busy: bool) -> None:
-        """Show the bar, empty, while a job runs; hide it after."""
+    def running(self, busy: bool, doing: str = "") -> None:
+        """Show the bar, empty, and what is being done while a job runs; hide
+        both after (a note saying "Analysing..." never outlives the analysis)."""
         bar = self.query_one("#audio-progress", ProgressBar)
         bar.update(progress=0)
         bar.display = busy
-        if busy:  # in view on a small terminal too
-            bar.scroll_visible(animate=False)
+        if busy:
+            self._doing = doing
+            self.show_notes([doing] if doing else [])
+            bar.scroll_visible(animate=False)  # in view on a small terminal too
+        elif self._doing:
+            if str(self.query_one("#audio-notes", Static).content) == self._doing:
+                self.show_notes([])
+            self._doing = ""
 
     def progress(self, fraction: float) -> None:
         self.query_one("#audio-progress", ProgressBar).update(progress=fraction * 100)
