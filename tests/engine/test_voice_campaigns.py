@@ -140,6 +140,34 @@ async def test_every_field_is_checked_before_anything_is_sent(
     assert len(demo.simulator.requests) == before
 
 
+async def test_the_problems_of_the_dates_step_are_said_at_once(demo: Engine) -> None:
+    """A start in the past does not hide a bad end or a bad daily time."""
+    voice = VoiceCampaigns(demo)
+    past = (voice.now() - timedelta(days=1)).strftime(FMT)
+    plan, problems = voice.check(
+        draft(demo, start=past, end="2026-13-01 10:00", daily_start="25:00", daily_end="08:00")
+    )
+    assert plan is None
+    said = {p.field: p.message for p in problems}
+    assert "is in the past" in said["start"]
+    assert "'2026-13-01 10:00' is not a date and time" in said["end"]
+    assert "'25:00' is not a time" in said["daily_start"]
+
+
+def test_a_review_that_only_moved_with_the_clock_is_the_same_campaign(demo: Engine) -> None:
+    """ "As soon as approved (about 21:26)" becoming 21:27 is not a change; a
+    start that was typed, a list or a name is."""
+    voice = VoiceCampaigns(demo)
+    first, _ = voice.check(draft(demo))
+    assert first is not None and not first.start_given
+    later = replace(first, start=first.start + timedelta(minutes=1))
+    later = replace(later, end=later.end + timedelta(minutes=1))
+    assert later.same_review_as(first)
+    assert not replace(later, name="Other").same_review_as(first)
+    given = replace(first, start_given=True)
+    assert not replace(given, start=given.start + timedelta(minutes=1)).same_review_as(given)
+
+
 async def test_each_kind_is_created_recorded_and_followed(demo: Engine) -> None:
     voice = VoiceCampaigns(demo)
     ids = seeded(demo)

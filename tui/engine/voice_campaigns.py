@@ -293,19 +293,22 @@ class VoiceCampaigns:
             bad("start", f"The start {start_text.strip()!r} is not a date and time; use {shown}.")
             return None, False, None
         given = start is not None
+        past = start is not None and start < now - START_GRACE
         if start is None:
             start = now
-        elif start < now - START_GRACE:
+        elif past:
             bad(
                 "start",
                 f"The start {start:%Y-%m-%d %H:%M} is in the past (it is now "
                 f"{now:%Y-%m-%d %H:%M}); choose a later time, or leave it blank to start now.",
             )
-            return start, given, None
+            # The end is still read: every problem of the step is said at once.
         try:
             end = parse_date_time(end_text, zone)
         except ValueError:
             bad("end", f"The end {end_text.strip()!r} is not a date and time; use {shown}.")
+            return start, given, None
+        if past:
             return start, given, None
         if end is None:
             end = start + DEFAULT_LENGTH

@@ -170,6 +170,17 @@ class VoicePlan:
         ]
         return lines
 
+    def same_review_as(self, shown: VoicePlan) -> bool:
+        """Whether this plan creates what the review of ``shown`` says. A start
+        "as soon as approved" moves with the clock, and so does an end left to
+        its default (two days later): that alone is not a change."""
+        mine, theirs = dict(self.review()), dict(shown.review())
+        if not self.start_given and not shown.start_given:
+            del mine["Start"], theirs["Start"]
+            if self.end - self.start == DEFAULT_LENGTH == shown.end - shown.start:
+                del mine["End"], theirs["End"]
+        return mine == theirs
+
 
 def recipients_text(recipients: int | None) -> str:
     """How many numbers the lists hold, or that they are still being counted."""

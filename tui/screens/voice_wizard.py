@@ -285,7 +285,7 @@ class VoiceWizard(StepWizard, Vertical):
         if not from_review or not self.on_review:
             self.go_to("review")
             return
-        if shown is None or review_plain(shown.review()) != review_plain(plan.review()):
+        if shown is None or not plan.same_review_as(shown):
             # What would be created is no longer what the review says.
             self.go_to("review")
             self.notify("The review changed; read it again, then create.", severity="warning")
