@@ -82,3 +82,37 @@ async def test_there_is_no_enter_binding_to_bypass_the_focus() -> None:
         # Enter is the focused button's own key, nobody else's.
         enter = app.screen.active_bindings["enter"]
         assert enter.node is app.screen.focused and isinstance(enter.node, Button)
+
+
+@pytest.mark.parametrize("dialog", ["confirm", "hours"])
+async def test_tab_only_visits_the_buttons_and_the_keys_scroll_a_long_question(
+    dialog: str,
+) -> None:
+    """The question's scroll area never takes the focus (a focus nobody can see,
+    where Enter does nothing); up/down/page keys scroll it from any button."""
+    from tui.screens.sending_hours import SendingHoursScreen
+
+    question = "\n".join(f"Line {n}: 0300-12345{n:02d} will be sent." for n in range(60))
+    screen: ConfirmScreen | SendingHoursScreen = (
+        ConfirmScreen(question, safe_default=True)
+        if dialog == "confirm"
+        else SendingHoursScreen(
+            "It is 23:10 (Fri), outside the hours.", question, "09:00", title="Send"
+        )
+    )
+    app = Host(screen)  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        seen = []
+        for _ in range(4):
+            await pilot.press("tab")
+            focused = app.screen.focused
+            assert isinstance(focused, Button), focused
+            seen.append(focused.id)
+        assert len(set(seen)) == len(app.screen.query(Button))
+        body = app.screen.query_one("#confirm-body" if dialog == "confirm" else "#hours-body")
+        assert body.scroll_y == 0
+        await pilot.press("down", "down", "pagedown")
+        await pilot.pause()
+        assert body.scroll_y == 12
+        assert isinstance(app.screen.focused, Button)

@@ -22,6 +22,23 @@ from textual.widgets import Button, Footer, Static
 #: the footer below the dialog.
 CHROME_ROWS = 10
 
+#: Keys that scroll a dialog's question from wherever the focus is.
+BODY_SCROLL_BINDINGS: list[BindingType] = [
+    Binding("up", "scroll_body(-1)", "Scroll", show=False),
+    Binding("down", "scroll_body(1)", "Scroll", show=False),
+    Binding("pageup", "scroll_body(-10)", "Scroll", show=False),
+    Binding("pagedown", "scroll_body(10)", "Scroll", show=False),
+]
+
+
+class DialogBody(VerticalScroll, can_focus=False):
+    """A dialog's question: it scrolls (the dialog's up/down/page keys) but never
+    takes the focus, so Tab only ever moves between the dialog's buttons and the
+    focus is always on a button the user can see."""
+
+    def scroll_lines(self, lines: int) -> None:
+        self.scroll_relative(y=lines, animate=False)
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask ``question``; dismisses with True (confirmed) or False (cancelled)."""
@@ -42,6 +59,7 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("left,right", "switch", "Other button"),
+        *BODY_SCROLL_BINDINGS,
     ]
 
     def __init__(
@@ -68,7 +86,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
             yield Static(self.title_text, id="confirm-title", markup=False)
-            with VerticalScroll(id="confirm-body"):
+            with DialogBody(id="confirm-body"):
                 yield Static(self.question, id="confirm-question", markup=False)
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.cancel_label, id="cancel")
@@ -99,3 +117,6 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+    def action_scroll_body(self, lines: int) -> None:
+        self.query_one(DialogBody).scroll_lines(lines)

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
-from tui.screens.confirm import CHROME_ROWS, ConfirmScreen
+from tui.screens.confirm import BODY_SCROLL_BINDINGS, CHROME_ROWS, ConfirmScreen, DialogBody
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
@@ -54,6 +54,7 @@ class SendingHoursScreen(ModalScreen[Choice | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("left", "app.focus_previous", "Previous button", show=False),
         Binding("right", "app.focus_next", "Next button", show=False),
+        *BODY_SCROLL_BINDINGS,
     ]
 
     def __init__(self, closed: str, question: str, opens: str, *, title: str) -> None:
@@ -68,7 +69,7 @@ class SendingHoursScreen(ModalScreen[Choice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="hours-dialog"):
             yield Static(self.title_text, id="hours-title", markup=False)
-            with VerticalScroll(id="hours-body"):
+            with DialogBody(id="hours-body"):
                 yield Static(self.closed, id="hours-closed", markup=False)
                 yield Static(self.question, id="hours-question", markup=False)
             with Horizontal(id="hours-buttons"):
@@ -91,6 +92,9 @@ class SendingHoursScreen(ModalScreen[Choice | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_scroll_body(self, lines: int) -> None:
+        self.query_one(DialogBody).scroll_lines(lines)
 
 
 def ask_to_send(
