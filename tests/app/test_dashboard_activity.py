@@ -34,6 +34,10 @@ async def test_dashboard_follows_sends_and_deliveries(tmp_path: Path) -> None:
         await workers_done(pilot, "dashboard-refresh")
         credit = sim.credit(engine.profile.msisdn)
         await wait_until(pilot, lambda: f"{credit:,.2f}" in card(screen, "credit"), "credit")
+        # The figure says what it is and where and when it came from.
+        shown = card(screen, "credit")
+        assert shown.startswith(f"Rs {credit:,.2f}") and "gateway at " in shown
+        assert "—" not in shown
         unpaid = engine.status.unpaid_pending
         assert f"{unpaid} waiting to be paid for" in card(screen, "incoming")
 
@@ -42,7 +46,7 @@ async def test_dashboard_follows_sends_and_deliveries(tmp_path: Path) -> None:
         ids = [item_id for _, item_id in outcome.ids]
         await wait_until(
             pilot,
-            lambda: f"{tracked + 2} messages being tracked" in card(screen, "in-flight"),
+            lambda: f"{tracked + 2} messages not final yet" in card(screen, "in-flight"),
             "in-flight count",
         )
         # Counted in the background: the event's line may come just after.

@@ -88,6 +88,8 @@ class InboxFetcher:
         self.page_size = page_size
         self._now = now
         self.info: IncomingInfo | None = None
+        #: When the gateway gave ``info`` (the engine's clock).
+        self.info_at: datetime | None = None
 
     def mark_read(self, ids: Sequence[int]) -> None:
         """Mark the stored messages ``ids`` read."""
@@ -99,10 +101,10 @@ class InboxFetcher:
         return info
 
     def _set_info(self, info: IncomingInfo) -> None:
-        self.info = info
+        self.info, self.info_at = info, self._now()
         self.bus.publish(
             events.AccountChanged(
-                at=self._now(),
+                at=self.info_at,
                 credit=info.credit,
                 unpaid_pending=info.unpaid_pending,
                 free_incoming=info.free_incoming,

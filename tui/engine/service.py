@@ -280,7 +280,7 @@ class Engine(QuickSends):
 
     def sync_account(self) -> None:
         """Take the credit and incoming counts of the inbox fetcher's last answer."""
-        self._status.take_info(self.inbox.info)
+        self._status.take_info(self.inbox.info, self.inbox.info_at)
 
     async def cost_of(self, recipients: int, text: str | TextAnalysis) -> CostEstimate:
         """What sending ``text`` (or a text already analysed) to ``recipients``

@@ -187,7 +187,9 @@ class DashboardScreen(EngineScreen):
             return
         status = self.engine.status
         self._show_session(status.session_state, status.session_reason, status.account)
-        self._show_account(status.credit, status.unpaid_pending, status.free_incoming)
+        self._show_account(
+            status.credit, status.unpaid_pending, status.free_incoming, status.credit_at
+        )
         self._show_polling(status.last_poll, status.next_poll, None)
         self._show_counts()
         self._show_losses()
@@ -218,14 +220,19 @@ class DashboardScreen(EngineScreen):
             ),
         )
 
-    def _show_account(self, credit: float | None, unpaid: int, free: int) -> None:
-        self._set(
-            "credit",
-            Content.from_markup(
-                "[b]$credit[/]",
-                credit="unknown (press r)" if credit is None else f"{credit:,.2f}",
-            ),
-        )
+    def _show_account(
+        self, credit: float | None, unpaid: int, free: int, at: datetime | None = None
+    ) -> None:
+        # The gateway's figure, and when it gave it (r asks again).
+        if credit is None:
+            shown = Content.from_markup("[b]unknown[/] (press r)")
+        else:
+            shown = Content.from_markup(
+                "[b]Rs $credit[/]\ngateway at $at",
+                credit=f"{credit:,.2f}",
+                at=clock(at),
+            )
+        self._set("credit", shown)
         self._unpaid, self._free = unpaid, free
         self._show_incoming()
 
@@ -247,7 +254,8 @@ class DashboardScreen(EngineScreen):
     def _show_polling(
         self, last: datetime | None, following: datetime | None, in_flight: int | None
     ) -> None:
-        flight = "" if in_flight is None else f"\n{plural(in_flight, 'item')} tracked"
+        # Every kind the tracker polls: messages, calls, campaigns, audio files.
+        flight = "" if in_flight is None else f"\n{plural(in_flight, 'item')} polled (all kinds)"
         self._set(
             "polling",
             Content.from_markup(
@@ -291,7 +299,7 @@ class DashboardScreen(EngineScreen):
         self._set(
             "in-flight",
             Content.from_markup(
-                "[b]$messages[/] being tracked\n[b]$calls[/] being tracked\n"
+                "[b]$messages[/] not final yet\n[b]$calls[/] not final yet\n"
                 "[b $unknown_style]$unknown[/] to settle",
                 messages=plural(counts.in_flight_messages, "message"),
                 calls=plural(counts.in_flight_calls, "call"),
@@ -361,7 +369,7 @@ class DashboardScreen(EngineScreen):
             status = self.engine.status
             self._show_session(event.state, event.reason, status.account)
         elif isinstance(event, events.AccountChanged):
-            self._show_account(event.credit, event.unpaid_pending, event.free_incoming)
+            self._show_account(event.credit, event.unpaid_pending, event.free_incoming, event.at)
         elif isinstance(event, events.PollCycle):
             self._show_polling(event.last_poll, event.next_poll, event.in_flight)
             self._schedule_counts()  # opt-outs age out of the 24 hours
