@@ -60,6 +60,12 @@ def test_send_then_status_with_credentials_from_the_environment(
     account.clock.advance(60)
     assert main(["status", "--json", ids[0]]) == 0
     assert json.loads(capsys.readouterr().out) == {"id": ids[0], "status": "Sent"}
+    # An ID the gateway does not know: a JSON line with the sentence and its code.
+    assert main(["status", "--json", ids[0], "99999999"]) == 1
+    known, unknown = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert known == {"id": ids[0], "status": "Sent"}
+    assert unknown["id"] == "99999999" and unknown["status"] is None
+    assert unknown["code"] == 211 and unknown["error"].startswith("Gateway error 211")
 
 
 def test_bad_numbers_are_all_named_and_nothing_is_sent(

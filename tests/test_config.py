@@ -334,3 +334,15 @@ def test_existing_private_file_stays_private_without_secret(tmp_path: Path) -> N
     os.chmod(path, 0o600)
     save_config(Config(), path)
     assert _mode(path) == 0o600
+
+
+def test_an_unknown_profile_on_a_fresh_machine_does_not_name_a_missing_file_as_its_home(
+    tmp_path: Path,
+) -> None:
+    from tui.config import ConfigError, active_profile_name, load_config
+
+    path = tmp_path / "csms" / "config.toml"  # never written
+    config = load_config(path)
+    with pytest.raises(ConfigError) as raised:
+        active_profile_name(config, "nosuch", env={})
+    assert f"there is no file at {path} yet" in str(raised.value)

@@ -121,7 +121,7 @@ async def _status(engine: Engine, args: argparse.Namespace) -> int:
         except LoginFailed:
             raise
         except GatewayError as error:  # about this ID
-            return {"id": call_id, "status": None, "error": str(error)}
+            return {"id": call_id, "status": None, "error": str(error), "code": error.code}
         return {
             "id": call_id,
             "to": state.msisdn,

@@ -154,13 +154,13 @@ async def _send(engine: Engine, args: argparse.Namespace) -> int:
 async def _status(engine: Engine, args: argparse.Namespace) -> int:
     client = engine.client
 
-    async def one(message_id: str) -> tuple[str, str | None, str | None]:
+    async def one(message_id: str) -> tuple[str, str | None, GatewayError | None]:
         try:
             status = await client.query_message(message_id)
         except LoginFailed:
             raise
         except GatewayError as error:  # about this ID (211 unknown ID, ...)
-            return message_id, None, str(error)
+            return message_id, None, error
         return message_id, status.label, None
 
     outcomes = await asyncio.gather(*(one(i) for i in args.ids), return_exceptions=True)
@@ -170,9 +170,10 @@ async def _status(engine: Engine, args: argparse.Namespace) -> int:
     results = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
     for message_id, label, problem in results:
         if args.json:
-            entry = {"id": message_id, "status": label}
+            entry: dict[str, object] = {"id": message_id, "status": label}
             if problem:
-                entry["error"] = problem
+                # One line per ID; a failed one carries its sentence and the gateway's code.
+                entry.update(error=str(problem), code=problem.code)
             print(json.dumps(entry, ensure_ascii=False))
         elif label is not None:
             print(f"{message_id}\t{label}")

@@ -44,7 +44,11 @@ class Config:
             ) from None
 
     def where(self) -> str:
-        return str(self.source) if self.source is not None else "the configuration"
+        if self.source is None:
+            return "the configuration"
+        if not self.source.exists():
+            return f"the configuration (there is no file at {self.source} yet)"
+        return str(self.source)
 
 
 def profile_names(config: Config) -> str:
