@@ -435,3 +435,22 @@ async def test_a_new_voice_wizard_starts_empty(tmp_path: Path) -> None:
         assert (draft.kind, draft.name, draft.list_ids, draft.text) == ("broadcast", "", (), "")
         assert (draft.file_id, draft.valid_options, draft.start) == (None, "", "")
         assert list(wizard.query_one(SelectionList).selected) == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 50), (200, 60)])
+async def test_the_campaign_table_keeps_every_column_at_each_size(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """Side by side with the monitor only where the table still fits whole; a
+    wider terminal never shows less of the list than a narrow one."""
+    async with demo_engine_app(tmp_path, "voice_campaigns", size=size) as (app, pilot, _):
+        screen = app.screen
+        assert isinstance(screen, VoiceCampaignsScreen)
+        await pilot.pause()
+        table = screen.query_one(CampaignsTable)
+        assert table.row_count > 0
+        drawn = sum(column.get_render_width(table) for column in table.columns.values())
+        assert drawn <= table.scrollable_content_region.width, (drawn, table.region)
+        assert all(column.width >= len(str(column.label)) for column in table.columns.values())
+        labels = [str(column.label) for column in table.columns.values()]
+        assert labels[-3:] == ["Attempts", "Answered", "Cost"]

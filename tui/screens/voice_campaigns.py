@@ -37,8 +37,10 @@ from tui.widgets.path_input import PathInput
 from tui.widgets.share_bars import bar_lines
 from tui.wording import plural
 
-#: Narrower than this, the list is above the monitor rather than beside it.
-NARROW_BELOW = 110
+#: Narrower than this, the list is above the monitor rather than beside it: side
+#: by side needs the table's columns (86 cells with their padding) and a monitor
+#: of about 44.
+NARROW_BELOW = 130
 COLUMNS = (
     Column("name", "Name", 20, 10),
     Column("id", "ID", 6),
