@@ -121,3 +121,19 @@ def test_a_killed_survey_resumes_without_calling_anyone_twice(
     assert set(counted) == set(NUMBERS) and max(counted.values()) == 1  # nobody twice
     assert main(["unknown", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 50
+
+
+def test_the_review_names_the_clips_and_calls_nobody_without_yes(
+    account_env: Path, simulator: Simulator, audio: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start = [part for part in START if part != "--yes"]
+    assert main([*start, "--to", "03001112223", "--json"]) == 0
+    review = json.loads(capsys.readouterr().out)
+    assert review["started"] is False
+    # Each clip by the name the ledger knows it by (here the one given to an ID it
+    # learned from the gateway), next to the ID.
+    assert (
+        "play 'recording 151' (ID 151), keys 1-3, then 'recording 152' (ID 152)"
+        in (review["review"])
+    )
+    assert calls_per_number(simulator) == Counter()

@@ -109,6 +109,12 @@ async def test_a_survey_is_started_from_the_screen(tmp_path: Path) -> None:
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
         assert "call 6 numbers from list 'Staff'" in confirm.question
+        # The clips are named as the user knows them, next to the gateway's IDs.
+        question, valid = known["Welcome message"], known["Payment reminder"]
+        assert (
+            f"play 'Welcome message' (ID {question}), keys 1-2, then 'Payment reminder'"
+            f" (ID {valid}) (valid) or 'Welcome message' (ID {question}) (another key)?"
+        ) in confirm.question
         await pilot.press("enter")
         staff = {m.msisdn for m in engine.ledger.lists.members(known["Staff"])} | {"923001110009"}
 
@@ -120,6 +126,7 @@ async def test_a_survey_is_started_from_the_screen(tmp_path: Path) -> None:
         [survey] = engine.ledger.surveys.surveys()
         assert survey.name == "Staff poll" and survey.valid_options == 2
         await wait_until(pilot, lambda: "Staff poll (survey" in text_of(screen, "#survey-status"))
+        assert f"question 'Welcome message' (ID {question})" in text_of(screen, "#survey-status")
 
 
 async def test_the_screen_reads_the_ledger_only_when_something_changed(

@@ -137,10 +137,14 @@ async def _start(args: argparse.Namespace) -> int:
         ]
         if engine.ledger.surveys.survey_by_name(args.name) is not None:
             raise CliError(f"A survey named {args.name!r} exists; `csms survey resume` it.")
+        named = []
+        for file_id in files:
+            audio = engine.ledger.audio.audio(file_id)
+            named.append(f"{audio.name!r} (ID {file_id})" if audio else f"ID {file_id}")
         review = (
             f"Survey {args.name!r}: call {plural(len(numbers), 'number')} from {source};"
-            f" play {files[0]}, keys 1-{args.options}, then {files[1]} (valid) or"
-            f" {files[2]} (invalid); {args.retries} retries."
+            f" play {named[0]}, keys 1-{args.options}, then {named[1]} (valid) or"
+            f" {named[2]} (invalid); {args.retries} retries."
         )
         if not args.yes:
             if as_json(args):

@@ -191,10 +191,11 @@ class SurveysScreen(EngineScreen):
             outcomes.update("")
             return
         tally = tallies.get(survey.id) or self.engine.surveys.tally(survey.id)
+        clip = self._clip_name
         status.update(
-            f"{survey.name} (survey {survey.id}): question {survey.file_id}, keys 1-"
-            f"{survey.valid_options}, then {survey.valid_file_id} (valid) or"
-            f" {survey.invalid_file_id} (other); {survey.max_retries} retries; from"
+            f"{survey.name} (survey {survey.id}): question {clip(survey.file_id)}, keys 1-"
+            f"{survey.valid_options}, then {clip(survey.valid_file_id)} (valid) or"
+            f" {clip(survey.invalid_file_id)} (other); {survey.max_retries} retries; from"
             f" {survey.source}"
         )
         keys.update("\n".join(key_lines(survey, tally)))
@@ -264,14 +265,21 @@ class SurveysScreen(EngineScreen):
             engine,
             question=(
                 f"Start survey {name!r}: call {len(numbers):,} numbers from {source};"
-                f" play {question}, keys 1-{keys}, then {valid} (valid) or {invalid}"
-                " (another key)?"
+                f" play {self._clip_name(question)}, keys 1-{keys}, then"
+                f" {self._clip_name(valid)} (valid) or {self._clip_name(invalid)} (another key)?"
             ),
             title="Start a survey",
             confirm_label="Call",
             send=lambda: self._created_then(create, self._run),
             hold=lambda: self._created_then(create, self._hold),
         )
+
+    def _clip_name(self, file_id: str | None) -> str:
+        """A recording as the user knows it: its name and the gateway's ID."""
+        if not file_id:
+            return "none"
+        audio = self.engine.reads.audio.audio(file_id)
+        return f"{audio.name!r} (ID {file_id})" if audio is not None else f"ID {file_id}"
 
     def _created_then(self, create: Callable[[], Survey], then: Callable[[Survey], None]) -> None:
         try:
