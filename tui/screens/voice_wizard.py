@@ -136,12 +136,12 @@ class VoiceWizard(StepWizard, Vertical):
         if lists.option_count and lists.highlighted is None:
             lists.highlighted = 0
         self.refresh_audio()
-        now = self.voice.now()
         self.query_one("#wiz-zone", Label).update(
             f"Start and end, YYYY-MM-DD HH:MM in {engine_of(self).profile.timezone}"
         )
         start = self.query_one("#wiz-start", Input)
-        start.placeholder = f"Start: blank for now ({now:%Y-%m-%d %H:%M})"
+        # No clock time here: it would be stale by the time it is read.
+        start.placeholder = "Start: blank for as soon as approved"
         self.query_one("#wiz-end", Input).placeholder = "End: blank for start + 2 days"
 
     def refresh_audio(self) -> None:
