@@ -555,7 +555,9 @@ async def test_a_personalised_send_runs_on_when_its_screens_are_closed(tmp_path:
     async with demo_app(tmp_path, "sms_campaigns", size=(140, 50)) as (app, pilot, sim):
         engine = app.engine
         assert engine is not None
-        sim.faults.add("sendsms", "latency", seconds=0.1)  # every request takes a while
+        # Every request takes a while: the send outlasts the screens being taken down
+        # and rebuilt, however busy the machine.
+        sim.faults.add("sendsms", "latency", seconds=0.4)
         before = delivered(sim)
         screen = await start_personalised(app, pilot, sheet)
         await wait_until(pilot, lambda: screen.running is not None, "the send")
