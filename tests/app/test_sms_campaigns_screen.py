@@ -89,9 +89,9 @@ async def test_wizard_schedules_a_campaign_that_delivers_on_the_stepped_clock(
         shown_now = now.strftime("%Y-%m-%d %H:%M")
         assert f"It is now {shown_now} in Asia/Karachi" in text_of(wizard, "#wizard-now")
         # 4 When: a time in the past is refused and the step stays.
-        await pilot.press("down", "enter")  # "At a date and time"
+        await pilot.press("down", "enter", "tab")  # "At a date and time", then its field
         when = wizard.query_one("#wizard-when", Input)
-        assert not when.disabled and app.focused is when
+        assert not when.disabled and app.focused is when and not when.has_class("-unused")
         when.value = (now - timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M")
         await pilot.press("enter")
         assert wizard.step_name == "when"
@@ -436,11 +436,11 @@ async def test_a_step_typed_and_advanced_in_one_burst_keeps_every_character(
         assert wizard.text == "Pasted reminder:\nyour bill is due."
         # A time typed and advanced in one burst is read whole, not as "2026-12-0".
         at = (sim.clock.now().astimezone(KARACHI) + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
-        burst(app, "down", "enter")
+        # Choosing, Tab and the time in one burst, as the keys of a fast typist.
         when = wizard.query_one("#wizard-when", Input)
-        await wait_until(pilot, lambda: app.focused is when, "the time field")
-        when.value = ""
-        type_burst(app, at, "ctrl+n")
+        burst(app, "up", "enter")  # back to "Send now"
+        await wait_until(pilot, lambda: when.has_class("-unused"), "send now")
+        type_burst(app, "", "down", "enter", "tab", "ctrl+a", *at, "ctrl+n")
         await wait_until(pilot, lambda: wizard.step_name == "review", "the review")
         review = wizard.review_shown
         assert "Message  Pasted reminder:\n         your bill is due." in review

@@ -112,7 +112,9 @@ class CampaignWizard(StepWizard, Screen[str | None]):
         if later < soon:
             later += timedelta(hours=1)
         when.value = later.strftime(WHEN_FORMATS[0])
-        when.disabled = True
+        # Always in the Tab order (a fast typist's Tab never depends on whether the
+        # choice above was handled yet); muted while "Send now" is chosen.
+        when.set_class(True, "-unused")
         profile = engine.profile
         defaults = [profile.default_mask] if profile.default_mask else []
         masks = list(dict.fromkeys([*defaults, *profile.masks]))
@@ -341,10 +343,15 @@ class CampaignWizard(StepWizard, Screen[str | None]):
     @on(RadioSet.Changed, "#wizard-when-choice")
     def _when_changed(self) -> None:
         later = self.query_one("#when-later", RadioButton).value
-        field = self.query_one("#wizard-when", Input)
-        field.disabled = not later
-        if later:
-            field.focus()
+        self.query_one("#wizard-when", Input).set_class(not later, "-unused")
+
+    @on(Input.Changed, "#wizard-when")
+    def _when_typed(self, event: Input.Changed) -> None:
+        # A time typed means "at a date and time", whatever the choice above.
+        if event.input.has_focus:
+            later = self.query_one("#when-later", RadioButton)
+            if not later.value:
+                later.value = True
 
     def _show_now(self) -> None:
         self.query_one("#wizard-now", Static).update(now_text(engine_of(self)))
