@@ -95,3 +95,42 @@ async def test_a_campaign_sent_now_at_night_is_warned_about_in_the_review(
         wizard = await to_review(app, pilot, "Late notice", staff.id, "Office closed tomorrow")
         assert wizard.step_name == "review"
         assert "It starts outside the sending hours: It is 23:10 (Fri)" in wizard.review_shown
+
+
+async def test_a_campaign_sent_now_at_night_asks_and_can_be_held_until_nine(
+    tmp_path: Path,
+) -> None:
+    """Create on a "Send now" campaign outside the hours asks as Quick send does:
+    Hold (focused) schedules it for when the hours open; Escape creates nothing."""
+    async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, sim):
+        app.engine.holds.clock = lambda: NIGHT
+        staff = next(item for item in app.engine.ledger.lists.lists() if item.name == "Staff")
+        wizard = await to_review(app, pilot, "Late notice", staff.id, "Office closed tomorrow")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SendingHoursScreen), "the question")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert (
+            app.screen is wizard
+            and app.engine.ledger.campaigns.campaign_by_name("Late notice") is None
+        )
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SendingHoursScreen), "again")
+        dialog = app.screen
+        assert isinstance(dialog, SendingHoursScreen)
+        assert "Create campaign 'Late notice' and send it now?" in dialog.question
+        assert dialog.focused is not None and dialog.focused.id == "hold"
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: app.engine.ledger.campaigns.campaign_by_name("Late notice") is not None,
+            "the campaign",
+        )
+        campaign = app.engine.ledger.campaigns.campaign_by_name("Late notice")
+        assert campaign is not None and campaign.scheduled_at is not None
+        assert campaign.scheduled_at.astimezone(KARACHI) == datetime(
+            2026, 12, 5, 9, 0, tzinfo=KARACHI
+        )
+        # The gateway holds it until then too: nothing was delivered at night.
+        held = sim.state.sms_campaigns[campaign.id]
+        assert held.scheduled_at == campaign.scheduled_at.timestamp() and not held.delivered

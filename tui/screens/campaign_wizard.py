@@ -14,7 +14,8 @@ campaign's ID, which the campaigns screen opens in its monitor.
 from __future__ import annotations
 
 import contextlib
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,7 +25,6 @@ from textual.widgets import (
     ContentSwitcher,
     Input,
     RadioButton,
-    RadioSet,
     Select,
     SelectionList,
     Static,
@@ -32,18 +32,15 @@ from textual.widgets import (
 from textual.widgets.select import InvalidSelectValueError
 
 from tui.engine.sms_campaigns import (
-    WHEN_FORMATS,
-    WHEN_HINT,
     Audience,
     CampaignDraft,
     SmsCampaigns,
-    gateway_now,
-    profile_zone,
 )
 from tui.gateway.errors import CsmsError, InvalidInput
 from tui.gateway.text import TextAnalysis
 from tui.ledger import LedgerError, SmsCampaign
 from tui.screens.base import engine_of
+from tui.screens.campaign_when import WhenStep
 from tui.screens.campaign_wizard_parts import (
     COUNTING,
     FIELD_WIDGETS,
@@ -58,6 +55,7 @@ from tui.screens.campaign_wizard_parts import (
     segments_text,
 )
 from tui.screens.opted_out_confirm import create_or_ask, record_override
+from tui.screens.sending_hours import ask_to_start_now
 from tui.screens.wizard_base import FieldProblem, StepWizard
 from tui.widgets import MessageComposer
 from tui.widgets.opted_out_members import OptedOutMembers
@@ -103,25 +101,7 @@ class CampaignWizard(StepWizard, Screen[str | None]):
         yield from compose_form()
 
     def on_mount(self) -> None:
-        engine = engine_of(self)
-        zone = profile_zone(engine)
-        when = self.query_one("#wizard-when", Input)
-        when.placeholder = f"{WHEN_HINT} ({getattr(zone, 'key', zone)})"
-        soon = (gateway_now(engine) + timedelta(hours=1)).astimezone(zone)
-        later = soon.replace(minute=0, second=0, microsecond=0)
-        if later < soon:
-            later += timedelta(hours=1)
-        when.value = later.strftime(WHEN_FORMATS[0])
-        # Always in the Tab order (a fast typist's Tab never depends on whether the
-        # choice above was handled yet); muted while "Send now" is chosen.
-        when.set_class(True, "-unused")
-        profile = engine.profile
-        defaults = [profile.default_mask] if profile.default_mask else []
-        masks = list(dict.fromkeys([*defaults, *profile.masks]))
-        select = self.query_one("#wizard-mask", Select)
-        select.set_options([(mask, mask) for mask in masks])
-        if profile.default_mask:
-            select.value = profile.default_mask
+        self.query_one(WhenStep).prepare(engine_of(self))
         self._load_lists()
         if self.like is not None:
             self._fill_from(self.like)
@@ -340,19 +320,6 @@ class CampaignWizard(StepWizard, Screen[str | None]):
 
     # -- live feedback -------------------------------------------------------------
 
-    @on(RadioSet.Changed, "#wizard-when-choice")
-    def _when_changed(self) -> None:
-        later = self.query_one("#when-later", RadioButton).value
-        self.query_one("#wizard-when", Input).set_class(not later, "-unused")
-
-    @on(Input.Changed, "#wizard-when")
-    def _when_typed(self, event: Input.Changed) -> None:
-        # A time typed means "at a date and time", whatever the choice above.
-        if event.input.has_focus:
-            later = self.query_one("#when-later", RadioButton)
-            if not later.value:
-                later.value = True
-
     def _show_now(self) -> None:
         self.query_one("#wizard-now", Static).update(now_text(engine_of(self)))
 
@@ -374,18 +341,37 @@ class CampaignWizard(StepWizard, Screen[str | None]):
     # -- creating ----------------------------------------------------------------------
 
     def create_now(self) -> None:
+        """Create, asking first when "Send now" falls outside the sending hours
+        (hold it until they open: a campaign scheduled then; or send anyway)."""
+        draft = self.checked
+        if draft is None:
+            return
+        ask_to_start_now(
+            self,
+            engine_of(self),
+            starts_now=draft.when is None,
+            question=f"Create campaign {draft.name!r} and send it now?",
+            title="Create the campaign",
+            start=self._create_checked,
+            still=lambda: self.on_review and not self.creating,
+        )
+
+    def _create_checked(self, hold_until: datetime | None) -> None:
         create_or_ask(
             self.query_one(OptedOutMembers),
             f"SMS campaign {self.name_value!r} (wizard)",
-            self._create,
+            lambda override: self._create(override, hold_until),
             lambda: self.on_review and not self.creating,
         )
 
     @work(exclusive=True, group="campaign-create", exit_on_error=False)
-    async def _create(self, override: str | None) -> None:
+    async def _create(self, override: str | None, hold_until: datetime | None = None) -> None:
+        """Create the checked draft; ``hold_until``: scheduled then instead of now."""
         draft = self.checked
         if self.creating or draft is None:
             return
+        if hold_until is not None:
+            draft = replace(draft, when=hold_until)
         button = self.query_one("#wizard-create", Button)
         self.creating = True
         button.disabled = True

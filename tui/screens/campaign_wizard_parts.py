@@ -17,8 +17,6 @@ from textual.widgets import (
     Footer,
     Input,
     Label,
-    RadioSet,
-    Select,
     Static,
 )
 
@@ -32,8 +30,8 @@ from tui.engine.sms_campaigns import (
     when_text,
 )
 from tui.gateway.text import TextAnalysis
+from tui.screens.campaign_when import WhenStep
 from tui.widgets import MessageComposer
-from tui.widgets.choice import Choice
 from tui.widgets.opted_out_members import OptedOutMembers
 from tui.widgets.tick_list import TickList
 from tui.wording import plural
@@ -150,15 +148,7 @@ def compose_form() -> ComposeResult:
             yield Label("Message (one text for every recipient)")
             yield MessageComposer(id="wizard-message")
             yield Static("", id="wizard-total", markup=False)
-        with Vertical(id="step-when", classes="wizard-step"):
-            yield Label("When")
-            with RadioSet(id="wizard-when-choice"):
-                yield Choice("Send now", value=True, id="when-now")
-                yield Choice("At a date and time", id="when-later")
-            yield Input(id="wizard-when")
-            yield Static("", id="wizard-now", markup=False)
-            yield Label("Mask")
-            yield Select[str]([], prompt="The account's default mask", id="wizard-mask")
+        yield WhenStep(id="step-when", classes="wizard-step")
         with Vertical(id="step-review", classes="wizard-step"):
             with VerticalScroll(id="wizard-review-scroll"):
                 yield Static("", id="wizard-review", markup=False)

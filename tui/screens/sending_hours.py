@@ -130,3 +130,33 @@ def ask_to_send(
 
     opens = opens_label(engine.holds.hours.next_open(now), now)
     screen.app.push_screen(SendingHoursScreen(closed, question, opens, title=title), chosen)
+
+
+def ask_to_start_now(
+    screen: DOMNode,
+    engine: Engine,
+    *,
+    starts_now: bool,
+    question: str,
+    title: str,
+    start: Callable[[datetime | None], object],
+    still: Callable[[], bool],
+) -> None:
+    """A campaign that would start now: outside the sending hours ask "hold
+    until they open, or send anyway?" first. Calls ``start(None)`` to start
+    now, or ``start(opens)`` to schedule it for when the hours open (nothing on
+    cancel, or when ``still()`` no longer holds once answered)."""
+    now = engine.holds.clock()
+    closed = engine.holds.outside(now) if starts_now else None
+    if closed is None:
+        start(None)
+        return
+    opens = engine.holds.hours.next_open(now)
+
+    def chosen(choice: Choice | None) -> None:
+        if choice is not None and still():
+            start(opens if choice == "hold" else None)
+
+    screen.app.push_screen(
+        SendingHoursScreen(closed, question, opens_label(opens, now), title=title), chosen
+    )
