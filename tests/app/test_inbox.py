@@ -289,14 +289,51 @@ async def test_a_reply_cancels_a_question_about_the_previous_form(tmp_path: Path
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
         sends = sim.pages_requested().count("sendsms.jsp")
-        # A reply begins while the question about the old form is still open.
+        # A reply begins while the question about the old form is still open: that
+        # question is cancelled, and the draft is not dropped without asking.
         quick.start_reply(Reply(ENGLISH_SENDER, "2024-03-04 10:00", ENGLISH))
-        await wait_until(pilot, lambda: app.screen is quick, "question closed")
+        await wait_until(pilot, lambda: confirm not in app.screen_stack, "question closed")
+        draft_question = app.screen
+        assert isinstance(draft_question, ConfirmScreen)
+        assert draft_question.question.startswith(
+            "Quick send holds a draft to 2 numbers: 'Your bill of Rs 1500 is due'."
+            f" Replace it with a reply to {ENGLISH_SENDER}?"
+        )
+        await pilot.press("enter")  # Keep draft: the focused, safe answer
+        await wait_until(pilot, lambda: app.screen is quick, "kept")
+        assert quick.query_one(MessageComposer).text == "Your bill of Rs 1500 is due"
+        assert sim.pages_requested().count("sendsms.jsp") == sends
+
+        quick.start_reply(Reply(ENGLISH_SENDER, "2024-03-04 10:00", ENGLISH))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "asked again")
+        await pilot.press("right", "enter")  # Replace draft
+        await wait_until(pilot, lambda: app.screen is quick, "replaced")
         await pilot.press("enter")
         await pilot.pause(0.2)
         assert sim.pages_requested().count("sendsms.jsp") == sends
         assert quick.query_one(MessageComposer).text == "\n"  # Enter typed in the reply
         assert quick.query_one(RecipientsBox).numbers == [ENGLISH_SENDER]
+
+
+async def test_new_form_asks_before_dropping_a_draft(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, _sim):
+        quick = app.screen
+        assert isinstance(quick, QuickSendScreen)
+        await pilot.press("ctrl+l")  # an empty form: nothing to ask
+        assert app.screen is quick
+        quick.query_one(RecipientsBox).text = "03001234567"
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "a draft to 1 number. Clear the form?" in app.screen.question
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is quick, "kept")
+        assert quick.query_one(RecipientsBox).text == "03001234567"
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "again")
+        await pilot.press("right", "enter")
+        await wait_until(pilot, lambda: app.screen is quick, "cleared")
+        assert quick.query_one(RecipientsBox).text == ""
 
 
 async def test_a_possible_loss_is_shown_until_acknowledged(tmp_path: Path) -> None:

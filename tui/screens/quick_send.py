@@ -17,6 +17,7 @@ nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -103,7 +104,10 @@ class QuickSendScreen(EngineScreen):
         if not self.is_mounted:
             self._pending_reply = reply
             return
-        self.new_form(kind="sms", reply=reply)
+        self._unless_draft_kept(
+            f"Replace it with a reply to {reply.sender}?",
+            lambda: self.new_form(kind="sms", reply=reply),
+        )
 
     def new_form(self, *, kind: SendKind | None = None, reply: Reply | None = None) -> None:
         """Everything as a newly opened screen has it (of ``kind``, addressed to
@@ -112,18 +116,48 @@ class QuickSendScreen(EngineScreen):
         about it is cancelled, and a send of it still running reports by
         notification only."""
         self.form += 1
+        self._cancel_open_question()
+        default_mask = self.engine.profile.default_mask if has_engine(self) else None
+        self.results.clear()
+        self.send_form.reset(kind=kind or self.kind, reply=reply, default_mask=default_mask)
+
+    def action_clear_form(self) -> None:
+        self._unless_draft_kept("Clear the form?", self.new_form)
+
+    def _cancel_open_question(self) -> None:
+        """Cancel a confirmation still open about this form."""
         top = self.app.screen
         if top is not self and self in self.app.screen_stack:
             if isinstance(top, ConfirmScreen):
                 top.dismiss(False)
             elif isinstance(top, SendingHoursScreen):
                 top.dismiss(None)
-        default_mask = self.engine.profile.default_mask if has_engine(self) else None
-        self.results.clear()
-        self.send_form.reset(kind=kind or self.kind, reply=reply, default_mask=default_mask)
 
-    def action_clear_form(self) -> None:
-        self.new_form()
+    def _unless_draft_kept(self, question: str, then: Callable[[], None]) -> None:
+        """``then()`` at once on an empty form; with something typed, only once
+        the user agrees to lose it (Keep draft is the focused answer)."""
+        draft = self.send_form.draft()
+        if draft is None:
+            then()
+            return
+        # A question about sending the draft is answered "no" first: a stray
+        # Enter after this one never sends it.
+        self._cancel_open_question()
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                then()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Quick send holds {draft}. {question} The draft is lost.",
+                title="Replace the draft?",
+                confirm_label="Replace draft",
+                cancel_label="Keep draft",
+                danger=True,
+            ),
+            answered,
+        )
 
     # -- sending ----------------------------------------------------------------
 
@@ -163,9 +197,15 @@ class QuickSendScreen(EngineScreen):
             question=request.question(),
             title=f"Send {KIND_LABELS[request.kind]}",
             confirm_label="Send" if request.kind == "sms" else "Call",
-            send=lambda: self._send(request, asked_on) if current() else None,
-            hold=lambda: self._hold(request) if current() else None,
+            send=lambda: self._sent_now(lambda: self._send(request, asked_on), current()),
+            hold=lambda: self._sent_now(lambda: self._hold(request), current()),
         )
+
+    def _sent_now(self, go: Callable[[], object], current: bool) -> None:
+        """The user confirmed the form: it goes (or is held) and is no longer a draft."""
+        if current:
+            self.send_form.mark_sent()
+            go()
 
     def _hold(self, request: SendRequest) -> None:
         """Keep the send until the sending hours open (the engine sends it then)."""

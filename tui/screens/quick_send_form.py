@@ -28,6 +28,7 @@ from tui.screens.quick_send_fields import (
 from tui.screens.quick_send_request import KIND_LABELS, SendKind
 from tui.widgets import MessageComposer, RecipientsBox
 from tui.widgets.reply_quote import Reply, ReplyQuote
+from tui.wording import plural
 
 if TYPE_CHECKING:
     from tui.ledger.audiofiles import AudioFile
@@ -46,6 +47,9 @@ def retries_label(n: int) -> str:
 
 class SendForm(VerticalScroll):
     """The fields of one quick send; scrolls when the terminal is small."""
+
+    #: The recipients and text last sent or held from this form.
+    _sent: tuple[str, str] | None = None
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -157,6 +161,7 @@ class SendForm(VerticalScroll):
         """Every field as a newly opened screen has it, addressed to ``reply``'s
         sender (quoted above the message) when replying; focus where typing starts."""
         self.select_kind(kind)
+        self._sent = None
         recipients = self.query_one(RecipientsBox)
         recipients.text = reply.sender if reply else ""
         composer = self.query_one(MessageComposer)
@@ -182,6 +187,29 @@ class SendForm(VerticalScroll):
             composer.focus()
 
     # -- reading and answering ------------------------------------------------
+
+    def _typed(self) -> tuple[str, str]:
+        return (
+            self.query_one(RecipientsBox).text.strip(),
+            self.query_one(MessageComposer).text.strip(),
+        )
+
+    def mark_sent(self) -> None:
+        """What the fields hold went out (or was held): it is no longer a draft."""
+        self._sent = self._typed()
+
+    def draft(self) -> str | None:
+        """What a reset would lose, in a few words (None: nothing typed, or only
+        what was sent)."""
+        recipients, text = typed = self._typed()
+        if (not recipients and not text) or typed == self._sent:
+            return None
+        count = len(self.query_one(RecipientsBox).parsed.valid)
+        to = f"to {plural(count, 'number')}" if count else "with no valid number yet"
+        if not text:
+            return f"a draft {to}"
+        shown = text if len(text) <= 40 else text[:39] + "…"
+        return f"a draft {to}: {shown!r}"
 
     def values(self) -> FormValues:
         """What the fields hold now."""
