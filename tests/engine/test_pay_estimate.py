@@ -3,6 +3,8 @@ checked against what the simulator's gateway then charges."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import SIM_MSISDN
@@ -69,3 +71,22 @@ async def test_the_estimate_matches_what_the_gateway_charges(
     outcome = await engine.pay_and_fetch()
     assert outcome.paid == 3
     assert before - account.credit == pytest.approx(estimate.cost_floor)
+
+
+async def test_the_demo_prices_segments_as_its_simulator_charges(tmp_path: Path) -> None:
+    """In the demo a cost line has a credit figure, and a send the credit cannot
+    pay is said to be short, as on an account whose profile has a price."""
+    from tui.engine.demo import open_demo_engine
+    from tui.simulator import SimulatorConfig
+
+    engine = await open_demo_engine(manual_clock=True, directory=tmp_path / "demo")
+    try:
+        await engine.start()
+        assert engine.profile.price_per_segment == SimulatorConfig().sms_price
+        cost = await engine.cost_of(100_000, "Eid sale: 20% off everything")
+        assert cost.credit is not None and cost.cost == 100_000 * SimulatorConfig().sms_price
+        assert cost.short and "The credit is not enough" in cost.sentence()
+        small = await engine.cost_of(3, "Hi")
+        assert not small.short and "about 3.00 credit at 1 per segment" in small.sentence()
+    finally:
+        await engine.stop()

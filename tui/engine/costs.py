@@ -37,11 +37,15 @@ class CostEstimate:
         cost = self.cost
         return cost is not None and self.credit is not None and cost > self.credit
 
-    def sentence(self) -> str:
-        parts = [
-            f"{plural(self.segments_each, 'segment')} x {plural(self.recipients, 'recipient')}"
-            f" = {plural(self.segments, 'segment')}"
-        ]
+    def sentence(self, *, with_segments: bool = True) -> str:
+        """The segments, what they cost in credit, and the credit; without the
+        segments where they are shown already (``with_segments`` False)."""
+        parts: list[str] = []
+        if with_segments:
+            parts.append(
+                f"{plural(self.segments_each, 'segment')} x"
+                f" {plural(self.recipients, 'recipient')} = {plural(self.segments, 'segment')}"
+            )
         if self.cost is not None:
             parts.append(
                 f"about {self.cost:,.2f} credit at {self.price:g} per segment (the profile's price)"
@@ -51,6 +55,8 @@ class CostEstimate:
         if self.credit is not None:
             parts.append(f"credit {self.credit:,.2f} (from the gateway)")
         text = "; ".join(parts) + "."
+        if not with_segments:  # it begins the sentence
+            text = text[0].upper() + text[1:]
         if self.short:
             text += (
                 " The credit is not enough: the gateway stops sending when it runs out,"

@@ -23,7 +23,9 @@ from tui.simulator.demo import DemoSeed
 DEMO_BASE_URL = "http://simulator.demo"
 
 
-def demo_profile(seed: DemoSeed) -> Profile:
+def demo_profile(seed: DemoSeed, price_per_segment: float | None = None) -> Profile:
+    """The demo's account; ``price_per_segment``: what its simulator charges, so
+    the demo's cost lines show credit figures as a real profile with a price does."""
     return Profile(
         name="demo",
         base_url=DEMO_BASE_URL,
@@ -34,6 +36,7 @@ def demo_profile(seed: DemoSeed) -> Profile:
         poll_initial=1.0,
         poll_max=10.0,
         inbox_interval=15.0,
+        price_per_segment=price_per_segment,
     )
 
 
@@ -126,7 +129,7 @@ async def open_demo_engine(
     directory.mkdir(parents=True, exist_ok=True)
     _fresh_dir(directory)
     engine = await Engine.open(
-        demo_profile(simulator.demo_seed),
+        demo_profile(simulator.demo_seed, config.sms_price),
         data_dir=directory,
         transport=simulator.transport(),
         demo=True,

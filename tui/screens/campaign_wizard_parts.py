@@ -118,7 +118,7 @@ def review_rows(
         money = estimate(
             audience.unique, analysis.segments, price=price, credit=engine.status.credit
         )
-        cost = f"{segments_text(analysis, audience.unique)}\n{money.sentence()}"
+        cost = f"{segments_text(analysis, audience.unique)}\n{money.sentence(with_segments=False)}"
     rows = [
         ("Name", draft.name),
         ("Lists", lists),
