@@ -38,14 +38,14 @@ from tui.config import Profile
 from tui.screens.audio import AudioFlowModal
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.conversation import ConversationScreen
-from tui.screens.import_preview import ImportPreviewScreen, PathPrompt
+from tui.screens.import_preview import ImportPreviewScreen
 from tui.screens.list_members import ListMembersScreen
 from tui.screens.login import LoginScreen
+from tui.screens.path_prompt import PathPrompt
 from tui.screens.personalised import PersonalisedScreen
 from tui.screens.personalised_jobs import JobsTable
 from tui.screens.personalised_results import PersonalisedResultsScreen
 from tui.screens.sending_hours import SendingHoursScreen
-from tui.screens.sms_campaigns import ExportPrompt
 from tui.screens.surveys import SurveysScreen
 from tui.screens.template_picker import TemplatePickerScreen
 from tui.widgets import MessageComposer, RecipientsBox
@@ -264,7 +264,7 @@ async def path_prompt(pilot: Pilot[Any]) -> None:
 async def export_prompt(pilot: Pilot[Any]) -> None:
     await settled(pilot, "sms_campaigns")
     await pilot.press("e")
-    await showing(pilot, ExportPrompt)
+    await showing(pilot, PathPrompt)
 
 
 async def audio_dialog(pilot: Pilot[Any]) -> None:

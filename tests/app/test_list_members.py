@@ -11,9 +11,10 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 from tests.app.harness import demo_app, wait_until, workers_done
 from tests.engine.test_import_columns import messy_workbook
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.import_preview import ImportPreviewScreen, PathPrompt
+from tui.screens.import_preview import ImportPreviewScreen
 from tui.screens.list_members import ListMembersScreen
 from tui.screens.lists import ListsScreen
+from tui.screens.path_prompt import PathPrompt
 
 
 def visible(screen: object, selector: str) -> bool:

@@ -11,7 +11,9 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from tests.app.harness import demo_app, wait_until, workers_done
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.lists import ImportPreviewScreen, ListsScreen, PathPrompt
+from tui.screens.import_preview import ImportPreviewScreen
+from tui.screens.lists import ListsScreen
+from tui.screens.path_prompt import PathPrompt
 from tui.widgets import RecipientsBox
 
 

@@ -150,3 +150,34 @@ async def test_the_lists_import_reads_a_pasted_path_and_opens_the_picker(tmp_pat
         await wait_until(pilot, lambda: isinstance(app.screen, FilePicker), "the picker")
         picker = app.screen
         assert isinstance(picker, FilePicker) and picker.folder == tmp_path
+
+
+async def test_the_path_prompt_reads_a_pasted_path_as_meant(tmp_path: Path) -> None:
+    """Every export's "where to write?" dialog takes a path as it is pasted:
+    quoted, as a file:// URL, with ~; Escape answers None."""
+    from textual.widgets import Label
+
+    from tui.screens.path_prompt import PathPrompt
+
+    answers: list[Path | None] = []
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Label("behind")
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        target = tmp_path / "my exports" / "eid.csv"
+        for typed in (f"'{target}'", target.as_uri()):
+            app.push_screen(PathPrompt("Write to", tmp_path / "x.csv"), answers.append)
+            await pilot.pause()
+            field = app.screen.query_one("#path-input", PathInput)
+            assert app.focused is field and field.value == str(tmp_path / "x.csv")
+            field.value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+        app.push_screen(PathPrompt("Write to", tmp_path / "x.csv"), answers.append)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert answers == [target, target, None]

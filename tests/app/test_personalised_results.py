@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, Select
 from tests.app.harness import demo_app, wait_until
 from tests.app.test_sms_campaigns_screen import bills, sim_msisdn
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.import_preview import PathPrompt
+from tui.screens.path_prompt import PathPrompt
 from tui.screens.personalised import PersonalisedScreen
 from tui.screens.personalised_jobs import JobsTable
 from tui.screens.personalised_results import PersonalisedResultsScreen

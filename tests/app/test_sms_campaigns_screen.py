@@ -19,8 +19,9 @@ from tests.app.harness import burst, demo_app, paste, type_burst, wait_until
 from tui.engine.sms_campaigns import SmsCampaigns
 from tui.screens.campaign_wizard import CampaignWizard
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.path_prompt import PathPrompt
 from tui.screens.personalised import PersonalisedScreen
-from tui.screens.sms_campaigns import ExportPrompt, SmsCampaignsScreen
+from tui.screens.sms_campaigns import SmsCampaignsScreen
 from tui.widgets import MessageComposer
 from tui.widgets.progress_chart import ProgressChart
 
@@ -140,7 +141,7 @@ async def test_wizard_schedules_a_campaign_that_delivers_on_the_stepped_clock(
         table.focus()
         await pilot.press("e")
         prompt = app.screen
-        assert isinstance(prompt, ExportPrompt)
+        assert isinstance(prompt, PathPrompt)
         prompt.query_one(Input).value = str(target)
         await pilot.press("enter")
         await wait_until(pilot, target.exists, "export")

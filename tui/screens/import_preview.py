@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Static
+from textual.widgets import Button, DataTable, Footer, Static
 
 from tui.engine.imports import ImportPreview
 from tui.gateway.errors import CsmsError
+from tui.screens.path_prompt import PathPrompt
 
 #: Invalid rows listed in the preview (the export has all of them).
 SHOWN_INVALID = 100
@@ -26,41 +27,6 @@ def slug(name: str) -> str:
 
 
 LISTS_CSS = "../styles/lists.tcss"
-
-
-class PathPrompt(ModalScreen[Path | None]):
-    """Ask for a file to write; Enter in the field (or on Write) accepts, Escape cancels."""
-
-    CSS_PATH = LISTS_CSS
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, title: str, default: Path) -> None:
-        super().__init__(classes="lists-dialog")
-        self.title_text = title
-        self.default = default
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Input(str(self.default), id="path-input")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel", id="path-cancel")
-                yield Button("Write", id="path-ok", variant="primary")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#path-ok")
-    def _accept(self, event: Input.Submitted | Button.Pressed) -> None:
-        event.stop()
-        text = self.query_one(Input).value.strip()
-        self.dismiss(Path(text).expanduser() if text else None)
-
-    @on(Button.Pressed, "#path-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ImportPreviewScreen(ModalScreen[bool]):

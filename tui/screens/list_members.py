@@ -29,7 +29,8 @@ from tui.ledger import LedgerError, Member
 from tui.screens.base import EngineScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.display_time import local
-from tui.screens.import_preview import PathPrompt, slug
+from tui.screens.import_preview import slug
+from tui.screens.path_prompt import PathPrompt
 from tui.wording import plural
 
 #: Members per page of the table.

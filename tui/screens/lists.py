@@ -1,11 +1,9 @@
 """Lists: the subscriber lists csms knows, creating one, adding numbers, exporting.
 
-Numbers come from a file (sheet and phone columns chosen in
-``widgets/import_source.py``) or are pasted. A preview (``import_preview.py``)
-says what an upload would do; nothing is sent until the user confirms. The
-upload runs in the background with its progress, rate and time left; it can be
-cancelled, and one cut off is resumed from the table of unfinished imports.
-Enter (or ``m``) opens a list's members (``screens/list_members.py``).
+Numbers come from a file (``widgets/import_source.py``) or are pasted; a preview
+(``import_preview.py``) says what an upload would do, and nothing is sent until
+the user confirms. The upload is an engine job (progress, rate, time left; it can
+be cancelled, and one cut off is resumed). Enter or ``m``: a list's members.
 """
 
 from __future__ import annotations
@@ -33,7 +31,7 @@ from tui.ledger import LedgerError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.file_choice import SHEET_SUFFIXES, open_picker
-from tui.screens.import_preview import ImportPreviewScreen, PathPrompt
+from tui.screens.import_preview import ImportPreviewScreen
 from tui.screens.list_members import ListMembersScreen, export_members
 from tui.widgets import RecipientsBox
 from tui.widgets.import_jobs import ImportJobs
@@ -42,8 +40,6 @@ from tui.widgets.lists_table import ListsTable
 from tui.widgets.new_list import NewList
 from tui.widgets.path_input import PathInput
 from tui.wording import plural
-
-__all__ = ["ImportPreviewScreen", "ListsScreen", "PathPrompt"]
 
 LISTS_CSS = "../styles/lists.tcss"
 

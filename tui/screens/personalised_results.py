@@ -25,7 +25,7 @@ from tui.ledger import LedgerError
 from tui.ledger.sendjobs import ROW_STATES, SendResult
 from tui.screens.base import engine_of
 from tui.screens.file_choice import may_write
-from tui.screens.import_preview import PathPrompt
+from tui.screens.path_prompt import PathPrompt
 from tui.wording import plural
 
 #: Rows shown at a time (n and b page through the rest).

@@ -14,9 +14,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
 
 from tui.engine import events
 from tui.engine.personalised import JOB_KIND as PERSONALISED_JOB
@@ -24,6 +23,7 @@ from tui.engine.sms_campaigns import CampaignProgress, SmsCampaigns, profile_zon
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError, SmsCampaign
 from tui.screens.base import EngineScreen, has_engine
+from tui.screens.path_prompt import PathPrompt
 from tui.screens.personalised_runs import tell_outcome
 from tui.widgets.copyable_table import Column, CopyableTable
 from tui.widgets.progress_chart import ProgressChart
@@ -35,59 +35,6 @@ RECIPIENT_ROWS = 2_000
 
 def state_label(campaign: SmsCampaign) -> str:
     return campaign.state[:1].upper() + campaign.state[1:]
-
-
-class ExportPrompt(ModalScreen[Path | None]):
-    """Ask where to write a CSV file; Enter exports, Escape cancels."""
-
-    DEFAULT_CSS = """
-    ExportPrompt { align: center middle; }
-    ExportPrompt > Vertical {
-        width: 80; max-width: 95%; height: auto; padding: 1 2;
-        border: thick $primary; background: $surface;
-    }
-    ExportPrompt #export-title { text-style: bold; margin-bottom: 1; }
-    ExportPrompt #export-buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    ExportPrompt #export-buttons Button { margin-left: 2; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, title: str, default: Path) -> None:
-        super().__init__()
-        self.title_text = title
-        self.default = default
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.title_text, id="export-title", markup=False)
-            yield Label("CSV file to write")
-            yield Input(str(self.default), id="export-path")
-            with Horizontal(id="export-buttons"):
-                yield Button("Cancel", id="export-cancel")
-                yield Button("Export (Enter)", id="export-ok", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._done()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "export-ok":
-            self._done()
-        else:
-            self.dismiss(None)
-
-    def _done(self) -> None:
-        text = self.query_one(Input).value.strip()
-        self.dismiss(Path(text) if text else None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class CampaignCommands(Provider):
@@ -389,7 +336,10 @@ class SmsCampaignsScreen(EngineScreen):
             if path is not None:
                 self._export(campaign_id, path)
 
-        self.app.push_screen(ExportPrompt(f"Export campaign {campaign_id} to CSV", default), chosen)
+        self.app.push_screen(
+            PathPrompt(f"Export campaign {campaign_id} to CSV", default, accept_label="Export"),
+            chosen,
+        )
 
     @work(exclusive=True, group="campaign-export", exit_on_error=False)
     async def _export(self, campaign_id: str, path: Path) -> None:

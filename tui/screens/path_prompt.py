@@ -1,0 +1,66 @@
+"""The one "where to write this file?" dialog: exports of campaigns, list
+members, invalid import rows and personalised sends' rows.
+
+The path is a :class:`PathInput` (quotes, ``~``, ``file://`` URLs and escaped
+spaces read as typed; Tab completes); Enter in it, or on the write button,
+accepts, and Escape cancels. Whether an existing file may be replaced is asked
+by the caller's export, after this.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Static
+
+from tui.widgets.path_input import PathInput
+
+
+class PathPrompt(ModalScreen[Path | None]):
+    """Ask for a file to write; dismisses with its path, or None (cancelled)."""
+
+    DEFAULT_CSS = """
+    PathPrompt { align: center middle; }
+    PathPrompt > #path-dialog {
+        width: 80; max-width: 100%; height: auto; padding: 1 2;
+        border: thick $primary; background: $surface;
+    }
+    PathPrompt #path-title { text-style: bold; margin-bottom: 1; }
+    PathPrompt #path-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    PathPrompt #path-buttons Button { margin-left: 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, default: Path, *, accept_label: str = "Write") -> None:
+        super().__init__()
+        self.title_text = title
+        self.default = default
+        self.accept_label = accept_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="path-dialog"):
+            yield Static(self.title_text, id="path-title", markup=False)
+            yield PathInput(str(self.default), id="path-input")
+            with Horizontal(id="path-buttons"):
+                yield Button("Cancel", id="path-cancel")
+                yield Button(self.accept_label, id="path-ok", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(PathInput).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#path-ok")
+    def _accept(self, event: Input.Submitted | Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(self.query_one(PathInput).path)
+
+    @on(Button.Pressed, "#path-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
