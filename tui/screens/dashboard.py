@@ -227,11 +227,8 @@ class DashboardScreen(EngineScreen):
         if credit is None:
             shown = Content.from_markup("[b]unknown[/] (press r)")
         else:
-            shown = Content.from_markup(
-                "[b]Rs $credit[/]\ngateway at $at",
-                credit=f"{credit:,.2f}",
-                at=clock(at),
-            )
+            text = "[b]Rs $credit[/]\ngateway at $at"
+            shown = Content.from_markup(text, credit=f"{credit:,.2f}", at=clock(at))
         self._set("credit", shown)
         self._unpaid, self._free = unpaid, free
         self._show_incoming()
