@@ -307,7 +307,7 @@ class DashboardScreen(EngineScreen):
         self._set(
             "campaigns",
             Content.from_markup(
-                "[b]$sms[/] running\n[b]$voice[/] running\n[b]$audio[/] not ready yet",
+                "[b]$sms[/] not finished\n[b]$voice[/] not finished\n[b]$audio[/] not ready yet",
                 sms=plural(counts.running_sms_campaigns, "SMS campaign"),
                 voice=plural(counts.running_voice_campaigns, "voice campaign"),
                 audio=plural(counts.audio_not_ready, "audio file"),
