@@ -16,6 +16,7 @@ from textual.app import App
 from textual.screen import Screen
 from textual.signal import Signal
 
+from tui import collector
 from tui.config import (
     ENV_BASE_URL,
     ENV_MSISDN,
@@ -125,7 +126,11 @@ class AccountApp(App[None]):
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def _start(self) -> None:
-        await self._connect_or_ask(self.account_profile)
+        try:
+            await self._connect_or_ask(self.account_profile)
+        finally:
+            # Connected, refused or asking to log in: the start-up is over.
+            collector.end_start_up()
 
     async def _connect_or_ask(self, profile: Profile) -> bool:
         """Connect with ``profile``; show the login screen if it lacks credentials
@@ -319,6 +324,7 @@ class AccountApp(App[None]):
                 log.exception("Closing the engine failed")
 
     async def on_unmount(self) -> None:
+        collector.end_start_up()
         # However the app ends (quit, exit(), an error), the engine is closed.
         await self.close_engine()
 

@@ -7,6 +7,7 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING
 
+from tui import collector
 from tui.cli import interrupts
 
 if TYPE_CHECKING:
@@ -18,6 +19,8 @@ def run_app(args: argparse.Namespace) -> int:
 
     Returns the exit code: 0 on a clean quit, 2 when the config is unusable.
     """
+    # Until the app has connected (see tui/collector.py).
+    collector.pause_start_up()
     from tui.config import ConfigError, active_profile_name, config_path, load_config
     from tui.logs import setup_logging
 
@@ -27,6 +30,7 @@ def run_app(args: argparse.Namespace) -> int:
         profile = active_profile_name(config, getattr(args, "profile", None))
         config.profile(profile)
     except ConfigError as error:
+        collector.end_start_up()
         print(f"csms: {error}", file=sys.stderr)
         return 2
     try:
@@ -43,7 +47,10 @@ def run_app(args: argparse.Namespace) -> int:
         demo=bool(getattr(args, "demo", False)),
     )
     interrupts.end_start_up()
-    return asyncio.run(_run(app))
+    try:
+        return asyncio.run(_run(app))
+    finally:
+        collector.end_start_up()  # if the app ended before it connected
 
 
 async def _run(app: CsmsApp) -> int:

@@ -21,12 +21,14 @@ What a preview holds (counts, rows shown, temporary files) is in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
+from tui import collector
 from tui.engine.import_layout import ImportFileError
 from tui.engine.preview_counts import (
     _KNOWN,
@@ -98,10 +100,13 @@ def preview_file(
         ) as opened:
             preview.layout = layout = opened.layout
             one_value = layout.delimiter is None and not layout.is_workbook
-            if not layout.more_columns and (not keep_columns or one_value):
-                _read(preview, opened.rows, opened.start, layout, known, queued)
-            else:
-                _read_columns(preview, opened, known, queued, keep=keep_columns)
+            # A text file's rows are lists of strings, which form no cycles; a
+            # workbook's reader (openpyxl) is left to the collector.
+            with contextlib.nullcontext() if layout.is_workbook else collector.paused():
+                if not layout.more_columns and (not keep_columns or one_value):
+                    _read(preview, opened.rows, opened.start, layout, known, queued)
+                else:
+                    _read_columns(preview, opened, known, queued, keep=keep_columns)
     except BaseException:
         preview.close()
         raise
