@@ -94,7 +94,7 @@ SCREENS: list[ScreenEntry] = [
         "a",
         "f5",
         "tui.screens.activity:ActivityScreen",
-        "Everything in flight and recently finished, and unknown outcomes to settle.",
+        "In flight and recently finished, sends held for the hours, unknown outcomes.",
     ),
     ScreenEntry(
         "lists",

@@ -134,3 +134,56 @@ async def test_a_campaign_sent_now_at_night_asks_and_can_be_held_until_nine(
         # The gateway holds it until then too: nothing was delivered at night.
         held = sim.state.sms_campaigns[campaign.id]
         assert held.scheduled_at == campaign.scheduled_at.timestamp() and not held.delivered
+
+
+async def test_a_held_send_is_listed_on_activity_and_cancelled_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.screens.activity import ActivityScreen
+    from tui.widgets.held_sends import HeldSends, HeldTable
+
+    monkeypatch.setattr(background, "HOLDS_INTERVAL", 0.05)
+    clock = [NIGHT]
+    async with demo_app(tmp_path, "quick_send", size=(80, 24)) as (app, pilot, sim):
+        app.engine.holds.clock = lambda: clock[0]
+        await paste(pilot, "0300-1234567")
+        await pilot.press("tab", *"Your bill is due")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SendingHoursScreen)
+        await pilot.press("enter")  # Hold
+        await pilot.pause()
+
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: isinstance(app.screen, ActivityScreen), "Activity")
+        pane = app.screen.query_one(HeldSends)
+        await wait_until(pilot, lambda: pane.count == 1, "the held send")
+        assert pane.display and pane.region.height > 0
+        table = pane.query_one(HeldTable)
+        assert [str(c) for c in table.get_row("1")] == [
+            "1",
+            "Sat 09:00",
+            'SMS to 1 number: Your bill is due',
+            "Held",
+        ]
+        table.focus()
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        assert "Cancel hold 1? SMS to 1 number: Your bill is due" in dialog.question
+        await pilot.press("enter")  # "Keep it" has the focus
+        await pilot.pause()
+        assert pane.count == 1 and app.engine.ledger.holds.holds(("held",))
+
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await wait_until(pilot, lambda: pane.count == 0, "the cancelled hold gone")
+        assert not pane.display
+        [cancelled] = app.engine.ledger.holds.holds(("cancelled",))
+        assert cancelled.id == 1
+
+        clock[0] = NIGHT + timedelta(hours=10)
+        await pilot.pause(0.3)
+        assert sms_sent(sim) == []  # the cancelled hold never leaves

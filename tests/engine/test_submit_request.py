@@ -3,6 +3,8 @@ request, against the simulator; a failure part-way is the outcome's fields."""
 
 from __future__ import annotations
 
+import asyncio
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -171,3 +173,30 @@ async def test_a_held_request_keeps_its_override_and_goes_out_through_submit(
     [sent] = [r for r in simulator.requests if r.page == "sendsms.jsp"]
     assert sent.params["to"] == "923001234567,923011234567"
     assert sent.params["text"] == "Your bill"
+
+
+async def test_holding_cancelling_and_sending_holds_are_told_as_events(
+    engine: Engine, simulator: Simulator
+) -> None:
+    from tui.engine import events
+
+    seen = engine.subscribe()
+    late = datetime(2026, 12, 1, 22, 0, tzinfo=KARACHI)
+    first = engine.holds.hold_send(SendRequest.parse("sms", "03001234567", text="A"), now=late)
+    second = engine.holds.hold_send(SendRequest.parse("sms", "03011234567", text="B"), now=late)
+    engine.holds.cancel(first.id)
+    with pytest.raises(InvalidInput, match="cancelled already"):
+        engine.holds.cancel(first.id)
+    run = await engine.holds.run_due(datetime(2026, 12, 2, 9, 30, tzinfo=KARACHI))
+    assert [h.id for h, _ in run.sent] == [second.id]
+    waiting = []
+    while True:
+        try:
+            event = await asyncio.wait_for(seen.get(), timeout=0.1)
+        except TimeoutError:
+            break
+        if isinstance(event, events.HoldsChanged):
+            waiting.append(event.waiting)
+    # held, held, cancelled, going out (taken from the waiting), sent
+    assert waiting == [1, 2, 1, 0, 0]
+    seen.close()

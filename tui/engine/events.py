@@ -93,6 +93,13 @@ class OptOutsChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class HoldsChanged(Event):
+    """A send was held, a hold cancelled, or held sends went out."""
+
+    waiting: int
+
+
+@dataclass(frozen=True, slots=True)
 class Progress(Event):
     """Progress of a long job (list upload, personalised send, audio conversion)."""
 

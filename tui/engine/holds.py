@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from tui.engine import events
 from tui.engine.quiet_hours import SendingHours
 from tui.engine.send_request import FeedbackOptions, SendKind, SendRequest
 from tui.gateway.errors import CsmsError, InvalidInput
@@ -68,6 +69,7 @@ class Holds:
         hold_id = self.engine.ledger.holds.hold(kind, payload, at, due)
         held = self.engine.ledger.holds.held_send(hold_id)
         assert held is not None
+        self._changed()
         return held
 
     def hold_send(self, request: SendRequest, *, now: datetime | None = None) -> HeldSend:
@@ -103,6 +105,7 @@ class Holds:
             raise InvalidInput(
                 f"Hold {hold_id} is {held.state} already, so it cannot be cancelled."
             )
+        self._changed()
         return held
 
     async def run_due(self, now: datetime | None = None) -> HoldRun:
@@ -115,6 +118,7 @@ class Holds:
         for held in self.engine.ledger.holds.due_holds(at):
             if not self.engine.ledger.holds.mark_hold(held.id, "sending"):
                 continue  # another run took it
+            self._changed()
             try:
                 result, error = await self._send(held)
             except CsmsError as refused:
@@ -123,7 +127,13 @@ class Holds:
                 continue
             self.engine.ledger.holds.mark_hold(held.id, "sent", result)
             (failed if error else sent).append((held, result))
+        if sent or failed:
+            self._changed()
         return HoldRun(sent, failed)
+
+    def _changed(self) -> None:
+        waiting = len(self.engine.ledger.holds.holds(("held",)))
+        self.engine.bus.publish(events.HoldsChanged(at=self.engine.now(), waiting=waiting))
 
     async def _send(self, held: HeldSend) -> tuple[str, bool]:
         """Send one hold; returns what happened and whether part of it failed."""

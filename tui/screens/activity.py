@@ -1,4 +1,5 @@
-"""Activity: everything in flight and recently finished, and unknown outcomes.
+"""Activity: everything in flight and recently finished, sends held until the
+sending hours open, and unknown outcomes.
 
 Rows come from the ledger (messages, calls, campaigns, audio) and are updated
 in place from the engine's status events. Submits whose outcome is unknown are
@@ -24,11 +25,15 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from tui.app_services import shell_app
 from tui.engine import events
 from tui.engine.activity import KINDS, STATES, ActivityRow, activity_rows
+from tui.engine.holds import describe
 from tui.gateway.errors import CsmsError
 from tui.screens.base import EngineScreen, has_engine
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.dashboard import clock
 from tui.screens.display_time import local
+from tui.screens.sending_hours import opens_label
 from tui.widgets.copyable_table import Column, CopyableTable
+from tui.widgets.held_sends import HeldRow, HeldSends
 
 #: Seconds between reloads of the items caused by events.
 RELOAD_EVERY = 0.5
@@ -97,6 +102,7 @@ class ActivityScreen(EngineScreen):
             )
             yield Static("", id="poll-info")
         yield ActivityTable(ITEM_COLUMNS, id="items")
+        yield HeldSends(id="held-pane")
         with Vertical(id="unknown-pane"):
             yield Label("Unknown outcomes", id="unknown-title")
             yield CopyableTable(
@@ -143,6 +149,7 @@ class ActivityScreen(EngineScreen):
         status = self.engine.status
         self._show_polling(status.last_poll, status.next_poll, None)
         self.reload()
+        self.reload_held()
         self.reload_unknown()
 
     def action_reload(self) -> None:
@@ -198,6 +205,49 @@ class ActivityScreen(EngineScreen):
         count = "" if in_flight is None else f" · {in_flight} in flight"
         self.query_one("#poll-info", Static).update(
             f"Polled {clock(last)} · next {clock(following)}{count}"
+        )
+
+    # -- held sends -------------------------------------------------------------------
+
+    def reload_held(self) -> None:
+        holds = self.engine.holds
+        zone, now = holds.hours.zone, holds.clock()
+        rows = [
+            HeldRow(
+                held.id,
+                opens_label(held.due_at.astimezone(zone), now),
+                describe(held),
+                "Held" if held.state == "held" else "Sending",
+            )
+            for held in self.engine.reads.holds.holds()
+        ]
+        self.query_one(HeldSends).show(rows)
+
+    @on(HeldSends.CancelWanted)
+    def _cancel_wanted(self, event: HeldSends.CancelWanted) -> None:
+        event.stop()
+        hold_id = event.hold_id
+
+        def answered(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            try:
+                self.engine.holds.cancel(hold_id)
+            except CsmsError as error:
+                self.notify(str(error), severity="error", timeout=10)
+            else:
+                self.notify(f"Hold {hold_id} cancelled; nothing of it was sent.")
+            self.reload_held()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Cancel hold {hold_id}? {event.what}\n\nIt will not be sent.",
+                title="Cancel a held send",
+                confirm_label="Cancel the hold",
+                cancel_label="Keep it",
+                danger=True,
+            ),
+            answered,
         )
 
     # -- unknown outcomes ----------------------------------------------------------
@@ -339,3 +389,5 @@ class ActivityScreen(EngineScreen):
             self._show_polling(event.last_poll, event.next_poll, event.in_flight)
         if isinstance(event, events.OutcomeUnknownRecorded | events.Dropped):
             self.reload_unknown()
+        if isinstance(event, events.HoldsChanged | events.Dropped):
+            self.reload_held()

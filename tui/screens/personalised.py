@@ -365,7 +365,7 @@ class PersonalisedScreen(SendRunner):
         self.load_jobs()
         self.notify(
             f"Personalised send {job} is held until {due}: it goes out then while csms runs,"
-            f" or at `csms hold run` (`csms hold cancel {held.id}` cancels it).",
+            f" or at `csms hold run`. Activity lists it as hold {held.id}; x there cancels it.",
             timeout=10,
         )
 

@@ -220,8 +220,7 @@ class QuickSendScreen(EngineScreen):
         self.results.show_held(label, request.reached, f"Held until {due} (hold {held.id})")
         self.notify(
             f"{label} held until {due}: it goes out then while csms runs, or at"
-            " `csms hold run` (`csms hold cancel "
-            f"{held.id}` cancels it).",
+            f" `csms hold run`. Activity lists it as hold {held.id}; x there cancels it.",
             timeout=10,
         )
 

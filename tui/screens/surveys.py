@@ -350,7 +350,11 @@ class SurveysScreen(EngineScreen):
             self.notify(f"Nothing was held: {error}", severity="error")
             return
         due = opens_label(held.due_at.astimezone(holds.hours.zone), holds.clock())
-        self.notify(f"Survey {survey.name!r} is held until {due} (hold {held.id}).", timeout=10)
+        self.notify(
+            f"Survey {survey.name!r} is held until {due}. Activity lists it as hold {held.id};"
+            " x there cancels it.",
+            timeout=10,
+        )
 
     # -- exporting ------------------------------------------------------------------
 
