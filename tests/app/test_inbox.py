@@ -11,6 +11,7 @@ from textual.geometry import Region
 from textual.widgets import Checkbox, Input, Static
 
 from tests.app.harness import demo_app, wait_until, workers_done
+from tui.engine.inbox_view import InboxWriting
 from tui.gateway.results import IncomingMessage
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.inbox import PAGE_SIZE, UNREAD_MARK, InboxScreen, InboxTable, is_rtl
@@ -91,10 +92,29 @@ async def test_pay_and_fetch_then_read_urdu_search_and_export(tmp_path: Path) ->
         await pilot.press("enter")
         assert cells(table, 2) == [URDU_SENDER]
         assert "matching" in str(screen.query_one("#page-info", Static).content)
+        assert str(detail.content) == URDU  # the open message is listed: it stays open
         search.focus()
         await pilot.press("escape")
         assert table.row_count == fetched
         assert search.value == ""
+
+        # A search that does not list the open message closes it: neither the
+        # pane nor a reply is about a message that is not shown.
+        search.focus()
+        search.value = "Sunday"
+        await pilot.press("enter")
+        assert cells(table, 2) == [ENGLISH_SENDER]
+        assert str(detail.content) == ""
+        assert "Open a message" in str(screen.query_one("#detail-meta", Static).content)
+        assert screen.opened is None
+        search.value = "no such words anywhere"
+        search.focus()
+        await pilot.press("enter")
+        assert table.row_count == 0
+        assert screen.pages.reply(InboxWriting.of(app.engine), screen.opened) is None
+        search.focus()
+        await pilot.press("escape")
+        assert table.row_count == fetched
 
         # Export to CSV and read it back.
         target = tmp_path / "inbox.csv"

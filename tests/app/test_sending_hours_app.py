@@ -163,7 +163,7 @@ async def test_a_held_send_is_listed_on_activity_and_cancelled_there(
         assert [str(c) for c in table.get_row("1")] == [
             "1",
             "Sat 09:00",
-            'SMS to 1 number: Your bill is due',
+            "SMS to 1 number: Your bill is due",
             "Held",
         ]
         table.focus()

@@ -4,7 +4,6 @@ request, against the simulator; a failure part-way is the outcome's fields."""
 from __future__ import annotations
 
 import asyncio
-
 from datetime import datetime
 from zoneinfo import ZoneInfo
 

@@ -189,7 +189,16 @@ class InboxScreen(EngineScreen):
             self.action_toggle_group()  # reloads (at the first page) and focuses
             return
         self.reload()
+        self._close_unless_listed()
         self.query_one(InboxTable).focus()
+
+    def _close_unless_listed(self) -> None:
+        """A search changed what is listed: the open message stays open only if it
+        is listed (else the pane, and a reply, would be about a message not shown)."""
+        opened = self.opened
+        if opened is not None and str(opened.id) not in self.query_one(InboxTable).messages:
+            self.opened = None
+            self.query_one(MessageDetail).clear()
 
     def action_focus_search(self) -> None:
         self.query_one(InboxSearchBar).focus_box()
@@ -203,6 +212,7 @@ class InboxScreen(EngineScreen):
             return
         self._clear_search_box()
         self.reload()
+        self._close_unless_listed()
         self.pages.table.focus()
 
     # -- pending at the gateway -------------------------------------------------------

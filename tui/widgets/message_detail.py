@@ -15,8 +15,10 @@ from tui.ledger import InboxMessage
 class MessageDetail(Vertical):
     """Below the page: a hint until a message is opened, then that message."""
 
+    HINT = "Open a message (Enter) to read it in full."
+
     def compose(self) -> ComposeResult:
-        yield Static("Open a message (Enter) to read it in full.", id="detail-meta")
+        yield Static(self.HINT, id="detail-meta")
         with VerticalScroll(id="detail-scroll"):
             yield Static("", id="detail-text", markup=False)
 
@@ -32,3 +34,10 @@ class MessageDetail(Vertical):
         text = self.query_one("#detail-text", Static)
         text.update(message.text)
         text.set_class(is_rtl(message.text), "rtl")
+
+    def clear(self) -> None:
+        """Back to the hint: no message is open."""
+        self.query_one("#detail-meta", Static).update(self.HINT)
+        text = self.query_one("#detail-text", Static)
+        text.update("")
+        text.set_class(False, "rtl")
