@@ -59,6 +59,11 @@ class WhenStep(Vertical):
         """Whether "At a date and time" is chosen."""
         return self.query_one("#when-later", RadioButton).value
 
+    @property
+    def typed_time(self) -> str:
+        """The date and time as typed (used only when :attr:`later`)."""
+        return self.query_one("#wizard-when", Input).value
+
     @on(RadioSet.Changed, "#wizard-when-choice")
     def _choice_changed(self) -> None:
         self.query_one("#wizard-when", Input).set_class(not self.later, "-unused")

@@ -24,7 +24,6 @@ from textual.widgets import (
     Button,
     ContentSwitcher,
     Input,
-    RadioButton,
     Select,
     SelectionList,
     Static,
@@ -194,9 +193,10 @@ class CampaignWizard(StepWizard, Screen[str | None]):
         campaigns = self.campaigns
         problems: list[FieldProblem] = []
         when = None
-        if self.query_one("#when-later", RadioButton).value:
+        step = self.query_one(WhenStep)
+        if step.later:
             try:
-                when = campaigns.parse_when(self.query_one("#wizard-when", Input).value)
+                when = campaigns.parse_when(step.typed_time)
             except InvalidInput as error:
                 problems.append(("when", str(error)))
         mask = self.query_one("#wizard-mask", Select).value
