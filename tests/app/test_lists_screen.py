@@ -355,3 +355,30 @@ def test_what_reads_as_a_path() -> None:
         assert looks_like_path(path), path
     for name in ("Spring offer", "Karachi 2026/27 customers", "Dealers: Lahore", "V2.0 trial"):
         assert not looks_like_path(name), name
+
+
+async def test_the_preview_report_scrolls_by_keys_while_upload_keeps_the_focus(
+    tmp_path: Path,
+) -> None:
+    async with demo_app(tmp_path, "lists", size=(80, 24)) as (app, pilot, _sim):
+        screen = app.screen
+        assert isinstance(screen, ListsScreen)
+        bad = "\n".join(f"12345{n}" for n in range(30))
+        screen.query_one(RecipientsBox).text = f"03001234567\n{bad}"
+        screen.query_one(RecipientsBox).focus()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ImportPreviewScreen), "preview")
+        preview = app.screen
+        assert isinstance(preview, ImportPreviewScreen)
+        body = preview.query_one("#preview-body")
+        assert body.max_scroll_y > 10  # the report and 30 invalid rows do not fit
+        assert preview.focused is not None and preview.focused.id == "preview-upload"
+        await pilot.press("pagedown")
+        assert body.scroll_y == 10
+        await pilot.press("down", "down")
+        assert body.scroll_y == 12
+        await pilot.press("pageup")
+        assert body.scroll_y == 2
+        assert preview.focused is not None and preview.focused.id == "preview-upload"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, "preview closed")

@@ -16,6 +16,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 
 from tui.engine.imports import ImportPreview
 from tui.gateway.errors import CsmsError
+from tui.screens.confirm import BODY_SCROLL_BINDINGS
 from tui.screens.path_prompt import PathPrompt
 
 #: Invalid rows listed in the preview (the export has all of them).
@@ -34,13 +35,16 @@ class ImportPreviewScreen(ModalScreen[bool]):
 
     Enter presses the focused button (Upload at first); nothing uploads unless
     Upload has focus. The invalid rows are exported with Ctrl+E (in the footer)
-    or from their button, which Tab reaches like the others.
+    or from their button, which Tab reaches like the others. Up, down and the
+    page keys scroll the report from the buttons (the invalid rows' table, once
+    Tab reaches it, moves its own cursor with them).
     """
 
     CSS_PATH = LISTS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+e", "export_invalid", "Export invalid rows"),
+        *BODY_SCROLL_BINDINGS,
     ]
 
     def __init__(self, list_name: str, preview: ImportPreview) -> None:
@@ -82,6 +86,9 @@ class ImportPreviewScreen(ModalScreen[bool]):
         for row in self.preview.invalid_rows[:SHOWN_INVALID]:
             table.add_row(str(row.line), row.value, row.reason)
         self.query_one("#preview-upload" if self.preview.to_upload else "#preview-cancel").focus()
+
+    def action_scroll_body(self, lines: int) -> None:
+        self.query_one("#preview-body", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def action_upload(self) -> None:
         if self.preview.to_upload:
