@@ -146,6 +146,8 @@ class CsmsApp(AccountApp):
         self.profile_name = profile_name
         self.demo = demo
         self.engine: Engine | None = None
+        #: The folder the last file of this run was written to (exports offer it).
+        self.export_folder: Path | None = None
         self._open_engine: EngineOpener = open_engine or (
             open_demo if demo else open_profile_engine
         )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.app import App
     from textual.signal import Signal
 
@@ -51,6 +53,18 @@ class ShellApp(HasEngine, CopiesText, Protocol):
     def submit_login(self, profile: Profile) -> None: ...
 
     def report_error(self, error: BaseException) -> None: ...
+
+
+@runtime_checkable
+class KeepsExportFolder(Protocol):
+    """Keeps the folder a file was last written to in this run (None: none yet)."""
+
+    export_folder: Path | None
+
+
+def export_keeper(app: object) -> KeepsExportFolder | None:
+    """``app`` as the keeper of the last export folder, if it is one."""
+    return app if isinstance(app, KeepsExportFolder) else None
 
 
 def shell_app(app: object) -> ShellApp | None:

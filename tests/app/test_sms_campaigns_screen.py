@@ -153,6 +153,16 @@ async def test_wizard_schedules_a_campaign_that_delivers_on_the_stepped_clock(
         assert len(rows) == total + 1
         assert {row[0] for row in rows[1:]} == {f'="{n}"' for n in members}
 
+        # The next export offers the folder this one was written to.
+        await wait_until(pilot, lambda: app.screen is screen, "back to the campaigns")
+        table.focus()
+        await pilot.press("e")
+        again = app.screen
+        assert isinstance(again, PathPrompt)
+        offered = Path(again.query_one(Input).value)
+        assert offered.parent == tmp_path and offered.name != "eid.csv"
+        await pilot.press("escape")
+
 
 async def test_wizard_refuses_a_duplicate_name_goes_back_and_asks_before_discarding(
     tmp_path: Path,

@@ -4,7 +4,8 @@ members, invalid import rows and personalised sends' rows.
 The path is a :class:`PathInput` (quotes, ``~``, ``file://`` URLs and escaped
 spaces read as typed; Tab completes); Enter in it, or on the write button,
 accepts, and Escape cancels. Whether an existing file may be replaced is asked
-by the caller's export, after this.
+by the caller's export, after this. The folder the last file of the run was
+written to is offered for the next one, with the name the caller suggests.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Static
 
+from tui.app_services import export_keeper
 from tui.widgets.path_input import PathInput
 
 
@@ -44,9 +46,12 @@ class PathPrompt(ModalScreen[Path | None]):
         self.accept_label = accept_label
 
     def compose(self) -> ComposeResult:
+        keeper = export_keeper(self.app)
+        folder = keeper.export_folder if keeper is not None else None
+        offered = self.default if folder is None else folder / self.default.name
         with Vertical(id="path-dialog"):
             yield Static(self.title_text, id="path-title", markup=False)
-            yield PathInput(str(self.default), id="path-input")
+            yield PathInput(str(offered), id="path-input")
             with Horizontal(id="path-buttons"):
                 yield Button("Cancel", id="path-cancel")
                 yield Button(self.accept_label, id="path-ok", variant="primary")
@@ -59,7 +64,11 @@ class PathPrompt(ModalScreen[Path | None]):
     @on(Button.Pressed, "#path-ok")
     def _accept(self, event: Input.Submitted | Button.Pressed) -> None:
         event.stop()
-        self.dismiss(self.query_one(PathInput).path)
+        path = self.query_one(PathInput).path
+        keeper = export_keeper(self.app)
+        if path is not None and path.name and keeper is not None:
+            keeper.export_folder = path.absolute().parent
+        self.dismiss(path)
 
     @on(Button.Pressed, "#path-cancel")
     def action_cancel(self) -> None:
