@@ -191,6 +191,26 @@ async def test_enter_presses_the_focused_button_of_the_confirmation(tmp_path: Pa
         await wait_until(pilot, lambda: screen.query_one(ResultsTable).row_count == 2, "sent")
         assert sent_texts(sim) == [*seeded, "Meeting moved to 3 pm", "Meeting moved to 3 pm"]
 
+        # The form keeps what was sent: Ctrl+S again says it went already, and a
+        # stray Enter (Cancel has the focus) does not send it twice.
+        confirm = await ask()
+        assert confirm.question.startswith(
+            "Already sent in the last hour: the same text went to all 2 of these numbers"
+        )
+        assert "Sending again sends it twice." in confirm.question
+        assert confirm.focused is not None and confirm.focused.id == "cancel"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen, "closed")
+        await pilot.pause(0.2)
+        assert sent_texts(sim).count("Meeting moved to 3 pm") == 2
+        # Another text to the same numbers is not a repeat.
+        composer = screen.query_one(MessageComposer)
+        composer.text = "Meeting moved to 4 pm"
+        confirm = await ask()
+        assert not confirm.question.startswith("Already sent")
+        assert confirm.focused is not None and confirm.focused.id == "confirm"
+        await pilot.press("escape")
+
 
 async def test_empty_message_is_refused(tmp_path: Path) -> None:
     async with demo_app(tmp_path, "quick_send") as (app, pilot, _sim):

@@ -107,6 +107,16 @@ class CallStore(TrackedStore[CallRecord]):
         """Calls, newest first, filtered by whichever arguments are given."""
         return self._find({**filters, "kind": kind, "status": status})
 
+    def called_since(self, kind: str, file_id: str, since: datetime) -> dict[str, datetime]:
+        """The numbers called (``kind``) with the recording ``file_id`` since
+        ``since``, with the last time."""
+        rows = self._rows(
+            "SELECT recipient, MAX(submitted_at) AS at FROM calls"
+            " WHERE submitted_at >= ? AND kind = ? AND file_id = ? GROUP BY recipient",
+            (to_db(since), kind, file_id),
+        )
+        return {row["recipient"]: datetime.fromisoformat(row["at"]) for row in rows}
+
     def update_call_status(
         self,
         call_id: str,

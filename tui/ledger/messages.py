@@ -119,3 +119,12 @@ class MessageStore(TrackedStore[MessageRecord]):
 
     def message_history(self, message_id: str) -> list[StatusChange]:
         return self._history(message_id)
+
+    def sent_text_since(self, text: str, since: datetime) -> dict[str, datetime]:
+        """The numbers ``text`` was sent to since ``since``, with the last time."""
+        rows = self._rows(
+            "SELECT recipient, MAX(submitted_at) AS at FROM messages"
+            " WHERE submitted_at >= ? AND text = ? GROUP BY recipient",
+            (to_db(since), text),
+        )
+        return {row["recipient"]: datetime.fromisoformat(row["at"]) for row in rows}

@@ -26,11 +26,13 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Button
 
 from tui.engine import events
+from tui.engine.repeat_sends import recent_repeat
 from tui.gateway.codes import AudioStatus
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.display_time import local
 from tui.screens.quick_send_fields import Refusal, check_form
 from tui.screens.quick_send_form import SendForm
 from tui.screens.quick_send_request import KIND_LABELS, SendKind, SendRequest
@@ -191,10 +193,22 @@ class QuickSendScreen(EngineScreen):
                 return False
             return True
 
+        question = request.question()
+        repeat = recent_repeat(
+            engine.reads,
+            request.kind,
+            request.reached,
+            engine.now(),
+            text=request.text,
+            file_id=request.file_id,
+        )
+        if repeat is not None:
+            question = f"{repeat.sentence(f'{local(repeat.last_at):%H:%M}')}\n{question}"
         ask_to_send(
             self,
             engine,
-            question=request.question(),
+            question=question,
+            safe_first=repeat is not None,
             title=f"Send {KIND_LABELS[request.kind]}",
             confirm_label="Send" if request.kind == "sms" else "Call",
             send=lambda: self._sent_now(lambda: self._send(request, asked_on), current()),

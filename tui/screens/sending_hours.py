@@ -106,9 +106,11 @@ def ask_to_send(
     confirm_label: str,
     send: Callable[[], object],
     hold: Callable[[], object],
+    safe_first: bool = False,
 ) -> None:
     """Confirm a send; outside the sending hours ask "hold, or send anyway?"
-    instead. Calls ``send`` or ``hold`` with the user's answer (nothing on cancel)."""
+    instead. Calls ``send`` or ``hold`` with the user's answer (nothing on cancel).
+    ``safe_first``: the confirmation's focus starts on Cancel (a repeat)."""
     now = engine.holds.clock()
     closed = engine.holds.outside(now)
     if closed is None:
@@ -118,7 +120,10 @@ def ask_to_send(
                 send()
 
         screen.app.push_screen(
-            ConfirmScreen(question, title=title, confirm_label=confirm_label), confirmed
+            ConfirmScreen(
+                question, title=title, confirm_label=confirm_label, safe_default=safe_first
+            ),
+            confirmed,
         )
         return
 

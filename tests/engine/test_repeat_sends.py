@@ -1,0 +1,72 @@
+"""A quick send of what its numbers had within the hour is named before it goes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tui.engine.repeat_sends import WINDOW, recent_repeat
+from tui.ledger import Ledger, NewCall, NewMessage
+
+NOW = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+
+
+def message(n: int, to: str, text: str, at: datetime) -> NewMessage:
+    return NewMessage(
+        id=f"m{n}", recipient=to, text=text, encoding="GSM-7", segments=1, submitted_at=at
+    )
+
+
+def test_the_same_text_to_the_same_numbers_within_the_hour(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
+        ledger.messages.record_messages(
+            [
+                message(1, "923001234567", "Bill due", NOW - timedelta(minutes=50)),
+                message(2, "923001234567", "Bill due", NOW - timedelta(minutes=5)),
+                message(3, "923011234567", "Bill due", NOW - WINDOW - timedelta(minutes=1)),
+                message(4, "923021234567", "Other text", NOW - timedelta(minutes=1)),
+            ]
+        )
+        numbers = ["923001234567", "923011234567", "923021234567"]
+        repeat = recent_repeat(ledger, "sms", numbers, NOW, text="Bill due")
+        assert repeat is not None
+        assert (repeat.count, repeat.total) == (1, 3)
+        assert repeat.last_at == NOW - timedelta(minutes=5)
+        assert repeat.sentence("09:55") == (
+            "Already sent in the last hour: the same text went to 1 of these 3 numbers "
+            "(last at 09:55). Sending again sends it twice."
+        )
+        # Older than the window, or another text: not a repeat.
+        assert recent_repeat(ledger, "sms", ["923011234567"], NOW, text="Bill due") is None
+        assert recent_repeat(ledger, "sms", numbers, NOW, text="Bill due!") is None
+        one = recent_repeat(ledger, "sms", ["923021234567"], NOW, text="Other text")
+        assert one is not None and "went to this number" in one.sentence("09:59")
+
+
+def test_the_same_recording_counts_for_calls_of_the_same_kind(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
+        ledger.calls.record_calls(
+            [
+                NewCall(
+                    id="c1",
+                    recipient="923001234567",
+                    file_id="151",
+                    submitted_at=NOW - timedelta(minutes=3),
+                ),
+                NewCall(
+                    id="c2",
+                    recipient="923011234567",
+                    file_id="151",
+                    submitted_at=NOW - timedelta(minutes=2),
+                    kind="feedback",
+                    valid_options="3",
+                ),
+            ]
+        )
+        numbers = ["923001234567", "923011234567"]
+        repeat = recent_repeat(ledger, "call", numbers, NOW, file_id="151")
+        assert repeat is not None and (repeat.count, repeat.total) == (1, 2)
+        assert "the same recording went to 1 of these 2 numbers" in repeat.sentence("09:57")
+        feedback = recent_repeat(ledger, "feedback", numbers, NOW, file_id="151")
+        assert feedback is not None and feedback.count == 1
+        assert recent_repeat(ledger, "call", numbers, NOW, file_id="152") is None
