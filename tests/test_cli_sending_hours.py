@@ -159,3 +159,35 @@ def test_a_voice_campaign_outside_the_hours_is_warned_about(
             "Its daily window 08:00-22:00 reaches outside the sending hours 09:00-21:00"
             in capsys.readouterr().out
         )
+
+
+def test_a_campaign_starting_now_at_night_is_refused_held_or_forced(
+    account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    people = account_env / "people.txt"
+    people.write_text("03001112223\n")
+    with time_machine.travel(NIGHT.replace(hour=12), tick=False):
+        assert main(["lists", "import", "Customers", str(people), "--yes"]) == 0
+        capsys.readouterr()
+    argv = ["campaign", "create", "Night", "--list", "Customers", "--text", "Hi", "--yes"]
+    simulator.clock.advance_to(NIGHT)  # the gateway's clock: the same night
+    with time_machine.travel(NIGHT, tick=False):
+        # The review says what to add; with --yes and no choice nothing is created.
+        assert main(argv[:-1]) == 0
+        assert "add --hold (it starts when they open) or --now" in capsys.readouterr().out
+        assert main([*argv, "--json"]) == 2
+        refused = json.loads(capsys.readouterr().out)
+        assert refused["code"] == "sending_hours"
+        assert "Add --hold to start it then (2026-12-05 09:00)" in refused["error"]
+        assert "campaign.jsp" not in simulator.pages_requested()
+        # --hold: created, scheduled for when the hours open.
+        assert main([*argv, "--hold", "--json"]) == 0
+        held = json.loads(capsys.readouterr().out)
+        assert held["created"] is True
+        [sent] = [r for r in simulator.requests if r.page == "campaign.jsp"]
+        assert sent.params["time"] == "2026-12-05 09:00:00"
+        # --now: the user's explicit choice, started at once.
+        assert main(["campaign", "create", "Night 2", *argv[3:], "--now"]) == 0
+        capsys.readouterr()
+        now = [r for r in simulator.requests if r.page == "campaign.jsp"][-1]
+        assert now.params["time"] == "2026-12-04 23:10:00"  # now

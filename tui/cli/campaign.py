@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,9 @@ CREATE_HELP = f"""\
 Create an SMS campaign to one or more subscriber lists known to csms (`csms lists`).
 Without --yes it prints the review (audience, segments, when) and sends nothing.
 --at takes the local time in the profile's time zone as {WHEN_HINT}; without it
-the campaign starts now. The gateway numbers it; csms remembers it and follows it."""
+the campaign starts now: outside the profile's sending hours add --hold (it starts
+when they open) or --now (it starts anyway), as the app asks. The gateway numbers
+it; csms remembers it and follows it."""
 
 
 def register(subparsers: Any) -> None:
@@ -65,6 +68,17 @@ def register(subparsers: Any) -> None:
     )
     create.add_argument("--at", metavar="WHEN", help=f"start time, {WHEN_HINT} (local)")
     create.add_argument("--mask", metavar="M", help="sender mask (default: the account's)")
+    hours = create.add_mutually_exclusive_group()
+    hours.add_argument(
+        "--hold",
+        action="store_true",
+        help="without --at, outside the sending hours: schedule it for when they open",
+    )
+    hours.add_argument(
+        "--now",
+        action="store_true",
+        help="without --at: start it now, even outside the sending hours",
+    )
     create.add_argument("--yes", action="store_true", help="create it after the review")
     create.add_argument(
         "--force", action="store_true", help="create it even when the credit looks too short"
@@ -175,7 +189,12 @@ async def _create(args: argparse.Namespace) -> int:
         lines = [*_review_lines(review), f"Cost       {cost.sentence()}"]
         late = engine.holds.hours.schedule_warning(review.draft.when or engine.holds.clock())
         if late:
-            lines.append(f"Warning    {late}")
+            choose = (
+                " With --yes add --hold (it starts when they open) or --now (it starts now)."
+                if review.draft.when is None and not (args.hold or args.now)
+                else ""
+            )
+            lines.append(f"Warning    {late}{choose}")
         listed = engine.optouts.listed_members(review.draft.list_ids)
         if listed:
             lines.append(
@@ -207,6 +226,20 @@ async def _create(args: argparse.Namespace) -> int:
                 exit_code=output.EXIT_REFUSED,
                 code="credit",
             )
+        if draft.when is None and not args.now:
+            # Starting now outside the sending hours: the user chooses, as in the app.
+            now = engine.holds.clock()
+            closed = engine.holds.outside(now)
+            if closed is not None:
+                opens = engine.holds.hours.next_open(now)
+                if not args.hold:
+                    return output.report_failure(
+                        f"Nothing was created: {closed} Add --hold to start it then"
+                        f" ({opens:%Y-%m-%d %H:%M}), or --now to start it now anyway.",
+                        exit_code=output.EXIT_REFUSED,
+                        code="sending_hours",
+                    )
+                draft = replace(draft, when=opens)
         created = await campaigns.create(draft)
         document = _campaign_dict(engine, created)
     if as_json(args):
