@@ -18,6 +18,7 @@ from textual.signal import Signal
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
+from tui import collector
 from tui.app_account import AccountApp, EngineOpener, has_credentials
 from tui.config import Config, Profile, apply_env, permission_warning
 from tui.palette import CsmsCommands
@@ -43,6 +44,10 @@ DEMO_SPEED = 5.0
 UI_SWITCH_INTERVAL = 0.001
 
 LOGIN_HELP = Path(__file__).resolve().parent / "help" / "login.md"
+
+
+#: Seconds the start-up may keep the garbage collector paused (see collector.py).
+START_UP_GC_PAUSE = 5.0
 
 
 async def open_profile_engine(profile: Profile) -> Engine:
@@ -300,6 +305,9 @@ class CsmsApp(AccountApp):
             self.call_after_refresh(self._start)
         else:
             self._start()
+        # The start-up's pause of the garbage collector ends once connected, or
+        # after this long at most (a slow gateway): tui/collector.py.
+        self.set_timer(START_UP_GC_PAUSE, collector.end_start_up)
 
     def _remember_theme(self, theme: Theme) -> None:
         if theme.name != self.config.theme:

@@ -82,3 +82,29 @@ def test_csms_pauses_the_collector_for_the_apps_start_and_ends_it_after(
     assert run_app_module.run_app(args) == 0
     assert seen == [False]
     assert gc.isenabled() and not collector.is_paused()
+
+
+async def test_a_slow_connection_does_not_keep_the_collector_paused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from tui import app as app_module
+
+    monkeypatch.setattr(app_module, "START_UP_GC_PAUSE", 0.2)
+    never = asyncio.Event()
+
+    async def open_engine(_: Profile) -> Engine:
+        await never.wait()  # a gateway that does not answer
+        raise AssertionError("unreachable")
+
+    collector.pause_start_up()
+    app = CsmsApp(
+        Config(), config_path=tmp_path / "config.toml", demo=True, open_engine=open_engine
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.05)
+        assert not gc.isenabled()
+        await wait_until(pilot, gc.isenabled, "the collector after the cap")
+        assert app.engine is None  # still connecting
+        app.exit()
