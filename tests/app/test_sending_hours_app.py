@@ -178,7 +178,8 @@ async def test_a_held_send_is_listed_on_activity_and_cancelled_there(
 
         await pilot.press("x")
         await pilot.pause()
-        await pilot.click("#confirm")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("right", "enter")  # to "Cancel the hold", by keys
         await wait_until(pilot, lambda: pane.count == 0, "the cancelled hold gone")
         assert not pane.display
         [cancelled] = app.engine.ledger.holds.holds(("cancelled",))
