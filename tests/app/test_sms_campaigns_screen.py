@@ -275,7 +275,7 @@ async def test_personalised_send_of_two_hundred_rows_from_the_screen(tmp_path: P
         assert confirm.question.endswith(
             "First message (row 2, to 923002000000):\nDear علی, your bill of Rs 100 is due"
         )
-        assert "Credit now " in confirm.question
+        assert ", as the gateway reported it at " in confirm.question
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.last_report is not None, "send")
         report = screen.last_report

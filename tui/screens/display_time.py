@@ -31,3 +31,10 @@ def zone_generation() -> int:
 def local(at: datetime) -> datetime:
     """``at`` in the display zone."""
     return at.astimezone(_zone)
+
+
+def credit_sentence(credit: float, at: datetime | None) -> str:
+    """The account's credit in a question, saying it is the gateway's figure and
+    when the gateway gave it (it changes with every send since)."""
+    when = f" at {local(at):%H:%M:%S}" if at is not None else ""
+    return f"Credit {credit:,.2f}, as the gateway reported it{when}."

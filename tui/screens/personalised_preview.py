@@ -16,6 +16,7 @@ from textual.widgets import DataTable
 
 from tui.engine.personalised import PersonalisedPlan, PlannedRow
 from tui.engine.templates import Sheet
+from tui.screens.display_time import credit_sentence
 from tui.widgets.copyable_table import Column
 from tui.wording import plural
 
@@ -51,7 +52,7 @@ def send_question(
         )
     credit = engine.status.credit
     if credit is not None:
-        lines.append(f"Credit now {credit:,.2f}.")
+        lines.append(credit_sentence(credit, engine.status.credit_at))
     left_out = {row.row for row in opted_out}
     first = next((row for row in plan.to_send if row.row not in left_out), None)
     if first is not None:

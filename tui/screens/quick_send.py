@@ -179,6 +179,7 @@ class QuickSendScreen(EngineScreen):
             optouts=engine.optouts.check,
             price=engine.profile.price_per_segment,
             credit=engine.status.credit,
+            credit_at=engine.status.credit_at,
         )
         if isinstance(request, Refusal):
             form.refuse(request)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tui.screens.quick_send_request import (
@@ -74,6 +75,7 @@ def check_form(
     optouts: Callable[[list[str]], OptOutCheck],
     price: float | None,
     credit: float | None,
+    credit_at: datetime | None = None,
 ) -> SendRequest | Refusal:
     """The checked request, or the first thing that must be fixed. ``optouts``
     splits the valid numbers by the do-not-contact list."""
@@ -109,6 +111,7 @@ def check_form(
             operator=values.operator,
             price=price,
             credit=credit,
+            credit_at=credit_at,
             **common,
         )
     names = values.recordings

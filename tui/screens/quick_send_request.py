@@ -7,6 +7,7 @@ as the form parsed them and the text's analysis as the composer made it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from tui.engine import send_request
 from tui.engine.costs import estimate
@@ -14,6 +15,7 @@ from tui.engine.send_request import FeedbackOptions, SendKind
 from tui.gateway.codes import Operator
 from tui.gateway.numbers import describe_invalid
 from tui.gateway.text import TextAnalysis
+from tui.screens.display_time import credit_sentence
 from tui.wording import plural
 
 __all__ = ["KIND_LABELS", "SendKind", "SendRequest", "invalid_numbers_message", "numbers_line"]
@@ -52,6 +54,8 @@ class SendRequest:
     #: The profile's price of a segment and the credit last reported, if known.
     price: float | None = None
     credit: float | None = None
+    #: When the gateway reported ``credit``.
+    credit_at: datetime | None = None
     #: The composer's analysis of ``text`` (the engine's request reuses it).
     analysis: TextAnalysis | None = None
 
@@ -121,7 +125,7 @@ class SendRequest:
                     "(the profile's price)."
                 )
             if cost.credit is not None:
-                lines.append(f"Credit now {cost.credit:,.2f}.")
+                lines.append(credit_sentence(cost.credit, self.credit_at))
             if cost.short:
                 lines.append("The credit is not enough: the gateway stops when it runs out.")
             return "\n".join([*lines, numbers_line(reached), "Text:", self.text])
