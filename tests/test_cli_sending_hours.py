@@ -63,14 +63,20 @@ def test_a_send_at_night_is_refused_held_and_sent_at_nine(
         assert sends(simulator) == 2
 
 
-def test_a_campaign_scheduled_outside_the_hours_is_warned_about(
-    account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
-) -> None:
-    people = account_env / "people.txt"
+def customers_list(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A list "Customers" of one number, imported at noon."""
+    people = home / "people.txt"
     people.write_text("03001112223\n")
     with time_machine.travel(NIGHT.replace(hour=12), tick=False):
         assert main(["lists", "import", "Customers", str(people), "--yes"]) == 0
         capsys.readouterr()
+
+
+def test_a_campaign_scheduled_outside_the_hours_is_warned_about(
+    account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    customers_list(account_env, capsys)
+    with time_machine.travel(NIGHT.replace(hour=12), tick=False):
         argv = ["campaign", "create", "Late", "--list", "Customers", "--text", "Hi"]
         assert main([*argv, "--at", "2026-12-04 23:30"]) == 0
         assert "starts outside the sending hours" in capsys.readouterr().out
@@ -164,11 +170,7 @@ def test_a_voice_campaign_outside_the_hours_is_warned_about(
 def test_a_campaign_starting_now_at_night_is_refused_held_or_forced(
     account_env: Path, simulator: Simulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    people = account_env / "people.txt"
-    people.write_text("03001112223\n")
-    with time_machine.travel(NIGHT.replace(hour=12), tick=False):
-        assert main(["lists", "import", "Customers", str(people), "--yes"]) == 0
-        capsys.readouterr()
+    customers_list(account_env, capsys)
     argv = ["campaign", "create", "Night", "--list", "Customers", "--text", "Hi", "--yes"]
     simulator.clock.advance_to(NIGHT)  # the gateway's clock: the same night
     with time_machine.travel(NIGHT, tick=False):
