@@ -188,3 +188,13 @@ async def test_a_held_send_is_listed_on_activity_and_cancelled_there(
         clock[0] = NIGHT + timedelta(hours=10)
         await pilot.pause(0.3)
         assert sms_sent(sim) == []  # the cancelled hold never leaves
+
+        # A hold cancelled elsewhere (`csms hold cancel` in another shell tells
+        # this app nothing) is gone when Activity is shown again.
+        clock[0] = NIGHT
+        held = app.engine.holds.hold("sms", {"to": ["923001234567"], "text": "Later"})
+        await wait_until(pilot, lambda: pane.count == 1, "the new hold")
+        assert app.engine.ledger.holds.mark_hold(held.id, "cancelled")
+        await pilot.press("f3")
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: pane.count == 0, "the hold cancelled elsewhere gone")
