@@ -198,3 +198,28 @@ async def test_a_held_send_is_listed_on_activity_and_cancelled_there(
         await pilot.press("f3")
         await pilot.press("f5")
         await wait_until(pilot, lambda: pane.count == 0, "the hold cancelled elsewhere gone")
+
+
+async def test_a_repeat_at_night_starts_on_cancel_so_enter_holds_no_second_copy(
+    tmp_path: Path,
+) -> None:
+    async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
+        app.engine.holds.clock = lambda: NIGHT
+        screen = app.screen
+        await paste(pilot, "03001234567")
+        await pilot.press("tab", *"Hello")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.click("#send")  # send anyway
+        await wait_until(pilot, lambda: sms_sent(sim) == ["923001234567"], "the SMS")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SendingHoursScreen)
+        assert "Already sent in the last hour" in dialog.question
+        assert dialog.focused is not None and dialog.focused.id == "cancel"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert app.engine.ledger.holds.holds(("held",)) == []
+        assert sms_sent(sim) == ["923001234567"]

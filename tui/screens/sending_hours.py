@@ -57,10 +57,14 @@ class SendingHoursScreen(ModalScreen[Choice | None]):
         *BODY_SCROLL_BINDINGS,
     ]
 
-    def __init__(self, closed: str, question: str, opens: str, *, title: str) -> None:
+    def __init__(
+        self, closed: str, question: str, opens: str, *, title: str, safe_first: bool = False
+    ) -> None:
         """``closed``: the hours sentence; ``question``: what the send does;
-        ``opens``: when a hold goes out (``09:00``, ``Sat 09:00``)."""
+        ``opens``: when a hold goes out (``09:00``, ``Sat 09:00``); ``safe_first``:
+        Cancel has the focus first (a repeat), else Hold."""
         super().__init__()
+        self.safe_first = safe_first
         self.closed = closed
         self.question = question
         self.opens = opens
@@ -79,7 +83,7 @@ class SendingHoursScreen(ModalScreen[Choice | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#hold", Button).focus()
+        self.query_one("#cancel" if self.safe_first else "#hold", Button).focus()
 
     def on_resize(self, event: events.Resize) -> None:
         body = self.query_one("#hours-body")
@@ -134,7 +138,9 @@ def ask_to_send(
             hold()
 
     opens = opens_label(engine.holds.hours.next_open(now), now)
-    screen.app.push_screen(SendingHoursScreen(closed, question, opens, title=title), chosen)
+    screen.app.push_screen(
+        SendingHoursScreen(closed, question, opens, title=title, safe_first=safe_first), chosen
+    )
 
 
 def ask_to_start_now(
