@@ -165,18 +165,25 @@ async def test_the_path_prompt_reads_a_pasted_path_as_meant(tmp_path: Path) -> N
         def compose(self) -> ComposeResult:
             yield Label("behind")
 
+    def prompt() -> PathPrompt:
+        return PathPrompt("Write to", tmp_path / "x.csv", replacing="the rows")
+
     app = Host()
     async with app.run_test(size=(80, 24)) as pilot:
         target = tmp_path / "my exports" / "eid.csv"
         for typed in (f"'{target}'", target.as_uri()):
-            app.push_screen(PathPrompt("Write to", tmp_path / "x.csv"), answers.append)
+            app.push_screen(
+                PathPrompt("Write to", tmp_path / "x.csv", replacing="the rows"), answers.append
+            )
             await pilot.pause()
             field = app.screen.query_one("#path-input", PathInput)
             assert app.focused is field and field.value == str(tmp_path / "x.csv")
             field.value = typed
             await pilot.press("enter")
             await pilot.pause()
-        app.push_screen(PathPrompt("Write to", tmp_path / "x.csv"), answers.append)
+        app.push_screen(
+            PathPrompt("Write to", tmp_path / "x.csv", replacing="the rows"), answers.append
+        )
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()

@@ -158,8 +158,17 @@ async def test_export_of_the_rows_asks_before_replacing_a_file_at_80x24(tmp_path
 
         # Replacing asks, Cancel first: Enter keeps the file.
         target.write_text("keep me")
-        await export(("enter",))
-        await pilot.pause(0.2)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, PathPrompt), "path prompt")
+        prompt = app.screen
+        prompt.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "replace?")
+        await pilot.press("enter")  # Cancel: back to the name, to choose another
+        await wait_until(pilot, lambda: app.screen is prompt, "the path again")
+        assert app.focused is prompt.query_one(Input)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is results, "back to the rows")
         assert target.read_text() == "keep me"
         # Replace is one key away.
         await export(("right", "enter"))

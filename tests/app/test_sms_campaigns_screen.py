@@ -161,7 +161,25 @@ async def test_wizard_schedules_a_campaign_that_delivers_on_the_stepped_clock(
         assert isinstance(again, PathPrompt)
         offered = Path(again.query_one(Input).value)
         assert offered.parent == tmp_path and offered.name != "eid.csv"
-        await pilot.press("escape")
+
+        # The same file again: it is replaced only when the user says so.
+        target.write_text("kept\n", encoding="utf-8")
+        again.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        question = app.screen
+        assert isinstance(question, ConfirmScreen) and "eid.csv exists" in question.question
+        await pilot.press("enter")  # Cancel has the focus: the file is kept
+        await wait_until(pilot, lambda: app.screen is again, "back to the path")
+        assert target.read_text(encoding="utf-8") == "kept\n"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "asked again")
+        await pilot.press("right", "enter")
+        await wait_until(pilot, lambda: app.screen is screen, "replaced")
+        await wait_until(
+            pilot, lambda: target.read_text(encoding="utf-8-sig") != "kept\n", "export"
+        )
+        assert len(target.read_text(encoding="utf-8-sig").splitlines()) == total + 1
 
 
 async def test_wizard_refuses_a_duplicate_name_goes_back_and_asks_before_discarding(

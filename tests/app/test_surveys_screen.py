@@ -79,6 +79,14 @@ async def test_a_survey_is_resumed_and_its_keys_show_live(tmp_path: Path) -> Non
         with out.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
         assert len(rows) == 5 and sorted(r[5] for r in rows[1:]) == ["", "1", "2", "2"]
+        # Again to the same file: it asks, and Enter (on Cancel) keeps the file.
+        out.write_text("kept", encoding="utf-8")
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "replace?")
+        assert "poll.csv exists. Replace it with the results of survey" in app.screen.question
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen, "back")
+        assert out.read_text(encoding="utf-8") == "kept"
         await pilot.press("escape")
         assert isinstance(app.screen, VoiceCampaignsScreen)
 

@@ -108,7 +108,10 @@ class ImportPreviewScreen(ModalScreen[bool]):
             self.notify("There are no invalid rows to export.")
             return
         default = Path.cwd() / f"{slug(self.list_name)}-invalid-rows.csv"
-        self.app.push_screen(PathPrompt("Write the invalid rows to", default), self._export)
+        self.app.push_screen(
+            PathPrompt("Write the invalid rows to", default, replacing="the invalid rows"),
+            self._export,
+        )
 
     def _export(self, path: Path | None) -> None:
         if path is None:

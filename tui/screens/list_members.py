@@ -333,26 +333,14 @@ def export_members(node: Widget, members: ListMembers, name: str) -> None:
     def start(path: Path) -> None:
         node.run_worker(write(path), group="members-export", exclusive=True, exit_on_error=False)
 
-    def replace(path: Path, yes: bool | None) -> None:
-        if yes:
-            start(path)
-
     def chosen(path: Path | None) -> None:
-        if path is None:
-            return
-        if not path.exists():
+        if path is not None:
             start(path)
-            return
-        app.push_screen(
-            ConfirmScreen(
-                f"{path} exists. Replace it with the members of {name!r}?",
-                title="Replace the file?",
-                confirm_label="Replace",
-                danger=True,
-            ),
-            lambda yes: replace(path, yes),
-        )
 
     default = Path.cwd() / f"{slug(name)}-members.csv"
-    app.push_screen(PathPrompt(f"Write the members of {name!r} (and their columns) to", default),
-                    chosen)  # fmt: skip
+    prompt = PathPrompt(
+        f"Write the members of {name!r} (and their columns) to",
+        default,
+        replacing=f"the members of {name!r}",
+    )
+    app.push_screen(prompt, chosen)

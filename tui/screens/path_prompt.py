@@ -3,9 +3,11 @@ members, invalid import rows and personalised sends' rows.
 
 The path is a :class:`PathInput` (quotes, ``~``, ``file://`` URLs and escaped
 spaces read as typed; Tab completes); Enter in it, or on the write button,
-accepts, and Escape cancels. Whether an existing file may be replaced is asked
-by the caller's export, after this. The folder the last file of the run was
-written to is offered for the next one, with the name the caller suggests.
+accepts, and Escape cancels. When the file exists, the dialog asks whether to
+replace it (what it would be replaced with is the caller's ``replacing``);
+"Cancel" there keeps the dialog open to choose another name. The folder the
+last file of the run was written to is offered for the next one, with the
+name the caller suggests.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Static
 
 from tui.app_services import export_keeper
+from tui.screens.file_choice import replace_question
 from tui.widgets.path_input import PathInput
 
 
@@ -39,10 +42,13 @@ class PathPrompt(ModalScreen[Path | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, default: Path, *, accept_label: str = "Write") -> None:
+    def __init__(
+        self, title: str, default: Path, *, replacing: str, accept_label: str = "Write"
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.default = default
+        self.replacing = replacing
         self.accept_label = accept_label
 
     def compose(self) -> ComposeResult:
@@ -65,6 +71,19 @@ class PathPrompt(ModalScreen[Path | None]):
     def _accept(self, event: Input.Submitted | Button.Pressed) -> None:
         event.stop()
         path = self.query_one(PathInput).path
+        if path is None or not path.exists():
+            self._written_to(path)
+            return
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._written_to(path)
+            else:
+                self.query_one(PathInput).focus()
+
+        self.app.push_screen(replace_question(path, self.replacing), answered)
+
+    def _written_to(self, path: Path | None) -> None:
         keeper = export_keeper(self.app)
         if path is not None and path.name and keeper is not None:
             keeper.export_folder = path.absolute().parent

@@ -24,7 +24,6 @@ from tui.engine.sms_campaigns import profile_zone
 from tui.ledger import LedgerError
 from tui.ledger.sendjobs import ROW_STATES, SendResult
 from tui.screens.base import engine_of
-from tui.screens.file_choice import may_write
 from tui.screens.path_prompt import PathPrompt
 from tui.wording import plural
 
@@ -178,11 +177,13 @@ class PersonalisedResultsScreen(Screen[None]):
     async def _export(self) -> None:
         default = Path.cwd() / f"personalised-{self.job}.csv"
         path = await self.app.push_screen_wait(
-            PathPrompt(f"Write every row of personalised send {self.job} to", default)
+            PathPrompt(
+                f"Write every row of personalised send {self.job} to",
+                default,
+                replacing=f"the rows of personalised send {self.job}",
+            )
         )
         if path is None:
-            return
-        if not await may_write(self, path, f"the rows of personalised send {self.job}"):
             return
         engine = engine_of(self)
         try:

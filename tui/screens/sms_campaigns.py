@@ -337,7 +337,12 @@ class SmsCampaignsScreen(EngineScreen):
                 self._export(campaign_id, path)
 
         self.app.push_screen(
-            PathPrompt(f"Export campaign {campaign_id} to CSV", default, accept_label="Export"),
+            PathPrompt(
+                f"Export campaign {campaign_id} to CSV",
+                default,
+                replacing=f"the recipients of campaign {campaign_id}",
+                accept_label="Export",
+            ),
             chosen,
         )
 

@@ -34,7 +34,7 @@ from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
 from tui.ledger.surveys import Survey, SurveyTally
 from tui.screens.base import EngineScreen
-from tui.screens.confirm import ConfirmScreen
+from tui.screens.file_choice import replace_question
 from tui.screens.sending_hours import ask_to_send, opens_label
 from tui.widgets.survey_tally import key_lines, outcome_lines
 
@@ -379,13 +379,7 @@ class SurveysScreen(EngineScreen):
                     self._export(survey, path)
 
             self.app.push_screen(
-                ConfirmScreen(
-                    f"{path} exists. Replace it with the results of survey {survey.name!r}?",
-                    title="Replace the file",
-                    confirm_label="Replace",
-                    danger=True,
-                ),
-                confirmed,
+                replace_question(path, f"the results of survey {survey.name!r}"), confirmed
             )
             return
         self._export(survey, path)
