@@ -203,8 +203,9 @@ class ImportPreview:
 
     # Reporting -----------------------------------------------------------------------
 
-    def report_lines(self) -> list[str]:
-        """The preview as the user reads it, one figure per line."""
+    def report_lines(self, listed: int = 10) -> list[str]:
+        """The preview as the user reads it, one figure per line, with the first
+        ``listed`` repeated and invalid lines named."""
         width = len(f"{max(self.rows_read, 1):,}")
 
         def row(label: str, value: int, note: str = "") -> str:
@@ -222,20 +223,20 @@ class ImportPreview:
         if self.kind == "file":
             lines.append(row("  normalised", self.normalised, "  (written another way)"))
         lines.append(row("  repeated in the file", self.duplicates_in_file))
-        for dup in self.duplicate_rows[:10]:
+        for dup in self.duplicate_rows[:listed]:
             lines.append(f"    line {dup.line} repeats line {dup.first_line}: {dup.value!r}")
-        if self.duplicates_in_file > 10:
-            more = self.duplicates_in_file - 10
+        if self.duplicates_in_file > listed:
+            more = self.duplicates_in_file - listed
             lines.append(f"    … and {more:,} more repeated line{'s' if more != 1 else ''}")
         lines.append(row("  already in the list", self.already_in_list))
         if self.already_queued:
             lines.append(row("  in an unfinished import", self.already_queued))
         lines.append(row("  to upload", self.to_upload))
         lines.append(row("Invalid", self.invalid))
-        for bad in self.invalid_rows[:10]:
+        for bad in self.invalid_rows[:listed]:
             lines.append(_invalid_line(bad))
-        if self.invalid > 10:
-            lines.append(f"  … and {self.invalid - 10:,} more (export them to fix them)")
+        if self.invalid > listed:
+            lines.append(f"  … and {self.invalid - listed:,} more (export them to fix them)")
         if self.field_names:
             lines.append("Kept with each number: " + ", ".join(self.field_names) + ".")
         return lines

@@ -12,15 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import Button, Footer, Static
 
-from tui.engine.imports import ImportPreview
+from tui.engine.imports import SHOWN_INVALID, ImportPreview
 from tui.gateway.errors import CsmsError
 from tui.screens.confirm import BODY_SCROLL_BINDINGS
 from tui.screens.path_prompt import PathPrompt
-
-#: Invalid rows listed in the preview (the export has all of them).
-SHOWN_INVALID = 100
 
 
 def slug(name: str) -> str:
@@ -34,10 +31,11 @@ class ImportPreviewScreen(ModalScreen[bool]):
     """The preview of an import: upload, export the invalid rows, or cancel.
 
     Enter presses the focused button (Upload at first); nothing uploads unless
-    Upload has focus. The invalid rows are exported with Ctrl+E (in the footer)
-    or from their button, which Tab reaches like the others. Up, down and the
-    page keys scroll the report from the buttons (the invalid rows' table, once
-    Tab reaches it, moves its own cursor with them).
+    Upload has focus. The report names the first repeated and invalid lines
+    (each invalid one with its row's other cells); all the invalid rows are
+    exported with Ctrl+E (in the footer) or from their button, which Tab
+    reaches like the others. Up, down and the page keys scroll the report from
+    the buttons.
     """
 
     CSS_PATH = LISTS_CSS
@@ -56,12 +54,10 @@ class ImportPreviewScreen(ModalScreen[bool]):
         count = self.preview.to_upload
         with Vertical(classes="dialog-box", id="preview-dialog"):
             yield Static(f"Import into {self.list_name!r}", classes="dialog-title", markup=False)
-            # The report and the invalid rows scroll; the buttons stay in view.
-            with VerticalScroll(id="preview-body"):
-                yield Static(
-                    "\n".join(self.preview.report_lines()), id="preview-report", markup=False
-                )
-                yield DataTable[str](id="preview-invalid", cursor_type="row", zebra_stripes=True)
+            # The report scrolls; the buttons stay in view.
+            with VerticalScroll(id="preview-body", can_focus=False):
+                report = self.preview.report_lines(listed=SHOWN_INVALID)
+                yield Static("\n".join(report), id="preview-report", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export invalid… (Ctrl+E)", id="preview-export")
                 yield Button("Cancel", id="preview-cancel")
@@ -79,12 +75,7 @@ class ImportPreviewScreen(ModalScreen[bool]):
         return True
 
     def on_mount(self) -> None:
-        table = self.query_one("#preview-invalid", DataTable)
-        table.display = bool(self.preview.invalid)
         self.query_one("#preview-export").display = bool(self.preview.invalid)
-        table.add_columns("Line", "Value", "Reason")
-        for row in self.preview.invalid_rows[:SHOWN_INVALID]:
-            table.add_row(str(row.line), row.value, row.reason)
         self.query_one("#preview-upload" if self.preview.to_upload else "#preview-cancel").focus()
 
     def action_scroll_body(self, lines: int) -> None:
