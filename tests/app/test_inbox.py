@@ -382,3 +382,31 @@ async def test_a_possible_loss_is_shown_until_acknowledged(tmp_path: Path) -> No
         assert engine.ledger.inbox_fetches.possible_losses() == []
         await pilot.press("f2")
         await wait_until(pilot, lambda: not notice.has_class("-shown"), "dashboard cleared")
+
+
+async def test_the_export_file_is_named_for_the_profiles_day(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The default export name carries the day it is in the profile's zone
+    (Karachi) on the app's clock, not the machine's date: at 20:00 UTC it is
+    already the next day in Karachi."""
+    from datetime import timedelta
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    async with demo_app(tmp_path, "inbox") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        now = datetime.now(UTC)
+        evening = now.replace(hour=20, minute=0, second=0, microsecond=0)
+        if evening <= now:
+            evening += timedelta(days=1)
+        sim.clock.advance_to(evening)
+        export = screen.query_one("#export-path", Input)
+        export.value = ""  # emptied: Export CSV puts the day's default back
+        screen.query_one("#export").focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.last_export is not None, "export")
+        assert screen.last_export is not None
+        karachi_day = evening + timedelta(hours=5)
+        assert export.value == f"~/csms-inbox-{karachi_day:%Y%m%d}.csv"
+        assert screen.last_export[0] == tmp_path / f"csms-inbox-{karachi_day:%Y%m%d}.csv"

@@ -368,7 +368,7 @@ class StatusTracker:
                 self.ledger.campaigns.set_campaign_state, campaign_id, state, at, final=final
             )
             self._status_event(
-                "sms_campaign", campaign_id, state, final, detail=f"{sent} of {total} sent"
+                "sms_campaign", campaign_id, state, final, detail=f"{sent:,}/{total:,} sent"
             )
         return final
 
@@ -381,7 +381,7 @@ class StatusTracker:
                 campaign_id,
                 info.status.label,
                 info.status.is_final,
-                detail=f"{info.answered} answered of {info.call_attempts} attempts",
+                detail=f"{info.answered} answered",
             )
         return info.status.is_final
 

@@ -41,7 +41,7 @@ RELOAD_EVERY = 0.5
 ITEM_COLUMNS = (
     Column("kind", "Kind", 14, 14),
     Column("id", "ID", 14, 9),
-    Column("target", "To / name", 24, 16),
+    Column("target", "To / name", 24, 14),
     Column("at", "Updated", 8),
     Column("status", "Status", None, 21),
 )
@@ -212,10 +212,15 @@ class ActivityScreen(EngineScreen):
     def reload_held(self) -> None:
         holds = self.engine.holds
         zone, now = holds.hours.zone, holds.clock()
+
+        def due(at: datetime) -> str:
+            label = opens_label(at.astimezone(zone), now)
+            return label if " " in label else f"today {label}"
+
         rows = [
             HeldRow(
                 held.id,
-                opens_label(held.due_at.astimezone(zone), now),
+                due(held.due_at),
                 describe(held),
                 "Held" if held.state == "held" else "Sending",
             )

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from tui.app_services import copy_text
 from tui.audio import format_bytes, format_duration
@@ -26,6 +26,7 @@ from tui.ledger import AudioFile
 from tui.screens.audio_flow import AudioFlow
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.display_time import local
+from tui.widgets.app_footer import AppFooter
 
 
 class AudioFilesTable(DataTable[str]):
@@ -159,7 +160,7 @@ class AudioFlowModal(ModalScreen[str | None]):
         with Vertical(id="audio-modal"):
             yield Static("Add a recording: pick, convert, upload", id="audio-modal-title")
             yield AudioFlow(self.root, id="audio-flow")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#audio-path", Input).focus()

@@ -31,9 +31,9 @@ log = logging.getLogger(__name__)
 
 def _footer() -> Widget:
     # Imported on first use: the footer is not in the first frame.
-    from textual.widgets import Footer
+    from tui.widgets.app_footer import AppFooter
 
-    return Footer()
+    return AppFooter()
 
 
 class NoEngine(RuntimeError):

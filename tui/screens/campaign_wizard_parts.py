@@ -14,7 +14,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
     ContentSwitcher,
-    Footer,
     Input,
     Label,
     Static,
@@ -32,6 +31,7 @@ from tui.engine.sms_campaigns import (
 from tui.gateway.text import TextAnalysis
 from tui.screens.campaign_when import WhenStep
 from tui.widgets import MessageComposer
+from tui.widgets.app_footer import AppFooter
 from tui.widgets.opted_out_members import OptedOutMembers
 from tui.widgets.tick_list import TickList
 from tui.wording import plural
@@ -158,4 +158,4 @@ def compose_form() -> ComposeResult:
     with Horizontal(id="wizard-buttons"):
         yield Button("Back (Ctrl+B)", id="wizard-back")
         yield Button("Next (Ctrl+N)", variant="primary", id="wizard-next")
-    yield Footer()
+    yield AppFooter()

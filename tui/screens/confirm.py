@@ -16,7 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
+
+from tui.widgets.app_footer import AppFooter
 
 #: Rows of the dialog around its question: border, padding, title, buttons, and
 #: the footer below the dialog.
@@ -95,7 +97,7 @@ class ConfirmScreen(ModalScreen[bool]):
                     id="confirm",
                     variant="error" if self.danger else "primary",
                 )
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         first = "#cancel" if self.safe_default else "#confirm"

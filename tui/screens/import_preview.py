@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from tui.engine.imports import SHOWN_INVALID, ImportPreview
 from tui.gateway.errors import CsmsError
 from tui.screens.confirm import BODY_SCROLL_BINDINGS
 from tui.screens.path_prompt import PathPrompt
+from tui.widgets.app_footer import AppFooter
 
 
 def slug(name: str) -> str:
@@ -67,7 +68,7 @@ class ImportPreviewScreen(ModalScreen[bool]):
                     variant="primary",
                     disabled=count == 0,
                 )
-        yield Footer()
+        yield AppFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "export_invalid":

@@ -11,6 +11,7 @@ export (``widgets/inbox_export_bar.py`` with ``screens/inbox_export.py``).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -88,7 +89,12 @@ class InboxScreen(EngineScreen):
         yield PendingBar(auto_fetch=self._auto_fetch(), id="pending-bar")
         yield InboxPages(id="inbox-pages")
         yield MessageDetail(id="detail-pane")
-        yield InboxExportBar(id="export-bar")
+        yield InboxExportBar(self._today, id="export-bar")
+
+    def _today(self) -> date:
+        if not has_engine(self):
+            return date.today()
+        return local(self.engine.now()).date()
 
     def _auto_fetch(self) -> bool:
         return self.engine.status.auto_fetch if has_engine(self) else True

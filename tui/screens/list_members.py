@@ -41,6 +41,10 @@ SHOWN_FIELDS = 4
 SEARCH_PAUSE = 0.15
 
 
+#: Next and previous page share one place in the footer ("n p Page").
+PAGES = Binding.Group("Page")
+
+
 class ListMembersScreen(EngineScreen):
     """The members of one list as csms knows them."""
 
@@ -59,10 +63,10 @@ class ListMembersScreen(EngineScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="members.close"),
         Binding("space", "mark", "Mark", id="members.mark"),
-        Binding("delete,d", "remove", "Remove marked", id="members.remove"),
+        Binding("delete,d", "remove", "Remove", id="members.remove"),
         Binding("e", "export", "Export", id="members.export"),
-        Binding("n,pagedown", "page(1)", "Next page", id="members.next"),
-        Binding("p,pageup", "page(-1)", "Previous page", id="members.previous"),
+        Binding("n,pagedown", "page(1)", "Next page", id="members.next", group=PAGES),
+        Binding("p,pageup", "page(-1)", "Previous page", id="members.previous", group=PAGES),
         Binding("slash", "search", "Search", id="members.search"),
     ]
 

@@ -53,12 +53,12 @@ class ListsScreen(EngineScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "new_list", "New list", id="lists.new"),
-        Binding("ctrl+o", "open_file", "Import file", id="lists.import"),
+        Binding("ctrl+o", "open_file", "Import", id="lists.import"),
         Binding("ctrl+s", "preview", "Preview", id="lists.preview"),
         Binding("e", "export", "Export", id="lists.export"),
         Binding("m", "members", "Members", id="lists.members"),
-        Binding("r", "resume", "Resume import", id="lists.resume"),
-        Binding("x", "close_job", "Close import", id="lists.close_job"),
+        Binding("r", "resume", "Resume", id="lists.resume"),
+        Binding("x", "close_job", "Close", id="lists.close_job"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -112,6 +112,13 @@ class ListsScreen(EngineScreen):
 
     def _load_jobs(self) -> None:
         self.query_one(ImportJobs).load(self.engine)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Resume and Close act on an unfinished import: only shown while there is one.
+        if action in ("resume", "close_job"):
+            return self.is_mounted and self.query_one(ImportJobs).selected() is not None
+        return True
 
     def _selected_list(self) -> tuple[str, str] | None:
         table = self.query_one("#lists-table", DataTable)

@@ -20,10 +20,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from tui.app_services import export_keeper
 from tui.screens.file_choice import replace_question
+from tui.widgets.app_footer import AppFooter
 from tui.widgets.path_input import PathInput
 
 
@@ -61,7 +62,7 @@ class PathPrompt(ModalScreen[Path | None]):
             with Horizontal(id="path-buttons"):
                 yield Button("Cancel", id="path-cancel")
                 yield Button(self.accept_label, id="path-ok", variant="primary")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one(PathInput).focus()

@@ -27,7 +27,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
     Input,
     Label,
     ProgressBar,
@@ -51,6 +50,7 @@ from tui.screens.personalised_results import PersonalisedResultsScreen
 from tui.screens.personalised_runs import SendRunner
 from tui.screens.sending_hours import ask_to_send, opens_label
 from tui.screens.template_picker import open_text_template_picker
+from tui.widgets.app_footer import AppFooter
 from tui.widgets.tick import Tick
 
 __all__ = ["JobsTable", "PersonalisedResultsScreen", "PersonalisedScreen", "send_question"]
@@ -146,7 +146,7 @@ class PersonalisedScreen(SendRunner):
                 "Sends: Enter rows · r resume · t retry failed · u resend unknown", id="pers-hint"
             )
             yield JobsTable(id="pers-jobs", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#pers-error").display = False

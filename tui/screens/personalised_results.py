@@ -18,13 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Select, Static
+from textual.widgets import Button, DataTable, Select, Static
 
 from tui.engine.sms_campaigns import profile_zone
 from tui.ledger import LedgerError
 from tui.ledger.sendjobs import ROW_STATES, SendResult
 from tui.screens.base import engine_of
 from tui.screens.path_prompt import PathPrompt
+from tui.widgets.app_footer import AppFooter
 from tui.wording import plural
 
 #: Rows shown at a time (n and b page through the rest).
@@ -70,7 +71,7 @@ class PersonalisedResultsScreen(Screen[None]):
             yield Button("Back (Esc)", id="res-back", compact=True)
         yield DataTable(id="res-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="res-page", markup=False)
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#res-table", DataTable)

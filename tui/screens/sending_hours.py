@@ -19,9 +19,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from tui.screens.confirm import BODY_SCROLL_BINDINGS, CHROME_ROWS, ConfirmScreen, DialogBody
+from tui.widgets.app_footer import AppFooter
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
@@ -80,7 +81,7 @@ class SendingHoursScreen(ModalScreen[Choice | None]):
                 yield Button("Cancel", id="cancel")
                 yield Button("Send anyway", id="send", variant="warning")
                 yield Button(f"Hold until {self.opens}", id="hold", variant="primary")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#cancel" if self.safe_first else "#hold", Button).focus()

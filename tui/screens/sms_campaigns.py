@@ -105,11 +105,11 @@ class SmsCampaignsScreen(EngineScreen):
     CSS_PATH = "../styles/sms_campaigns.tcss"
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {CampaignCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new_campaign", "New campaign", id="sms_campaigns.new"),
+        Binding("n", "new_campaign", "New", id="sms_campaigns.new"),
         Binding("d", "duplicate", "Duplicate", id="sms_campaigns.duplicate"),
-        Binding("p", "personalised", "Personalised send", id="sms_campaigns.personalised"),
-        Binding("e", "export", "Export CSV", id="sms_campaigns.export"),
-        Binding("r", "refresh", "Check now", id="sms_campaigns.refresh"),
+        Binding("p", "personalised", "Personalised", id="sms_campaigns.personalised"),
+        Binding("e", "export", "Export", id="sms_campaigns.export"),
+        Binding("r", "refresh", "Check", id="sms_campaigns.refresh"),
     ]
 
     def __init__(self) -> None:

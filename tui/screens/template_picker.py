@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.engine.saved_templates import (
@@ -33,6 +33,7 @@ from tui.engine.saved_templates import (
 from tui.gateway.errors import InvalidInput
 from tui.screens.base import engine_of, has_engine
 from tui.screens.confirm import ConfirmScreen
+from tui.widgets.app_footer import AppFooter
 from tui.wording import plural
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ class TemplatePickerScreen(ModalScreen[str | None]):
                 yield Button("Delete", variant="error", id="tpl-delete", compact=True)
                 yield Button("Close (Esc)", id="tpl-close", compact=True)
             yield Static(id="tpl-message", markup=False)
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#tpl-name", Input).disabled = self.current is None

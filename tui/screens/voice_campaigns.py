@@ -89,9 +89,9 @@ class VoiceCampaignsScreen(EngineScreen):
     CSS_PATH = "../styles/voice_campaigns.tcss"
     AUTO_FOCUS = "#voice-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", "New campaign", id="voice_campaigns.new"),
-        Binding("e", "export", "Export CSV", id="voice_campaigns.export"),
-        Binding("r", "refresh", "Check now", id="voice_campaigns.refresh"),
+        Binding("n", "new", "New", id="voice_campaigns.new"),
+        Binding("e", "export", "Export", id="voice_campaigns.export"),
+        Binding("r", "refresh", "Check", id="voice_campaigns.refresh"),
         Binding("y", "surveys", "Surveys", id="voice_campaigns.surveys"),
     ]
 

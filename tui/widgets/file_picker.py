@@ -20,9 +20,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DirectoryTree, Footer, Static
+from textual.widgets import DirectoryTree, Static
 from textual.widgets.directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
+
+from tui.widgets.app_footer import AppFooter
 
 
 def size_text(size: int) -> str:
@@ -98,7 +100,7 @@ class FilePicker(ModalScreen[Path | None]):
             yield Static(self.title_text, id="picker-title", markup=False)
             yield Static("", id="picker-folder", markup=False)
             yield PickerTree(self.folder, self.suffixes, id="picker-tree")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self._show_folder()

@@ -63,7 +63,7 @@ class ImportSource(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("From a file: CSV, TSV, text or .xlsx", classes="field-label")
         with Horizontal(classes="field-row"):
-            yield PathInput(placeholder="Path of the file (Ctrl+O: choose)", id="file-path")
+            yield PathInput(placeholder="File path (Ctrl+O picks)", id="file-path")
             yield Input(placeholder="Column(s)", id="file-column")
             yield Button("Preview", id="preview-file", variant="primary")
         with Horizontal(id="sheet-row"):

@@ -16,7 +16,7 @@ class InboxSearchBar(Horizontal):
     """The search box and the page line."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Search messages and numbers (Enter; Escape clears)", id="search")
+        yield Input(placeholder="Search text or number (Esc clears)", id="search")
         yield Static("", id="page-info")
 
     @property

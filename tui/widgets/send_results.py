@@ -24,7 +24,7 @@ from tui.widgets._styled import StyledWidget
 Outcome = Literal["waiting", "sent", "failed", "unknown", "not sent", "blocked", "held"]
 
 _SENT_LABELS = {MessageStatus.SENT.label, CallStatus.SENT.label}
-_FIXED_WIDTHS = {"recipient": 13, "kind": 13, "id": 20}
+_FIXED_WIDTHS = {"recipient": 13, "kind": 13, "id": 16}
 _SUMMARY_ORDER: tuple[Outcome, ...] = (
     "sent",
     "waiting",
@@ -111,7 +111,7 @@ class SendResults(StyledWidget):
     def _status_width(self) -> int:
         # Cell padding is one column each side.
         taken = sum(_FIXED_WIDTHS.values()) + 2 * len(_FIXED_WIDTHS) + 2 + 2
-        return max(24, self.size.width - taken)
+        return max(26, self.size.width - taken)
 
     def has(self, key: str) -> bool:
         return key in self.table.rows
