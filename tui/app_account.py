@@ -32,6 +32,7 @@ from tui.screens.base import EngineScreen
 from tui.screens.display_time import set_zone
 from tui.screens.startup import StartupScreen
 from tui.widgets.header import ShellStatus
+from tui.wording import sentence
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -308,7 +309,8 @@ class AccountApp(App[None]):
             self.notify(event.message, title=event.source, severity="error", timeout=10)
         elif isinstance(event, events.OutcomeUnknownRecorded):
             self.notify(
-                f"{event.summary} Check Activity and settle it once you know the outcome.",
+                f"{sentence(event.summary)} Check Activity and settle it once you know the "
+                "outcome.",
                 title="Outcome unknown",
                 severity="warning",
                 timeout=10,

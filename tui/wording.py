@@ -7,3 +7,11 @@ from __future__ import annotations
 def plural(count: int, noun: str, many: str | None = None) -> str:
     """``count`` and ``noun`` agreeing (``many`` for an irregular plural)."""
     return f"{count:,} {noun if count == 1 else (many or noun + 's')}"
+
+
+def sentence(text: str) -> str:
+    """``text`` ending as a sentence: a full stop added unless it ends with one
+    (or with ``?``, ``!``, ``…``, or the same in Urdu)."""
+    stripped = text.rstrip()
+    ended = stripped.rstrip(")\"'").endswith((".", "?", "!", "…", "۔", "؟"))
+    return stripped if ended else stripped + "."

@@ -241,6 +241,23 @@ async def test_unknown_outcome_is_shown_as_such(tmp_path: Path) -> None:
         assert app.engine is not None
         assert len(app.engine.ledger.unknown.unknown_submits()) == 1
 
+        # Ctrl+S again, as after a failure: the question says it may have gone
+        # out, and Enter (Cancel has the focus) sends nothing.
+        submits = sent_pages(sim).count("sendsms.jsp")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "question")
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert confirm.question.startswith(
+            "Outcome unknown: the same text was sent to all 2 of these numbers at "
+        )
+        assert "Sending again may send it twice." in confirm.question
+        assert confirm.focused is not None and confirm.focused.id == "cancel"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen, "closed")
+        await pilot.pause(0.2)
+        assert sent_pages(sim).count("sendsms.jsp") == submits
+
 
 async def test_call_with_a_ready_recording(tmp_path: Path) -> None:
     async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):

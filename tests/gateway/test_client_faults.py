@@ -195,10 +195,25 @@ async def test_html_error_page_on_a_query_and_on_a_submit(scripted: ScriptedServ
     assert not isinstance(query_error.value, OutcomeUnknown)
     assert query_error.value.status == 500 and "500 Internal" in query_error.value.excerpt
     assert isinstance(submit_error.value, OutcomeUnknown)
-    assert "may have taken effect" in str(submit_error.value)
+    said = str(submit_error.value)
+    assert "may have taken effect. Check before sending it again." in said
+    assert "try again" not in said  # never advice to repeat what may have gone out
     assert not isinstance(submit_error.value, SubmitStopped)
     assert SubmitStopped.of(submit_error.value, ["923001234567"]).unknown == ("923001234567",)
     assert len(scripted.pages("sendsms.jsp")) == 1
+
+
+async def test_an_unknown_fetch_says_its_messages_may_be_lost(scripted: ScriptedServer) -> None:
+    """The advice after an unknown outcome fits the command: a fetch sends
+    nothing, its messages may be lost."""
+    scripted.then("get_incoming_messages.jsp", Step(b"<corpsms>", drop=True))
+    async with client(scripted) as c:
+        with pytest.raises(OutcomeUnknown) as caught:
+            await c.fetch_incoming_raw(size=20)
+    said = str(caught.value)
+    assert "The messages it handed out may be lost" in said
+    assert "sending" not in said and "try again" not in said
+    assert len(scripted.pages("get_incoming_messages.jsp")) == 1
 
 
 async def test_id_count_mismatch_is_ambiguous(scripted: ScriptedServer) -> None:

@@ -20,7 +20,7 @@ from tui.engine import events
 from tui.engine.events import EventBus
 from tui.gateway.client import CsmsClient
 from tui.gateway.codes import PENDING_ACTION, PendingAction
-from tui.gateway.errors import CsmsError, OutcomeUnknown
+from tui.gateway.errors import CsmsError, GatewayUnavailable, OutcomeUnknown
 from tui.gateway.protocol import parse_incoming
 from tui.gateway.results import IncomingInfo
 from tui.ledger import Ledger, LedgerError
@@ -205,7 +205,7 @@ class InboxFetcher:
         try:
             body = await self.client.fetch_incoming_raw(size=self.page_size, keep=keep)
         except OutcomeUnknown as error:
-            self.ledger.inbox_fetches.end_fetch(fetch_id, lost=f"no answer came back: {error}")
+            self.ledger.inbox_fetches.end_fetch(fetch_id, lost=_lost_because(error))
             self.announce_losses()
             raise
         except LedgerError as error:
@@ -268,3 +268,11 @@ class InboxFetcher:
                 at=self._now(), new_messages=new, unread=self.ledger.inbox.unread_count()
             )
         )
+
+
+def _lost_because(error: OutcomeUnknown) -> str:
+    """Why a fetch's messages may be lost, short (the loss sentence says the rest)."""
+    if isinstance(error, GatewayUnavailable):
+        status = f", HTTP {error.status}" if error.status is not None else ""
+        return f"its reply could not be read{status}"
+    return "no answer came back"

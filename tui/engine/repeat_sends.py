@@ -1,11 +1,14 @@
 """Sending the same thing again: the same text, or the same recording, to
-numbers that already had it within the last hour.
+numbers that already had it within the last hour, or may have had it (the
+send's outcome is unknown and not settled yet).
 
 The form of a quick send keeps what was sent (to send it again on purpose, or
-to change one word); a second Ctrl+S by habit would send it twice. Before a
-quick send is confirmed, the ledger is asked which of its numbers had the same
-text (an SMS) or the same recording (a call or a feedback call) within
-``WINDOW``; the confirmation says so and its safe button takes the focus.
+to change one word); a second Ctrl+S by habit would send it twice, and so
+would a "retry" after a send whose answer was lost. Before a quick send is
+confirmed, the ledger is asked which of its numbers had the same text (an SMS)
+or the same recording (a call or a feedback call) within ``WINDOW``, and which
+were in an open unknown outcome of the same send; the confirmation says so and
+its safe button takes the focus.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tui.engine.send_request import SendKind
+from tui.engine.send_request import SendKind, SendRequest
 from tui.ledger import Ledger
 from tui.wording import plural
 
@@ -31,6 +34,8 @@ class RepeatSend:
     total: int
     #: When it last went to one of them.
     last_at: datetime
+    #: True: not known to have gone; a send of it has an unknown outcome.
+    unknown: bool = False
 
     def sentence(self, last: str) -> str:
         """What the confirmation says (``last``: ``last_at`` as the user reads it)."""
@@ -42,29 +47,34 @@ class RepeatSend:
             if self.count == self.total
             else f"{self.count:,} of these {plural(self.total, 'number')}"
         )
+        if self.unknown:
+            return (
+                f"Outcome unknown: {what} was sent to {whom} at {last} and no answer came"
+                " back, so it may have gone out (Activity lists it to settle). Sending"
+                " again may send it twice."
+            )
         return (
             f"Already sent in the last hour: {what} went to {whom} (last at {last}). "
             "Sending again sends it twice."
         )
 
 
-def recent_repeat(
-    reads: Ledger,
-    kind: SendKind,
-    recipients: list[str],
-    now: datetime,
-    *,
-    text: str = "",
-    file_id: str = "",
-) -> RepeatSend | None:
-    """Which of ``recipients`` had this text (SMS) or recording (a call) since
-    ``now - WINDOW``; None when none did."""
+def recent_repeats(reads: Ledger, request: SendRequest, now: datetime) -> list[RepeatSend]:
+    """Which of the request's numbers had its text (SMS) or recording (a call)
+    since ``now - WINDOW``, and which may have had it (an open unknown outcome
+    of the same send); empty when none."""
     since = now - WINDOW
-    if kind == "sms":
-        had = reads.messages.sent_text_since(text, since)
+    if request.kind == "sms":
+        had = reads.messages.sent_text_since(request.text, since)
     else:
-        had = reads.calls.called_since(kind, file_id, since)
-    repeated = [had[number] for number in set(recipients) if number in had]
-    if not repeated:
-        return None
-    return RepeatSend(kind, len(repeated), len(set(recipients)), max(repeated))
+        had = reads.calls.called_since(request.kind, request.file_id, since)
+    maybe = reads.unknown.open_targets_since(request.summary, since)
+    numbers = set(request.recipients)
+    found: list[RepeatSend] = []
+    for times, unknown in ((had, False), (maybe, True)):
+        repeated = [times[number] for number in numbers if number in times]
+        if repeated:
+            found.append(
+                RepeatSend(request.kind, len(repeated), len(numbers), max(repeated), unknown)
+            )
+    return found

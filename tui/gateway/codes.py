@@ -25,6 +25,8 @@ class Command:
     #: Whether a failure after the request went out may have taken effect
     #: (and so must never be retried automatically).
     submits: bool
+    #: What to do when such a failure leaves the outcome unknown.
+    if_unknown: str = "Check before sending it again."
 
     @property
     def path(self) -> str:
@@ -34,17 +36,47 @@ class Command:
 AUTH = Command("auth.jsp", "Auth_request", submits=False)
 SEND_SMS = Command("sendsms.jsp", "Submit_SM", submits=True)
 QUERY_MESSAGE = Command("querymsg.jsp", "Message_query", submits=False)
-CREATE_LIST = Command("list.jsp", "Create_MLIST", submits=True)
-ADD_CONTACTS = Command("addcontacts.jsp", "add_to_LIST", submits=True)
-CREATE_CAMPAIGN = Command("campaign.jsp", "Create_CAMP", submits=True)
+CREATE_LIST = Command(
+    "list.jsp",
+    "Create_MLIST",
+    submits=True,
+    if_unknown="Check the portal's lists before creating it again.",
+)
+ADD_CONTACTS = Command(
+    "addcontacts.jsp",
+    "add_to_LIST",
+    submits=True,
+    if_unknown="Check the list before adding these numbers again.",
+)
+CREATE_CAMPAIGN = Command(
+    "campaign.jsp",
+    "Create_CAMP",
+    submits=True,
+    if_unknown="Check the portal's campaigns before creating it again.",
+)
 CAMPAIGN_STATUS = Command("campstatus.jsp", "Camp_Status", submits=False)
 PING = Command("ping.jsp", "Ping_request", submits=False)
 MAKE_CALL = Command("makecall.jsp", "Submit_CALL", submits=True)
 QUERY_CALL = Command("querycall.jsp", "Query_Call", submits=False)
 INCOMING_INFO = Command("incoming_sms_info.jsp", "retrieve_incoming_sms_info", submits=False)
-PENDING_ACTION = Command("pending_unpaid_sms_action.jsp", "pending_unpaid_sms_action", submits=True)
-GET_INCOMING = Command("get_incoming_messages.jsp", "get_incoming_messages", submits=True)
-AUDIO_UPLOAD = Command("audio_upload.jsp", "Audio_File_Upload", submits=True)
+PENDING_ACTION = Command(
+    "pending_unpaid_sms_action.jsp",
+    "pending_unpaid_sms_action",
+    submits=True,
+    if_unknown="Check the messages waiting to be paid for before paying or discarding again.",
+)
+GET_INCOMING = Command(
+    "get_incoming_messages.jsp",
+    "get_incoming_messages",
+    submits=True,
+    if_unknown="The messages it handed out may be lost; csms reports them as a possible loss.",
+)
+AUDIO_UPLOAD = Command(
+    "audio_upload.jsp",
+    "Audio_File_Upload",
+    submits=True,
+    if_unknown="Check the portal's audio files before uploading it again.",
+)
 AUDIO_STATUS = Command("audio_status.jsp", "Audio_File_Status", submits=False)
 VOICE_BROADCAST = Command(
     "voice_broadcast_campaign.jsp", "Create_Voice_Broadcast_CAMP", submits=True

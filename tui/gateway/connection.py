@@ -253,8 +253,7 @@ class Connection:
                 self._log(command, f"unusable reply (HTTP {response.status_code})", started)
                 if command.submits:
                     raise AmbiguousReply(
-                        f"{exc.reason} The request may have taken effect; check before "
-                        "sending it again.",
+                        f"{exc.reason} The request may have taken effect. {command.if_unknown}",
                         command=command.name,
                         status=exc.status,
                         excerpt=exc.excerpt,
@@ -305,7 +304,7 @@ class Connection:
             # One reply lost is not "offline": the engine's probe decides that.
             raise OutcomeUnknown(
                 f"No answer to {command.name} ({_describe(exc)}); it may or may not have "
-                "taken effect. Check before sending it again.",
+                f"taken effect. {command.if_unknown}",
                 command=command.name,
             ) from None
         if failures < self.limits.query_retries:

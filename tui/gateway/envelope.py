@@ -142,7 +142,7 @@ def decode_reply(
     if not 200 <= status < 300:
         kind = "a web page" if _looks_like_html(body) else "an HTTP error"
         raise unavailable(
-            f"The gateway answered with {kind} instead of an API reply; try again later.",
+            f"The gateway answered with {kind} instead of an API reply.",
             body,
             status=status,
             command=command,

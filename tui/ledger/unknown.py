@@ -136,6 +136,23 @@ class UnknownStore(Store):
         )
         return [_unknown(row) for row in rows]
 
+    def open_targets_since(self, summary: str, since: datetime) -> dict[str, datetime]:
+        """The recipients of open unknown outcomes with this summary (the engine
+        may add the reason after it, in brackets) since ``since``, but not those
+        certainly not sent, with the latest time."""
+        exact = scrub(summary)
+        bracketed = exact + " ("
+        rows = self._rows(
+            "SELECT * FROM unknown_submits WHERE settled = 0 AND at >= ?"
+            " AND (summary = ? OR substr(summary, 1, ?) = ?)",
+            (to_db(since), exact, len(bracketed), bracketed),
+        )
+        found: dict[str, datetime] = {}
+        for unknown in map(_unknown, rows):
+            for target in set(unknown.targets) - set(unknown.unsent):
+                found[target] = max(unknown.at, found.get(target, unknown.at))
+        return found
+
     def settle(self, unknown_id: int, note: str, at: datetime | None = None) -> bool:
         """Mark an entry settled with the user's note; False if there was no open entry."""
         with self._tx() as conn:

@@ -25,7 +25,7 @@ from tui.screens.base import EngineScreen, has_engine
 from tui.screens.display_time import local
 from tui.widgets.history_chart import HistoryChart
 from tui.widgets.loss_notice import LossNotice
-from tui.wording import plural
+from tui.wording import plural, sentence
 
 if TYPE_CHECKING:
     from tui.engine import events
@@ -106,7 +106,7 @@ def describe_event(event: events.Event) -> str | None:
         arrived = plural(event.new_messages, "new incoming message")
         return f"{arrived} ({event.unread} unread)."
     if isinstance(event, events.OutcomeUnknownRecorded):
-        return f"Outcome unknown: {event.summary}"
+        return sentence(f"Outcome unknown: {event.summary}")
     if isinstance(event, events.OptOutsChanged):
         numbers = plural(event.changed, "number")
         return f"Keyword replies changed the do-not-contact list for {numbers}."

@@ -26,9 +26,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Button
 
 from tui.engine import events
-from tui.engine.repeat_sends import recent_repeat
+from tui.engine.repeat_sends import recent_repeats
 from tui.gateway.codes import AudioStatus
-from tui.gateway.errors import CsmsError
+from tui.gateway.errors import CsmsError, InvalidInput
 from tui.ledger import LedgerError
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.confirm import ConfirmScreen
@@ -195,21 +195,17 @@ class QuickSendScreen(EngineScreen):
             return True
 
         question = request.question()
-        repeat = recent_repeat(
-            engine.reads,
-            request.kind,
-            request.reached,
-            engine.now(),
-            text=request.text,
-            file_id=request.file_id,
-        )
-        if repeat is not None:
+        try:
+            repeats = recent_repeats(engine.reads, request.send(reached_only=True), engine.now())
+        except InvalidInput:  # nobody is reached: the send says so itself
+            repeats = []
+        for repeat in reversed(repeats):
             question = f"{repeat.sentence(f'{local(repeat.last_at):%H:%M}')}\n{question}"
         ask_to_send(
             self,
             engine,
             question=question,
-            safe_first=repeat is not None,
+            safe_first=bool(repeats),
             title=f"Send {KIND_LABELS[request.kind]}",
             confirm_label="Send" if request.kind == "sms" else "Call",
             send=lambda: self._sent_now(lambda: self._send(request, asked_on), current()),
