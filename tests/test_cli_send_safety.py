@@ -21,6 +21,7 @@ import pytest
 
 from tests.conftest import SIM_MSISDN, SIM_PASSWORD
 from tui.cli.main import main
+from tui.cli.output import EXIT_REFUSED
 from tui.simulator import SimulatorServer
 
 NUMBERS = [f"9230010000{i:02d}" for i in range(20)]
@@ -111,9 +112,25 @@ def test_a_send_killed_mid_request_leaves_a_visible_unknown_outcome(
     assert entry["targets"] == NUMBERS  # every recipient, not the first 50 or 5
     assert entry["command"] == "sendsms.jsp" and "may have been sent" in str(entry["summary"])
 
+    # A script's retry of the same send is refused while the outcome is open.
+    capsys.readouterr()
+    retry = ["send", "--to", ",".join(NUMBERS), "--text", "Bill due", "--now", "--json"]
+    assert main(retry) == EXIT_REFUSED
+    refusal = json.loads(capsys.readouterr().out)
+    assert refusal["code"] == "outcome_unknown_open"
+    assert refusal["error"].startswith("Nothing was sent. Outcome unknown: the same text was")
+    assert "add --again to send anyway" in refusal["error"]
+    assert sorted(_executed(late_server)) == NUMBERS
+    assert main([*retry, "--again"]) == 0  # said on purpose: it goes
+    capsys.readouterr()
+    assert sorted(_executed(late_server)) == sorted(NUMBERS * 2)
+
     assert main(["unknown", "settle", str(entry["id"]), "--sent"]) == 0
     assert _unknown_json(capsys) == []
-    assert sorted(_executed(late_server)) == NUMBERS  # settling never resends
+    assert sorted(_executed(late_server)) == sorted(NUMBERS * 2)  # settling never resends
+    # Settled: the same send is an ordinary send again.
+    assert main(retry) == 0
+    assert sorted(_executed(late_server)) == sorted(NUMBERS * 3)
 
 
 def _fill(folder: Path) -> Path:

@@ -44,6 +44,7 @@ def register(subparsers: Any) -> None:
     call.add_argument("--mask", metavar="M", help="caller ID mask (default: the account's)")
     call.add_argument("--feedback", action="store_true", help="ask for a key (a survey)")
     submits.add_override(call)
+    submits.add_again(call)
     sending_hours.add_options(call)
     call.add_argument("--options", type=int, metavar="N", help="valid keys are 1..N (1-9)")
     call.add_argument("--valid-audio", metavar="ID_OR_NAME", help="played after a valid key")
@@ -106,6 +107,9 @@ async def _call(engine: Engine, args: argparse.Namespace) -> int:
         feedback=feedback,
         override_reason=args.include_opted_out,
     )
+    refused = submits.refuse_unknown_repeat(engine, request, args.again)
+    if refused is not None:
+        return refused
     held = sending_hours.gate(engine, args, lambda: engine.holds.hold_send(request))
     if held is not None:
         return held

@@ -62,6 +62,7 @@ def register(subparsers: Any) -> None:
         help="send through one operator: 1 Telenor, 2 Jazz, 3 Zong, 4 Warid, 5 Ufone",
     )
     submits.add_override(send)
+    submits.add_again(send)
     sending_hours.add_options(send)
     send.add_argument(
         "--force",
@@ -130,6 +131,9 @@ async def _send(engine: Engine, args: argparse.Namespace) -> int:
         operator=args.operator,
         override_reason=args.include_opted_out,
     )
+    refused = submits.refuse_unknown_repeat(engine, request, args.again)
+    if refused is not None:
+        return refused
     held = sending_hours.gate(engine, args, lambda: engine.holds.hold_send(request))
     if held is not None:
         return held

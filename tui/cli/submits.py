@@ -13,6 +13,9 @@ from tui.cli import interrupts, output
 from tui.cli.engine_session import CliError, cli_engine
 from tui.cli.output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_UNKNOWN
 from tui.config import tls_warning
+from tui.engine.profile_time import profile_zone
+from tui.engine.repeat_sends import recent_repeats
+from tui.engine.send_request import SendRequest
 from tui.engine.service import Engine, SendOutcome, plural
 from tui.gateway.errors import CsmsError, InvalidInput, InvalidNumbers
 from tui.gateway.numbers import parse_recipients
@@ -59,6 +62,33 @@ def add_override(parser: argparse.ArgumentParser) -> None:
         "--include-opted-out",
         metavar="REASON",
         help="also send to numbers on the do-not-contact list (the reason is recorded)",
+    )
+
+
+def add_again(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="send even though the same send to these numbers has an unknown outcome"
+        " (it may have gone out; see csms unknown)",
+    )
+
+
+def refuse_unknown_repeat(engine: Engine, request: SendRequest, again: bool) -> int | None:
+    """Refuse (and say why) a send whose same text or recording went to some of
+    its numbers within the hour with an unknown outcome, still open: a retry by
+    a script after a lost answer would send it twice. None: it may go."""
+    if again:
+        return None
+    maybe = [r for r in recent_repeats(engine.reads, request, engine.now()) if r.unknown]
+    if not maybe:
+        return None
+    at = maybe[0].last_at.astimezone(profile_zone(engine))
+    return output.report_failure(
+        f"Nothing was sent. {maybe[0].sentence(f'{at:%H:%M}')} Check it (csms unknown) and"
+        " settle it, or add --again to send anyway.",
+        exit_code=EXIT_REFUSED,
+        code="outcome_unknown_open",
     )
 
 
