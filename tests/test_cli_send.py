@@ -56,7 +56,7 @@ def test_send_then_status_with_credentials_from_the_environment(
     assert (request["text"], request["mask"]) == ("Hi & bye", "SHOP")
 
     assert main(["status", *ids]) == 0
-    assert capsys.readouterr().out.splitlines() == [f"{i}\tNot Sent" for i in ids]
+    assert capsys.readouterr().out.splitlines() == [f"{i}\tNot sent yet" for i in ids]
     account.clock.advance(60)
     assert main(["status", "--json", ids[0]]) == 0
     assert json.loads(capsys.readouterr().out) == {"id": ids[0], "status": "Sent"}
@@ -111,7 +111,7 @@ def test_unknown_ids_are_reported_and_the_rest_printed(
     message_id = capsys.readouterr().out.split("\t")[1].strip()
     assert main(["status", message_id, "999999"]) == 1
     captured = capsys.readouterr()
-    assert captured.out == f"{message_id}\tNot Sent\n"
+    assert captured.out == f"{message_id}\tNot sent yet\n"
     assert "999999" in captured.err and "Unknown message ID" in captured.err
 
 

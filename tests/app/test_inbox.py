@@ -230,6 +230,22 @@ async def test_auto_fetch_toggle_reaches_the_engine(tmp_path: Path) -> None:
         assert app.engine.status.auto_fetch is False
 
 
+async def test_a_slow_fetch_says_it_is_fetching_until_it_answers(tmp_path: Path) -> None:
+    async with demo_app(tmp_path, "inbox") as (app, pilot, sim):
+        screen = app.screen
+        assert isinstance(screen, InboxScreen)
+        sim.faults.load("get_incoming_messages:latency=1.0:1x1")
+        pending = screen.query_one("#pending", Static)
+        fetch = screen.query_one("#fetch")
+        screen.query_one(InboxTable).focus()
+        await pilot.press("f")
+        await wait_until(pilot, lambda: "Fetching from the gateway" in rendered_text(pending))
+        assert fetch.disabled
+        await workers_done(pilot, "inbox-action")
+        assert "Fetching" not in rendered_text(pending) and not fetch.disabled
+        assert any(n.message.startswith("Fetched ") for n in app._notifications)
+
+
 def test_direction_is_read_from_the_first_letter() -> None:
     assert is_rtl(URDU)
     assert is_rtl("  123 شکریہ")

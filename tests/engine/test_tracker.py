@@ -244,3 +244,40 @@ async def test_the_engine_notices_the_gateway_going_away_and_coming_back(
         assert "the gateway cannot be reached" in engine.status.session_reason
     finally:
         await engine.stop()
+
+
+async def test_a_login_without_a_usable_answer_is_tried_again_soon(
+    sim_server: SimulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A web page instead of the login's reply leaves the app offline only until
+    the next try, seconds later; refused credentials are never tried again."""
+    from tui.engine import background
+    from tui.gateway.errors import GatewayUnavailable, LoginFailed
+
+    monkeypatch.setattr(background, "PROBE_INTERVAL", 0.1)
+    sim_server.sim.faults.load("auth:html500:1x1")
+    engine = await Engine.open(engine_profile(sim_server.base_url), data_dir=tmp_path)
+    try:
+        await engine.start()
+        with pytest.raises(GatewayUnavailable):
+            await engine.client.login()
+        assert engine.status.session_state == "offline"
+        async with asyncio.timeout(5):
+            while engine.status.session_state != "logged in":  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+        assert sim_server.sim.pages_requested().count("auth.jsp") == 2
+    finally:
+        await engine.stop()
+
+    profile = engine_profile(sim_server.base_url, password="wrong")
+    engine = await Engine.open(profile, data_dir=tmp_path / "refused")
+    try:
+        await engine.start()
+        logins = sim_server.sim.pages_requested().count("auth.jsp")
+        with pytest.raises(LoginFailed):
+            await engine.client.login()
+        await asyncio.sleep(1.0)  # ten probe rounds
+        assert sim_server.sim.pages_requested().count("auth.jsp") == logins + 1
+        assert engine.status.session_state == "offline"
+    finally:
+        await engine.stop()

@@ -60,7 +60,9 @@ async def test_renewing_an_id_someone_else_renewed_does_not_log_in_again() -> No
     assert await session.renew("S2") == "S3"
 
 
-async def test_failed_login_goes_offline_and_the_next_use_tries_again() -> None:
+async def test_failed_login_goes_offline_and_only_the_user_sends_refused_credentials_again() -> (
+    None
+):
     logins = Logins(LoginFailed(200), GatewayUnavailable("The gateway could not be reached."), "S1")
     seen: list[tuple[SessionState, str]] = []
     session = Session(logins)
@@ -73,8 +75,13 @@ async def test_failed_login_goes_offline_and_the_next_use_tries_again() -> None:
     with pytest.raises(LoginFailed):
         await session.ensure()
     assert session.state is SessionState.OFFLINE and "do not match" in session.reason
-    with pytest.raises(GatewayUnavailable):
+    # Refused credentials are not sent again by the next use (an account lock).
+    with pytest.raises(LoginFailed):
         await session.ensure()
+    assert logins.calls == 1 and not session.login_retryable
+    with pytest.raises(GatewayUnavailable):
+        await session.ensure(after_refusal=True)  # the user asked to log in
+    assert session.login_retryable  # no usable answer: worth trying again
     assert session.reason == "The gateway could not be reached."
     assert await session.ensure() == "S1"
     assert [state for state, _ in seen] == [
@@ -92,7 +99,9 @@ async def test_callers_waiting_on_a_failed_login_share_its_failure() -> None:
     session = Session(logins)
     outcomes = await asyncio.gather(*(session.ensure() for _ in range(5)), return_exceptions=True)
     assert all(isinstance(o, LoginFailed) for o in outcomes) and logins.calls == 1
-    assert await session.ensure() == "S1"  # a later call tries again
+    with pytest.raises(LoginFailed):
+        await session.ensure()  # not sent again by itself
+    assert await session.ensure(after_refusal=True) == "S1"  # the user logs in again
 
 
 async def test_idle_time_follows_use() -> None:

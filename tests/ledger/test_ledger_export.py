@@ -107,7 +107,7 @@ def test_campaign_list_and_voice_exports(ledger: Ledger, tmp_path: Path, t0: dat
     assert _read(tmp_path / "camp.csv") == [
         ["Number", "Status code", "Status", "Changed at (Asia/Karachi)"],
         ['="923001110001"', "1", "Sent", local],
-        ['="923001110002"', "0", "Not Sent", local],
+        ['="923001110002"', "0", "Not sent yet", local],
     ]
 
     ledger.voice.add_voice_campaign("V1", "Reminder", "broadcast", {}, t0)

@@ -75,7 +75,7 @@ def register(subparsers: Any) -> None:
     status = subparsers.add_parser(
         "status",
         help="show the status of sent messages",
-        description="Print each message ID with its status (Not Sent or Sent).",
+        description="Print each message ID with its status (Not sent yet, or Sent).",
     )
     status.add_argument("ids", nargs="+", metavar="MSG_ID", help="message IDs from csms send")
     _common(status)

@@ -25,6 +25,8 @@ log = logging.getLogger("csms.engine")
 #: Seconds between reachability probes while the gateway is idle: with two failed
 #: probes needed and a 2 s probe timeout, "offline" shows within 10 seconds.
 PROBE_INTERVAL = 3.0
+#: The longest wait between two tries of a login that got no usable answer.
+LOGIN_RETRY_MAX = 30.0
 #: Seconds between looks for held sends that are due.
 HOLDS_INTERVAL = 30.0
 
@@ -94,11 +96,20 @@ class BackgroundLoops:
         client = self.engine.client
         interval = max(1.0, min(60.0, self.engine.profile.keepalive_idle / 4))
         since_keepalive = 0.0
+        # A login that got no usable answer is tried again: at once, then
+        # after waits doubling up to LOGIN_RETRY_MAX.
+        login_wait = since_login = 0.0
         while True:
             await asyncio.sleep(PROBE_INTERVAL)
             since_keepalive += PROBE_INTERVAL
+            since_login += PROBE_INTERVAL
             try:
                 await client.probe(idle_for=PROBE_INTERVAL)
+                if client.login_retryable and since_login >= login_wait:
+                    since_login = 0.0
+                    login_wait = min(max(login_wait * 2, PROBE_INTERVAL), LOGIN_RETRY_MAX)
+                    await client.retry_login()
+                    login_wait = 0.0
                 if since_keepalive >= interval:
                     since_keepalive = 0.0
                     await client.keepalive()

@@ -181,8 +181,9 @@ class CsmsClient:
         self._conn.session.remove_listener(listener)
 
     async def login(self) -> None:
-        """Log in now (otherwise the first command does it)."""
-        await self._conn.session.ensure()
+        """Log in now (otherwise the first command does it), even after the
+        credentials were refused."""
+        await self._conn.session.ensure(after_refusal=True)
 
     async def ping(self) -> None:
         await self._call(codes.PING, {})
@@ -198,6 +199,20 @@ class CsmsClient:
         if session.idle_seconds < idle_for:
             return None
         return await self._conn.probe()
+
+    @property
+    def login_retryable(self) -> bool:
+        """See ``Session.login_retryable``."""
+        return self._conn.session.login_retryable
+
+    async def retry_login(self) -> bool:
+        """Log in again if the last login failed for want of a usable answer
+        (see ``Session.login_retryable``); True if it tried and succeeded."""
+        session = self._conn.session
+        if not session.login_retryable:
+            return False
+        await session.ensure()
+        return True
 
     async def keepalive(self) -> bool:
         """Ping if logged in and idle for ``keepalive_idle`` seconds; True if it pinged."""

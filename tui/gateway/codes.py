@@ -344,7 +344,8 @@ class VoiceCampaignStatus(_Status):
 
 
 _LABELS: dict[str, dict[int, str]] = {
-    "MessageStatus": {0: "Not Sent", 1: "Sent"},
+    # Status 0 is a message on its way (the document calls it "Not Sent").
+    "MessageStatus": {0: "Not sent yet", 1: "Sent"},
     "CallStatus": {
         0: "Call Scheduled",
         1: "Call Sent",

@@ -101,6 +101,18 @@ class Session:
     def mark_offline(self, reason: str) -> None:
         self.set_state(SessionState.OFFLINE, reason)
 
+    @property
+    def login_retryable(self) -> bool:
+        """Offline because the last login got no usable answer (unreachable, a
+        web page, a lost reply): worth trying again. Refused credentials are
+        not: repeating them could lock the account."""
+        return (
+            self._state is SessionState.OFFLINE
+            and self._id is None
+            and self._last_error is not None
+            and not isinstance(self._last_error, LoginFailed)
+        )
+
     def forget(self) -> None:
         """Drop the ID (closing the client); the next request logs in again."""
         self._id = None
@@ -108,10 +120,16 @@ class Session:
 
     # Logging in ---------------------------------------------------------------------
 
-    async def ensure(self) -> str:
-        """The current session ID, logging in first if there is none."""
+    async def ensure(self, *, after_refusal: bool = False) -> str:
+        """The current session ID, logging in first if there is none.
+
+        Once the gateway refused the credentials, they are not sent again
+        (repeating them could lock the account): the refusal is raised again,
+        unless ``after_refusal`` (the user asked to log in)."""
         if self._id is not None:
             return self._id
+        if isinstance(self._last_error, LoginFailed) and not after_refusal:
+            raise self._last_error
         attempts = self._attempts
         async with self._lock:
             if self._id is None:

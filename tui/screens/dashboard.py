@@ -138,8 +138,8 @@ class DashboardScreen(EngineScreen):
         self.recent: deque[tuple[datetime, str]] = deque(maxlen=RECENT_EVENTS)
         self._counts_pending = False
         self._cards_shown = False
-        self._unpaid = 0
-        self._free = 0
+        self._unpaid: int | None = None
+        self._free: int | None = None
         self._unread = 0
 
     def compose(self) -> ComposeResult:
@@ -230,7 +230,8 @@ class DashboardScreen(EngineScreen):
             text = "[b]Rs $credit[/]\ngateway at $at"
             shown = Content.from_markup(text, credit=f"{credit:,.2f}", at=clock(at))
         self._set("credit", shown)
-        self._unpaid, self._free = unpaid, free
+        # Never reported (at is None): the gateway's counts are unknown, not 0.
+        self._unpaid, self._free = (None, None) if at is None else (unpaid, free)
         self._show_incoming()
 
     def _show_incoming(self, unread: int | None = None) -> None:
@@ -242,8 +243,8 @@ class DashboardScreen(EngineScreen):
                 "[b]$unpaid[/] waiting to be paid for\n"
                 "[b]$free[/] left in the free allowance\n"
                 "[b]$unread[/] unread in the inbox",
-                unpaid=self._unpaid,
-                free=self._free,
+                unpaid="unknown" if self._unpaid is None else f"{self._unpaid:,}",
+                free="unknown" if self._free is None else f"{self._free:,}",
                 unread=self._unread,
             ),
         )

@@ -247,7 +247,13 @@ class InboxScreen(EngineScreen):
 
     @work(exclusive=True, group="inbox-action", exit_on_error=False)
     async def _fetch(self) -> None:
-        if await inbox_pending.fetch(self, self.engine):
+        bar = self.query_one(PendingBar)
+        bar.busy("Fetching from the gateway…")
+        try:
+            fetched = await inbox_pending.fetch(self, self.engine)
+        finally:
+            bar.busy(None)
+        if fetched:
             self.reload()
 
     @work(exclusive=True, group="inbox-action", exit_on_error=False)

@@ -76,6 +76,18 @@ class PendingBar(Horizontal):
         label.update(full if width == 0 or len(full) <= width else (fitting or [full])[0])
         label.tooltip = full
 
+    def busy(self, doing: str | None) -> None:
+        """Say what is being asked of the gateway (``Fetching…``), its buttons
+        disabled meanwhile; None: the counts and buttons again."""
+        for button in self.query(Button).results(Button):
+            button.disabled = doing is not None or (
+                button.id == "discard" and (self._counts or (0, 0))[0] == 0
+            )
+        if doing is not None:
+            self.query_one("#pending", Static).update(doing)
+        else:
+            self._fit()
+
     def set_auto_fetch(self, on: bool) -> None:
         """Show ``on`` without announcing it as the user's change."""
         toggle = self.query_one("#auto-fetch", Checkbox)
