@@ -17,6 +17,7 @@ from tui.cli import output
 from tui.cli.main import main
 from tui.gateway.errors import GatewayError, OutcomeUnknown, SubmitStopped
 from tui.gateway.results import SubmitIds
+from tui.simulator import SimulatorServer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,6 +65,24 @@ def test_json_failures_are_json_objects_on_stdout(
         assert document["code"] == code
     if words is not None:
         assert words in document["error"]
+
+
+def test_a_web_page_instead_of_a_reply_is_one_sentence_with_its_bytes_apart(
+    sim_server: SimulatorServer, account_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The gateway answered, but with an HTTP 500 page: the code says so (not
+    "unreachable"), the sentence has no HTML in it, and the first bytes of
+    the page are a field of their own."""
+    sim_server.sim.faults.load("querymsg:html500")
+    assert main(["status", "40000001", "--json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["code"] == "unusable_reply" and document["http_status"] == 500
+    assert document["reply_began"].lower().startswith("<!doctype html>")
+    assert "<" not in document["error"] and "reply began" not in document["error"]
+    assert document["error"].startswith("The gateway answered with a web page")
+    # Text mode: the same sentence on standard error.
+    assert main(["status", "40000001"]) == 1
+    assert capsys.readouterr().err == f"csms: {document['error']}\n"
 
 
 def test_a_closed_pipe_ends_quietly() -> None:

@@ -172,3 +172,22 @@ def test_a_pay_whose_answer_is_lost_is_recorded_as_unknown(
     assert main(["unknown", "--json"]) == 0
     [entry] = json.loads(capsys.readouterr().out)
     assert entry["kind"] == "pay"
+
+
+def test_a_fetch_whose_answer_is_lost_says_its_messages_may_be_lost(
+    account_env: Path, sim_server: SimulatorServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No advice about sending (a fetch sends nothing): its messages may be
+    lost, and the next fetch warns of it until --ack-loss."""
+    simulator = sim_server.sim
+    simulator.faults.add("get_incoming_messages", "drop", count=1)
+    assert main(["inbox", "fetch", "--json"]) == 3
+    document = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert document["code"] == "outcome_unknown" and document["exit"] == 3
+    said = document["error"]
+    assert "The messages it handed out may be lost" in said
+    assert said.endswith("The next fetch warns of it again until run with --ack-loss.")
+    assert "sending" not in said and "csms unknown" not in said
+    assert main(["inbox", "fetch"]) == 0
+    err = capsys.readouterr().err
+    assert "may have been lost" in err and "no answer came back" in err

@@ -36,15 +36,9 @@ def run_cli(work: Coroutine[Any, Any, int]) -> int:
     except BrokenPipeError:
         raise  # the reader went away: ``main`` stops quietly
     except LoginFailed as error:
-        return output.report_failure(
-            f"{error} {CLI_PASSWORD_HINT}",
-            exit_code=output.EXIT_FAILED,
-            code=output.error_code(error),
-        )
+        return output.report_error(error, exit_code=output.EXIT_FAILED, then=CLI_PASSWORD_HINT)
     except (CliError, CsmsError, LedgerError, OSError) as error:
-        return output.report_failure(
-            str(error), exit_code=output.EXIT_FAILED, code=output.error_code(error)
-        )
+        return output.report_error(error, exit_code=output.EXIT_FAILED)
 
 
 #: Where a command's password comes from, said after a refused login.

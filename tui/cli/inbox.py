@@ -15,6 +15,7 @@ from tui.cli.engine_session import cli_engine, run_cli
 from tui.engine.costs import PayEstimate
 from tui.engine.inbox import InboxNotStored
 from tui.engine.service import Engine
+from tui.gateway.codes import GET_INCOMING
 from tui.gateway.errors import CsmsError, OutcomeUnknown
 from tui.gateway.protocol import parse_incoming
 from tui.ledger import LedgerError
@@ -86,15 +87,17 @@ async def _fetch(args: argparse.Namespace) -> int:
             _print_unstored(error.body, args.json)
             code = output.report_failure(str(error), exit_code=output.EXIT_FAILED, code="storage")
         except OutcomeUnknown as error:
-            code = output.report_failure(
-                f"{error} Nothing is sent again by itself: `csms unknown` lists it.",
+            code = output.report_error(
+                error,
                 exit_code=output.EXIT_UNKNOWN,
-                code="outcome_unknown",
+                then=(
+                    "The next fetch warns of it again until run with --ack-loss."
+                    if error.command == GET_INCOMING.name
+                    else ""
+                ),
             )
         except (CsmsError, LedgerError) as error:
-            code = output.report_failure(
-                str(error), exit_code=output.EXIT_FAILED, code=output.error_code(error)
-            )
+            code = output.report_error(error, exit_code=output.EXIT_FAILED)
         printed = _hand_out(engine, args.json)
         if outcome is not None and outcome.quarantined:
             print(

@@ -48,7 +48,8 @@ def error_code(error: BaseException) -> str | int:
     if isinstance(error, OutcomeUnknown):
         return "outcome_unknown"
     if isinstance(error, GatewayUnavailable):
-        return "unreachable"
+        # No reply at all, or a reply that was not the API's (a web page, HTTP 500).
+        return "unreachable" if error.status is None else "unusable_reply"
     if isinstance(error, InvalidInput):
         return "refused"
     if isinstance(error, LedgerError):
@@ -69,6 +70,24 @@ def report_failure(
     else:
         print(f"csms: {message}", file=sys.stderr, flush=True)
     return exit_code
+
+
+def report_error(error: BaseException, *, exit_code: int, then: str = "") -> int:
+    """``report_failure`` for an exception: its sentence (``then`` after it) and
+    code; a reply that was not the API's keeps its status and first bytes as
+    JSON fields, out of the sentence."""
+    from tui.gateway.errors import GatewayUnavailable
+
+    extra: dict[str, Any] = {}
+    message = str(error)
+    if isinstance(error, GatewayUnavailable):
+        message = error.sentence
+        if error.status is not None:
+            extra["http_status"] = error.status
+        if error.excerpt:
+            extra["reply_began"] = error.excerpt
+    message = f"{message} {then}" if then else message
+    return report_failure(message, exit_code=exit_code, code=error_code(error), **extra)
 
 
 def note(message: str) -> None:

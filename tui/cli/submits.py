@@ -44,7 +44,7 @@ def run_command(args: argparse.Namespace, command: Command, *, sends: bool = Fal
 
 
 def fail(error: BaseException, exit_code: int) -> int:
-    return output.report_failure(str(error), exit_code=exit_code, code=output.error_code(error))
+    return output.report_error(error, exit_code=exit_code)
 
 
 async def _with_engine(args: argparse.Namespace, command: Command) -> int:

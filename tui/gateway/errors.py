@@ -76,6 +76,12 @@ class GatewayUnavailable(CsmsError):
             parts.append(f"- reply began: {excerpt!r}")
         super().__init__(" ".join(parts), command=command)
 
+    @property
+    def sentence(self) -> str:
+        """What went wrong, for the user: without the reply's first bytes (those
+        are in ``excerpt``, and in the log)."""
+        return self.reason if self.status is None else f"{self.reason} (HTTP {self.status})"
+
 
 class OutcomeUnknown(CsmsError):
     """A submit went out and no answer came back (timeout, connection lost).

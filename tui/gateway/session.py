@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 
-from tui.gateway.errors import CsmsError, LoginFailed
+from tui.gateway.errors import CsmsError, GatewayUnavailable, LoginFailed
 
 log = logging.getLogger("csms.gateway")
 
@@ -169,7 +169,8 @@ class Session:
         except CsmsError as exc:
             self._last_error = exc
             if self._state is not SessionState.OFFLINE:  # else the reason is already set
-                self.set_state(SessionState.OFFLINE, str(exc))
+                reason = exc.sentence if isinstance(exc, GatewayUnavailable) else str(exc)
+                self.set_state(SessionState.OFFLINE, reason)
             raise
         except BaseException:
             self.set_state(SessionState.LOGGED_OUT)
