@@ -4,7 +4,7 @@ request, against the simulator; a failure part-way is the outcome's fields."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -199,3 +199,31 @@ async def test_holding_cancelling_and_sending_holds_are_told_as_events(
     # held, held, cancelled, going out (taken from the waiting), sent
     assert waiting == [1, 2, 1, 0, 0]
     seen.close()
+
+
+@pytest.mark.sending_hours
+async def test_a_hold_follows_the_sending_hours_as_they_are_changed(
+    engine: Engine, simulator: Simulator
+) -> None:
+    """Held "until the sending hours open": hours widened after holding let it
+    go at once; hours narrowed keep it until the new opening."""
+    late = datetime(2026, 12, 1, 22, 0, tzinfo=KARACHI)  # a Tuesday, after 21:00
+    first = engine.holds.hold_send(SendRequest.parse("sms", "03001234567", text="A"), now=late)
+    assert (await engine.holds.run_due(late + timedelta(minutes=5))).sent == []
+    assert engine.holds.goes_out(late) == datetime(2026, 12, 2, 9, 0, tzinfo=KARACHI)
+    engine.profile.send_from, engine.profile.send_until = "00:00", "23:59"
+    assert engine.holds.goes_out(late + timedelta(minutes=5)) == late + timedelta(minutes=5)
+    run = await engine.holds.run_due(late + timedelta(minutes=5))
+    assert [h.id for h, _ in run.sent] == [first.id]
+
+    second = engine.holds.hold_send(
+        SendRequest.parse("sms", "03011234567", text="B"), now=late.replace(hour=23, minute=59)
+    )
+    engine.profile.send_from, engine.profile.send_until = "10:00", "21:00"
+    nine_thirty = datetime(2026, 12, 2, 9, 30, tzinfo=KARACHI)
+    assert engine.holds.goes_out(nine_thirty) == nine_thirty.replace(hour=10, minute=0)
+    assert (await engine.holds.run_due(nine_thirty)).sent == []
+    run = await engine.holds.run_due(nine_thirty.replace(hour=10, minute=0))
+    assert [h.id for h, _ in run.sent] == [second.id]
+    sent = [r.params["text"] for r in simulator.requests if r.page == "sendsms.jsp"]
+    assert sent == ["A", "B"]

@@ -48,17 +48,17 @@ def register(subparsers: Any) -> None:
 
 async def _list(args: argparse.Namespace) -> int:
     async with cli_engine(args) as engine:
-        zone = engine.holds.hours.zone
+        # Every hold goes out at the next opening of the hours as they are set now.
+        due = engine.holds.goes_out().astimezone(engine.holds.hours.zone)
         holds = engine.holds.waiting()
     if as_json(args):
         print(json.dumps([{"id": h.id, "kind": h.kind, "state": h.state,
-                           "due": h.due_at.isoformat(), **h.payload} for h in holds],
+                           "due": due.isoformat(), **h.payload} for h in holds],
                          ensure_ascii=False))  # fmt: skip
         return output.EXIT_OK
     if not holds:
         print("Nothing is held.")
     for h in holds:
-        due = h.due_at.astimezone(zone)
         print(f"{h.id}\t{h.state}\t{due:%Y-%m-%d %H:%M}\t{describe(h)}")
     return output.EXIT_OK
 

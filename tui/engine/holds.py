@@ -93,6 +93,11 @@ class Holds:
         """Hold a journalled survey or personalised send: it is run when the window opens."""
         return self.hold(kind, {"job_id": job_id}, now=now)
 
+    def goes_out(self, now: datetime | None = None) -> datetime:
+        """When the holds go out: the next opening of the sending hours as the
+        profile has them now (changed hours move it; ``now`` when open)."""
+        return self.hours.next_open(now or self.clock())
+
     def waiting(self) -> list[HeldSend]:
         return self.engine.ledger.holds.holds()
 
@@ -109,13 +114,15 @@ class Holds:
         return held
 
     async def run_due(self, now: datetime | None = None) -> HoldRun:
-        """Send every hold that is due, if the window is open now."""
+        """Send every hold once the window is open: a hold waits for the sending
+        hours as they are now (hours widened since it was held open it sooner,
+        narrowed ones later), not for the time it was first due."""
         at = now or self.clock()
         sent: list[tuple[HeldSend, str]] = []
         failed: list[tuple[HeldSend, str]] = []
         if not self.hours.allows(at):
             return HoldRun(sent, failed)
-        for held in self.engine.ledger.holds.due_holds(at):
+        for held in self.engine.ledger.holds.holds(("held",)):
             if not self.engine.ledger.holds.mark_hold(held.id, "sending"):
                 continue  # another run took it
             self._changed()

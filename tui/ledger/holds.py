@@ -94,13 +94,6 @@ class HoldStore(Store):
         )
         return [_held(row) for row in rows]
 
-    def due_holds(self, now: datetime) -> list[HeldSend]:
-        rows = self._rows(
-            "SELECT * FROM held_sends WHERE state = 'held' AND due_at <= ? ORDER BY due_at, id",
-            (to_db(now),),
-        )
-        return [_held(row) for row in rows]
-
     def held_send(self, hold_id: int) -> HeldSend | None:
         rows = self._rows("SELECT * FROM held_sends WHERE id = ?", (hold_id,))
         return _held(rows[0]) if rows else None

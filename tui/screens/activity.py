@@ -217,10 +217,11 @@ class ActivityScreen(EngineScreen):
             label = opens_label(at.astimezone(zone), now)
             return label if " " in label else f"today {label}"
 
+        goes_out = due(holds.goes_out(now))  # the next opening of the hours as set now
         rows = [
             HeldRow(
                 held.id,
-                due(held.due_at),
+                goes_out,
                 describe(held),
                 "Held" if held.state == "held" else "Sending",
             )
