@@ -41,12 +41,13 @@ async def workers_done(pilot: Pilot[Any], group: str) -> None:
 
 @asynccontextmanager
 async def demo_app(
-    tmp_path: Path, mode: str, *, size: tuple[int, int] = (120, 40)
+    tmp_path: Path, mode: str, *, size: tuple[int, int] = (120, 40), faults: str = ""
 ) -> AsyncIterator[tuple[CsmsApp, Pilot[Any], Any]]:
     """The app on the demo engine (demo seed, manual simulator clock), showing ``mode``.
 
     Background inbox fetching is off so tests decide when messages are fetched,
     and status polls are quick so statuses follow the simulator clock at once.
+    ``faults`` are loaded into the simulator before the app's first request.
     Yields the app, its pilot and the simulator behind the engine.
     """
 
@@ -54,6 +55,8 @@ async def demo_app(
         engine = await open_demo_engine(manual_clock=True, directory=tmp_path / "demo")
         engine.set_auto_fetch(False)
         engine.tracker.backoff = PollBackoff(initial=0.05, maximum=0.2, factor=1.0)
+        if faults:  # from the very first request (csms simulate --faults syntax)
+            engine.simulator.faults.load(faults)
         return engine
 
     app = CsmsApp(

@@ -173,39 +173,19 @@ async def test_a_lost_list_creation_is_settled_with_its_id_in_activity(tmp_path:
 async def test_incoming_counts_never_read_are_unknown_not_zero(tmp_path: Path) -> None:
     """Until the gateway has answered with the account's figures, the dashboard
     says they are unknown; it never shows 0 waiting as if the gateway said so."""
-    from tui.app import CsmsApp
-    from tui.config import Config
-    from tui.engine.demo import open_demo_engine
-    from tui.engine.service import Engine
-
-    async def open_engine(_: object) -> Engine:
-        engine = await open_demo_engine(manual_clock=True, directory=tmp_path / "demo")
-        engine.set_auto_fetch(False)
-        assert engine.simulator is not None
-        engine.simulator.faults.load("incoming_sms_info:html500")
-        return engine
-
-    app = CsmsApp(
-        Config(),
-        config_path=tmp_path / "config.toml",
-        demo=True,
-        open_engine=open_engine,
-        start_mode="dashboard",
-    )
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: app.engine is not None, "app start")
+    faults = "incoming_sms_info:html500"
+    async with demo_app(tmp_path, "dashboard", faults=faults) as (app, pilot, sim):
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
         await wait_until(pilot, lambda: "unknown" in card(screen, "credit"), "the cards")
         incoming = card(screen, "incoming")
         assert "unknown waiting to be paid for" in incoming
         assert "unknown left in the free allowance" in incoming
-        assert app.engine is not None and app.engine.simulator is not None
-        app.engine.simulator.faults.clear()
+        sim.faults.clear()
         await pilot.press("r")
         await workers_done(pilot, "dashboard-refresh")
+        assert app.engine is not None
         unpaid = app.engine.status.unpaid_pending
         await wait_until(
             pilot, lambda: f"{unpaid} waiting to be paid for" in card(screen, "incoming")
         )
-        await app.action_quit()

@@ -28,6 +28,28 @@ async def paste(pilot: Pilot[None], text: str) -> None:
     await pilot.pause()
 
 
+async def asked(pilot: Pilot[Any]) -> ConfirmScreen:
+    """Ctrl+S, and the confirmation it brings up."""
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "question")
+    confirm = pilot.app.screen
+    assert isinstance(confirm, ConfirmScreen)
+    return confirm
+
+
+async def enter_sends_nothing(
+    pilot: Pilot[Any], confirm: ConfirmScreen, starts: str, says: str
+) -> None:
+    """A repeat's question: it starts with ``starts`` and says ``says``; Cancel
+    has the focus, so Enter closes it and sends nothing."""
+    behind = pilot.app.screen_stack[-2]
+    assert confirm.question.startswith(starts) and says in confirm.question
+    assert confirm.focused is not None and confirm.focused.id == "cancel"
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: pilot.app.screen is behind, "closed")
+    await pilot.pause(0.2)
+
+
 def statuses(table: ResultsTable) -> list[str]:
     return [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
 
@@ -193,15 +215,12 @@ async def test_enter_presses_the_focused_button_of_the_confirmation(tmp_path: Pa
 
         # The form keeps what was sent: Ctrl+S again says it went already, and a
         # stray Enter (Cancel has the focus) does not send it twice.
-        confirm = await ask()
-        assert confirm.question.startswith(
-            "Already sent in the last hour: the same text went to all 2 of these numbers"
+        await enter_sends_nothing(
+            pilot,
+            await ask(),
+            "Already sent in the last hour: the same text went to all 2 of these numbers",
+            "Sending again sends it twice.",
         )
-        assert "Sending again sends it twice." in confirm.question
-        assert confirm.focused is not None and confirm.focused.id == "cancel"
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen is screen, "closed")
-        await pilot.pause(0.2)
         assert sent_texts(sim).count("Meeting moved to 3 pm") == 2
         # Another text to the same numbers is not a repeat.
         composer = screen.query_one(MessageComposer)
@@ -244,18 +263,12 @@ async def test_unknown_outcome_is_shown_as_such(tmp_path: Path) -> None:
         # Ctrl+S again, as after a failure: the question says it may have gone
         # out, and Enter (Cancel has the focus) sends nothing.
         submits = sent_pages(sim).count("sendsms.jsp")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "question")
-        confirm = app.screen
-        assert isinstance(confirm, ConfirmScreen)
-        assert confirm.question.startswith(
-            "Outcome unknown: the same text was sent to all 2 of these numbers at "
+        await enter_sends_nothing(
+            pilot,
+            await asked(pilot),
+            "Outcome unknown: the same text was sent to all 2 of these numbers at ",
+            "Sending again may send it twice.",
         )
-        assert "Sending again may send it twice." in confirm.question
-        assert confirm.focused is not None and confirm.focused.id == "cancel"
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen is screen, "closed")
-        await pilot.pause(0.2)
         assert sent_pages(sim).count("sendsms.jsp") == submits
 
 
@@ -353,10 +366,7 @@ async def test_numbers_on_the_do_not_contact_list_are_named_and_left_out(tmp_pat
         app.engine.optouts.add(["03217654321"], note="asked by phone")
         await paste(pilot, "03001234567, 03217654321, 03331112223")
         await pilot.press("tab", *"Sale ends today")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "question")
-        confirm = app.screen
-        assert isinstance(confirm, ConfirmScreen)
+        confirm = await asked(pilot)
         # What it costs counts only the numbers it goes to.
         assert confirm.question.startswith(
             "Send 1 message of 1 segment (GSM-7) to 2 numbers (2 segments in all)?"
