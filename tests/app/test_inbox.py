@@ -243,7 +243,11 @@ async def test_a_slow_fetch_says_it_is_fetching_until_it_answers(tmp_path: Path)
         assert fetch.disabled
         await workers_done(pilot, "inbox-action")
         assert "Fetching" not in rendered_text(pending) and not fetch.disabled
-        assert any(n.message.startswith("Fetched ") for n in app._notifications)
+        [said] = [n.message for n in app._notifications if n.message.startswith("Fetched ")]
+        assert app.engine is not None
+        unpaid = app.engine.status.unpaid_pending
+        assert unpaid > 0  # the demo's messages waiting to be paid for are named
+        assert said.endswith(f"; {unpaid} more wait to be paid for (Pay and fetch).")
 
 
 def test_direction_is_read_from_the_first_letter() -> None:

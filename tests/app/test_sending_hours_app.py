@@ -54,6 +54,18 @@ async def test_a_quick_send_at_night_is_held_and_leaves_at_nine(
         await pilot.pause(0.3)
         assert sms_sent(sim) == []  # the loop runs, but the hours are closed
 
+        # Ctrl+S again by habit: the question says it is held already, and a
+        # stray Enter (Cancel has the focus) holds no second copy.
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SendingHoursScreen), "asked")
+        again = app.screen
+        assert isinstance(again, SendingHoursScreen)
+        assert "Already held: the same text waits for the sending hours" in again.question
+        assert again.focused is not None and again.focused.id == "cancel"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen, "closed")
+        assert len(app.engine.ledger.holds.holds()) == 1
+
         clock[0] = NIGHT + timedelta(hours=10)  # 09:10 the next morning
         await wait_until(pilot, lambda: sms_sent(sim) == ["923001234567"], "the held SMS")
         await pilot.pause(0.3)

@@ -114,3 +114,22 @@ def test_an_open_unknown_outcome_of_the_same_send_is_named(tmp_path: Path) -> No
         assert recent_repeats(ledger, request("sms", numbers, text="Other"), NOW) == []
         assert ledger.unknown.settle(unknown_id, "checked: not delivered", NOW)
         assert recent_repeats(ledger, request("sms", numbers, text="Bill due"), NOW) == []
+
+
+def test_a_send_held_for_the_sending_hours_is_named(tmp_path: Path) -> None:
+    """Held, then asked again before the hours open: the second would go too."""
+    numbers = ["923001234567", "923011234567"]
+    with Ledger.open(tmp_path / "ledger.sqlite3") as ledger:
+        hold_id = ledger.holds.hold(
+            "sms", {"to": numbers[:1], "text": "Bill due"}, NOW, NOW + timedelta(hours=9)
+        )
+        [held] = recent_repeats(ledger, request("sms", numbers, text="Bill due"), NOW)
+        assert held.hold_id == hold_id and (held.count, held.total) == (1, 2)
+        assert held.sentence("10:00") == (
+            f"Already held: the same text waits for the sending hours for 1 of these 2 "
+            f"numbers (hold {hold_id}, held at 10:00). Sending again sends it twice."
+        )
+        assert recent_repeats(ledger, request("sms", numbers, text="Other"), NOW) == []
+        assert recent_repeats(ledger, request("call", numbers, file_id="151"), NOW) == []
+        assert ledger.holds.mark_hold(hold_id, "cancelled")
+        assert recent_repeats(ledger, request("sms", numbers, text="Bill due"), NOW) == []

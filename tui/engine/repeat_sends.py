@@ -1,6 +1,7 @@
 """Sending the same thing again: the same text, or the same recording, to
-numbers that already had it within the last hour, or may have had it (the
-send's outcome is unknown and not settled yet).
+numbers that already had it within the last hour, may have had it (the
+send's outcome is unknown and not settled yet), or will have it (it is held
+for the sending hours).
 
 The form of a quick send keeps what was sent (to send it again on purpose, or
 to change one word); a second Ctrl+S by habit would send it twice, and so
@@ -36,6 +37,9 @@ class RepeatSend:
     last_at: datetime
     #: True: not known to have gone; a send of it has an unknown outcome.
     unknown: bool = False
+    #: The hold of the same send waiting for the sending hours (its ID), if
+    #: that is what these numbers have (``last_at`` is when it was held).
+    hold_id: int | None = None
 
     def sentence(self, last: str) -> str:
         """What the confirmation says (``last``: ``last_at`` as the user reads it)."""
@@ -47,6 +51,11 @@ class RepeatSend:
             if self.count == self.total
             else f"{self.count:,} of these {plural(self.total, 'number')}"
         )
+        if self.hold_id is not None:
+            return (
+                f"Already held: {what} waits for the sending hours for {whom} (hold"
+                f" {self.hold_id}, held at {last}). Sending again sends it twice."
+            )
         if self.unknown:
             return (
                 f"Outcome unknown: {what} was sent to {whom} at {last} and no answer came"
@@ -77,4 +86,19 @@ def recent_repeats(reads: Ledger, request: SendRequest, now: datetime) -> list[R
             found.append(
                 RepeatSend(request.kind, len(repeated), len(numbers), max(repeated), unknown)
             )
+    for held in reads.holds.holds():
+        payload = held.payload
+        same = held.kind == request.kind and (
+            payload.get("text") == request.text
+            if request.kind == "sms"
+            else payload.get("file_id") == request.file_id
+        )
+        waiting = numbers.intersection(payload.get("to", ())) if same else set()
+        if waiting:
+            found.append(
+                RepeatSend(
+                    request.kind, len(waiting), len(numbers), held.created_at, hold_id=held.id
+                )
+            )
+            break  # one hold is enough to say it
     return found

@@ -39,7 +39,12 @@ async def fetch(screen: Screen[None], engine: Engine) -> bool:
     except CsmsError as error:
         screen.notify(str(error), severity="error", timeout=10)
         return False
-    screen.notify(f"Fetched {plural(outcome.new_messages, 'new message')}.")
+    fetched = f"Fetched {plural(outcome.new_messages, 'new message')}"
+    waiting = outcome.info.unpaid_pending if outcome.info is not None else 0
+    if waiting:
+        more = plural(waiting, "more waits", "more wait")
+        fetched += f"; {more} to be paid for (Pay and fetch)"
+    screen.notify(f"{fetched}.")
     return True
 
 

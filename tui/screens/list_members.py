@@ -41,10 +41,6 @@ SHOWN_FIELDS = 4
 SEARCH_PAUSE = 0.15
 
 
-#: Next and previous page share one place in the footer ("n p Page").
-PAGES = Binding.Group("Page")
-
-
 class ListMembersScreen(EngineScreen):
     """The members of one list as csms knows them."""
 
@@ -65,8 +61,8 @@ class ListMembersScreen(EngineScreen):
         Binding("space", "mark", "Mark", id="members.mark"),
         Binding("delete,d", "remove", "Remove", id="members.remove"),
         Binding("e", "export", "Export", id="members.export"),
-        Binding("n,pagedown", "page(1)", "Next page", id="members.next", group=PAGES),
-        Binding("p,pageup", "page(-1)", "Previous page", id="members.previous", group=PAGES),
+        Binding("n,pagedown", "page(1)", "Pages", id="members.next", key_display="n/p"),
+        Binding("p,pageup", "page(-1)", "Previous page", id="members.previous", show=False),
         Binding("slash", "search", "Search", id="members.search"),
     ]
 

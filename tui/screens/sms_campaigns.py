@@ -78,7 +78,7 @@ CAMPAIGN_COLUMNS = (
 )
 RECIPIENT_COLUMNS = (
     Column("number", "Number", 14),
-    Column("status", "Status", 10),
+    Column("status", "Status", 12),
     Column("changed", "Changed", None, 19),
 )
 

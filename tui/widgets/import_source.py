@@ -64,7 +64,7 @@ class ImportSource(Vertical):
         yield Label("From a file: CSV, TSV, text or .xlsx", classes="field-label")
         with Horizontal(classes="field-row"):
             yield PathInput(placeholder="File path (Ctrl+O picks)", id="file-path")
-            yield Input(placeholder="Column(s)", id="file-column")
+            yield Input(placeholder="Columns", id="file-column")
             yield Button("Preview", id="preview-file", variant="primary")
         with Horizontal(id="sheet-row"):
             yield Label("Sheet", id="sheet-label")
