@@ -17,6 +17,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Footer, Input, Static
+from textual.widgets._footer import FooterKey
 
 from tests.conftest import SIM_MSISDN, SIM_PASSWORD, SIM_START
 from tui.app import UI_SWITCH_INTERVAL, CsmsApp
@@ -217,6 +218,9 @@ async def test_f1_shows_the_current_screens_help(tmp_path: Path) -> None:
             assert first_heading in help_screen.markdown
             assert "Keys on every screen" in help_screen.markdown
             assert help_screen.query_one("#help-markdown").is_mounted
+            # Its key bar is its own (close), not the keys of the screen under it.
+            keys = [key.description for key in help_screen.query(FooterKey)]
+            assert "Close help" in keys and "Copy ID" not in keys
             await pilot.press("escape")
             assert not isinstance(app.screen, HelpScreen)
             assert app.current_mode == entry.mode

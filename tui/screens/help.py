@@ -11,6 +11,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.widgets.app_footer import AppFooter
+
 
 class HelpScreen(ModalScreen[None]):
     """Shows ``markdown`` titled ``title``."""
@@ -44,6 +46,7 @@ class HelpScreen(ModalScreen[None]):
                 # Textual's Markdown widget (a widget per block) takes most of a second.
                 yield Static(Markdown(self.markdown), id="help-markdown")
             yield Static("Escape or F1 closes this help.", id="help-hint")
+        yield AppFooter()  # its own keys, not those of the screen underneath
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()
