@@ -95,6 +95,10 @@ async def test_activity_shows_live_statuses_and_filters(tmp_path: Path) -> None:
             "statuses reach Sent",
         )
         assert {column(table, "target")[k] for k in keys} == set(NUMBERS)
+        # The tracker's count is worded as on the Dashboard: items polled, all kinds.
+        info = screen.query_one("#poll-info", Static)
+        await wait_until(pilot, lambda: " polled" in str(info.content), "a poll's count")
+        assert "in flight" not in str(info.content)
 
         # Filter: calls only, then messages still in flight (none of ours).
         screen.query_one("#kind-filter", Select).value = "call"

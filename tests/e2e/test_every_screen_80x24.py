@@ -20,7 +20,7 @@ PRIMARY_ACTIONS = {
     "quick_send": "^s Send",
     "inbox": "f Fetch",
     "activity": "Settle unknown",
-    "lists": "^o Import file",
+    "lists": "^o Import",
     "sms_campaigns": "d Duplicate",
     "voice_campaigns": "y Surveys",
     "audio": "^t Convert",

@@ -34,6 +34,7 @@ from tui.screens.display_time import local
 from tui.screens.sending_hours import opens_label
 from tui.widgets.copyable_table import Column, CopyableTable
 from tui.widgets.held_sends import HeldRow, HeldSends
+from tui.wording import plural
 
 #: Seconds between reloads of the items caused by events.
 RELOAD_EVERY = 0.5
@@ -202,7 +203,8 @@ class ActivityScreen(EngineScreen):
     def _show_polling(
         self, last: datetime | None, following: datetime | None, in_flight: int | None
     ) -> None:
-        count = "" if in_flight is None else f" · {in_flight} in flight"
+        # The tracker's figure, as on the Dashboard: every kind it polls.
+        count = "" if in_flight is None else f" · {plural(in_flight, 'item')} polled"
         self.query_one("#poll-info", Static).update(
             f"Polled {clock(last)} · next {clock(following)}{count}"
         )
