@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from tests.app.harness import demo_app, wait_until
 from tui.screens.confirm import ConfirmScreen
@@ -171,6 +171,28 @@ async def test_the_path_prompt_reads_a_pasted_path_as_meant(tmp_path: Path) -> N
     app = Host()
     async with app.run_test(size=(80, 24)) as pilot:
         target = tmp_path / "my exports" / "eid.csv"
+        # An empty field, a folder, or a folder that is not there: said, and
+        # the dialog stays (an empty field closed it as if cancelled).
+        app.push_screen(prompt(), answers.append)
+        await pilot.pause()
+        field = app.screen.query_one("#path-input", PathInput)
+        problem = app.screen.query_one("#path-problem", Static)
+        for typed, said in (
+            ("", "Write the file's path first"),
+            (str(tmp_path), "is a folder; add a file name"),
+            (str(target), "my exports does not exist; create it or choose another"),
+        ):
+            field.value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, PathPrompt) and said in str(problem.content), typed
+        await pilot.press("x")  # typing clears the sentence
+        assert str(problem.content) == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert answers == [None]
+        answers.clear()
+        target.parent.mkdir()
         for typed in (f"'{target}'", target.as_uri()):
             app.push_screen(
                 PathPrompt("Write to", tmp_path / "x.csv", replacing="the rows"), answers.append

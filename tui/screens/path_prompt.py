@@ -38,6 +38,8 @@ class PathPrompt(ModalScreen[Path | None]):
         border: thick $primary; background: $surface;
     }
     PathPrompt #path-title { text-style: bold; margin-bottom: 1; }
+    PathPrompt #path-problem { color: $error; height: auto; display: none; }
+    PathPrompt #path-problem.-said { display: block; }
     PathPrompt #path-buttons { height: auto; align-horizontal: right; margin-top: 1; }
     PathPrompt #path-buttons Button { margin-left: 2; }
     """
@@ -59,6 +61,7 @@ class PathPrompt(ModalScreen[Path | None]):
         with Vertical(id="path-dialog"):
             yield Static(self.title_text, id="path-title", markup=False)
             yield PathInput(str(offered), id="path-input")
+            yield Static("", id="path-problem", markup=False)
             with Horizontal(id="path-buttons"):
                 yield Button("Cancel", id="path-cancel")
                 yield Button(self.accept_label, id="path-ok", variant="primary")
@@ -72,7 +75,14 @@ class PathPrompt(ModalScreen[Path | None]):
     def _accept(self, event: Input.Submitted | Button.Pressed) -> None:
         event.stop()
         path = self.query_one(PathInput).path
-        if path is None or not path.exists():
+        problem = _problem(path)
+        if problem is not None:
+            # Stay open: an empty field closed the dialog as if cancelled.
+            self._say(problem)
+            self.query_one(PathInput).focus()
+            return
+        assert path is not None
+        if not path.exists():
             self._written_to(path)
             return
 
@@ -90,6 +100,26 @@ class PathPrompt(ModalScreen[Path | None]):
             keeper.export_folder = path.absolute().parent
         self.dismiss(path)
 
+    @on(Input.Changed)
+    def _typed(self) -> None:
+        self._say("")
+
+    def _say(self, problem: str) -> None:
+        line = self.query_one("#path-problem", Static)
+        line.update(problem)
+        line.set_class(bool(problem), "-said")
+
     @on(Button.Pressed, "#path-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _problem(path: Path | None) -> str | None:
+    """Why ``path`` cannot be written to, in one sentence; None when it can."""
+    if path is None:
+        return "Write the file's path first, e.g. ~/exports/results.csv (Escape cancels)."
+    if path.is_dir():
+        return f"{path} is a folder; add a file name, e.g. {path / 'results.csv'}."
+    if not path.parent.is_dir():
+        return f"The folder {path.parent} does not exist; create it or choose another."
+    return None
