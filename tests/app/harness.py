@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from tui.app import CsmsApp
 from tui.config import Config, Profile
 from tui.engine.demo import open_demo_engine
 from tui.engine.service import Engine
 from tui.engine.tracker import PollBackoff
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 #: Upper bound on waiting for the engine (real time); tests finish long before.
 PATIENCE = 10.0
@@ -101,3 +104,12 @@ def paste(app: Any, text: str) -> None:
     from textual import events
 
     app.post_message(events.Paste(text))
+
+
+async def asked_by(pilot: Pilot[Any], key: str, kind: type[ScreenT]) -> ScreenT:
+    """Press ``key`` and return the dialog of type ``kind`` it brings up."""
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), kind.__name__)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, kind)
+    return dialog

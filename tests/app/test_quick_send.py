@@ -9,7 +9,7 @@ from textual import events as textual_events
 from textual.pilot import Pilot
 from textual.widgets import Button, Select, Static, TextArea
 
-from tests.app.harness import demo_app, type_burst, wait_until
+from tests.app.harness import asked_by, demo_app, type_burst, wait_until
 from tui.gateway.codes import AudioStatus, CallStatus
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.quick_send import QuickSendScreen
@@ -30,11 +30,7 @@ async def paste(pilot: Pilot[None], text: str) -> None:
 
 async def asked(pilot: Pilot[Any]) -> ConfirmScreen:
     """Ctrl+S, and the confirmation it brings up."""
-    await pilot.press("ctrl+s")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "question")
-    confirm = pilot.app.screen
-    assert isinstance(confirm, ConfirmScreen)
-    return confirm
+    return await asked_by(pilot, "ctrl+s", ConfirmScreen)
 
 
 async def enter_sends_nothing(

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from textual.pilot import Pilot
 
-from tests.app.harness import demo_app, wait_until
+from tests.app.harness import asked_by, demo_app, wait_until
 from tests.app.test_campaign_opted_out import to_review
 from tests.app.test_quick_send import paste, statuses
 from tui.engine import background
@@ -22,6 +24,11 @@ from tui.widgets.send_results import ResultsTable
 pytestmark = pytest.mark.sending_hours
 KARACHI = ZoneInfo("Asia/Karachi")
 NIGHT = datetime(2026, 12, 4, 23, 10, tzinfo=KARACHI)
+
+
+async def hours_question(pilot: Pilot[Any]) -> SendingHoursScreen:
+    """Ctrl+S outside the sending hours, and the question it brings up."""
+    return await asked_by(pilot, "ctrl+s", SendingHoursScreen)
 
 
 def sms_sent(sim: object) -> list[str]:
@@ -56,10 +63,7 @@ async def test_a_quick_send_at_night_is_held_and_leaves_at_nine(
 
         # Ctrl+S again by habit: the question says it is held already, and a
         # stray Enter (Cancel has the focus) holds no second copy.
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, SendingHoursScreen), "asked")
-        again = app.screen
-        assert isinstance(again, SendingHoursScreen)
+        again = await hours_question(pilot)
         assert "Already held: the same text waits for the sending hours" in again.question
         assert again.focused is not None and again.focused.id == "cancel"
         await pilot.press("enter")
@@ -118,18 +122,14 @@ async def test_a_campaign_sent_now_at_night_asks_and_can_be_held_until_nine(
         app.engine.holds.clock = lambda: NIGHT
         staff = next(item for item in app.engine.ledger.lists.lists() if item.name == "Staff")
         wizard = await to_review(app, pilot, "Late notice", staff.id, "Office closed tomorrow")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, SendingHoursScreen), "the question")
+        await hours_question(pilot)
         await pilot.press("escape")
         await pilot.pause()
         assert (
             app.screen is wizard
             and app.engine.ledger.campaigns.campaign_by_name("Late notice") is None
         )
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, SendingHoursScreen), "again")
-        dialog = app.screen
-        assert isinstance(dialog, SendingHoursScreen)
+        dialog = await hours_question(pilot)
         assert "Create campaign 'Late notice' and send it now?" in dialog.question
         assert dialog.focused is not None and dialog.focused.id == "hold"
         await pilot.press("enter")
