@@ -31,6 +31,19 @@ async def hours_question(pilot: Pilot[Any]) -> SendingHoursScreen:
     return await asked_by(pilot, "ctrl+s", SendingHoursScreen)
 
 
+async def asked_at_night(pilot: Pilot[Any]) -> Any:
+    """At 23:10, "Hello" to one number on Quick send, and Ctrl+S: the sending
+    hours' question is up; returns the Quick send screen under it."""
+    app: Any = pilot.app
+    app.engine.holds.clock = lambda: NIGHT
+    screen = app.screen
+    await paste(pilot, "03001234567")
+    await pilot.press("tab", *"Hello")
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    return screen
+
+
 def sms_sent(sim: object) -> list[str]:
     return [r.params["to"] for r in sim.requests if r.page == "sendsms.jsp"]  # type: ignore[attr-defined]
 
@@ -80,12 +93,7 @@ async def test_a_quick_send_at_night_is_held_and_leaves_at_nine(
 
 async def test_send_anyway_and_escape_at_night(tmp_path: Path) -> None:
     async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
-        app.engine.holds.clock = lambda: NIGHT
-        screen = app.screen
-        await paste(pilot, "03001234567")
-        await pilot.press("tab", *"Hello")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        screen = await asked_at_night(pilot)
         assert isinstance(app.screen, SendingHoursScreen)
         await pilot.press("escape")
         await pilot.pause()
@@ -216,12 +224,7 @@ async def test_a_repeat_at_night_starts_on_cancel_so_enter_holds_no_second_copy(
     tmp_path: Path,
 ) -> None:
     async with demo_app(tmp_path, "quick_send") as (app, pilot, sim):
-        app.engine.holds.clock = lambda: NIGHT
-        screen = app.screen
-        await paste(pilot, "03001234567")
-        await pilot.press("tab", *"Hello")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        screen = await asked_at_night(pilot)
         await pilot.click("#send")  # send anyway
         await wait_until(pilot, lambda: sms_sent(sim) == ["923001234567"], "the SMS")
         await pilot.press("ctrl+s")
