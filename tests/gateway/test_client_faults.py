@@ -198,6 +198,7 @@ async def test_html_error_page_on_a_query_and_on_a_submit(scripted: ScriptedServ
     said = str(submit_error.value)
     assert "may have taken effect. Check before sending it again." in said
     assert "try again" not in said  # never advice to repeat what may have gone out
+    assert "<" not in said and "(HTTP 500)" in said  # the page's bytes stay apart
     assert not isinstance(submit_error.value, SubmitStopped)
     assert SubmitStopped.of(submit_error.value, ["923001234567"]).unknown == ("923001234567",)
     assert len(scripted.pages("sendsms.jsp")) == 1

@@ -81,7 +81,6 @@ def report_error(error: BaseException, *, exit_code: int, then: str = "") -> int
     extra: dict[str, Any] = {}
     message = str(error)
     if isinstance(error, GatewayUnavailable):
-        message = error.sentence
         if error.status is not None:
             extra["http_status"] = error.status
         if error.excerpt:

@@ -250,7 +250,8 @@ class Connection:
                 self._log(command, f"ERROR {exc.code}", started)
                 raise
             except GatewayUnavailable as exc:
-                self._log(command, f"unusable reply (HTTP {response.status_code})", started)
+                began = f", began {exc.excerpt!r}" if exc.excerpt else ""  # redacted already
+                self._log(command, f"unusable reply (HTTP {response.status_code}{began})", started)
                 if command.submits:
                     raise AmbiguousReply(
                         f"{exc.reason} The request may have taken effect. {command.if_unknown}",

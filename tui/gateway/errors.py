@@ -56,7 +56,9 @@ class Throttled(GatewayError):
 
 class GatewayUnavailable(CsmsError):
     """No usable answer: connection refused, HTTP 5xx, an HTML page, an empty,
-    truncated or unreadable body. Carries the HTTP status and a short excerpt."""
+    truncated or unreadable body. Carries the HTTP status and a short excerpt
+    of the reply; the message is the sentence for the user (the status, not
+    the reply's bytes, which the log and ``--json`` keep apart)."""
 
     def __init__(
         self,
@@ -69,18 +71,8 @@ class GatewayUnavailable(CsmsError):
         self.reason = reason
         self.status = status
         self.excerpt = excerpt
-        parts = [reason]
-        if status is not None:
-            parts.append(f"(HTTP {status})")
-        if excerpt:
-            parts.append(f"- reply began: {excerpt!r}")
-        super().__init__(" ".join(parts), command=command)
-
-    @property
-    def sentence(self) -> str:
-        """What went wrong, for the user: without the reply's first bytes (those
-        are in ``excerpt``, and in the log)."""
-        return self.reason if self.status is None else f"{self.reason} (HTTP {self.status})"
+        message = reason if status is None else f"{reason} (HTTP {status})"
+        super().__init__(message, command=command)
 
 
 class OutcomeUnknown(CsmsError):

@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 
-from tui.gateway.errors import CsmsError, GatewayUnavailable, LoginFailed
+from tui.gateway.errors import CsmsError, LoginFailed
 
 log = logging.getLogger("csms.gateway")
 
@@ -169,8 +169,7 @@ class Session:
         except CsmsError as exc:
             self._last_error = exc
             if self._state is not SessionState.OFFLINE:  # else the reason is already set
-                reason = exc.sentence if isinstance(exc, GatewayUnavailable) else str(exc)
-                self.set_state(SessionState.OFFLINE, reason)
+                self.set_state(SessionState.OFFLINE, str(exc))
             raise
         except BaseException:
             self.set_state(SessionState.LOGGED_OUT)
