@@ -317,3 +317,43 @@ def test_preview_of_pasted_numbers(tmp_path: Path) -> None:
         assert [(r.line, r.value) for r in preview.invalid_rows] == [(3, "abc"), (3, "0300 12")]
         out = tmp_path / "bad.csv"
         assert preview.export_invalid(out) == 2
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "0300-1234567",
+        "0300 1234567",
+        "0300-123-4567",
+        "+92 300 1234567",
+        "+92-300-1234567",
+        "+923001234567",
+        "+92 300 123456",
+        "+92 300 12345678",
+        "+93 300 1234567",
+        "3001234567.0",
+        "3001234567.00",
+        "3001234567,0",
+        "4001234567.0",
+        "300123456.0",
+        "0300-12345678",
+        "0400-1234567",
+        "٠٣٠٠-١٢٣٤٥٦٧",
+        "+٩٢ ٣٠٠ ١٢٣٤٥٦٧",
+        "٣٠٠١٢٣٤٥٦٧.0",
+        "0300-123456x",
+    ],
+)
+def test_the_previews_quick_reading_of_a_cell_is_cell_number(tmp_path: Path, cell: str) -> None:
+    """The preview reads the usual written forms without the full parser: it
+    must come to the same number, or the same refusal, as ``cell_number``."""
+    path = tmp_path / "one.csv"
+    path.write_text(f"Name,Phone\nAli,{cell}\n", encoding="utf-8")
+    number, reason = cell_number(cell)
+    with preview_file(path, column="Phone") as preview:
+        if number is None:
+            assert preview.invalid == 1
+            assert preview.invalid_rows[0].reason == reason
+        else:
+            assert preview.invalid == 0
+            assert preview.first_line(number) == 2

@@ -9,12 +9,12 @@ import csv
 import os
 import tempfile
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from tui.engine.sheets import FileLayout, SheetError
+from tui.engine.sheets import FileLayout, SheetError, row_context
 from tui.ledger.errors import LedgerError
 from tui.ledger.export import write_csv_atomic
 
@@ -158,9 +158,22 @@ class ImportPreview:
             counts[seen & 3] += 1
         self.to_upload, self.already_in_list, self.already_queued = counts[:3]
 
-    def add_invalid(self, line: int, value: str, reason: str, context: str = "") -> None:
+    def add_invalid(
+        self,
+        line: int,
+        value: str,
+        reason: str,
+        row: Sequence[str] = (),
+        column: int = -1,
+        header: Sequence[str] = (),
+    ) -> None:
+        """Count an invalid row; the first ones are kept to show with their row's
+        other cells (``row``, ``column``: the cell at fault, ``header``); every
+        one goes to the spill file, which keeps no context, so a large file's
+        invalid rows past those shown cost no context."""
         self.invalid += 1
         if len(self.invalid_rows) < SHOWN_INVALID:
+            context = row_context(row, column, header) if row else ""
             self.invalid_rows.append(InvalidRow(line, value, reason, context))
         if self._spill is None:
             self._spill = _Spill()
