@@ -243,6 +243,12 @@ class CsmsApp(AccountApp):
 
         if isinstance(self.screen, HelpScreen):
             return
+        from tui.widgets.dialog import Dialog
+
+        if isinstance(self.screen, Dialog):
+            dialog = self.screen
+            self.push_screen(HelpScreen(dialog.help_title(), dialog.help_markdown()))
+            return
         from tui.screens.login import LoginScreen
 
         if isinstance(self.screen, LoginScreen):

@@ -15,7 +15,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from tui.app_services import copy_text
@@ -27,6 +26,7 @@ from tui.screens.audio_flow import AudioFlow
 from tui.screens.base import EngineScreen, has_engine
 from tui.screens.display_time import local
 from tui.widgets.app_footer import AppFooter
+from tui.widgets.dialog import Dialog
 
 
 class AudioFilesTable(DataTable[str]):
@@ -145,9 +145,17 @@ class AudioScreen(EngineScreen):
         self.notify(f"Recording {added.name!r} (file ID {added.id}) added: {added.status.label}.")
 
 
-class AudioFlowModal(ModalScreen[str | None]):
+class AudioFlowModal(Dialog[str | None]):
     """The audio flow in a dialog; dismisses with the uploaded file's ID (or None).
     Its own footer lists its keys (the wizard's below do not work here)."""
+
+    DIALOG_NAME = "Add a recording"
+    DIALOG_HELP = """\
+Pick a recording (any format ffmpeg reads; Ctrl+O opens the file picker),
+convert it to the gateway's format (optionally trimming silence at its ends),
+and upload it. The dialog closes with the uploaded file chosen. Escape closes
+it, except while a conversion or upload is running.
+"""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
     CSS_PATH = "../styles/audio.tcss"

@@ -15,10 +15,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.widgets.app_footer import AppFooter
+from tui.widgets.dialog import Dialog
 
 #: Rows of the dialog around its question: border, padding, title, buttons, and
 #: the footer below the dialog.
@@ -42,8 +42,16 @@ class DialogBody(VerticalScroll, can_focus=False):
         self.scroll_relative(y=lines, animate=False)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """Ask ``question``; dismisses with True (confirmed) or False (cancelled)."""
+
+    DIALOG_NAME = "Question"
+    DIALOG_HELP = """\
+A question before an action. Nothing happens until a button is pressed: Enter
+presses the button that has the focus, and before an action that pays, sends
+or cannot be undone the focus starts on the safe button. Escape cancels. Up,
+down and the page keys scroll a long question.
+"""
 
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
@@ -84,6 +92,9 @@ class ConfirmScreen(ModalScreen[bool]):
         self.cancel_label = cancel_label
         self.danger = danger
         self.safe_default = danger if safe_default is None else safe_default
+
+    def help_title(self) -> str:
+        return self.title_text
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):

@@ -11,7 +11,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.engine.imports import SHOWN_INVALID, ImportPreview
@@ -19,6 +18,7 @@ from tui.gateway.errors import CsmsError
 from tui.screens.confirm import BODY_SCROLL_BINDINGS
 from tui.screens.path_prompt import PathPrompt
 from tui.widgets.app_footer import AppFooter
+from tui.widgets.dialog import Dialog
 
 
 def slug(name: str) -> str:
@@ -28,7 +28,7 @@ def slug(name: str) -> str:
 LISTS_CSS = "../styles/lists.tcss"
 
 
-class ImportPreviewScreen(ModalScreen[bool]):
+class ImportPreviewScreen(Dialog[bool]):
     """The preview of an import: upload, export the invalid rows, or cancel.
 
     Enter presses the focused button (Upload at first); nothing uploads unless
@@ -38,6 +38,15 @@ class ImportPreviewScreen(ModalScreen[bool]):
     reaches like the others. Up, down and the page keys scroll the report from
     the buttons.
     """
+
+    DIALOG_NAME = "Import preview"
+    DIALOG_HELP = """\
+What the import would do, before anything is uploaded: the numbers to upload,
+those already in the list, repeats and invalid rows (each with its line and
+its row's other cells). Nothing uploads unless **Upload** has the focus when
+Enter is pressed. Ctrl+E writes every invalid row to a file to fix and import
+again. Up, down and the page keys scroll the report.
+"""
 
     CSS_PATH = LISTS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -50,6 +59,9 @@ class ImportPreviewScreen(ModalScreen[bool]):
         super().__init__(classes="lists-dialog")
         self.list_name = list_name
         self.preview = preview
+
+    def help_title(self) -> str:
+        return f"Import into {self.list_name!r}"
 
     def compose(self) -> ComposeResult:
         count = self.preview.to_upload

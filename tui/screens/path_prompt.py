@@ -19,17 +19,26 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from tui.app_services import export_keeper
 from tui.screens.file_choice import replace_question
 from tui.widgets.app_footer import AppFooter
+from tui.widgets.dialog import Dialog
 from tui.widgets.path_input import PathInput
 
 
-class PathPrompt(ModalScreen[Path | None]):
+class PathPrompt(Dialog[Path | None]):
     """Ask for a file to write; dismisses with its path, or None (cancelled)."""
+
+    DIALOG_NAME = "Write to a file"
+    DIALOG_HELP = """\
+Where to write the file. The path may start with `~`, be in quotes or be a
+`file://` address; Tab completes it. An existing file is replaced only after
+a second question, where Cancel comes back here to choose another name. An
+empty path, a folder, or a folder that does not exist is said here, and the
+dialog stays open.
+"""
 
     DEFAULT_CSS = """
     PathPrompt { align: center middle; }
@@ -53,6 +62,9 @@ class PathPrompt(ModalScreen[Path | None]):
         self.default = default
         self.replacing = replacing
         self.accept_label = accept_label
+
+    def help_title(self) -> str:
+        return self.title_text
 
     def compose(self) -> ComposeResult:
         keeper = export_keeper(self.app)

@@ -18,11 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.screens.confirm import BODY_SCROLL_BINDINGS, CHROME_ROWS, ConfirmScreen, DialogBody
 from tui.widgets.app_footer import AppFooter
+from tui.widgets.dialog import Dialog
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
@@ -36,7 +36,14 @@ def opens_label(opens: datetime, now: datetime) -> str:
     return f"{opens:%H:%M}" if opens.date() == local_now.date() else f"{opens:%a %H:%M}"
 
 
-class SendingHoursScreen(ModalScreen[Choice | None]):
+class SendingHoursScreen(Dialog[Choice | None]):
+    DIALOG_NAME = "Outside the sending hours"
+    DIALOG_HELP = """\
+The profile's sending hours are closed now. **Hold** keeps the send in the
+ledger until the hours open: Activity lists it, and it goes out by itself then.
+**Send anyway** sends it now; **Cancel** sends nothing. Left and right move
+between the buttons; the hours are set in Settings.
+"""
     DEFAULT_CSS = """
     SendingHoursScreen { align: center middle; }
     SendingHoursScreen > #hours-dialog {
@@ -70,6 +77,9 @@ class SendingHoursScreen(ModalScreen[Choice | None]):
         self.question = question
         self.opens = opens
         self.title_text = title
+
+    def help_title(self) -> str:
+        return self.title_text
 
     def compose(self) -> ComposeResult:
         with Vertical(id="hours-dialog"):

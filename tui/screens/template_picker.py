@@ -19,7 +19,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -34,6 +34,7 @@ from tui.gateway.errors import InvalidInput
 from tui.screens.base import engine_of, has_engine
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.app_footer import AppFooter
+from tui.widgets.dialog import Dialog
 from tui.wording import plural
 
 if TYPE_CHECKING:
@@ -53,12 +54,20 @@ class TemplateList(OptionList):
     ]
 
 
-class TemplatePickerScreen(ModalScreen[str | None]):
+class TemplatePickerScreen(Dialog[str | None]):
     """The saved templates; dismisses with the template text to insert, or None.
 
     ``current`` is the message box's text (None when opened without one: then
     nothing can be inserted or saved, only looked through and deleted).
     """
+
+    DIALOG_NAME = "Templates"
+    DIALOG_HELP = """\
+Saved message templates. Type to search their names and texts; Down moves to
+the list, where Enter inserts the selected template into the message box and
+Delete removes it (after a question). To keep the message box's text as a
+template, give it a name and press **Save current text**.
+"""
 
     DEFAULT_CSS = """
     TemplatePickerScreen { align: center middle; }

@@ -19,12 +19,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Static
 from textual.widgets.directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
 
 from tui.widgets.app_footer import AppFooter
+from tui.widgets.dialog import Dialog
 
 
 def size_text(size: int) -> str:
@@ -71,8 +71,15 @@ class PickerTree(DirectoryTree):
         return label
 
 
-class FilePicker(ModalScreen[Path | None]):
+class FilePicker(Dialog[Path | None]):
     """Pick a file under ``folder``; dismisses with the path, or None."""
+
+    DIALOG_NAME = "Choose a file"
+    DIALOG_HELP = """\
+The folder's files: the arrow keys move, Enter opens a folder or chooses a
+file, Backspace goes up a folder, Ctrl+R reads the folder again. Only the
+files this feature can read are listed, with their sizes and dates.
+"""
 
     DEFAULT_CSS = """
     FilePicker { align: center middle; }
@@ -94,6 +101,9 @@ class FilePicker(ModalScreen[Path | None]):
         self.folder = folder.resolve()
         self.suffixes = suffixes
         self.title_text = title
+
+    def help_title(self) -> str:
+        return self.title_text
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
