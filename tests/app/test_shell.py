@@ -28,7 +28,7 @@ from tui.registry import HELP_DIR, SCREENS, ScreenEntry
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
 from tui.simulator import Simulator, SimulatorConfig, SimulatorServer
-from tui.widgets.header import StatusHeader
+from tui.widgets.header import ShellStatus, StatusHeader, status_content
 
 PATIENCE = 10.0  # seconds of real time before a wait gives up
 STEP = 0.02
@@ -611,3 +611,22 @@ async def test_a_lists_members_open_from_the_palette(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, ListMembersScreen), "members")
         screen = app.screen
         assert isinstance(screen, ListMembersScreen) and screen.list_id == first.id
+
+
+def test_the_header_keeps_the_credit_at_80_columns_when_offline() -> None:
+    status = ShellStatus(
+        account="923001234567",
+        profile="karachi-branch",
+        session_state="offline",
+        session_reason="the gateway cannot be reached (connection refused)",
+        credit=2446.0,
+    )
+    wide = str(status_content(status, 200))
+    assert "offline: the gateway cannot be reached (connection refused)" in wide
+    assert "(karachi-branch)" in wide and wide.endswith("credit Rs 2,446.00")
+    narrow = str(status_content(status, 80))
+    assert len(narrow) <= 80
+    assert "● offline  credit Rs 2,446.00" in narrow
+    assert "(karachi-branch)" in narrow  # the profile fits once the reason is left out
+    tight = str(status_content(status, 50))
+    assert "karachi-branch" not in tight and tight.endswith("credit Rs 2,446.00")

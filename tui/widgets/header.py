@@ -41,14 +41,26 @@ def format_credit(credit: float | None) -> str:
     return "credit unknown" if credit is None else f"credit Rs {credit:,.2f}"
 
 
-def status_content(status: ShellStatus) -> Content:
-    """The header line for ``status``."""
+def status_content(status: ShellStatus, width: int | None = None) -> Content:
+    """The header line for ``status``, within ``width`` cells where it can be:
+    an offline reason is left out first (the Session card keeps it), then the
+    profile's name, so the credit stays on the line at 80 columns."""
+    full = _status_line(status, reason=True, profile=True)
+    if width is None or full.cell_length <= width:
+        return full
+    shorter = _status_line(status, reason=False, profile=True)
+    if shorter.cell_length <= width:
+        return shorter
+    return _status_line(status, reason=False, profile=False)
+
+
+def _status_line(status: ShellStatus, *, reason: bool, profile: bool) -> Content:
     parts: list[Content] = [Content.styled(" CSMS ", "bold reverse")]
     if status.demo:
         parts.append(Content.styled(" DEMO ", "bold $warning on $warning-muted"))
     if status.account:
         account = status.account
-        if status.profile and not status.demo:
+        if status.profile and not status.demo and profile:
             account = f"{account} ({status.profile})"
         parts.append(Content(f" {account} "))
     elif status.profile and not status.demo:
@@ -56,7 +68,7 @@ def status_content(status: ShellStatus) -> Content:
     else:
         parts.append(Content(" "))
     state = status.session_state
-    if state == "offline" and status.session_reason:
+    if state == "offline" and status.session_reason and reason:
         state = f"offline: {status.session_reason}"
     style = SESSION_STYLES.get(status.session_state, "")
     parts.append(Content.styled(f"● {state}", style))
@@ -76,6 +88,9 @@ class StatusHeader(Static):
         self.status = status or ShellStatus()
         super().__init__(status_content(self.status), **kwargs)  # type: ignore[arg-type]
 
+    def on_resize(self, event: Resize) -> None:
+        self.update(status_content(self.status, event.size.width))
+
     def on_mount(self) -> None:
         app = shell_app(self.app)
         if app is not None:
@@ -85,7 +100,7 @@ class StatusHeader(Static):
     def show(self, status: ShellStatus) -> None:
         if status != self.status:
             self.status = status
-            self.update(status_content(status))
+            self.update(status_content(status, self.size.width or None))
 
 
 class NavLink(Static):
