@@ -7,14 +7,17 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Checkbox, Input, Select, Static
 
-from tests.app.test_shell import make_demo_app, running, wait_until
+from tests.app.test_shell import header_text, make_demo_app, running, wait_until
+from tests.conftest import SIM_MSISDN, SIM_PASSWORD
 from tui.app import CsmsApp
 from tui.config import Config, Profile, load_config, save_config
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.settings import FIELDS, SettingsScreen, profile_from_form
+from tui.simulator import SimulatorServer
 
 
 async def open_settings(app: CsmsApp, pilot: Pilot[Any]) -> SettingsScreen:
@@ -358,3 +361,41 @@ async def test_a_new_time_zone_applies_at_once_on_every_screen(tmp_path: Path) -
         await pilot.pause()
         after = datetime.strptime(shown_time(), "%Y-%m-%d %H:%M")
         assert (before - after).total_seconds() == 5 * 3600  # Asia/Karachi is UTC+5
+
+
+async def test_settings_say_what_the_environment_overrides_for_the_profile_in_use(
+    xdg_dirs: Path, sim_server: SimulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session connects with CSMS_BASE_URL, CSMS_MSISDN and CSMS_PASSWORD;
+    the form shows the saved fields, so it says which ones are not in use."""
+    monkeypatch.setenv("CSMS_BASE_URL", sim_server.base_url)
+    monkeypatch.setenv("CSMS_MSISDN", SIM_MSISDN)
+    monkeypatch.setenv("CSMS_PASSWORD", SIM_PASSWORD)
+    config = Config(
+        profiles={
+            "default": Profile("default", base_url="https://gateway.example:27677"),
+            "branch": Profile("branch"),
+        }
+    )
+    app = CsmsApp(config, config_path=xdg_dirs / "config.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: "logged in" in header_text(app), "the login")
+        screen = await open_settings(app, pilot)
+        note = screen.query_one("#settings-env-note", Static)
+        text = str(note.render())
+        assert note.display
+        assert f"CSMS_BASE_URL ({sim_server.base_url})" in text
+        assert f"CSMS_MSISDN ({SIM_MSISDN})" in text
+        assert "CSMS_PASSWORD from the environment" in text
+        assert SIM_PASSWORD not in text.replace("CSMS_PASSWORD", "")
+        assert field(screen, "base_url").value == "https://gateway.example:27677"
+        # Another profile is edited: the environment is not its business.
+        screen.query_one("#settings-profile", Select).value = "branch"
+        await wait_until(pilot, lambda: not note.display, "the note gone")
+
+
+async def test_the_demo_and_a_plain_profile_show_no_environment_note(tmp_path: Path) -> None:
+    app = make_demo_app(tmp_path)
+    async with running(app) as pilot:
+        screen = await open_settings(app, pilot)
+        assert not screen.query_one("#settings-env-note", Static).display

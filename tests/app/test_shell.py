@@ -333,15 +333,6 @@ async def test_copy_text_copies_and_says_what(tmp_path: Path) -> None:
 # -- login against the simulator on loopback -----------------------------------------
 
 
-@pytest.fixture
-def xdg_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / name.lower()))
-    for name in ("CSMS_PROFILE", "CSMS_BASE_URL", "CSMS_MSISDN", "CSMS_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path
-
-
 def fresh_config(base_url: str) -> Config:
     return Config(profiles={"default": Profile("default", base_url=base_url)})
 

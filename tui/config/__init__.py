@@ -36,6 +36,7 @@ from tui.config.env import (
     ENV_PROFILE,
     active_profile_name,
     apply_env,
+    env_note,
 )
 from tui.config.load import load_config
 from tui.config.model import Config, ConfigError
@@ -65,6 +66,7 @@ __all__ = [
     "config_dir",
     "config_path",
     "data_dir",
+    "env_note",
     "limit_problems",
     "load_config",
     "log_dir",

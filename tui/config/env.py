@@ -50,3 +50,21 @@ def active_profile_name(
             f"the profiles are: {profile_names(config)}. Use one of them or add it in Settings."
         )
     return name
+
+
+def env_note(env: Mapping[str, str] = os.environ) -> str:
+    """What the environment overrides for the profile in use, as one sentence
+    for Settings ("" when nothing): the base URL and account with their
+    values, the password by name only."""
+    named = [
+        f"{key} ({env[key]})" if key != ENV_PASSWORD else key
+        for key in (ENV_BASE_URL, ENV_MSISDN, ENV_PASSWORD)
+        if env.get(key)
+    ]
+    if not named:
+        return ""
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return (
+        f"This session connects with {listed} from the environment, in place of"
+        " the fields below; Save writes the fields, not these."
+    )

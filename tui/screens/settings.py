@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from tui.config import tls_warning
+from tui.config import env_note, tls_warning
 from tui.screens.settings_form import (
     FIELDS,
     Field,
@@ -82,6 +82,8 @@ class SettingsScreen(ProfileActions):
                 yield Input(placeholder="e.g. branch-office", compact=True, id="settings-new-name")
                 yield Button("Add", id="settings-add", compact=True)
             profile = app.config.profile(self.editing)
+            note = self._env_note(self.editing)
+            yield Static(note, id="settings-env-note", classes="-shown" if note else "")
             yield from compose_fields(profile)
             warning = tls_warning(profile) or ""
             yield Static(warning, id="settings-tls-warning", classes="-shown" if warning else "")
@@ -132,6 +134,14 @@ class SettingsScreen(ProfileActions):
                 self.query_one(f"#field-{field.name}", Input).value = field_text(profile, field)
         self._show_errors([])
         self._show_tls_warning()
+        note = self._env_note(name)
+        self.query_one("#settings-env-note", Static).update(note)
+        self.query_one("#settings-env-note").set_class(bool(note), "-shown")
+
+    def _env_note(self, name: str) -> str:
+        """The environment's overrides, for the profile in use (not in the demo)."""
+        app = self.csms
+        return "" if app.demo or name != app.profile_name else env_note()
 
     def form_values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
