@@ -19,8 +19,8 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Select, Static
 
 from tui.app_services import shell_app
 from tui.engine import events
@@ -34,6 +34,7 @@ from tui.screens.display_time import local
 from tui.screens.sending_hours import opens_label
 from tui.widgets.copyable_table import Column, CopyableTable
 from tui.widgets.held_sends import HeldRow, HeldSends
+from tui.widgets.unknown_outcomes import UnknownOutcomes
 from tui.wording import plural
 
 #: Seconds between reloads of the items caused by events.
@@ -45,12 +46,6 @@ ITEM_COLUMNS = (
     Column("target", "To / name", 24, 14),
     Column("at", "Updated", 8),
     Column("status", "Status", None, 21),
-)
-UNKNOWN_COLUMNS = (
-    Column("at", "When", 16),
-    Column("summary", "What", 40, 20),
-    Column("target", "Sent to", 26, 13),
-    Column("state", "State", None, 12),
 )
 
 
@@ -85,7 +80,6 @@ class ActivityScreen(EngineScreen):
         self.state = "all"
         self.rows: dict[str, ActivityRow] = {}
         self._reload_pending = False
-        self.open_unknown: set[int] = set()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="activity-top"):
@@ -104,29 +98,7 @@ class ActivityScreen(EngineScreen):
             yield Static("", id="poll-info")
         yield ActivityTable(ITEM_COLUMNS, id="items")
         yield HeldSends(id="held-pane")
-        with Vertical(id="unknown-pane"):
-            yield Label("Unknown outcomes", id="unknown-title")
-            yield CopyableTable(
-                UNKNOWN_COLUMNS,
-                copy_column="target",
-                copy_what="numbers",
-                id="unknown",
-                zebra_stripes=False,
-            )
-            with Horizontal(id="settle-bar"):
-                yield Input(
-                    placeholder="What you found (e.g. delivered, checked on the portal)",
-                    id="settle-note",
-                )
-                yield Button("Mark settled", id="settle", variant="primary")
-                yield Button("It arrived", id="settle-sent")
-                yield Button("It did not", id="settle-not-sent")
-            with Horizontal(id="settle-list-bar"):
-                yield Input(
-                    placeholder="List ID (a list creation) or file ID (an upload)",
-                    id="settle-list-id",
-                )
-                yield Button("Record the ID", id="settle-list")
+        yield UnknownOutcomes(id="unknown-pane")
 
     def on_mount(self) -> None:
         self.catch_up()
@@ -262,93 +234,45 @@ class ActivityScreen(EngineScreen):
 
     def reload_unknown(self) -> None:
         ledger = self.engine.reads
-        open_items = ledger.unknown.unknown_submits()
-        settled = ledger.unknown.unknown_submits(settled=True)[:20]
-        table = self.query_one("#unknown", CopyableTable)
-        with self.app.batch_update():
-            table.sync(
-                [
-                    (
-                        str(item.id),
-                        (
-                            local(item.at).strftime("%Y-%m-%d %H:%M"),
-                            item.summary,
-                            item.target,
-                            f"Settled: {item.note}" if item.settled else "Open",
-                        ),
-                    )
-                    for item in [*open_items, *settled]
-                ]
-            )
-        self.query_one("#unknown-title", Label).update(
-            f"Unknown outcomes: {len(open_items)} open"
-            + (" (check each, then settle it with a note)" if open_items else "")
-        )
-        self.open_unknown = {item.id for item in open_items}
-        self.query_one("#settle-bar").display = bool(open_items)
-        self.query_one("#settle-list-bar").display = any(
-            (item.ref or "").startswith("create-list:") for item in open_items
+        self.query_one(UnknownOutcomes).show(
+            ledger.unknown.unknown_submits(),
+            ledger.unknown.unknown_submits(settled=True)[:20],
+            lambda at: local(at).strftime("%Y-%m-%d %H:%M"),
         )
 
     def action_settle(self) -> None:
-        table = self.query_one("#unknown", DataTable)
-        if table.row_count == 0:
-            self.notify("There is no unknown outcome to settle.")
-            return
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        unknown_id = int(str(row_key.value))
-        if unknown_id not in self.open_unknown:
-            self.notify("That one is already settled; select an open one.", severity="warning")
-            return
-        note_input = self.query_one("#settle-note", Input)
-        note = note_input.value.strip()
-        if not note:
-            self.notify("Write what you found in the note field before settling.", severity="error")
-            note_input.focus()
-            return
-        self.engine.settle_unknown(unknown_id, note)
-        note_input.value = ""
-        self.reload_unknown()
-        self.notify("Marked settled.")
+        self.query_one(UnknownOutcomes).settle_selected("note")
 
-    @on(Button.Pressed, "#settle")
-    def _settle_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_settle()
-
-    @on(Button.Pressed, "#settle-sent, #settle-not-sent, #settle-list")
-    def _settle_as(self, event: Button.Pressed) -> None:
-        """Settle the selected entry as arrived / not arrived / created with a list ID:
-        import batches and personalised rows are counted or queued again, a list
-        creation records the list (the same as ``csms unknown settle``)."""
+    @on(UnknownOutcomes.SettleWanted)
+    def _settle(self, event: UnknownOutcomes.SettleWanted) -> None:
+        """Settle as the pane asks: with a note only, as arrived or not (import
+        batches and personalised rows are counted or queued again), or with the
+        list ID a list creation got (the same as ``csms unknown settle``)."""
         from tui.engine.unknown_outcomes import Resolution
 
-        event.stop()
-        unknown_id = self._selected_unknown()
-        if unknown_id is None:
+        entry = self.engine.reads.unknown.unknown_submit(event.unknown_id)
+        if event.how == "id" and entry is not None and entry.kind == "audio":
+            self._settle_upload(event.unknown_id, event.entered_id)
             return
-        note = self.query_one("#settle-note", Input).value.strip()
-        list_field = self.query_one("#settle-list-id", Input)
-        entry = self.engine.reads.unknown.unknown_submit(unknown_id)
-        if event.button.id == "settle-list" and entry is not None and entry.kind == "audio":
-            self._settle_upload(unknown_id, list_field.value)
-            return
-        try:
-            if event.button.id == "settle-list":
-                settled = self.engine.unknown.settle(
-                    unknown_id, None, list_id=list_field.value, note=note
-                )
-            else:
-                sent = event.button.id == "settle-sent"
-                resolution = Resolution.SENT if sent else Resolution.NOT_SENT
-                settled = self.engine.unknown.settle(unknown_id, resolution, note=note)
-        except CsmsError as error:
-            self.notify(str(error), severity="error", timeout=10)
-            return
-        self.query_one("#settle-note", Input).value = ""
-        list_field.value = ""
+        if event.how == "note":
+            self.engine.settle_unknown(event.unknown_id, event.note)
+            effect = "Marked settled."
+        else:
+            try:
+                if event.how == "id":
+                    settled = self.engine.unknown.settle(
+                        event.unknown_id, None, list_id=event.entered_id, note=event.note
+                    )
+                else:
+                    sent = Resolution.SENT if event.how == "sent" else Resolution.NOT_SENT
+                    settled = self.engine.unknown.settle(event.unknown_id, sent, note=event.note)
+            except CsmsError as error:
+                self.notify(str(error), severity="error", timeout=10)
+                return
+            effect = settled.effect
+        self.query_one(UnknownOutcomes).clear_entries()
         self.reload_unknown()
-        self.notify(settled.effect)
+        self.notify(effect)
 
     @work(exclusive=True, group="activity-settle", exit_on_error=False)
     async def _settle_upload(self, unknown_id: int, file_id: str) -> None:
@@ -358,26 +282,9 @@ class ActivityScreen(EngineScreen):
         except CsmsError as error:
             self.notify(str(error), severity="error", timeout=10)
             return
-        self.query_one("#settle-list-id", Input).value = ""
+        self.query_one(UnknownOutcomes).clear_entries()
         self.reload_unknown()
         self.notify(settled.effect)
-
-    def _selected_unknown(self) -> int | None:
-        table = self.query_one("#unknown", DataTable)
-        if table.row_count == 0:
-            self.notify("There is no unknown outcome to settle.")
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        unknown_id = int(str(row_key.value))
-        if unknown_id not in self.open_unknown:
-            self.notify("That one is already settled; select an open one.", severity="warning")
-            return None
-        return unknown_id
-
-    @on(Input.Submitted, "#settle-note")
-    def _note_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_settle()
 
     # -- events -------------------------------------------------------------------
 

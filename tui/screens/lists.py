@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from tui.engine import events
 from tui.engine.imports import ImportPreview, preview_file, preview_text
@@ -39,6 +39,7 @@ from tui.widgets.import_source import ImportSource
 from tui.widgets.lists_table import ListsTable
 from tui.widgets.new_list import NewList
 from tui.widgets.path_input import PathInput
+from tui.widgets.upload_panel import UploadPanel
 from tui.wording import plural
 
 LISTS_CSS = "../styles/lists.tcss"
@@ -79,10 +80,7 @@ class ListsScreen(EngineScreen):
             with VerticalScroll(id="lists-right"):
                 yield Static("", id="target-label", markup=False)
                 yield ImportSource(id="import-source")
-        with Horizontal(id="upload-panel"):
-            yield ProgressBar(id="upload-bar", show_eta=False)
-            yield Static("", id="upload-status", markup=False)
-            yield Button("Cancel upload", id="cancel-upload", variant="warning")
+        yield UploadPanel(id="upload-panel")
         yield ImportJobs(id="import-jobs")
 
     def on_mount(self) -> None:
@@ -269,8 +267,7 @@ class ListsScreen(EngineScreen):
         return job is not None and job.running
 
     def _set_busy(self, busy: bool) -> None:
-        self.query_one("#upload-bar").display = busy
-        self.query_one("#cancel-upload", Button).display = busy
+        self.query_one(UploadPanel).set_busy(busy)
         for selector in ("#preview-file", "#preview-paste"):
             self.query_one(selector, Button).disabled = busy
 
@@ -278,7 +275,7 @@ class ListsScreen(EngineScreen):
         try:
             start()
         except (CsmsError, LedgerError) as error:
-            self.query_one("#upload-status", Static).update(str(error))
+            self.query_one(UploadPanel).say(str(error))
             self.notify(str(error), severity="error", timeout=10)
             return
         self._show_upload()
@@ -298,17 +295,7 @@ class ListsScreen(EngineScreen):
             return
         if job.running:
             self._set_busy(True)
-            progress = job.progress
-            bar = self.query_one("#upload-bar", ProgressBar)
-            status = self.query_one("#upload-status", Static)
-            if progress is None:
-                bar.update(total=None)
-                status.update(f"{job.title}: starting…")
-            else:
-                bar.update(total=max(progress.total, 1), progress=progress.done)
-                status.update(f"{job.title}: {progress.detail}")
-            if job.cancelling:
-                status.update(f"{job.title}: cancelling after the batches on their way…")
+            self.query_one(UploadPanel).show_running(job)
             return
         self._set_busy(False)
         if job.id == self._told_job:
@@ -318,12 +305,12 @@ class ListsScreen(EngineScreen):
         self._load_jobs()
         if job.error is not None or job.result is None:
             message = job.error or f"{job.title}: stopped."
-            self.query_one("#upload-status", Static).update(message)
+            self.query_one(UploadPanel).say(message)
             self.notify(message, severity="error", timeout=10)
             return
         self.last_results = results = job.result
         text = "\n".join(line for result in results for line in result.lines())
-        self.query_one("#upload-status", Static).update(text)
+        self.query_one(UploadPanel).say(text)
         ok = all(result.ok for result in results)
         self.notify(text, severity="information" if ok else "warning", timeout=10)
         if ok:
