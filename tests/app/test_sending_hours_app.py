@@ -238,3 +238,38 @@ async def test_a_repeat_at_night_starts_on_cancel_so_enter_holds_no_second_copy(
         assert app.screen is screen
         assert app.engine.ledger.holds.holds(("held",)) == []
         assert sms_sent(sim) == ["923001234567"]
+
+
+async def test_a_voice_campaign_calling_now_at_night_asks_and_can_be_held_until_nine(
+    tmp_path: Path,
+) -> None:
+    """A voice campaign that would call as soon as it is approved, outside the
+    hours, asks as the SMS wizard does: Escape creates nothing, Hold (focused)
+    creates it starting when the hours open."""
+    from tests.app.test_wizard_snapshots import voice_wizard_at
+
+    async with demo_app(tmp_path, "dashboard") as (app, pilot, sim):
+        app.engine.holds.clock = lambda: NIGHT
+        wizard = await voice_wizard_at(pilot, "review")
+        assert "as soon as approved" in wizard.review_shown
+
+        def created() -> list[Any]:
+            return [
+                c for c in app.engine.ledger.voice.voice_campaigns() if c.name == "Clinic reminder"
+            ]
+
+        dialog = await hours_question(pilot)
+        assert "Create voice campaign 'Clinic reminder' and start calling now?" in dialog.question
+        assert "It is 23:10 (Fri) in Asia/Karachi" in dialog.closed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one(type(wizard)) is wizard and created() == []
+        assert not [r for r in sim.requests if r.page.endswith("_campaign.jsp")]
+
+        dialog = await hours_question(pilot)
+        assert dialog.focused is not None and dialog.focused.id == "hold"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(created()) == 1, "the campaign")
+        [campaign] = created()
+        start = datetime.fromisoformat(campaign.params["start"]).astimezone(KARACHI)
+        assert start == datetime(2026, 12, 5, 9, 0, tzinfo=KARACHI)

@@ -37,12 +37,12 @@ from tui.engine.voice_campaigns import (
     VoiceDraft,
     VoiceKind,
     VoicePlan,
-    sms_units,
 )
 from tui.gateway.errors import CsmsError, OutcomeUnknown
 from tui.ledger import LedgerError, VoiceCampaign
 from tui.screens.base import engine_of
 from tui.screens.opted_out_confirm import create_or_ask, record_override
+from tui.screens.sending_hours import ask_to_start_now
 from tui.screens.voice_wizard_form import (
     CLIP_SELECTS,
     DAILY_FIELDS,
@@ -57,6 +57,7 @@ from tui.screens.voice_wizard_form import (
     kind_of,
     read_draft,
     select_value,
+    show_sms_limit,
 )
 from tui.screens.wizard_base import FieldProblem, StepWizard
 from tui.widgets import MessageComposer
@@ -293,8 +294,24 @@ class VoiceWizard(StepWizard, Vertical):
         self.request_create()
 
     def create_now(self) -> None:
+        """Create, asking first when a campaign that calls as soon as it is
+        approved falls outside the sending hours (hold: it starts when they
+        open; or call anyway), as the SMS wizard and Quick send do."""
         plan = self.plan
         assert plan is not None
+        ask_to_start_now(
+            self,
+            engine_of(self),
+            starts_now=not plan.start_given,
+            question=f"Create voice campaign {plan.name!r} and start calling now?",
+            title="Create the voice campaign",
+            start=lambda opens: self._create_checked(
+                plan if opens is None else replace(plan, start=opens, start_given=True)
+            ),
+            still=lambda: self.on_review and not self.creating,
+        )
+
+    def _create_checked(self, plan: VoicePlan) -> None:
         create_or_ask(
             self.query_one(OptedOutMembers),
             f"voice campaign {plan.name!r} (wizard)",
@@ -352,15 +369,7 @@ class VoiceWizard(StepWizard, Vertical):
 
     @on(MessageComposer.Changed, "#wiz-sms")
     def _sms_changed(self, event: MessageComposer.Changed) -> None:
-        used, allowed = sms_units(event.composer.text)
-        limit = self.query_one("#wiz-sms-limit", Static)
-        if not event.composer.text.strip():
-            limit.update("No fallback SMS.")
-        elif used > allowed:
-            limit.update(f"{used} of {allowed} units: too long for a voice campaign; shorten it.")
-        else:
-            limit.update(f"{used} of {allowed} units allowed for a voice campaign.")
-        limit.set_class(used > allowed, "over-limit")
+        show_sms_limit(self, event.composer.text)
 
     @on(Button.Pressed, "#wiz-add-audio")
     def _add_audio(self, event: Button.Pressed) -> None:

@@ -19,7 +19,7 @@ from textual.widgets import (
     Static,
 )
 
-from tui.engine.voice_campaigns import KIND_LABELS, KINDS, VoiceDraft, VoiceKind
+from tui.engine.voice_campaigns import KIND_LABELS, KINDS, VoiceDraft, VoiceKind, sms_units
 from tui.gateway.codes import MAX_RETRIES, DynamicDigits, DynamicLanguage, DynamicVoice
 from tui.widgets import MessageComposer
 from tui.widgets.choice import Choice
@@ -219,3 +219,16 @@ def read_draft(form: Widget) -> VoiceDraft:
         voice=choice("#wiz-voice", DynamicVoice),
         ending_file_id=clip("#wiz-ending-clip"),
     )
+
+
+def show_sms_limit(form: Widget, text: str) -> None:
+    """The fallback SMS's units against what a voice campaign allows."""
+    used, allowed = sms_units(text)
+    limit = form.query_one("#wiz-sms-limit", Static)
+    if not text.strip():
+        limit.update("No fallback SMS.")
+    elif used > allowed:
+        limit.update(f"{used} of {allowed} units: too long for a voice campaign; shorten it.")
+    else:
+        limit.update(f"{used} of {allowed} units allowed for a voice campaign.")
+    limit.set_class(used > allowed, "over-limit")
