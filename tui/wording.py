@@ -15,3 +15,8 @@ def sentence(text: str) -> str:
     stripped = text.rstrip()
     ended = stripped.rstrip(")\"'").endswith((".", "?", "!", "…", "۔", "؟"))
     return stripped if ended else stripped + "."
+
+
+def and_list(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,9 +1,9 @@
 """Screenshots of every dialog and pushed screen at 80x24 and 160x50 on the demo,
 compared with the stored SVGs: the confirmations of each kind (send, sending
 hours, discard a filled wizard, opted-out members, pay and fetch, discard
-pending, replace a file, remove list members, remove an opt-out, delete a
-profile), the template and file pickers, the import preview, the path and
-export prompts, the audio dialog, and the screens opened over the main ones
+pending, replace a file, remove list members, remove an opt-out), the
+template and file pickers, the import preview, the path and export prompts,
+the audio dialog, and the screens opened over the main ones
 (list members, conversation, surveys, personalised send and its rows, the
 profile switch's login).
 
@@ -27,7 +27,7 @@ import pytest
 import time_machine
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import Button, DataTable, Static
 
 from tests.app.harness import wait_until
 from tests.app.test_shell import SIM_START
@@ -202,20 +202,6 @@ async def remove_members(pilot: Pilot[Any]) -> None:
     await showing(pilot, ConfirmScreen)
 
 
-async def delete_profile(pilot: Pilot[Any]) -> None:
-    await settled(pilot, "settings")
-    screen = pilot.app.screen
-    name = screen.query_one("#settings-new-name", Input)
-    name.value = "branch"
-    name.focus()
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: getattr(screen, "editing", "") == "branch", "the profile")
-    pilot.app.clear_notifications()  # "Profile 'branch' added" would stay behind the dialog
-    await pilot.pause()
-    activate(screen, "#settings-delete")
-    await showing(pilot, ConfirmScreen)
-
-
 # -- pickers and prompts ------------------------------------------------------------
 
 
@@ -345,7 +331,6 @@ DIALOGS: dict[str, Opener] = {
     "replace_file": replace_file,
     "remove_optout": remove_optout,
     "remove_members": remove_members,
-    "delete_profile": delete_profile,
     "template_picker": template_picker,
     "file_picker": file_picker,
     "import_preview": import_preview,
@@ -372,7 +357,6 @@ FOCUS_SHOWN = {
     "replace_file",
     "remove_optout",
     "remove_members",
-    "delete_profile",
     "import_preview",
 }
 

@@ -4,8 +4,11 @@ profiles are added and deleted (with confirmation), TLS warning, theme."""
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from textual.pilot import Pilot
@@ -39,8 +42,21 @@ def read_toml(path: Path) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
-async def test_changed_settings_are_written_to_the_toml_file(tmp_path: Path) -> None:
-    app = make_demo_app(tmp_path)
+def account_app(tmp_path: Path, server: SimulatorServer, config: Config | None = None) -> CsmsApp:
+    """The app on an account of the simulator served on loopback: its profiles
+    are the file's, which Save writes (the demo's settings are never saved)."""
+    config = config or Config()
+    for name, profile in config.profiles.items():
+        config.profiles[name] = replace(
+            profile, base_url=server.base_url, msisdn=SIM_MSISDN, password=SIM_PASSWORD
+        )
+    return CsmsApp(config, config_path=tmp_path / "config.toml")
+
+
+async def test_changed_settings_are_written_to_the_toml_file(
+    tmp_path: Path, xdg_dirs: Path, sim_server: SimulatorServer
+) -> None:
+    app = account_app(tmp_path, sim_server)
     config_file = tmp_path / "config.toml"
     async with running(app) as pilot:
         screen = await open_settings(app, pilot)
@@ -89,8 +105,10 @@ async def test_invalid_fields_are_each_named_and_nothing_is_saved(tmp_path: Path
     assert config_file.read_bytes() == before
 
 
-async def test_turning_tls_checks_off_shows_a_warning_and_saves(tmp_path: Path) -> None:
-    app = make_demo_app(tmp_path)
+async def test_turning_tls_checks_off_shows_a_warning_and_saves(
+    tmp_path: Path, xdg_dirs: Path, sim_server: SimulatorServer
+) -> None:
+    app = account_app(tmp_path, sim_server)
     async with running(app) as pilot:
         screen = await open_settings(app, pilot)
         warning = screen.query_one("#settings-tls-warning")
@@ -104,9 +122,11 @@ async def test_turning_tls_checks_off_shows_a_warning_and_saves(tmp_path: Path) 
     assert read_toml(tmp_path / "config.toml")["profiles"]["default"]["verify_tls"] is False
 
 
-async def test_add_then_delete_a_profile_after_confirming(tmp_path: Path) -> None:
+async def test_add_then_delete_a_profile_after_confirming(
+    tmp_path: Path, xdg_dirs: Path, sim_server: SimulatorServer
+) -> None:
     config_file = tmp_path / "config.toml"
-    app = make_demo_app(tmp_path)
+    app = account_app(tmp_path, sim_server)
     async with running(app) as pilot:
         screen = await open_settings(app, pilot)
         screen.query_one("#settings-new-name", Input).value = "branch"
@@ -141,11 +161,13 @@ async def test_add_then_delete_a_profile_after_confirming(tmp_path: Path) -> Non
         assert screen.query_one("#settings-profile", Select).value == "default"
 
 
-async def test_the_profile_in_use_cannot_be_deleted(tmp_path: Path) -> None:
+async def test_the_profile_in_use_cannot_be_deleted(
+    tmp_path: Path, xdg_dirs: Path, sim_server: SimulatorServer
+) -> None:
     config = Config(
         profiles={"default": Profile("default"), "other": Profile("other")},
     )
-    app = make_demo_app(tmp_path, config)
+    app = account_app(tmp_path, sim_server, config)
     async with running(app, size=(120, 60)) as pilot:
         await open_settings(app, pilot)
         await pilot.click("#settings-delete")
@@ -205,8 +227,10 @@ def test_form_problems_are_one_sentence_per_field() -> None:
     assert all(p.endswith(".") for p in problems)
 
 
-async def test_enter_in_the_new_profile_name_adds_it(tmp_path: Path) -> None:
-    app = make_demo_app(tmp_path)
+async def test_enter_in_the_new_profile_name_adds_it(
+    tmp_path: Path, xdg_dirs: Path, sim_server: SimulatorServer
+) -> None:
+    app = account_app(tmp_path, sim_server)
     async with running(app) as pilot:
         screen = await open_settings(app, pilot)
         name = screen.query_one("#settings-new-name", Input)
@@ -222,8 +246,10 @@ async def test_enter_in_the_new_profile_name_adds_it(tmp_path: Path) -> None:
 SMALL = (80, 24)
 
 
-async def test_enter_typed_in_the_new_profile_name_adds_it_at_80x24(tmp_path: Path) -> None:
-    app = make_demo_app(tmp_path)
+async def test_enter_typed_in_the_new_profile_name_adds_it_at_80x24(
+    tmp_path: Path, xdg_dirs: Path, sim_server: SimulatorServer
+) -> None:
+    app = account_app(tmp_path, sim_server)
     async with running(app, size=SMALL) as pilot:
         screen = await open_settings(app, pilot)
         screen.query_one("#settings-new-name", Input).focus()
@@ -266,8 +292,10 @@ async def test_the_theme_is_chosen_by_keyboard_at_80x24(tmp_path: Path) -> None:
         )
 
 
-async def test_every_control_is_reached_by_tab_and_visible_at_80x24(tmp_path: Path) -> None:
-    app = make_demo_app(tmp_path)
+async def test_every_control_is_reached_by_tab_and_visible_at_80x24(
+    tmp_path: Path, xdg_dirs: Path, sim_server: SimulatorServer
+) -> None:
+    app = account_app(tmp_path, sim_server)
     async with running(app, size=SMALL) as pilot:
         screen = await open_settings(app, pilot)
         screen.query_one("#settings-profile", Select).focus()
@@ -399,3 +427,54 @@ async def test_the_demo_and_a_plain_profile_show_no_environment_note(tmp_path: P
     async with running(app) as pilot:
         screen = await open_settings(app, pilot)
         assert not screen.query_one("#settings-env-note", Static).display
+
+
+async def test_the_demos_settings_apply_at_once_and_are_never_written(tmp_path: Path) -> None:
+    """Trying the demo never changes the user's profiles: Save applies the form
+    to the demo run (sending hours, zone) and writes no file."""
+    config_file = tmp_path / "config.toml"
+    app = make_demo_app(tmp_path)
+    async with running(app, size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot)
+        assert app.engine is not None
+        assert field(screen, "base_url").value == app.engine.profile.base_url  # the demo's
+        assert screen.profile_options() == [("this demo run (nothing is saved)", "default")]
+        field(screen, "send_from").value = "00:00"
+        field(screen, "send_until").value = "23:59"
+        field(screen, "timezone").value = "Asia/Dubai"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.engine.profile.send_from == "00:00", "applied")
+        assert app.engine.profile.send_until == "23:59"
+        assert app.engine.profile.timezone == "Asia/Dubai"
+        night = datetime(2026, 12, 4, 23, 30, tzinfo=ZoneInfo("Asia/Dubai"))
+        assert app.engine.holds.outside(night) is None  # open all day now
+        said = [n.message for n in app._notifications]
+        assert any("nothing is written to your settings file" in m for m in said), said
+        # Profiles are not added from the demo either.
+        screen.query_one("#settings-new-name", Input).value = "branch"
+        await pilot.click("#settings-add")
+        await pilot.pause()
+        assert "branch" not in app.config.profiles
+    assert not config_file.exists()
+
+
+async def test_saved_sending_hours_apply_at_once_and_the_connections_settings_wait(
+    tmp_path: Path, xdg_dirs: Path, sim_server: SimulatorServer
+) -> None:
+    app = account_app(tmp_path, sim_server)
+    async with running(app) as pilot:
+        screen = await open_settings(app, pilot)
+        assert app.engine is not None
+        engine = app.engine
+        field(screen, "send_from").value = "07:00"
+        field(screen, "rate_limit").value = "2"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: engine.profile.send_from == "07:00", "the new hours")
+        morning = datetime(2026, 12, 4, 7, 30, tzinfo=ZoneInfo("Asia/Karachi"))
+        assert engine.holds.outside(morning) is None
+        assert engine.profile.rate_limit is None  # the session's, until it connects again
+        said = [n.message for n in app._notifications]
+        assert any(
+            "Changes to the rate limit apply the next time csms connects." in m for m in said
+        ), said
+    assert read_toml(tmp_path / "config.toml")["profiles"]["default"]["rate_limit"] == 2

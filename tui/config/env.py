@@ -10,6 +10,7 @@ from typing import Any
 
 from tui.config.model import Config, ConfigError, profile_names
 from tui.config.schema import Profile
+from tui.wording import and_list
 
 ENV_PROFILE = "CSMS_PROFILE"
 ENV_BASE_URL = "CSMS_BASE_URL"
@@ -63,8 +64,7 @@ def env_note(env: Mapping[str, str] = os.environ) -> str:
     ]
     if not named:
         return ""
-    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
     return (
-        f"This session connects with {listed} from the environment, in place of"
+        f"This session connects with {and_list(named)} from the environment, in place of"
         " the fields below; Save writes the fields, not these."
     )

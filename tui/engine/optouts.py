@@ -33,6 +33,7 @@ from tui.ledger.base import req_from_db
 from tui.ledger.optouts import NewOptOut, OptOut, OptOutStore, Reply, ReplyResult
 
 if TYPE_CHECKING:
+    from tui.config import Profile
     from tui.engine.service import Engine
 
 __all__ = [
@@ -135,18 +136,25 @@ def _aware(at: datetime | None, now: datetime) -> datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=GATEWAY_TZ)
 
 
+def _matcher(profile: Profile) -> KeywordMatcher:
+    return KeywordMatcher(
+        _profile_keywords(profile.optout_keywords, DEFAULT_OPT_OUT),
+        _profile_keywords(profile.optin_keywords, DEFAULT_OPT_IN),
+    )
+
+
 class OptOuts:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.store = OptOutStore(engine.ledger)
-        profile = engine.profile
-        self.matcher = KeywordMatcher(
-            _profile_keywords(profile.optout_keywords, DEFAULT_OPT_OUT),
-            _profile_keywords(profile.optin_keywords, DEFAULT_OPT_IN),
-        )
+        self.matcher = _matcher(engine.profile)
         self._cache: tuple[int, frozenset[str]] = (-1, frozenset())
         #: Numbers that just opted out by a reply, for the confirmation SMS.
         self._to_confirm: dict[str, None] = {}
+
+    def use_keywords(self, profile: Profile) -> None:
+        """Read replies with ``profile``'s keywords from now on."""
+        self.matcher = _matcher(profile)
 
     @property
     def zone(self) -> tzinfo:

@@ -356,6 +356,13 @@ class Engine(QuickSends):
         self.sync_account()
         return discarded
 
+    def apply_settings(self, profile: Profile) -> list[str]:
+        """Settings saved for this profile: they apply at once, but for those of
+        the connection, whose labels are returned (``live_settings.py``)."""
+        from tui.engine.live_settings import apply_settings
+
+        return apply_settings(self, profile)
+
     def set_auto_fetch(self, on: bool) -> None:
         self._status.auto_fetch = on
         if on:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tui.engine.sheet_cells import _LETTER, SheetError, cell_number
+from tui.wording import and_list
 
 #: Bytes read to guess the encoding, the delimiter, the header and the column.
 SAMPLE_BYTES = 64 * 1024
@@ -68,7 +69,7 @@ class FileLayout:
         if self.delimiter is None and not self.is_workbook:
             return "each line"
         labels = [self.label_of(index) for index in self.columns]
-        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+        return and_list(labels)
 
     def field_names(self, width: int) -> list[str]:
         """Names for the first ``width`` columns, as fields (``{Name}``): the

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from tui.config import env_note, tls_warning
+from tui.config import Profile, apply_env, env_note, tls_warning
 from tui.screens.settings_form import (
     FIELDS,
     Field,
@@ -26,7 +26,7 @@ from tui.screens.settings_form import (
 )
 from tui.screens.settings_profiles import ProfileActions
 from tui.screens.settings_zone import apply_time_zone
-from tui.wording import plural
+from tui.wording import and_list, plural
 
 __all__ = ["FIELDS", "Field", "SettingsScreen", "field_text", "profile_from_form"]
 
@@ -67,7 +67,7 @@ class SettingsScreen(ProfileActions):
             with Horizontal(classes="settings-row"):
                 yield Label("Editing profile", classes="settings-label")
                 yield Select(
-                    self._profile_options(),
+                    self.profile_options(),
                     value=self.editing,
                     allow_blank=False,
                     compact=True,
@@ -81,7 +81,7 @@ class SettingsScreen(ProfileActions):
                 yield Label("New profile name", classes="settings-label")
                 yield Input(placeholder="e.g. branch-office", compact=True, id="settings-new-name")
                 yield Button("Add", id="settings-add", compact=True)
-            profile = app.config.profile(self.editing)
+            profile = self.edited(self.editing)
             note = self._env_note(self.editing)
             yield Static(note, id="settings-env-note", classes="-shown" if note else "")
             yield from compose_fields(profile)
@@ -103,8 +103,10 @@ class SettingsScreen(ProfileActions):
                 yield Button("Save (ctrl+s)", id="settings-save", variant="primary", compact=True)
                 yield Static("", id="settings-help")
 
-    def _profile_options(self) -> list[tuple[str, str]]:
+    def profile_options(self) -> list[tuple[str, str]]:
         app = self.csms
+        if app.demo:
+            return [("this demo run (nothing is saved)", app.profile_name)]
         return [
             (
                 _profile_label(name, name == app.profile_name, name == app.config.active_profile),
@@ -117,14 +119,14 @@ class SettingsScreen(ProfileActions):
         self.editing = select
         widget = self.query_one("#settings-profile", Select)
         with widget.prevent(Select.Changed):
-            widget.set_options(self._profile_options())
+            widget.set_options(self.profile_options())
             widget.value = select
         self.load_profile(select)
 
     def load_profile(self, name: str) -> None:
         """Fill the form with profile ``name`` (unsaved edits are dropped)."""
         self.editing = name
-        profile = self.csms.config.profile(name)
+        profile = self.edited(name)
         for field in FIELDS:
             if field.kind == "bool":
                 self.query_one(f"#field-{field.name}", Checkbox).value = bool(
@@ -154,7 +156,7 @@ class SettingsScreen(ProfileActions):
 
     def _show_tls_warning(self) -> None:
         verify = self.query_one("#field-verify_tls", Checkbox).value
-        profile = replace(self.csms.config.profile(self.editing), verify_tls=verify)
+        profile = replace(self.edited(self.editing), verify_tls=verify)
         warning = tls_warning(profile) or ""
         self.query_one("#settings-tls-warning", Static).update(warning)
         self.query_one("#settings-tls-warning").set_class(bool(warning), "-shown")
@@ -176,7 +178,7 @@ class SettingsScreen(ProfileActions):
             self._show_tls_warning()
             if not event.value:
                 self.notify(
-                    tls_warning(replace(self.csms.config.profile(self.editing), verify_tls=False))
+                    tls_warning(replace(self.edited(self.editing), verify_tls=False))
                     or "TLS verification is off.",
                     severity="warning",
                     timeout=8,
@@ -209,9 +211,11 @@ class SettingsScreen(ProfileActions):
             handler()
 
     def action_save(self) -> None:
-        """Check every field; save the config only if all are valid."""
+        """Check every field; save the config only if all are valid. The profile
+        in use takes the settings at once (but for the connection's); the
+        demo's are its own and never written to the file."""
         app = self.csms
-        base = app.config.profile(self.editing)
+        base = self.edited(self.editing)
         profile, problems = profile_from_form(base, self.form_values())
         self._show_errors(problems)
         if problems:
@@ -221,17 +225,40 @@ class SettingsScreen(ProfileActions):
                 timeout=8,
             )
             return
+        if app.demo:
+            said = "Applied to this demo run only; nothing is written to your settings file."
+            self._apply_now(base, profile, said)
+            return
         app.config.profiles[self.editing] = profile
         if not app.save_settings():
             app.config.profiles[self.editing] = base
             return
-        note = ""
+        said = f"Settings of profile {self.editing!r} saved."
         if self.editing == app.profile_name:
-            if profile.timezone != base.timezone:
-                apply_time_zone(app, profile.timezone)
-                note = f" Times are now shown in {profile.timezone}."
-            note += " Changes to polling and limits apply the next time it connects."
-        self.notify(f"Settings of profile {self.editing!r} saved.{note}")
+            self._apply_now(base, profile, said)
+        else:
+            self.notify(said)
+
+    def edited(self, name: str) -> Profile:
+        """What the form shows for ``name``: as saved, or in the demo the demo
+        run's own profile."""
+        app = self.csms
+        if app.demo and app.engine is not None:
+            return app.engine.profile
+        return app.config.profile(name)
+
+    def _apply_now(self, base: Profile, profile: Profile, said: str) -> None:
+        """The session takes ``profile`` (saved as ``said``) and says what waits."""
+        app = self.csms
+        engine = app.engine
+        live = profile if app.demo else apply_env(profile)
+        waiting = engine.apply_settings(live) if engine is not None else []
+        if profile.timezone != base.timezone:
+            apply_time_zone(app, profile.timezone)
+            said += f" Times are now shown in {profile.timezone}."
+        if waiting:
+            said += f" Changes to the {and_list(waiting)} apply the next time csms connects."
+        self.notify(said)
 
     def on_screen_resume(self) -> None:
         # The active profile may have changed (palette switch): mark it in the list.
@@ -240,5 +267,5 @@ class SettingsScreen(ProfileActions):
                 self.editing = self.csms.profile_name
             widget = self.query_one("#settings-profile", Select)
             with widget.prevent(Select.Changed):
-                widget.set_options(self._profile_options())
+                widget.set_options(self.profile_options())
                 widget.value = self.editing

@@ -28,7 +28,18 @@ class ProfileActions(ShellScreen):
         """Show the profile list again, with ``select`` chosen and in the form."""
         raise NotImplementedError
 
+    def _demo_refused(self) -> bool:
+        """In the demo, profiles are not touched (its settings are its own)."""
+        if self.csms.demo:
+            self.notify(
+                "The demo runs on the simulator; start csms without --demo to use your profiles.",
+                severity="warning",
+            )
+        return self.csms.demo
+
     def add_profile(self) -> None:
+        if self._demo_refused():
+            return
         app = self.csms
         name_input = self.query_one("#settings-new-name", Input)
         name = name_input.value.strip()
@@ -53,6 +64,8 @@ class ProfileActions(ShellScreen):
     def delete_profile(self) -> None:
         from tui.screens.confirm import ConfirmScreen
 
+        if self._demo_refused():
+            return
         app = self.csms
         name = self.editing
         if name == app.profile_name:
@@ -87,21 +100,14 @@ class ProfileActions(ShellScreen):
         )
 
     def switch_profile(self) -> None:
-        app = self.csms
-        if app.demo:
-            self.notify(
-                "The demo runs on the simulator; start csms without --demo to use your profiles.",
-                severity="warning",
-            )
-            return
-        app.action_switch_profile(self.editing)
+        if not self._demo_refused():
+            self.csms.action_switch_profile(self.editing)
 
     def make_default(self) -> None:
         """The profile csms (and every command without --profile) starts on."""
-        app = self.csms
-        if app.demo:
-            self.notify("The demo has no default profile to change.", severity="warning")
+        if self._demo_refused():
             return
+        app = self.csms
         if app.make_default_profile(self.editing):
             self._refresh_profiles(self.editing)
             self.notify(
