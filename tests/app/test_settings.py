@@ -3,6 +3,7 @@ profiles are added and deleted (with confirmation), TLS warning, theme."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import replace
 from datetime import datetime
@@ -373,7 +374,16 @@ async def test_a_new_time_zone_applies_at_once_on_every_screen(tmp_path: Path) -
         def shown_time() -> str:
             return str(table.get_row(first)[1])
 
+        def voice_start() -> datetime | None:
+            shown = app.screen.query("#monitor-details")
+            text = str(shown.first().render()) if shown else ""
+            found = re.search(r"From (\d{4}-\d\d-\d\d \d\d:\d\d)", text)
+            return datetime.strptime(found[1], "%Y-%m-%d %H:%M") if found else None
+
         before = datetime.strptime(shown_time(), "%Y-%m-%d %H:%M")
+        await pilot.press("f8")  # the voice monitor's start time, Karachi's first
+        await wait_until(pilot, lambda: voice_start() is not None, "the monitor")
+        start_before = voice_start()
         screen = await open_settings(app, pilot)
         field(screen, "timezone").value = "UTC"
         await pilot.press("ctrl+s")
@@ -389,6 +399,11 @@ async def test_a_new_time_zone_applies_at_once_on_every_screen(tmp_path: Path) -
         await pilot.pause()
         after = datetime.strptime(shown_time(), "%Y-%m-%d %H:%M")
         assert (before - after).total_seconds() == 5 * 3600  # Asia/Karachi is UTC+5
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: voice_start() != start_before, "the monitor in UTC")
+        assert (
+            start_before is not None and (start_before - voice_start()).total_seconds() == 5 * 3600
+        )
 
 
 async def test_settings_say_what_the_environment_overrides_for_the_profile_in_use(

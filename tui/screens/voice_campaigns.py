@@ -222,9 +222,14 @@ class VoiceCampaignsScreen(EngineScreen):
             if not value:
                 return "?"
             try:
-                return datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M")
+                at = datetime.fromisoformat(str(value))
             except ValueError:
                 return str(value)
+            # In the zone of every other time on the screen (a stored time
+            # keeps the zone it was made in).
+            if at.tzinfo is not None:
+                at = at.astimezone(profile_zone(self.engine))
+            return at.strftime("%Y-%m-%d %H:%M")
 
         window = "all day"
         if params.get("daily_start") or params.get("daily_end"):
