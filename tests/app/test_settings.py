@@ -381,6 +381,14 @@ async def test_a_new_time_zone_applies_at_once_on_every_screen(tmp_path: Path) -
             return datetime.strptime(found[1], "%Y-%m-%d %H:%M") if found else None
 
         before = datetime.strptime(shown_time(), "%Y-%m-%d %H:%M")
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("enter")  # the first message open in the pane
+
+        def detail() -> str:
+            return str(app.screen.query_one("#detail-meta").render())
+
+        await wait_until(pilot, lambda: shown_time() in detail(), "the open message")
         await pilot.press("f8")  # the voice monitor's start time, Karachi's first
         await wait_until(pilot, lambda: voice_start() is not None, "the monitor")
         start_before = voice_start()
@@ -399,6 +407,7 @@ async def test_a_new_time_zone_applies_at_once_on_every_screen(tmp_path: Path) -
         await pilot.pause()
         after = datetime.strptime(shown_time(), "%Y-%m-%d %H:%M")
         assert (before - after).total_seconds() == 5 * 3600  # Asia/Karachi is UTC+5
+        assert shown_time() in detail()  # the open message's time too
         await pilot.press("f8")
         await wait_until(pilot, lambda: voice_start() != start_before, "the monitor in UTC")
         assert (

@@ -110,6 +110,7 @@ class InboxScreen(EngineScreen):
         self._show_losses()
         self.query_one(PendingBar).set_auto_fetch(status.auto_fetch)
         self.reload()
+        self._show_opened()  # its time too, after a change of time zone
 
     # -- the page -------------------------------------------------------------------
 
@@ -177,12 +178,19 @@ class InboxScreen(EngineScreen):
     def open_message(self, message: InboxMessage) -> None:
         """Show ``message`` in full and mark it read."""
         self.opened = message
-        writing = InboxWriting.of(self.engine)
-        keyword = writing.label(message.text).rstrip(": ")
-        self.query_one(MessageDetail).show(message, writing.when(message), keyword)
+        self._show_opened()
         if not message.read:
             self.engine.inbox.mark_read([message.id])
             self.query_one(InboxTable).mark_read(message)
+
+    def _show_opened(self) -> None:
+        """The open message in the pane, as the profile writes times now."""
+        message = self.opened
+        if message is None:
+            return
+        writing = InboxWriting.of(self.engine)
+        keyword = writing.label(message.text).rstrip(": ")
+        self.query_one(MessageDetail).show(message, writing.when(message), keyword)
 
     # -- search ---------------------------------------------------------------------
 
