@@ -243,7 +243,12 @@ async def test_a_slow_fetch_says_it_is_fetching_until_it_answers(tmp_path: Path)
         assert fetch.disabled
         await workers_done(pilot, "inbox-action")
         assert "Fetching" not in rendered_text(pending) and not fetch.disabled
-        [said] = [n.message for n in app._notifications if n.message.startswith("Fetched ")]
+
+        def fetched() -> list[str]:
+            return [n.message for n in app._notifications if n.message.startswith("Fetched ")]
+
+        await wait_until(pilot, lambda: bool(fetched()), "the fetch's sentence")
+        [said] = fetched()
         assert app.engine is not None
         unpaid = app.engine.status.unpaid_pending
         assert unpaid > 0  # the demo's messages waiting to be paid for are named
