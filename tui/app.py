@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -26,6 +27,7 @@ from tui.registry import SCREENS, ScreenEntry, entry_for
 from tui.screens.base import ShellScreen
 from tui.screens.startup import StartupScreen
 from tui.widgets.header import ShellStatus
+from tui.widgets.key_hold import KeyHold
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
@@ -161,6 +163,8 @@ class CsmsApp(AccountApp):
         if self._dashboard_first:
             self.shell_status = replace(self.shell_status, session_state="connecting")
         self.status_signal: Signal[ShellStatus] = Signal(self, "csms-status")
+        #: Keys typed while a wizard changes step, for the next step's field.
+        self.key_hold = KeyHold(self)
         self.available_screens: list[ScreenEntry] = available
         for entry in self.available_screens:
             self.add_mode(entry.mode, partial(self._build_screen, entry))
@@ -295,6 +299,13 @@ class CsmsApp(AccountApp):
         """Copy ``text`` to the clipboard (OSC 52) and say what was copied."""
         self.copy_to_clipboard(text)
         self.notify(f"Copied {what}: {text}", timeout=3)
+
+    async def on_event(self, event: events.Event) -> None:
+        # While a wizard changes step the keys arriving wait for the next step
+        # (widgets/key_hold.py); forwarded keys are ones already given out.
+        if isinstance(event, events.Key) and not event.is_forwarded and self.key_hold.take(event):
+            return
+        await super().on_event(event)
 
     # -- lifecycle ----------------------------------------------------------
 

@@ -611,3 +611,32 @@ async def test_a_personalised_send_runs_on_when_its_screens_are_closed(tmp_path:
         report = again.last_report
         assert report is not None and report.summary.rows == {"sent": 40}
         assert delivered(sim) - before == Counter(expected)
+
+
+async def test_keys_typed_right_after_going_on_land_in_the_next_steps_field(
+    tmp_path: Path,
+) -> None:
+    """Typed in one burst: "Name, Enter, Space", then "Ctrl+N, Hello friends": the
+    keys after the step's key wait for the next step (a list ticked, the text
+    in the message box), never reaching the step being left or a screen key
+    (``o`` opens Opt-outs where no field takes it)."""
+    async with demo_app(tmp_path, "sms_campaigns", size=(80, 24)) as (app, pilot, _sim):
+        wizard = await open_wizard(app, pilot)
+        lists = wizard.query_one(SelectionList)
+        first = lists.get_option_at_index(0).value
+        type_burst(app, "Walk three", "enter", "space")
+        await wait_until(pilot, lambda: lists.selected == [first], "the list ticked")
+        assert wizard.step_name == "lists" and wizard.name_value == "Walk three"
+        composer = wizard.query_one(MessageComposer)
+        type_burst(app, "", "ctrl+n", *"Hello friends, offer on!")
+        await wait_until(pilot, lambda: composer.text == "Hello friends, offer on!", "the text")
+        assert app.screen is wizard and wizard.step_name == "message"
+        assert lists.selected == [first] == wizard.list_ids  # the text's spaces tick nothing
+        # Going on is refused (no text): what was typed after it is not used.
+        composer.text = ""
+        type_burst(app, "", "ctrl+n", *"abc")
+        await wait_until(pilot, lambda: "Write the message" in str(wizard.problems), "refusal")
+        await pilot.pause(0.2)
+        assert app.screen is wizard and composer.text == ""
+        said = [n.message for n in app._notifications]
+        assert any("3 keys typed after going on were not used" in m for m in said), said

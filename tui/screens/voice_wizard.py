@@ -5,10 +5,9 @@ Built on :class:`StepWizard` (``screens/wizard_base.py``: keys, problems per
 field, the discard question); its form is ``screens/voice_wizard_form.py``.
 Each step's fields are checked by the engine (:class:`VoiceCampaigns`) before
 moving on, with the document's limits; the review states exactly what will be
-created. The lists' distinct numbers are counted in SQL in a thread (a list may
-hold a million members): the basics step and the review say "counting" until
-they are known. The wizard is a panel of the Voice campaigns screen, which
-passes it the engine's audio events and opens the created campaign in its monitor.
+created. The lists' distinct numbers are counted in SQL in a thread: the basics
+step and the review say "counting" until they are known. The wizard is a panel
+of the Voice campaigns screen, which opens the created campaign in its monitor.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from typing import ClassVar, TypeVar
 
 from textual import on
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.message import Message
@@ -41,8 +42,10 @@ from tui.ledger import LedgerError
 from tui.ledger.audience import CountCancelled
 from tui.screens.base import engine_of
 from tui.screens.confirm import ConfirmScreen
+from tui.widgets.key_hold import HoldsKeys, KeyHold
 from tui.widgets.opted_out_members import OptedOutMembers
 from tui.widgets.pending_input import after_pending_input
+from tui.wording import plural
 
 T = TypeVar("T")
 #: One problem: the field it is about and one sentence saying what to do.
@@ -53,8 +56,11 @@ class StepWizard(Widget):
     """Steps, keys, problems per field, counts in threads and the discard question."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Not priority bindings: Ctrl+N travels behind the keys typed before it.
-        Binding("ctrl+n", "next", "Next", id="wizard.next"),
+        # Priority: run as the key arrives, so the keys typed after it wait in
+        # the KeyHold for the next step's field; those typed before it reach
+        # their fields first (the step is read after them, pending_input.py).
+        Binding("ctrl+n", "next", "Next", id="wizard.next", priority=True),
+        Binding("enter", "next_on_enter", "Next", show=False, priority=True),
         Binding("ctrl+b", "back", "Back", id="wizard.back"),
         Binding("ctrl+s", "create", "Create", id="wizard.create"),
         Binding("escape", "cancel", "Cancel", id="wizard.cancel"),
@@ -128,7 +134,9 @@ class StepWizard(Widget):
             self.focus_step()
 
     def focus_step(self) -> None:
-        self.query_one(self.FIRST_FIELD[self.step]).focus()
+        hold = _key_hold(self)
+        if hold is None or not hold.active:  # else the hold focuses it, with the keys
+            self.query_one(self.FIRST_FIELD[self.step]).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Ctrl+N never creates; Ctrl+S is the review's (a subclass may widen it).
@@ -137,7 +145,40 @@ class StepWizard(Widget):
         return True
 
     def action_next(self) -> None:
-        after_pending_input(self, self._next)
+        self._next_holding_keys()
+
+    def action_next_on_enter(self) -> None:
+        """Enter in a one-line field goes on, as Ctrl+N does; elsewhere Enter
+        is the focused widget's (a new line, a button, a choice)."""
+        focused = self.screen.focused
+        if self.on_review or not isinstance(focused, Input) or self not in focused.ancestors:
+            raise SkipAction()
+        self._next_holding_keys()
+
+    def _next_holding_keys(self) -> None:
+        """Go on once the keys typed before have reached their fields; those
+        typed after wait for the next step's first field (``KeyHold``)."""
+        hold = _key_hold(self)
+        if hold is None:
+            after_pending_input(self, self._next)
+            return
+        hold.hold()
+
+        def move() -> None:
+            before = self.step
+            self._next()
+            if self.step == before:  # problems to fix (their field has the focus)
+                dropped = hold.release(None)
+                if dropped:
+                    self.notify(
+                        f"{plural(dropped, 'key')} typed after going on were not used:"
+                        " this step has something to fix first.",
+                        severity="warning",
+                    )
+                return
+            hold.release(self.query_one(self.FIRST_FIELD[self.step]))
+
+        after_pending_input(self, move)
 
     def _next(self) -> None:
         if self.creating or self.on_review:
@@ -329,3 +370,9 @@ class StepWizard(Widget):
                 self.notify("Still counting the lists' members: the campaign is created then.")
             return
         self.create_now()
+
+
+def _key_hold(node: Widget) -> KeyHold | None:
+    """The app's hold for the keys typed while a step changes (None: not kept)."""
+    app = node.app
+    return app.key_hold if isinstance(app, HoldsKeys) else None
