@@ -34,3 +34,13 @@ class TickList(SelectionList[str]):
             segments[1] = Segment(UNTICKED, segments[1].style)
             return Strip(segments, strip.cell_length)
         return strip
+
+    def action_select(self) -> None:
+        """Space toggles the highlighted list at once. (SelectionList toggles
+        when a message of its own comes back, with the highlight as it is then:
+        "Down Space Down Space" typed fast toggled the last list twice.)"""
+        if self.highlighted is None:
+            return
+        option = self.get_option_at_index(self.highlighted)
+        if not option.disabled:
+            self.toggle(option)
