@@ -148,8 +148,9 @@ class StepWizard(Widget):
         self._next_holding_keys()
 
     def action_next_on_enter(self) -> None:
-        """Enter in a one-line field goes on, as Ctrl+N does; elsewhere Enter
-        is the focused widget's (a new line, a button, a choice)."""
+        """Enter in a one-line field goes on, as Ctrl+N does (a step refused
+        says why and focuses the field to fix); elsewhere Enter is the focused
+        widget's (a new line, a button, a choice)."""
         focused = self.screen.focused
         if self.on_review or not isinstance(focused, Input) or self not in focused.ancestors:
             raise SkipAction()
@@ -171,7 +172,8 @@ class StepWizard(Widget):
                 dropped = hold.release(None)
                 if dropped:
                     self.notify(
-                        f"{plural(dropped, 'key')} typed after going on were not used:"
+                        f"{plural(dropped, 'key')} typed after going on"
+                        f" {'was' if dropped == 1 else 'were'} not used:"
                         " this step has something to fix first.",
                         severity="warning",
                     )
