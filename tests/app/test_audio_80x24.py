@@ -115,3 +115,62 @@ async def test_audio_dialog_has_its_own_keys_and_buttons_at_80x24(tmp_path: Path
         await wait_until(pilot, lambda: app.screen is screen, "dialog closed after upload")
         new = engine.ledger.audio.audio_by_name("question")
         assert new is not None
+
+
+async def test_a_quoted_path_or_one_under_home_is_analysed(tmp_path: Path, home: Path) -> None:
+    """A path pasted with quotes (as a file manager copies it), or with ~, is
+    read as the path field everywhere reads it: not "does not exist"."""
+    clip = make_clip(home / "my clip.mp3")
+    async with demo_engine_app(tmp_path, "audio", size=SMALL) as (app, pilot, _engine):
+        screen = app.screen
+        flow = screen.query_one(AudioFlow)
+        field = screen.query_one("#audio-path", Input)
+        for typed in (f"'{clip}'", "~/my clip.mp3"):
+            flow.analysis = None
+            field.value = typed
+            field.focus()
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: flow.analysis is not None, f"analysis of {typed}")
+
+
+async def test_the_notes_and_fields_are_about_the_file_on_show(tmp_path: Path, home: Path) -> None:
+    """An upload's status that comes in after another file was analysed is not
+    shown above that file; a file that cannot be read leaves no name or output
+    path of the one before."""
+    from tests.app.test_audio_screen import table_rows, text_of
+    from tui.screens.audio import AudioFilesTable
+
+    first = make_clip(home / "speech.mp3")
+    second = make_clip(home / "padded.mp3")
+    (home / "notes.mp3").write_text("not a recording", encoding="utf-8")
+    async with demo_engine_app(tmp_path, "audio", size=SMALL) as (app, pilot, engine):
+        screen = app.screen
+        flow = screen.query_one(AudioFlow)
+        field = screen.query_one("#audio-path", Input)
+
+        async def analyse(path: Path) -> None:
+            flow.analysis = None
+            field.value = str(path)
+            field.focus()
+            await pilot.press("enter")
+
+        await analyse(first)
+        await wait_until(pilot, lambda: flow.analysis is not None, "the first analysis")
+        await pilot.press("ctrl+t")
+        await wait_until(pilot, lambda: flow.converted is not None, "conversion")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: flow.uploaded is not None, "upload")
+        assert flow.uploaded is not None
+        file_id = flow.uploaded.id
+        await analyse(second)
+        await wait_until(pilot, lambda: flow.analysis is not None, "the second analysis")
+        table = screen.query_one(AudioFilesTable)
+        engine.simulator.clock.advance(31)  # the first file becomes Ready meanwhile
+        await wait_until(pilot, lambda: table_rows(table)[file_id][2] == "Ready", "Ready")
+        await pilot.pause(0.2)
+        assert "Uploaded as 'speech'" not in text_of(screen, "#audio-notes")
+
+        await analyse(home / "notes.mp3")
+        await wait_until(pilot, lambda: screen.query_one("#audio-error").display, "the error")
+        assert screen.query_one("#audio-name", Input).value == ""
+        assert screen.query_one("#audio-output", Input).value == ""

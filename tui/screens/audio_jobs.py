@@ -110,14 +110,20 @@ class AudioJobs(Vertical):
                 silence_threshold_db=threshold,
             )
         except (AudioError, CsmsError) as error:
-            self.source = self.analysis = None
+            # Nothing of the file before stays to be mistaken for this one's.
+            self.source = self.analysis = self.uploaded = None
+            self.converted = self._converted_for = None
             preview.clear()
+            self.query_one("#audio-output", Input).value = ""
+            self.query_one("#audio-name", Input).value = ""
+            self._feedback.show_notes([])
             self._fail(str(error))
             return
         finally:
             self._set_busy(False)
         self.source, self.analysis = path, analysis
-        self.converted = self._converted_for = None
+        # The last upload's status is about another file from now on.
+        self.converted = self._converted_for = self.uploaded = None
         if not keep_options:
             self._form.reset()
         preview.show(analysis)

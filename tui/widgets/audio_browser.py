@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import DirectoryTree, Input
 
 from tui.audio.formats import readable_suffixes
+from tui.widgets.path_input import PathInput, typed_path
 
 
 class AudioTree(DirectoryTree):
@@ -45,7 +46,8 @@ class AudioBrowser(Vertical):
         self.root = root
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Type a path; Enter analyses", id="audio-path", compact=True)
+        # Quotes, ~, file:// and shell escapes as in every path field; Tab completes.
+        yield PathInput(placeholder="Type a path; Enter analyses", id="audio-path", compact=True)
         yield AudioTree(self.root, id="audio-tree")
 
     @on(DirectoryTree.FileSelected, "#audio-tree")
@@ -57,5 +59,12 @@ class AudioBrowser(Vertical):
     @on(Input.Submitted, "#audio-path")
     def _path_typed(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.value.strip():
-            self.post_message(self.Chosen(Path(event.value.strip())))
+        path = typed_path(event.value)
+        if path is not None:
+            self.post_message(self.Chosen(path))
+
+    @on(PathInput.PickRequested, "#audio-path")
+    def _pick(self, event: PathInput.PickRequested) -> None:
+        """Ctrl+O: the files are the tree below the field."""
+        event.stop()
+        self.query_one("#audio-tree").focus()
