@@ -268,8 +268,8 @@ async def test_personalised_send_of_two_hundred_rows_from_the_screen(tmp_path: P
         assert plan is not None and len(plan.to_send) == 200
         summary = text_of(screen, "#pers-summary")
         assert "200 messages to send" in summary and "1 in Unicode, 199 in GSM-7" in summary
-        assert "1 with an empty field (skipped): rows 3" in summary
-        assert "1 with an invalid number (not sent): rows 4" in summary
+        assert "1 with an empty field (skipped): row 3" in summary
+        assert "1 with an invalid number (not sent): row 4" in summary
         preview = screen.query_one("#pers-preview", DataTable)
         first = [str(cell) for cell in preview.get_row_at(0)]
         assert first == [

@@ -196,10 +196,31 @@ def test_plan_flags_empty_fields_invalid_numbers_and_encodings() -> None:
     assert plan.unicode_rows == 1
     summary = plan.summary()
     assert "3 messages to send" in summary and "4 segments in all" in summary
-    assert "1 with an empty field (skipped): rows 4" in summary
+    assert "1 with an empty field (skipped): row 4" in summary
     assert "2 with an invalid number (not sent): rows 5, 6" in summary
     keep = plan_send(sheet, TEMPLATE, "phone", skip_empty=False)
     assert [r.row for r in keep.to_send] == [2, 3, 4, 8]
+
+
+def test_a_number_on_several_rows_with_different_texts_is_named() -> None:
+    """Two bills for one customer are both sent, and the summary says so (the
+    same number and text is sent once, as before)."""
+    sheet = sheet_from_text(
+        "name,phone,amount\n"
+        "Ali,03001234567,500\n"
+        "Ali,0300-1234567,700\n"
+        "Sara,03001234568,50\n"
+        "Sara,03001234568,50\n"
+    )
+    plan = plan_send(sheet, TEMPLATE, "phone")
+    assert [r.row for r in plan.to_send] == [2, 3, 4]
+    assert plan.several_texts == {"923001234567": [2, 3]}
+    summary = plan.summary()
+    assert "1 repeating an earlier row's number and text (sent once): row 5" in summary
+    assert (
+        "1 number on more than one row with different texts (each row is sent, so each"
+        " gets more than one message): rows 2, 3"
+    ) in summary
 
 
 def test_plan_refuses_unknown_field_and_column() -> None:

@@ -94,6 +94,14 @@ class PersonalisedPlan:
         return max(rows, key=lambda r: (r.segments, len(r.text)), default=None)
 
     @property
+    def several_texts(self) -> dict[str, list[int]]:
+        """Numbers that more than one row sends to (with different texts): their rows."""
+        rows: dict[str, list[int]] = {}
+        for row in self.to_send:
+            rows.setdefault(row.recipient, []).append(row.row)
+        return {number: found for number, found in rows.items() if len(found) > 1}
+
+    @property
     def unicode_rows(self) -> int:
         return sum(1 for row in self.to_send if row.is_unicode)
 
@@ -112,22 +120,34 @@ class PersonalisedPlan:
         text = "; ".join(parts) + "."
         notes: list[str] = []
         if self.flagged:
-            rows = row_list(r.row for r in self.flagged)
+            rows = rows_named([r.row for r in self.flagged])
             verb = "skipped" if self.skip_empty else "sent with blanks"
-            notes.append(f"{len(self.flagged)} with an empty field ({verb}): rows {rows}")
+            notes.append(f"{len(self.flagged)} with an empty field ({verb}): {rows}")
         if self.invalid:
             notes.append(
-                f"{len(self.invalid)} with an invalid number (not sent): rows "
-                f"{row_list(r.row for r in self.invalid)}"
+                f"{len(self.invalid)} with an invalid number (not sent): "
+                f"{rows_named([r.row for r in self.invalid])}"
             )
         if self.repeats:
             notes.append(
                 f"{len(self.repeats)} repeating an earlier row's number and text (sent once): "
-                f"rows {row_list(self.repeats)}"
+                f"{rows_named(self.repeats)}"
+            )
+        several = self.several_texts
+        if several:
+            rows = rows_named([r for group in several.values() for r in group])
+            notes.append(
+                f"{plural(len(several), 'number')} on more than one row with different"
+                f" texts (each row is sent, so each gets more than one message): {rows}"
             )
         if notes:
             text += " " + "; ".join(notes) + "."
         return text
+
+
+def rows_named(rows: list[int]) -> str:
+    """``row 7`` or ``rows 7, 9 and 12``."""
+    return f"{'row' if len(rows) == 1 else 'rows'} {row_list(rows)}"
 
 
 def row_list(rows: Iterable[int], limit: int = 12) -> str:

@@ -15,6 +15,7 @@ from textual.geometry import Size
 from textual.widgets import DataTable
 
 from tui.engine.personalised import PersonalisedPlan, PlannedRow
+from tui.engine.personalised_plan import rows_named
 from tui.engine.templates import Sheet
 from tui.screens.display_time import credit_sentence
 from tui.widgets.copyable_table import Column
@@ -38,11 +39,9 @@ def send_question(
     do-not-contact list)."""
     lines = [plan.summary(), f"Mask: {mask or 'the account default'}."]
     if opted_out:
-        rows = ", ".join(str(row.row) for row in opted_out[:12])
-        more = f" and {len(opted_out) - 12:,} more" if len(opted_out) > 12 else ""
         lines.append(
             f"Left out: {plural(len(opted_out), 'row')} whose number is on the do-not-contact"
-            f" list (rows {rows}{more})."
+            f" list ({rows_named([row.row for row in opted_out])})."
         )
     price = engine.profile.price_per_segment
     if price is not None:
