@@ -642,3 +642,51 @@ async def test_keys_typed_right_after_going_on_land_in_the_next_steps_field(
         assert app.screen is wizard and composer.text == ""
         said = [n.message for n in app._notifications]
         assert any("3 keys typed after going on were not used" in m for m in said), said
+
+
+async def test_the_same_sheet_sent_again_is_named_and_cancel_has_the_focus(
+    tmp_path: Path,
+) -> None:
+    """Ctrl+S again after a personalised send has finished: the question says
+    how many of its messages went out the same within the hour, and a stray
+    Enter sends nothing."""
+    sheet = tmp_path / "bills.csv"
+    bills(sheet, 6)
+    async with demo_app(tmp_path, "sms_campaigns") as (app, pilot, sim):
+        await pilot.press("p")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PersonalisedScreen)
+        screen.query_one("#pers-path", Input).value = str(sheet)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.sheet is not None, "sheet")
+        screen.query_one("#pers-template", TextArea).load_text("Dear {name}, Rs {amount}")
+        await wait_until(pilot, lambda: screen.plan is not None, "plan")
+        plan = screen.plan
+        assert plan is not None
+        count = len(plan.to_send)
+        await pilot.press("ctrl+s")
+        first = await wait_for_confirm(pilot)
+        assert not first.question.startswith("Already sent")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.last_report is not None, "the send")
+        sent = delivered(sim)
+
+        await pilot.press("ctrl+s")
+        again = await wait_for_confirm(pilot)
+        assert again.question.startswith(
+            f"Already sent in the last hour: {count} messages of these {count} (the same"
+            " number and text), the last at "
+        )
+        assert again.focused is not None and again.focused.id == "cancel"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen, "cancelled")
+        await pilot.pause(0.2)
+        assert delivered(sim) == sent
+
+
+async def wait_for_confirm(pilot: Pilot[None]) -> ConfirmScreen:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the question")
+    confirm = pilot.app.screen
+    assert isinstance(confirm, ConfirmScreen)
+    return confirm

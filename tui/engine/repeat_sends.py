@@ -14,6 +14,7 @@ its safe button takes the focus.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -40,6 +41,15 @@ class RepeatSend:
     #: The hold of the same send waiting for the sending hours (its ID), if
     #: that is what these numbers have (``last_at`` is when it was held).
     hold_id: int | None = None
+
+    def rows_sentence(self, last: str) -> str:
+        """A personalised send's (each row its own text): how many went out the same."""
+        them = "it" if self.count == 1 else "them"
+        return (
+            f"Already sent in the last hour: {plural(self.count, 'message')} of these"
+            f" {self.total:,} (the same number and text), the last at {last}. Sending"
+            f" again sends {them} twice."
+        )
 
     def sentence(self, last: str) -> str:
         """What the confirmation says (``last``: ``last_at`` as the user reads it)."""
@@ -102,3 +112,15 @@ def recent_repeats(reads: Ledger, request: SendRequest, now: datetime) -> list[R
             )
             break  # one hold is enough to say it
     return found
+
+
+def personalised_repeats(
+    reads: Ledger, rows: Sequence[tuple[str, str]], now: datetime
+) -> RepeatSend | None:
+    """How many of a personalised send's (number, text) rows went out the same
+    within ``WINDOW`` (a sheet sent again by habit); None when none did."""
+    had = reads.messages.sent_pairs_since(now - WINDOW)
+    repeated = [had[pair] for pair in set(rows) if pair in had]
+    if not repeated:
+        return None
+    return RepeatSend("sms", len(repeated), len(set(rows)), max(repeated))

@@ -120,6 +120,15 @@ class MessageStore(TrackedStore[MessageRecord]):
     def message_history(self, message_id: str) -> list[StatusChange]:
         return self._history(message_id)
 
+    def sent_pairs_since(self, since: datetime) -> dict[tuple[str, str], datetime]:
+        """Each (number, text) sent since ``since``, with the last time."""
+        rows = self._rows(
+            "SELECT recipient, text, MAX(submitted_at) AS at FROM messages"
+            " WHERE submitted_at >= ? GROUP BY recipient, text",
+            (to_db(since),),
+        )
+        return {(row["recipient"], row["text"]): datetime.fromisoformat(row["at"]) for row in rows}
+
     def sent_text_since(self, text: str, since: datetime) -> dict[str, datetime]:
         """The numbers ``text`` was sent to since ``since``, with the last time."""
         rows = self._rows(

@@ -39,11 +39,13 @@ from tui.engine.personalised import (
     PersonalisedPlan,
     plan_send,
 )
+from tui.engine.repeat_sends import personalised_repeats
 from tui.engine.sheets import SheetError, sheet_names
 from tui.engine.templates import Sheet, guess_number_column, read_sheet
 from tui.gateway.errors import CsmsError
 from tui.ledger import LedgerError
 from tui.screens.base import engine_of, has_engine
+from tui.screens.display_time import local
 from tui.screens.personalised_jobs import JobsTable
 from tui.screens.personalised_preview import PreviewTable, send_question, show_preview
 from tui.screens.personalised_results import PersonalisedResultsScreen
@@ -341,14 +343,20 @@ class PersonalisedScreen(SendRunner):
         mask = mask_value if isinstance(mask_value, str) else None
 
         engine = engine_of(self)
+        question = send_question(plan, mask, engine, engine.personalised.opted_out(plan))
+        pairs = [(row.recipient, row.text) for row in plan.to_send]
+        repeat = await asyncio.to_thread(personalised_repeats, engine.reads, pairs, engine.now())
+        if repeat is not None:  # the same sheet again by habit: Cancel has the focus
+            question = f"{repeat.rows_sentence(f'{local(repeat.last_at):%H:%M}')}\n{question}"
         ask_to_send(
             self,
             engine,
-            question=send_question(plan, mask, engine, engine.personalised.opted_out(plan)),
+            question=question,
             title="Send personalised messages",
             confirm_label="Send",
             send=lambda: self._start(plan, mask),
             hold=lambda: self._hold(plan, mask),
+            safe_first=repeat is not None,
         )
 
     @work(exclusive=True, group="personalised-plan", exit_on_error=False)
