@@ -167,7 +167,11 @@ class StepWizard(Widget):
 
         def move() -> None:
             before = self.step
-            self._next()
+            try:
+                self._next()
+            except BaseException:
+                hold.release(None)
+                raise
             if self.step == before:  # problems to fix (their field has the focus)
                 dropped = hold.release(None)
                 if dropped:

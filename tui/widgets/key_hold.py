@@ -16,7 +16,14 @@ from typing import Any, Protocol, runtime_checkable
 
 from textual import events
 from textual.app import App
+from textual.timer import Timer
 from textual.widget import Widget
+
+#: Keys never held: quitting works whatever happens.
+NEVER_HELD = frozenset({"ctrl+q"})
+#: Seconds a hold may last: if the step change never ends (its wizard closed
+#: meanwhile), the keys are typed where the focus is, and the keyboard is free.
+LONGEST_HOLD = 2.0
 
 
 class KeyHold:
@@ -26,14 +33,18 @@ class KeyHold:
         self.app = app
         self.held: list[events.Key] = []
         self.active = False
+        self._timer: Timer | None = None
 
     def hold(self) -> None:
-        """Keep the keys that arrive from now on."""
+        """Keep the keys that arrive from now on (for ``LONGEST_HOLD`` at most)."""
         self.active = True
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.app.set_timer(LONGEST_HOLD, self._give_back)
 
     def take(self, event: events.Event) -> bool:
         """Keep ``event`` if keys are held and it is one (the app then drops it)."""
-        if not self.active or not isinstance(event, events.Key):
+        if not self.active or not isinstance(event, events.Key) or event.key in NEVER_HELD:
             return False
         self.held.append(event)
         return True
@@ -44,13 +55,27 @@ class KeyHold:
         keys there were."""
         keys, self.held = self.held, []
         self.active = False
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
         focus = _focusable(target)
         if focus is None:
             return len(keys)
         focus.screen.set_focus(focus)
+        self._type(keys)
+        return len(keys)
+
+    def _give_back(self) -> None:
+        """The hold lasted too long: the keys go where the focus is now."""
+        if self.active:
+            keys, self.held = self.held, []
+            self.active = False
+            self._timer = None
+            self._type(keys)
+
+    def _type(self, keys: list[events.Key]) -> None:
         for key in keys:
             self.app.post_message(events.Key(key.key, key.character))
-        return len(keys)
 
 
 @runtime_checkable
